@@ -1,0 +1,114 @@
+/* audit/audit.h — the ledger: the one write path, the RFC 9162 Merkle log
+ * stored in SQLite, C2SP signed-note checkpoints, cosignature/v1 witness
+ * signatures, confidential events and replay. Knows no domain module. */
+#ifndef ET_AUDIT_H
+#define ET_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <sqlite3.h>
+
+#include "core/core.h"
+
+#define AUDIT_HASH_LEN 32
+
+/* ---- RFC 9162 hashing and proof verification (pure functions) -------- */
+
+/* SHA-256(0x00 || leaf). */
+void audit_leaf_hash(const void *leaf, size_t len, unsigned char out[AUDIT_HASH_LEN]);
+/* SHA-256(0x01 || left || right). */
+void audit_node_hash(const unsigned char left[AUDIT_HASH_LEN],
+		     const unsigned char right[AUDIT_HASH_LEN], unsigned char out[AUDIT_HASH_LEN]);
+/* Root of an in-memory list of leaf hashes (n may be 0: SHA-256 of ""). */
+int audit_root_of(const unsigned char (*leaf_hashes)[AUDIT_HASH_LEN], uint64_t n,
+		  unsigned char root[AUDIT_HASH_LEN]) ET_MUST_CHECK;
+
+/* RFC 9162 §2.1.3.2. ET_OK or ET_EVERIFY (also for index >= size etc.). */
+int audit_verify_inclusion(uint64_t index, uint64_t size, const unsigned char leaf_hash[AUDIT_HASH_LEN],
+			   const unsigned char (*proof)[AUDIT_HASH_LEN], size_t nproof,
+			   const unsigned char root[AUDIT_HASH_LEN]) ET_MUST_CHECK;
+/* RFC 9162 §2.1.4.2. ET_OK or ET_EVERIFY. size1 == size2 needs an empty
+ * proof and equal roots; size1 == 0 needs an empty proof. */
+int audit_verify_consistency(uint64_t size1, uint64_t size2, const unsigned char root1[AUDIT_HASH_LEN],
+			     const unsigned char root2[AUDIT_HASH_LEN],
+			     const unsigned char (*proof)[AUDIT_HASH_LEN], size_t nproof) ET_MUST_CHECK;
+
+/* ---- the Merkle log stored in SQLite --------------------------------- */
+
+/* A log on an open SQLite connection. Tables (created if missing):
+ * log_leaf(idx, leaf, hash) and log_node(level, idx, hash) — complete
+ * subtree hashes — both append-only (triggers reject UPDATE and DELETE).
+ * Appends join the caller's transaction. */
+struct audit_log;
+
+int audit_log_open(sqlite3 *db, struct audit_log **out) ET_MUST_CHECK;
+void audit_log_close(struct audit_log *log);
+/* Leaves in the log (as committed or appended in the current transaction). */
+uint64_t audit_log_size(const struct audit_log *log);
+/* Append leaf; sets *index. Must run inside a transaction of db. */
+int audit_log_append(struct audit_log *log, const void *leaf, size_t len, uint64_t *index) ET_MUST_CHECK;
+/* Forget appends rolled back by the caller (re-reads the size from db). */
+int audit_log_resync(struct audit_log *log) ET_MUST_CHECK;
+/* Root of the first size leaves (size <= audit_log_size). */
+int audit_log_root(struct audit_log *log, uint64_t size, unsigned char root[AUDIT_HASH_LEN]) ET_MUST_CHECK;
+/* Leaf bytes; *leaf malloc'd, caller frees. */
+int audit_log_leaf(struct audit_log *log, uint64_t index, unsigned char **leaf, size_t *len) ET_MUST_CHECK;
+int audit_log_leaf_hash(struct audit_log *log, uint64_t index, unsigned char out[AUDIT_HASH_LEN]) ET_MUST_CHECK;
+/* Proofs: *proof is a malloc'd array of *n hashes, caller frees. */
+int audit_log_inclusion_proof(struct audit_log *log, uint64_t index, uint64_t size,
+			      unsigned char (**proof)[AUDIT_HASH_LEN], size_t *n) ET_MUST_CHECK;
+int audit_log_consistency_proof(struct audit_log *log, uint64_t size1, uint64_t size2,
+				unsigned char (**proof)[AUDIT_HASH_LEN], size_t *n) ET_MUST_CHECK;
+
+/* ---- C2SP signed notes, checkpoints, cosignatures --------------------- */
+
+/* Ed25519 key hash of C2SP signed-note: first 4 bytes of
+ * SHA-256(name || 0x0A || type || pub), type 0x01 for notes, 0x04 for
+ * cosignature/v1. */
+uint32_t audit_note_key_hash(const char *name, unsigned char type,
+			     const unsigned char pub[32]);
+/* Verifier key "name+hash+base64(0x01||pub)"; *out malloc'd. */
+int audit_note_vkey_format(const char *name, const unsigned char pub[32], char **out) ET_MUST_CHECK;
+/* Parse an Ed25519 (type 0x01) verifier key; *name malloc'd. */
+int audit_note_vkey_parse(const char *vkey, char **name, unsigned char pub[32],
+			  uint32_t *hash) ET_MUST_CHECK;
+/* Sign text (non-empty, ends with '\n', no other rules broken); *note =
+ * text + "\n" + "— name base64(hash||sig)\n", malloc'd. */
+int audit_note_sign(const char *text, const char *name, const unsigned char seed[32],
+		    char **note) ET_MUST_CHECK;
+/* Append one more signature line (another Ed25519 key) to a signed note. */
+int audit_note_add_signature(const char *note, const char *name, const unsigned char seed[32],
+			     char **out) ET_MUST_CHECK;
+/* Verify that note carries a valid signature by (name, pub) as a note
+ * signature (type 0x01). On success *text is the signed text (malloc'd).
+ * ET_EVERIFY if no valid signature by that key; ET_EINVAL if malformed. */
+int audit_note_verify(const char *note, size_t len, const char *name, const unsigned char pub[32],
+		      char **text) ET_MUST_CHECK;
+
+/* A checkpoint body (C2SP tlog-checkpoint): origin, size, root, and any
+ * extension lines (kept verbatim). */
+struct audit_checkpoint {
+	char origin[ET_NOTE_MAX_NAME];
+	uint64_t size;
+	unsigned char root[AUDIT_HASH_LEN];
+};
+/* "origin\nsize\nbase64(root)\n"; *text malloc'd. */
+int audit_checkpoint_format(const struct audit_checkpoint *cp, char **text) ET_MUST_CHECK;
+int audit_checkpoint_parse(const char *text, size_t len, struct audit_checkpoint *cp) ET_MUST_CHECK;
+
+/* cosignature/v1: the witness signs "cosignature/v1\ntime T\n" + body
+ * (the checkpoint text). The signature line is
+ * "— name base64(keyhash(4)||T(8, big-endian)||sig(64))\n"; *line malloc'd. */
+int audit_cosig_sign(const char *checkpoint_text, const char *name, const unsigned char seed[32],
+		     uint64_t timestamp, char **line) ET_MUST_CHECK;
+/* Find and verify the cosignature by (name, pub) among note's signature
+ * lines; *timestamp set. ET_EVERIFY if none valid. */
+int audit_cosig_verify(const char *note, size_t len, const char *name, const unsigned char pub[32],
+		       uint64_t *timestamp) ET_MUST_CHECK;
+
+/* ---- the ledger (one write path) -------------------------------------- */
+/* Declared in the ledger section below by audit/ledger.c's author. */
+
+#endif

@@ -1,0 +1,32 @@
+/* core/limits.h — every cap on input that grows from the network or a file.
+ * One place, so a reviewer sees all bounds at once (curl dynbuf style). */
+#ifndef ET_LIMITS_H
+#define ET_LIMITS_H
+
+/* age */
+#define ET_AGE_MAX_HEADER        (1u << 20)   /* bytes of an age header */
+#define ET_AGE_MAX_STANZAS       1024u        /* stanzas in one header */
+#define ET_AGE_MAX_STANZA_ARGS   32u          /* arguments of one stanza */
+#define ET_AGE_MAX_ARG_LEN       1024u        /* bytes of one stanza argument */
+#define ET_AGE_MAX_BODY          (64u * 1024) /* decoded bytes of one stanza body */
+#define ET_AGE_MAX_ARMOR_LINE    64u          /* base64 columns of armored age */
+
+/* threshold opening */
+#define ET_THRESHOLD_MAX_HOLDERS 32u          /* n, key holders of one tender */
+#define ET_ID_MAX_LEN            128u         /* tender id, bid id, pseudonymous ids */
+
+/* bech32 */
+#define ET_BECH32_MAX_LEN        4096u
+
+/* logs, notes */
+#define ET_NOTE_MAX_LEN          (64u * 1024) /* a signed note (checkpoint) */
+#define ET_NOTE_MAX_SIGS         64u          /* signature lines in one note */
+#define ET_NOTE_MAX_NAME         256u         /* key name */
+#define ET_LEAF_MAX_LEN          (1u << 20)   /* canonical event leaf */
+#define ET_EVENT_KIND_MAX        64u          /* event kind string */
+#define ET_PROOF_MAX_HASHES      64u          /* hashes in one proof */
+
+/* generic text buffers */
+#define ET_LINE_MAX              8192u
+
+#endif
