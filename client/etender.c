@@ -1,15 +1,46 @@
-/* client/etender.c — the etender command: dispatches subcommands. */
+/* client/etender.c — the etender command for every role: dispatches to the
+ * subcommands. Sealing and share release happen here, on the user's own
+ * machine, never on the server. */
 #include <stdio.h>
 #include <string.h>
 
-#include "core/core.h"
+#include "client/client.h"
+
+static const char usage[] =
+	"用法 / usage: etender COMMAND [ARGS]   (etender COMMAND --help)\n"
+	"\n"
+	"  keygen            生成身份密钥 / make an identity (X25519 + Ed25519)\n"
+	"  seal              加密（密封）文件 / seal a file as age v1 (recipients, k-of-n holders)\n"
+	"  unseal            解密文件 / open an age v1 file (identities or k holders' keys)\n"
+	"  holder keygen     保管人本项目密钥 / a key holder's fresh per-tender key\n"
+	"  share unwrap      保管人解出份额 / a holder unwraps its own share\n"
+	"  share combine     合成份额并解密 / combine k shares and open\n"
+	"  log               本地 Merkle 日志 / a local signed Merkle log (init, append,\n"
+	"                    checkpoint, prove, consistency, verify)\n";
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help")) {
-		printf("usage: etender COMMAND [ARGS]\n");
-		return argc < 2 ? 2 : 0;
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "keygen", client_cmd_keygen }, { "seal", client_cmd_seal },
+		{ "unseal", client_cmd_unseal }, { "holder", client_cmd_holder },
+		{ "share", client_cmd_share },   { "log", client_cmd_log },
+	};
+	size_t i;
+
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
 	}
-	fprintf(stderr, "etender: 未知命令 / unknown command: %s\n", argv[1]);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "etender: 未知命令 / unknown command: %s\n%s", argv[1], usage);
 	return 2;
 }
