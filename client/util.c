@@ -54,6 +54,15 @@ int client_out_open(struct client_out *o, const char *path, unsigned mode)
 		o->fd = STDOUT_FILENO;
 		return ET_OK;
 	}
+	{
+		struct stat st;
+		/* a device or pipe (/dev/null, a FIFO) is written directly */
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			o->is_stdout = true;
+			o->fd = open(path, O_WRONLY | O_CLOEXEC);
+			return o->fd >= 0 ? ET_OK : et_fail(ET_EIO);
+		}
+	}
 	if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path ||
 	    snprintf(o->tmp, sizeof o->tmp, "%s.partial-%ld", path, (long)getpid()) >=
 		    (int)sizeof o->tmp)
@@ -68,8 +77,11 @@ int client_out_finish(struct client_out *o)
 {
 	int rc = ET_OK;
 
-	if (o->is_stdout)
+	if (o->is_stdout) {
+		if (o->fd > 2)
+			close(o->fd);
 		return ET_OK;
+	}
 	if (fsync(o->fd) != 0)
 		rc = et_fail(ET_EIO);
 	if (close(o->fd) != 0 && rc == ET_OK)
@@ -84,8 +96,12 @@ int client_out_finish(struct client_out *o)
 
 void client_out_abort(struct client_out *o)
 {
-	if (o->is_stdout)
+	if (o->is_stdout) {
+		if (o->fd > 2)
+			close(o->fd);
+		o->fd = -1;
 		return;
+	}
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
