@@ -11,39 +11,6 @@
 
 #define MAX_INPUT (64u * 1024)
 
-#if defined(__has_include)
-#if __has_include("../crypto/age.c")
-#define HAVE_AGE 1
-#endif
-#endif
-
-#ifndef HAVE_AGE
-/* Until crypto/age.c lands, threshold.o's references to it are met here.
- * The harness never wraps, so the list function is never reached. */
-int crypto_stanza_list_add(struct crypto_stanza_list *l, const char *type,
-			   const char *const *args, size_t nargs, const unsigned char *body,
-			   size_t body_len)
-{
-	(void)l; (void)type; (void)args; (void)nargs; (void)body; (void)body_len;
-	return ET_ENOMEM;
-}
-
-int crypto_age_header_check_mac(const struct crypto_age_header *hdr,
-				const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
-{
-	unsigned char hk[32], mac[32];
-	int rc = crypto_hkdf_sha256(file_key, CRYPTO_AGE_FILE_KEY_LEN, NULL, 0, "header", 6, hk,
-				    32);
-
-	if (rc == ET_OK)
-		rc = crypto_hmac_sha256(hk, 32, hdr->raw, hdr->mac_input_len, mac);
-	if (rc == ET_OK && !crypto_ct_equal(mac, hdr->mac, 32))
-		rc = ET_EHMAC;
-	crypto_wipe(hk, sizeof hk);
-	return rc;
-}
-#endif
-
 static const struct crypto_threshold_binding binding = { "ZB-2026-0042", "bid-7f3a", 1 };
 static unsigned char privs[3][32], pubs[3][32];
 

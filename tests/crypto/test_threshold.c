@@ -2,22 +2,13 @@
  * vectors of docs/formats.md, every k-subset of 3-of-5 opens and k-1 does
  * not, binding to tender/bid/part/index, per-holder keys, tampering and
  * strict parsing with their attribution (ET_ESEALER / ET_EKEY), the keyless
- * header check, and — once crypto/age.c exists — end to end through age. */
+ * header check, and end to end through crypto/age.c. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/crypto_int.h"
-
-/* age.c lands on another branch; until then this file carries minimal
- * test-only stand-ins for the few age internals that threshold.c and these
- * tests use, and the end-to-end tests are left out. */
-#if defined(__has_include)
-#if __has_include("../../crypto/age.c")
-#define HAVE_AGE 1
-#endif
-#endif
 
 #define FK_LEN CRYPTO_AGE_FILE_KEY_LEN
 
@@ -38,99 +29,6 @@ static char *b64raw(const unsigned char *in, size_t n)
 		s[--el] = 0;
 	return s;
 }
-
-#ifndef HAVE_AGE
-/* ---- test-only stand-ins for age.c (same contracts as crypto_int.h) ---- */
-static char *dupstr(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
-int crypto_stanza_list_add(struct crypto_stanza_list *l, const char *type,
-			   const char *const *args, size_t nargs, const unsigned char *body,
-			   size_t body_len)
-{
-	struct crypto_stanza *s;
-	size_t i;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		struct crypto_stanza *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return ET_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	s = &l->v[l->n];
-	memset(s, 0, sizeof *s);
-	s->type = dupstr(type);
-	s->args = calloc(nargs ? nargs : 1, sizeof *s->args);
-	s->body = malloc(body_len ? body_len : 1);
-	ck_assert(s->type && s->args && s->body);
-	for (i = 0; i < nargs; i++) {
-		s->args[i] = dupstr(args[i]);
-		ck_assert_ptr_nonnull(s->args[i]);
-	}
-	s->nargs = nargs;
-	if (body_len)
-		memcpy(s->body, body, body_len);
-	s->body_len = body_len;
-	l->n++;
-	return ET_OK;
-}
-
-void crypto_stanza_list_free(struct crypto_stanza_list *l)
-{
-	size_t i, j;
-
-	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < l->v[i].nargs; j++)
-			free(l->v[i].args[j]);
-		free(l->v[i].args);
-		free(l->v[i].type);
-		free(l->v[i].body);
-	}
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-static void header_mac(const unsigned char *fk, const unsigned char *raw, size_t len,
-		       unsigned char mac[32])
-{
-	unsigned char hk[32];
-
-	ck_assert_int_eq(crypto_hkdf_sha256(fk, FK_LEN, NULL, 0, "header", 6, hk, 32), ET_OK);
-	ck_assert_int_eq(crypto_hmac_sha256(hk, 32, raw, len, mac), ET_OK);
-}
-
-int crypto_age_header_check_mac(const struct crypto_age_header *hdr,
-				const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
-{
-	unsigned char mac[32];
-
-	header_mac(file_key, hdr->raw, hdr->mac_input_len, mac);
-	return crypto_ct_equal(mac, hdr->mac, 32) ? ET_OK : ET_EHMAC;
-}
-
-size_t crypto_age_header_count(const struct crypto_age_header *hdr)
-{
-	return hdr->stanzas.n;
-}
-
-void crypto_age_header_free(struct crypto_age_header *hdr)
-{
-	if (!hdr)
-		return;
-	crypto_stanza_list_free(&hdr->stanzas);
-	free(hdr->raw);
-	free(hdr);
-}
-#endif
 
 /* ---- building headers ------------------------------------------------- */
 
@@ -179,24 +77,15 @@ static struct crypto_age_header *make_header(struct crypto_stanza_list *l, const
 	size_t len, mil;
 
 	serialize(l, fk, &raw, &len, &mil, mac);
-#ifdef HAVE_AGE
 	{
 		size_t hl = 0;
 		ck_assert_int_eq(crypto_age_header_parse(raw, len, &hdr, &hl), ET_OK);
 		ck_assert_uint_eq(hl, len);
+		ck_assert_uint_eq(hdr->mac_input_len, mil);
+		ck_assert_mem_eq(hdr->mac, mac, 32);
 		free(raw);
 		crypto_stanza_list_free(l);
 	}
-#else
-	hdr = calloc(1, sizeof *hdr);
-	ck_assert_ptr_nonnull(hdr);
-	hdr->stanzas = *l;
-	memset(l, 0, sizeof *l);
-	memcpy(hdr->mac, mac, 32);
-	hdr->mac_input_len = mil;
-	hdr->raw = raw;
-	hdr->raw_len = len;
-#endif
 	return hdr;
 }
 
@@ -296,6 +185,15 @@ static const char *const v1_args[3][5] = {
 };
 static const char *const v1_body[3] = { "ruv66vPwkvwoh76w+D1OwbYLM/QU6DTFuFDbO60I9sI", "eTRUXzDbHiUhOGyt9WF2RAJ1OZWqItbrbmHktpmcjRc", "ZSUH2Rj+fDZ/uwi8i8F5+pC4Ux53dMlBAmxYLBt+mZY" };
 static const char *const v1_share[3] = { "feddb89b72513417092a4f6c85a6c3e0", "e1a46b2ee8ad62270a4f80c5034689cc", "1f78d1b69ef950370b6cc5a28aed4423" };
+static const char v1_header[] =
+	"age-encryption.org/v1\n"
+	"-> etender-share 1 2 3 eaYx7t4b+cmPEgMs3q3Q56B5OY/HhriMyEbsia+FpRo Z13VdO13iTELPS52gfN5C0ZsdzsVIf7PNld5WDcepS8\n"
+	"ruv66vPwkvwoh76w+D1OwbYLM/QU6DTFuFDbO60I9sI\n"
+	"-> etender-share 2 2 3 ST6C/HRGSlkmiBdiPSBTxeuOLMSpiLT+4XnsawENUx0 YFpyXSpK3+6xop4X7dYhwbdZPujNvESsbEq24vgF0jw\n"
+	"eTRUXzDbHiUhOGyt9WF2RAJ1OZWqItbrbmHktpmcjRc\n"
+	"-> etender-share 3 2 3 3CzKMejkO72R3/fkdcyjNH60eBB9W9dlq6SuSjDDXUQ c2hF1U6H3gnWuxFKpwQsUKSgFb2ZAdGgAm9ZVlM6FRk\n"
+	"ZSUH2Rj+fDZ/uwi8i8F5+pC4Ux53dMlBAmxYLBt+mZY\n"
+	"--- go/PBRBdok6BGwVhRhbgQyhZAlTxkp6qw2YlWfLFJ5E\n";
 static const char *const v1_info1 = "6574656e6465722e6f72672f76312f736861726500000c5a422d323032362d3030343200086269642d3766336100000001010203";
 static const char *const v1_key1 = "bd8bdf06bf1d525dbf385783e8d34e735273db2ecb559ce20572c8fa3369af6d";
 
@@ -358,6 +256,8 @@ START_TEST(formats_vector)
 	ck_assert_int_eq(crypto_threshold_combine(hdr, idx, shares, 3, back), ET_OK);
 	ck_assert_mem_eq(back, fk, FK_LEN);
 	ck_assert_int_eq(crypto_threshold_header_check(hdr, 2, 3, pubs), ET_OK);
+	ck_assert_uint_eq(hdr->raw_len, strlen(v1_header));
+	ck_assert_mem_eq(hdr->raw, v1_header, hdr->raw_len);
 	unhex("828fcf05105da24e811b05614616e04328590254f1929eaac3662559f2c52791", want_mac, 32);
 	ck_assert_mem_eq(hdr->mac, want_mac, 32);
 	crypto_age_header_free(hdr);
@@ -869,7 +769,37 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
-#ifdef HAVE_AGE
+/* Stanza 1 of bid B's part copied into bid A's header (MAC'd anew): the
+ * keyless check cannot see it, opening does. */
+START_TEST(stanza_moved)
+{
+	static const struct crypto_threshold_binding bind_b = { "ZB-2026-0042", "bid-9c01", 1 };
+	unsigned char fk[FK_LEN], got[FK_LEN], share[FK_LEN];
+	struct crypto_age_header *ha, *hb, *mixed;
+	struct crypto_stanza_list l = { 0 };
+	size_t i;
+
+	random_holders(3);
+	ck_assert_int_eq(crypto_random(fk, FK_LEN), ET_OK);
+	ha = seal(&bind_a, 2, 3, fk);
+	hb = seal(&bind_b, 2, 3, fk); /* even with the same file key */
+	for (i = 0; i < 3; i++) {
+		const struct crypto_stanza *st = i == 0 ? &hb->stanzas.v[0] : &ha->stanzas.v[i];
+		ck_assert_int_eq(crypto_stanza_list_add(&l, st->type, (const char *const *)st->args,
+							st->nargs, st->body, st->body_len), ET_OK);
+	}
+	mixed = make_header(&l, fk);
+	ck_assert_int_eq(crypto_threshold_header_check(mixed, 2, 3, pubs), ET_OK);
+	ck_assert_int_eq(crypto_threshold_unwrap_share(mixed, &bind_a, 1, privs[0], share),
+			 ET_ESEALER);
+	ck_assert_int_eq(crypto_threshold_unwrap_share(mixed, &bind_a, 2, privs[1], share), ET_OK);
+	ck_assert_int_eq(open_all3(mixed, got), ET_ESEALER);
+	crypto_age_header_free(mixed);
+	crypto_age_header_free(ha);
+	crypto_age_header_free(hb);
+}
+END_TEST
+
 /* ---- end to end through crypto/age.c ---------------------------------- */
 
 struct mem {
@@ -1033,7 +963,6 @@ START_TEST(e2e_faults)
 	free(file.p);
 }
 END_TEST
-#endif
 
 int main(void)
 {
@@ -1053,12 +982,9 @@ int main(void)
 	tcase_add_test(tc, malformed);
 	tcase_add_test(tc, header_check_and_extra_stanza);
 	tcase_add_test(tc, bad_arguments);
-#ifdef HAVE_AGE
+	tcase_add_test(tc, stanza_moved);
 	tcase_add_test(tc, e2e_seal_and_open);
 	tcase_add_test(tc, e2e_faults);
-#else
-	fprintf(stderr, "crypto/age.c not present: end-to-end threshold tests left out\n");
-#endif
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
