@@ -37,7 +37,7 @@ static uint8_t gf_inv(uint8_t a)
 }
 
 /* xs must be nonzero and pairwise distinct; they are public. */
-static int check_xs(const unsigned char *xs, unsigned n)
+static int ET_MUST_CHECK check_xs(const unsigned char *xs, unsigned n)
 {
 	unsigned i, j;
 

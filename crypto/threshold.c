@@ -62,7 +62,7 @@ struct th_identity {
 	unsigned char priv[ET_THRESHOLD_MAX_HOLDERS + 1][CRYPTO_X25519_LEN];
 };
 
-static int binding_copy(const struct crypto_threshold_binding *in, struct th_binding *out)
+static int ET_MUST_CHECK binding_copy(const struct crypto_threshold_binding *in, struct th_binding *out)
 {
 	size_t tl, bl;
 
@@ -86,7 +86,7 @@ static int binding_copy(const struct crypto_threshold_binding *in, struct th_bin
 /* wrap key = HKDF-SHA-256(ikm = shared, salt = eph || holder, info, 32) with
  * info = "etender.org/v1/share" 0x00 u16be(len tender) tender u16be(len bid)
  * bid u32be(part) u8(index) u8(k) u8(n). */
-static int derive_wrap_key(const struct th_binding *b, const unsigned char shared[32],
+static int ET_MUST_CHECK derive_wrap_key(const struct th_binding *b, const unsigned char shared[32],
 			   const unsigned char eph[32], const unsigned char holder[32],
 			   unsigned index, unsigned k, unsigned n, unsigned char key[32])
 {
@@ -172,7 +172,7 @@ static bool parse_stanza(const struct crypto_stanza *st, struct th_stanza *out)
  * are none; ET_ESEALER unless they are exactly n well-formed stanzas with
  * indices 1..n, each once, all with the same k and n. Stanzas of other
  * types are ignored here (crypto_threshold_header_check refuses them). */
-static int parse_set(const struct crypto_stanza *st, size_t cnt, struct th_set *set)
+static int ET_MUST_CHECK parse_set(const struct crypto_stanza *st, size_t cnt, struct th_set *set)
 {
 	struct th_stanza s;
 	unsigned seen = 0;
@@ -202,7 +202,7 @@ static int parse_set(const struct crypto_stanza *st, size_t cnt, struct th_set *
 	return ET_OK;
 }
 
-static int x25519_fault(const unsigned char priv[32])
+static int ET_MUST_CHECK x25519_fault(const unsigned char priv[32])
 {
 	static const unsigned char base[32] = { 9 };
 	unsigned char tmp[32];
@@ -214,7 +214,7 @@ static int x25519_fault(const unsigned char priv[32])
 }
 
 /* ET_EKEY unless pub(priv) is the key the stanza names. */
-static int check_key(const struct th_stanza *s, const unsigned char priv[32])
+static int ET_MUST_CHECK check_key(const struct th_stanza *s, const unsigned char priv[32])
 {
 	unsigned char pub[32];
 	int rc = crypto_x25519_public(priv, pub);
@@ -226,7 +226,7 @@ static int check_key(const struct th_stanza *s, const unsigned char priv[32])
 
 /* Open one stanza whose holder key check_key() accepted. ET_ESEALER if it
  * does not open (tampered, or made for another binding). */
-static int open_stanza(const struct th_binding *b, const struct th_set *set,
+static int ET_MUST_CHECK open_stanza(const struct th_binding *b, const struct th_set *set,
 		       const struct th_stanza *s, const unsigned char priv[32],
 		       unsigned char share[CRYPTO_AGE_FILE_KEY_LEN])
 {
@@ -253,9 +253,10 @@ out:
 
 /* ---- recipient ------------------------------------------------------- */
 
-/* Draws, in this order: (k-1)*16 bytes of Shamir coefficients, then one
- * 32-byte ephemeral X25519 scalar per holder, index 1 to n. */
-static int th_wrap(const struct crypto_age_recipient *r,
+/* Appends n stanzas, index 1 to n. Draws, in this order: (k-1)*16 bytes of
+ * Shamir coefficients, then one 32-byte ephemeral X25519 scalar per holder.
+ * On failure out may hold some of them: the caller (age.c) drops the list. */
+static int ET_MUST_CHECK th_wrap(const struct crypto_age_recipient *r,
 		   const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		   struct crypto_stanza_list *out)
 {
@@ -389,7 +390,7 @@ out:
 /* Check every held key against its stanza, then open them all and combine
  * every held share (all released keys are used: the result does not depend
  * on which k were released first). */
-static int open_all(const struct th_binding *b, const struct th_set *set,
+static int ET_MUST_CHECK open_all(const struct th_binding *b, const struct th_set *set,
 		    const bool *held, const unsigned char (*priv)[CRYPTO_X25519_LEN],
 		    unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
@@ -433,7 +434,7 @@ out:
 	return rc;
 }
 
-static int th_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
+static int ET_MUST_CHECK th_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
 		     size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	const struct th_identity *t = (const struct th_identity *)id;
@@ -508,7 +509,7 @@ out:
 
 /* ---- by hand --------------------------------------------------------- */
 
-static int header_set(const struct crypto_age_header *hdr, struct th_set **out)
+static int ET_MUST_CHECK header_set(const struct crypto_age_header *hdr, struct th_set **out)
 {
 	struct th_set *set = malloc(sizeof *set);
 	int rc;

@@ -519,6 +519,17 @@ START_TEST(one_key_one_share)
 		ck_assert_int_eq(open_with(id, hdr, got), ET_EKEY);
 		id->destroy(id);
 	}
+	/* the identity holds a holder the sealer left out (index > n) */
+	{
+		unsigned out_of_n[3] = { 1, 2, 6 };
+		unsigned char p[3][32];
+		memcpy(p[0], privs[0], 32);
+		memcpy(p[1], privs[1], 32);
+		memcpy(p[2], privs[4], 32);
+		ck_assert_int_eq(crypto_threshold_identity_new(&bind_a, out_of_n, p, 3, &id), ET_OK);
+		ck_assert_int_eq(open_with(id, hdr, got), ET_ESEALER);
+		id->destroy(id);
+	}
 	/* index outside the header's n */
 	ck_assert_int_eq(crypto_threshold_unwrap_share(hdr, &bind_a, 6, privs[0], share),
 			 ET_ESEALER);
