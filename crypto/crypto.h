@@ -228,7 +228,8 @@ int crypto_threshold_combine(const struct crypto_age_header *hdr, const unsigned
 
 /* Without any private key: ET_OK only if hdr carries exactly the tender's
  * threshold stanzas and nothing else — n well-formed etender-share stanzas
- * with indices 1..n, this k and n, stanza i naming holder_pubs[i-1].
+ * with indices 1..n in this order, this k and n, stanza i naming
+ * holder_pubs[i-1], no low-order ephemeral point.
  * ET_ESEALER otherwise (an extra stanza could be anyone's recipient). For
  * the server at upload and for replay. */
 int crypto_threshold_header_check(const struct crypto_age_header *hdr, unsigned k, unsigned n,

@@ -623,8 +623,9 @@ int crypto_threshold_header_check(const struct crypto_age_header *hdr, unsigned 
 		rc = et_fail(ET_ESEALER);
 		goto out;
 	}
-	for (i = 1; i <= n; i++)
-		if (memcmp(set->s[i].holder, holder_pubs[i - 1], CRYPTO_X25519_LEN) != 0 ||
+	for (i = 1; i <= n; i++) /* stanza i is the i-th in the header, as sealed */
+		if (set->s[i].body != hdr->stanzas.v[i - 1].body ||
+		    memcmp(set->s[i].holder, holder_pubs[i - 1], CRYPTO_X25519_LEN) != 0 ||
 		    !point_ok(set->s[i].eph)) {
 			rc = et_fail(ET_ESEALER);
 			goto out;

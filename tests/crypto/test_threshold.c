@@ -711,6 +711,23 @@ START_TEST(header_check_and_extra_stanza)
 	memcpy(swapped[1], pubs[0], 32);
 	memcpy(swapped[2], pubs[2], 32);
 	ck_assert_int_eq(crypto_threshold_header_check(hdr, 2, 3, swapped), ET_ESEALER);
+	/* the same stanzas out of order: they open, but are not as sealed */
+	{
+		static const size_t order[3] = { 1, 0, 2 };
+		struct crypto_age_header *re;
+		size_t i;
+		for (i = 0; i < 3; i++) {
+			const struct crypto_stanza *st = &hdr->stanzas.v[order[i]];
+			ck_assert_int_eq(crypto_stanza_list_add(&l, st->type,
+								(const char *const *)st->args,
+								st->nargs, st->body, st->body_len),
+					 ET_OK);
+		}
+		re = make_header(&l, fk);
+		ck_assert_int_eq(open_all3(re, got), ET_OK);
+		ck_assert_int_eq(crypto_threshold_header_check(re, 2, 3, pubs), ET_ESEALER);
+		crypto_age_header_free(re);
+	}
 	ck_assert_int_eq(crypto_threshold_header_check(hdr, 1, 3, pubs), ET_EINVAL);
 	crypto_age_header_free(hdr);
 }
