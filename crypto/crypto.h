@@ -190,7 +190,9 @@ struct crypto_threshold_binding {
  * 1-based) to holder i's per-tender X25519 public key. holder_pubs[i-1] is
  * holder i's key. Strings in b are copied. 2 <= k <= n <=
  * ET_THRESHOLD_MAX_HOLDERS, ids 1..ET_ID_MAX_LEN bytes. ET_EINVAL also if
- * two holders share a key; ET_EKEY if a key is a low-order point. */
+ * two holders share a key; ET_EKEY if a key is a low-order point. On
+ * success the caller frees *out with crypto_age_recipient_free(); on
+ * failure *out is NULL. */
 int crypto_threshold_recipient_new(const struct crypto_threshold_binding *b, unsigned k,
 				   unsigned n, const unsigned char (*holder_pubs)[CRYPTO_X25519_LEN],
 				   struct crypto_age_recipient **out) ET_MUST_CHECK;
@@ -201,7 +203,8 @@ int crypto_threshold_recipient_new(const struct crypto_threshold_binding *b, uns
  * ET_ESEALER means a stanza was malformed or did not open under the key it
  * names, or the shares did not combine (MAC); ET_EKEY a held key is not the
  * key its stanza names; ET_ENOMATCH no etender-share stanza, or fewer than
- * k held keys. */
+ * k held keys. The keys are copied (wiped when freed); the caller frees *out
+ * with crypto_age_identity_free(); on failure *out is NULL. */
 int crypto_threshold_identity_new(const struct crypto_threshold_binding *b,
 				  const unsigned *indices, const unsigned char (*holder_privs)[CRYPTO_X25519_LEN],
 				  unsigned m, struct crypto_age_identity **out) ET_MUST_CHECK;

@@ -392,9 +392,9 @@ static void spec_stanza(struct crypto_stanza_list *l, const struct crypto_thresh
 	info[o++] = (unsigned char)index; info[o++] = (unsigned char)k; info[o++] = (unsigned char)n;
 	ck_assert_int_eq(crypto_hkdf_sha256(shared, 32, salt, 64, info, o, key, 32), ET_OK);
 	ck_assert_int_eq(crypto_aead_seal_zero_nonce(key, share, FK_LEN, body), ET_OK);
-	ck_assert(snprintf(a0, sizeof a0, "%u", index) > 0);
-	ck_assert(snprintf(a1, sizeof a1, "%u", k) > 0);
-	ck_assert(snprintf(a2, sizeof a2, "%u", n) > 0);
+	ck_assert((size_t)snprintf(a0, sizeof a0, "%u", index) < sizeof a0);
+	ck_assert((size_t)snprintf(a1, sizeof a1, "%u", k) < sizeof a1);
+	ck_assert((size_t)snprintf(a2, sizeof a2, "%u", n) < sizeof a2);
 	a3 = b64raw(eph_pub, 32);
 	a4 = b64raw(holder_pub, 32);
 	args[0] = a0; args[1] = a1; args[2] = a2; args[3] = a3; args[4] = a4;
