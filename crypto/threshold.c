@@ -62,7 +62,8 @@ struct th_identity {
 	unsigned char priv[ET_THRESHOLD_MAX_HOLDERS + 1][CRYPTO_X25519_LEN];
 };
 
-static int ET_MUST_CHECK binding_copy(const struct crypto_threshold_binding *in, struct th_binding *out)
+static int ET_MUST_CHECK binding_copy(const struct crypto_threshold_binding *in,
+				      struct th_binding *out)
 {
 	size_t tl, bl;
 
@@ -87,8 +88,8 @@ static int ET_MUST_CHECK binding_copy(const struct crypto_threshold_binding *in,
  * info = "etender.org/v1/share" 0x00 u16be(len tender) tender u16be(len bid)
  * bid u32be(part) u8(index) u8(k) u8(n). */
 static int ET_MUST_CHECK derive_wrap_key(const struct th_binding *b, const unsigned char shared[32],
-			   const unsigned char eph[32], const unsigned char holder[32],
-			   unsigned index, unsigned k, unsigned n, unsigned char key[32])
+					 const unsigned char eph[32], const unsigned char holder[32],
+					 unsigned index, unsigned k, unsigned n, unsigned char key[32])
 {
 	unsigned char salt[64], info[TH_INFO_MAX];
 	size_t o = 0;
@@ -153,8 +154,13 @@ static bool parse_small(const char *s, unsigned *out)
 /* Strict parse of one stanza already known to be of type etender-share. */
 static bool parse_stanza(const struct crypto_stanza *st, struct th_stanza *out)
 {
+	size_t i;
+
 	if (st->nargs != TH_NARGS || !st->args)
 		return false;
+	for (i = 0; i < TH_NARGS; i++)
+		if (!st->args[i])
+			return false;
 	if (!parse_small(st->args[0], &out->index) || !parse_small(st->args[1], &out->k) ||
 	    !parse_small(st->args[2], &out->n))
 		return false;
@@ -172,7 +178,8 @@ static bool parse_stanza(const struct crypto_stanza *st, struct th_stanza *out)
  * are none; ET_ESEALER unless they are exactly n well-formed stanzas with
  * indices 1..n, each once, all with the same k and n. Stanzas of other
  * types are ignored here (crypto_threshold_header_check refuses them). */
-static int ET_MUST_CHECK parse_set(const struct crypto_stanza *st, size_t cnt, struct th_set *set)
+static int ET_MUST_CHECK parse_set(const struct crypto_stanza *st, size_t cnt,
+				   struct th_set *set)
 {
 	struct th_stanza s;
 	unsigned seen = 0;
@@ -227,8 +234,8 @@ static int ET_MUST_CHECK check_key(const struct th_stanza *s, const unsigned cha
 /* Open one stanza whose holder key check_key() accepted. ET_ESEALER if it
  * does not open (tampered, or made for another binding). */
 static int ET_MUST_CHECK open_stanza(const struct th_binding *b, const struct th_set *set,
-		       const struct th_stanza *s, const unsigned char priv[32],
-		       unsigned char share[CRYPTO_AGE_FILE_KEY_LEN])
+				     const struct th_stanza *s, const unsigned char priv[32],
+				     unsigned char share[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	unsigned char shared[32], key[32];
 	int rc;
@@ -241,7 +248,8 @@ static int ET_MUST_CHECK open_stanza(const struct th_binding *b, const struct th
 	rc = derive_wrap_key(b, shared, s->eph, s->holder, s->index, set->k, set->n, key);
 	if (rc)
 		goto out;
-	if (crypto_aead_open_zero_nonce(key, s->body, TH_BODY_LEN, share) != ET_OK)
+	rc = crypto_aead_open_zero_nonce(key, s->body, TH_BODY_LEN, share);
+	if (rc == ET_ECRYPTO) /* the tag does not verify */
 		rc = et_fail(ET_ESEALER);
 out:
 	if (rc)
@@ -257,8 +265,8 @@ out:
  * Shamir coefficients, then one 32-byte ephemeral X25519 scalar per holder.
  * On failure out may hold some of them: the caller (age.c) drops the list. */
 static int ET_MUST_CHECK th_wrap(const struct crypto_age_recipient *r,
-		   const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
-		   struct crypto_stanza_list *out)
+				 const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+				 struct crypto_stanza_list *out)
 {
 	const struct th_recipient *t = (const struct th_recipient *)r;
 	unsigned char shares[ET_THRESHOLD_MAX_HOLDERS][CRYPTO_AGE_FILE_KEY_LEN];
@@ -391,8 +399,8 @@ out:
  * every held share (all released keys are used: the result does not depend
  * on which k were released first). */
 static int ET_MUST_CHECK open_all(const struct th_binding *b, const struct th_set *set,
-		    const bool *held, const unsigned char (*priv)[CRYPTO_X25519_LEN],
-		    unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
+				  const bool *held, const unsigned char (*priv)[CRYPTO_X25519_LEN],
+				  unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	unsigned char shares[ET_THRESHOLD_MAX_HOLDERS][CRYPTO_AGE_FILE_KEY_LEN];
 	const unsigned char *sp[ET_THRESHOLD_MAX_HOLDERS];
@@ -434,8 +442,8 @@ out:
 	return rc;
 }
 
-static int ET_MUST_CHECK th_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
-		     size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
+static int ET_MUST_CHECK th_unwrap(const struct crypto_age_identity *id,
+				   const struct crypto_stanza *st, size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	const struct th_identity *t = (const struct th_identity *)id;
 	struct th_set *set = NULL;
