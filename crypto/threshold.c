@@ -87,9 +87,11 @@ static int ET_MUST_CHECK binding_copy(const struct crypto_threshold_binding *in,
 /* wrap key = HKDF-SHA-256(ikm = shared, salt = eph || holder, info, 32) with
  * info = "etender.org/v1/share" 0x00 u16be(len tender) tender u16be(len bid)
  * bid u32be(part) u8(index) u8(k) u8(n). */
-static int ET_MUST_CHECK derive_wrap_key(const struct th_binding *b, const unsigned char shared[32],
-					 const unsigned char eph[32], const unsigned char holder[32],
-					 unsigned index, unsigned k, unsigned n, unsigned char key[32])
+static int ET_MUST_CHECK derive_wrap_key(const struct th_binding *b,
+					 const unsigned char shared[32],
+					 const unsigned char eph[32],
+					 const unsigned char holder[32], unsigned index,
+					 unsigned k, unsigned n, unsigned char key[32])
 {
 	unsigned char salt[64], info[TH_INFO_MAX];
 	size_t o = 0;
@@ -352,7 +354,8 @@ static bool point_ok(const unsigned char pub[32])
 }
 
 int crypto_threshold_recipient_new(const struct crypto_threshold_binding *b, unsigned k,
-				   unsigned n, const unsigned char (*holder_pubs)[CRYPTO_X25519_LEN],
+				   unsigned n,
+				   const unsigned char (*holder_pubs)[CRYPTO_X25519_LEN],
 				   struct crypto_age_recipient **out)
 {
 	struct th_recipient *t = NULL;
@@ -443,7 +446,8 @@ out:
 }
 
 static int ET_MUST_CHECK th_unwrap(const struct crypto_age_identity *id,
-				   const struct crypto_stanza *st, size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
+				   const struct crypto_stanza *st, size_t n,
+				   unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	const struct th_identity *t = (const struct th_identity *)id;
 	struct th_set *set = NULL;
@@ -473,8 +477,8 @@ static void th_identity_destroy(struct crypto_age_identity *id)
 
 int crypto_threshold_identity_new(const struct crypto_threshold_binding *b,
 				  const unsigned *indices,
-				  const unsigned char (*holder_privs)[CRYPTO_X25519_LEN], unsigned m,
-				  struct crypto_age_identity **out)
+				  const unsigned char (*holder_privs)[CRYPTO_X25519_LEN],
+				  unsigned m, struct crypto_age_identity **out)
 {
 	struct th_identity *t = NULL;
 	unsigned j;
