@@ -821,6 +821,8 @@ out:
 /* Bytes buf[pos..len) are buffered. After the callback reports the end or
  * an error, it is not called again: err is reported once the buffered
  * bytes cannot satisfy a request. */
+#define SRC_ALIGN 64u
+
 struct src {
 	crypto_read_fn *rd;
 	void *ctx;
@@ -833,7 +835,9 @@ struct src {
 static int src_init(struct src *s, size_t cap, crypto_read_fn *rd, void *ctx)
 {
 	memset(s, 0, sizeof *s);
-	s->buf = malloc(cap);
+	/* room for cap bytes after any alignment shift (see src_need) */
+	cap = (cap + 2 * SRC_ALIGN - 1) / SRC_ALIGN * SRC_ALIGN;
+	s->buf = aligned_alloc(SRC_ALIGN, cap);
 	if (!s->buf)
 		return et_fail(ET_ENOMEM);
 	s->cap = cap;
@@ -859,12 +863,18 @@ static size_t src_avail(const struct src *s)
  * at the end of input; the callback's error if it failed first. */
 static int src_need(struct src *s, size_t need)
 {
+	size_t np, avail;
+
 	if (src_avail(s) >= need)
 		return ET_OK;
-	if (s->pos) {
-		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
-		s->len -= s->pos;
-		s->pos = 0;
+	/* keep the end of the buffered bytes aligned: the kernel copies into
+	 * aligned memory faster */
+	avail = src_avail(s);
+	np = (SRC_ALIGN - avail % SRC_ALIGN) % SRC_ALIGN;
+	if (s->pos != np) {
+		memmove(s->buf + np, s->buf + s->pos, avail);
+		s->pos = np;
+		s->len = np + avail;
 	}
 	while (!s->eof && !s->err && s->len < s->cap) {
 		size_t got = 0;
