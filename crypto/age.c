@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -821,6 +822,8 @@ out:
 /* Bytes buf[pos..len) are buffered. After the callback reports the end or
  * an error, it is not called again: err is reported once the buffered
  * bytes cannot satisfy a request. */
+#define SRC_ALIGN 64u
+
 struct src {
 	crypto_read_fn *rd;
 	void *ctx;
@@ -833,7 +836,9 @@ struct src {
 static int src_init(struct src *s, size_t cap, crypto_read_fn *rd, void *ctx)
 {
 	memset(s, 0, sizeof *s);
-	s->buf = malloc(cap);
+	/* room for cap bytes after any alignment shift (see src_need) */
+	cap = (cap + 2 * SRC_ALIGN - 1) / SRC_ALIGN * SRC_ALIGN;
+	s->buf = aligned_alloc(SRC_ALIGN, cap);
 	if (!s->buf)
 		return et_fail(ET_ENOMEM);
 	s->cap = cap;
@@ -859,12 +864,18 @@ static size_t src_avail(const struct src *s)
  * at the end of input; the callback's error if it failed first. */
 static int src_need(struct src *s, size_t need)
 {
+	size_t np, avail;
+
 	if (src_avail(s) >= need)
 		return ET_OK;
-	if (s->pos) {
-		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
-		s->len -= s->pos;
-		s->pos = 0;
+	/* keep the end of the buffered bytes aligned: the kernel copies into
+	 * aligned memory faster */
+	avail = src_avail(s);
+	np = (SRC_ALIGN - avail % SRC_ALIGN) % SRC_ALIGN;
+	if (s->pos != np) {
+		memmove(s->buf + np, s->buf + s->pos, avail);
+		s->pos = np;
+		s->len = np + avail;
 	}
 	while (!s->eof && !s->err && s->len < s->cap) {
 		size_t got = 0;
@@ -1155,10 +1166,11 @@ struct sink {
 
 /* ---- STREAM ---------------------------------------------------------- */
 
+/* The payload key in one ChaCha20-Poly1305 context; chunk ctr uses the
+ * nonce ctr (11 bytes, big-endian) || last flag. */
 struct stream {
 	EVP_CIPHER_CTX *ctx;
-	unsigned char nonce[12]; /* 11-byte big-endian counter, last flag */
-	int enc;
+	uint64_t ctr;
 };
 
 static int stream_init(struct stream *s, const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
@@ -1168,7 +1180,6 @@ static int stream_init(struct stream *s, const unsigned char file_key[CRYPTO_AGE
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	s->enc = enc;
 	rc = crypto_hkdf_sha256(file_key, CRYPTO_AGE_FILE_KEY_LEN, salt, 16, "payload", 7, key,
 				sizeof key);
 	if (rc)
@@ -1191,48 +1202,247 @@ static void stream_free(struct stream *s)
 	s->ctx = NULL;
 }
 
-static void stream_next(struct stream *s)
+static void chunk_nonce(uint64_t ctr, bool last, unsigned char nonce[12])
 {
 	int i;
 
-	for (i = 10; i >= 0; i--)
-		if (++s->nonce[i])
-			break;
+	nonce[0] = nonce[1] = nonce[2] = 0;
+	for (i = 0; i < 8; i++)
+		nonce[3 + i] = (unsigned char)(ctr >> (56 - 8 * i));
+	nonce[11] = last ? 1 : 0;
 }
 
 /* Seal n <= CHUNK bytes: out gets n + TAG. */
-static int chunk_seal(struct stream *s, const unsigned char *in, size_t n, bool last,
-		      unsigned char *out)
+static int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+		      bool last, unsigned char *out)
 {
+	unsigned char nonce[12];
 	int outl = 0, fl = 0;
 
-	s->nonce[11] = last ? 1 : 0;
-	if (EVP_CipherInit_ex(s->ctx, NULL, NULL, NULL, s->nonce, 1) != 1 ||
-	    EVP_CipherUpdate(s->ctx, out, &outl, in, (int)n) != 1 ||
-	    EVP_CipherFinal_ex(s->ctx, out + outl, &fl) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_AEAD_GET_TAG, TAG, out + n) != 1)
+	chunk_nonce(ctr, last, nonce);
+	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1 ||
+	    EVP_CipherUpdate(ctx, out, &outl, in, (int)n) != 1 ||
+	    EVP_CipherFinal_ex(ctx, out + outl, &fl) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, out + n) != 1)
 		return et_fail(ET_ECRYPTO);
 	return ET_OK;
 }
 
 /* Open n >= TAG bytes into out (n - TAG). ET_EPAYLOAD if the tag fails
  * (out is wiped then). */
-static int chunk_open(struct stream *s, const unsigned char *in, size_t n, bool last,
-		      unsigned char *out)
+static int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+		      bool last, unsigned char *out)
 {
+	unsigned char nonce[12];
 	int outl = 0, fl = 0;
 
 	if (n < TAG)
 		return ET_EPAYLOAD;
-	s->nonce[11] = last ? 1 : 0;
-	if (EVP_CipherInit_ex(s->ctx, NULL, NULL, NULL, s->nonce, 0) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(s->ctx, EVP_CTRL_AEAD_SET_TAG, TAG, (void *)(in + n - TAG)) != 1 ||
-	    EVP_CipherUpdate(s->ctx, out, &outl, in, (int)(n - TAG)) != 1 ||
-	    EVP_CipherFinal_ex(s->ctx, out + outl, &fl) != 1) {
+	chunk_nonce(ctr, last, nonce);
+	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, (void *)(in + n - TAG)) != 1 ||
+	    EVP_CipherUpdate(ctx, out, &outl, in, (int)(n - TAG)) != 1 ||
+	    EVP_CipherFinal_ex(ctx, out + outl, &fl) != 1) {
 		crypto_wipe(out, n - TAG);
 		return ET_EPAYLOAD;
 	}
 	return ET_OK;
+}
+
+/* Seal or open n full middle chunks from counter ctr; *ok counts those
+ * done, in order, before the first failure. */
+static int run_chunks(EVP_CIPHER_CTX *ctx, int enc, const unsigned char *in, unsigned char *out,
+		      size_t n, uint64_t ctr, size_t *ok)
+{
+	size_t j;
+	int rc = ET_OK;
+
+	for (j = 0; j < n; j++) {
+		if (enc)
+			rc = chunk_seal(ctx, ctr + j, in + j * CHUNK, CHUNK, false,
+					out + j * ENC_CHUNK);
+		else
+			rc = chunk_open(ctx, ctr + j, in + j * ENC_CHUNK, ENC_CHUNK, false,
+					out + j * CHUNK);
+		if (rc)
+			break;
+	}
+	*ok = j;
+	return rc;
+}
+
+/* A helper thread for large payloads. For a batch of middle chunks the
+ * helper seals or opens the first half while the caller does the second.
+ * Only cryptography runs on it: the read and write callbacks are always
+ * called from the caller's thread. If it cannot be started, the caller
+ * does everything itself. States: idle -> busy (job posted) -> idle (job
+ * done, result read by the caller) ... -> quit. */
+#define HELPER_MIN_CHUNKS 4u
+
+struct helper {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	EVP_CIPHER_CTX *ctx; /* a copy of the stream's context */
+	bool busy, quit;
+	int enc;
+	const unsigned char *in;
+	unsigned char *out;
+	size_t n, ok;
+	uint64_t ctr;
+	int rc;
+};
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+	size_t ok;
+	int rc;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->busy && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->quit)
+			break;
+		pthread_mutex_unlock(&h->mu);
+		rc = run_chunks(h->ctx, h->enc, h->in, h->out, h->n, h->ctr, &ok);
+		pthread_mutex_lock(&h->mu);
+		h->rc = rc;
+		h->ok = ok;
+		h->busy = false;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* A started helper with a copy of st's context, or NULL. */
+static struct helper *helper_start(const struct stream *st, int enc)
+{
+	struct helper *h = calloc(1, sizeof *h);
+	int stage = 0;
+
+	if (!h)
+		goto out;
+	h->enc = enc;
+	h->ctx = EVP_CIPHER_CTX_new();
+	if (!h->ctx || EVP_CIPHER_CTX_copy(h->ctx, st->ctx) != 1)
+		goto out;
+	if (pthread_mutex_init(&h->mu, NULL) != 0)
+		goto out;
+	stage = 1;
+	if (pthread_cond_init(&h->cv, NULL) != 0)
+		goto out;
+	stage = 2;
+	if (pthread_create(&h->th, NULL, helper_main, h) != 0)
+		goto out;
+	stage = 3;
+out:
+	if (h && stage < 3) {
+		if (stage >= 2)
+			pthread_cond_destroy(&h->cv);
+		if (stage >= 1)
+			pthread_mutex_destroy(&h->mu);
+		EVP_CIPHER_CTX_free(h->ctx);
+		free(h);
+		h = NULL;
+	}
+	return h;
+}
+
+static void helper_stop(struct helper *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->quit = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->th, NULL);
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	EVP_CIPHER_CTX_free(h->ctx);
+	free(h);
+}
+
+/* run_chunks for n >= 2 chunks from st->ctr, the first half on the helper. */
+static int run_parallel(struct helper *h, struct stream *st, const unsigned char *in,
+			unsigned char *out, size_t n, size_t *ok)
+{
+	const size_t istep = h->enc ? CHUNK : ENC_CHUNK, ostep = h->enc ? ENC_CHUNK : CHUNK;
+	size_t na = n / 2, okb = 0;
+	int rc, rcb;
+
+	pthread_mutex_lock(&h->mu);
+	h->in = in;
+	h->out = out;
+	h->n = na;
+	h->ctr = st->ctr;
+	h->busy = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	rcb = run_chunks(st->ctx, h->enc, in + na * istep, out + na * ostep, n - na, st->ctr + na,
+			 &okb);
+	pthread_mutex_lock(&h->mu);
+	while (h->busy)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	if (h->ok < na) {
+		/* the second half came after a failure: never released */
+		crypto_wipe(out + na * ostep, okb * ostep);
+		*ok = h->ok;
+		rc = h->rc;
+	} else {
+		*ok = na + okb;
+		rc = rcb;
+	}
+	return rc;
+}
+
+/* One chunk the careful way: a short chunk is the last one (empty only if
+ * it is the first), a full one is tried as a middle chunk, then as the
+ * last one. */
+static int open_one(struct stream *st, struct src *in, unsigned char *out, bool *last,
+		    size_t *outn)
+{
+	const unsigned char *c;
+	size_t n;
+	bool fin = false;
+	int rc;
+
+	*outn = 0;
+	rc = src_need(in, ENC_CHUNK + 1);
+	if (rc)
+		goto out;
+	n = src_avail(in) < ENC_CHUNK ? src_avail(in) : ENC_CHUNK;
+	c = in->buf + in->pos;
+	if (n == 0) {
+		rc = ET_EPAYLOAD; /* no chunk, or no last chunk: truncated */
+		goto out;
+	}
+	if (n < ENC_CHUNK) {
+		if (st->ctr != 0 && n == TAG) {
+			rc = ET_EPAYLOAD;
+			goto out;
+		}
+		fin = true;
+		rc = chunk_open(st->ctx, st->ctr, c, n, true, out);
+	} else {
+		rc = chunk_open(st->ctx, st->ctr, c, n, false, out);
+		if (rc) {
+			fin = true;
+			rc = chunk_open(st->ctx, st->ctr, c, n, true, out);
+		}
+	}
+	if (rc)
+		goto out;
+	in->pos += n;
+	st->ctr++;
+	*outn = n - TAG;
+	*last = fin;
+out:
+	return rc;
 }
 
 /* Decrypt the payload after the nonce. Verified plaintext is written in
@@ -1241,8 +1451,9 @@ static int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *w
 {
 	const size_t ocap = (size_t)BATCH * CHUNK;
 	unsigned char *ob = malloc(ocap);
+	struct helper *h = NULL;
 	size_t olen = 0;
-	bool first = true, last = false, wfail = false;
+	bool last = false, wfail = false;
 	int rc = ET_OK;
 
 	if (!ob) {
@@ -1250,47 +1461,44 @@ static int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *w
 		goto out;
 	}
 	while (!last) {
-		const unsigned char *c;
-		size_t n;
+		size_t avail, nsafe, done = 0, n1;
 
-		rc = src_need(in, ENC_CHUNK + 1);
-		if (rc)
-			goto out;
-		n = src_avail(in) < ENC_CHUNK ? src_avail(in) : ENC_CHUNK;
-		c = in->buf + in->pos;
-		if (n == 0) {
-			rc = ET_EPAYLOAD; /* no chunk, or no last chunk: truncated */
-			goto out;
-		}
-		if (n < ENC_CHUNK) {
-			/* a short chunk ends the stream; empty only if it is the only one */
-			if (!first && n == TAG) {
-				rc = ET_EPAYLOAD;
+		/* full chunks with more input after them, as many as fit */
+		rc = src_need(in, (size_t)BATCH * ENC_CHUNK + 1);
+		avail = src_avail(in);
+		if (rc && avail < ENC_CHUNK + 1)
+			goto out; /* the input failed; what verified was written */
+		rc = ET_OK;
+		nsafe = avail ? (avail - 1) / ENC_CHUNK : 0;
+		nsafe = nsafe < BATCH ? nsafe : BATCH;
+		if (!h && nsafe >= HELPER_MIN_CHUNKS)
+			h = helper_start(st, 0);
+		if (nsafe) {
+			if (h && nsafe >= 2)
+				rc = run_parallel(h, st, in->buf + in->pos, ob, nsafe, &done);
+			else
+				rc = run_chunks(st->ctx, 0, in->buf + in->pos, ob, nsafe, st->ctr,
+						&done);
+			if (rc && rc != ET_EPAYLOAD)
 				goto out;
-			}
-			last = true;
-			rc = chunk_open(st, c, n, true, ob + olen);
-		} else {
-			rc = chunk_open(st, c, n, false, ob + olen);
-			if (rc) {
-				last = true;
-				rc = chunk_open(st, c, n, true, ob + olen);
-			}
+			rc = ET_OK;
+			in->pos += done * ENC_CHUNK;
+			st->ctr += done;
+			olen = done * CHUNK;
 		}
-		if (rc)
-			goto out;
-		in->pos += n;
-		olen += n - TAG;
-		first = false;
-		stream_next(st);
-		if (last || olen + CHUNK > ocap) {
-			rc = wr(wctx, ob, olen);
-			crypto_wipe(ob, olen);
-			olen = 0;
-			if (rc) {
-				wfail = true;
+		if (done < BATCH && (nsafe == 0 || done < nsafe)) {
+			/* the end, or a chunk that failed as a middle one */
+			rc = open_one(st, in, ob + olen, &last, &n1);
+			if (rc)
 				goto out;
-			}
+			olen += n1;
+		}
+		rc = olen ? wr(wctx, ob, olen) : ET_OK;
+		crypto_wipe(ob, olen);
+		olen = 0;
+		if (rc) {
+			wfail = true;
+			goto out;
 		}
 	}
 	/* nothing may follow the last chunk */
@@ -1298,6 +1506,7 @@ static int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *w
 	if (rc == ET_OK && src_avail(in))
 		rc = ET_EPAYLOAD;
 out:
+	helper_stop(h);
 	if (olen && !wfail) {
 		int wrc = wr(wctx, ob, olen);
 		if (wrc && rc == ET_OK)
@@ -1313,9 +1522,9 @@ static int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, cr
 			   void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * ENC_CHUNK;
+	struct helper *h = NULL;
 	struct src in = { 0 };
 	unsigned char *ob = NULL;
-	size_t olen = 0;
 	bool last = false;
 	int rc;
 
@@ -1328,27 +1537,44 @@ static int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, cr
 		goto out;
 	}
 	while (!last) {
-		size_t n;
+		size_t avail, nmid, done = 0, olen, n;
 
-		rc = src_need(&in, CHUNK + 1);
+		rc = src_need(&in, (size_t)BATCH * CHUNK + 1);
 		if (rc)
 			goto out;
-		n = src_avail(&in) < CHUNK ? src_avail(&in) : CHUNK;
-		last = src_avail(&in) <= CHUNK;
-		rc = chunk_seal(st, in.buf + in.pos, n, last, ob + olen);
+		avail = src_avail(&in);
+		if (avail > (size_t)BATCH * CHUNK) {
+			nmid = BATCH; /* more input follows them all */
+		} else {
+			last = true; /* the rest: middle chunks, then a last one */
+			nmid = avail ? (avail - 1) / CHUNK : 0;
+		}
+		if (!h && nmid >= HELPER_MIN_CHUNKS)
+			h = helper_start(st, 1);
+		if (h && nmid >= 2)
+			rc = run_parallel(h, st, in.buf + in.pos, ob, nmid, &done);
+		else
+			rc = run_chunks(st->ctx, 1, in.buf + in.pos, ob, nmid, st->ctr, &done);
 		if (rc)
 			goto out;
-		in.pos += n;
-		olen += n + TAG;
-		stream_next(st);
-		if (last || olen + ENC_CHUNK > ocap) {
-			rc = wr(wctx, ob, olen);
-			olen = 0;
+		in.pos += nmid * CHUNK;
+		st->ctr += nmid;
+		olen = nmid * ENC_CHUNK;
+		if (last) {
+			n = src_avail(&in); /* 1..CHUNK, or 0 for an empty payload */
+			rc = chunk_seal(st->ctx, st->ctr, in.buf + in.pos, n, true, ob + olen);
 			if (rc)
 				goto out;
+			in.pos += n;
+			st->ctr++;
+			olen += n + TAG;
 		}
+		rc = wr(wctx, ob, olen);
+		if (rc)
+			goto out;
 	}
 out:
+	helper_stop(h);
 	src_free(&in);
 	free(ob);
 	return rc;

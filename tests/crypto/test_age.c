@@ -388,6 +388,49 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* A corrupt chunk anywhere (either half of a batch, later batches, the
+ * last chunk): exactly the chunks before it are released, then
+ * ET_EPAYLOAD. */
+START_TEST(corrupt_chunk_release)
+{
+	static const size_t bad[] = { 0, 3, 7, 8, 12, 15, 16, 20, 39, 40 };
+	const size_t n = 40 * 65536 + 100;
+	struct crypto_age_identity *id;
+	struct crypto_age_recipient *r;
+	struct crypto_age_header *hdr = NULL;
+	unsigned char *pt = random_bytes(n);
+	struct mem_out ct, out;
+	size_t hl, i, step;
+
+	keypair(&id, &r);
+	{
+		const struct crypto_age_recipient *rs[1] = { r };
+		ck_assert_int_eq(encrypt_mem(rs, 1, false, pt, n, &ct), ET_OK);
+	}
+	ck_assert_int_eq(crypto_age_header_parse(ct.b.data, ct.b.len, &hdr, &hl), ET_OK);
+	crypto_age_header_free(hdr);
+	for (step = 0; step <= 300000; step += 300000) {
+		for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+			const struct crypto_age_identity *ids[1] = { id };
+			size_t off = hl + 16 + bad[i] * (65536 + 16) + 5;
+
+			ct.b.data[off] ^= 0x40;
+			ck_assert_int_eq(decrypt_mem(ids, 1, ct.b.data, ct.b.len, step, &out),
+					 ET_EPAYLOAD);
+			ck_assert_uint_eq(out.b.len, bad[i] * 65536);
+			if (out.b.len)
+				ck_assert_int_eq(memcmp(out.b.data, pt, out.b.len), 0);
+			et_buf_free(&out.b);
+			ct.b.data[off] ^= 0x40;
+		}
+	}
+	et_buf_free(&ct.b);
+	free(pt);
+	crypto_age_identity_free(id);
+	crypto_age_recipient_free(r);
+}
+END_TEST
+
 /* A recipient that records the file key and adds a grease stanza too. */
 struct spy_recipient {
 	struct crypto_age_recipient base;
@@ -816,6 +859,7 @@ int main(void)
 	tcase_add_test(tc, cctv_vectors);
 	tcase_add_test(tc, cctv_vectors_small_reads);
 	tcase_add_loop_test(tc, round_trip, 0, (int)(2 * sizeof sizes / sizeof *sizes));
+	tcase_add_test(tc, corrupt_chunk_release);
 	tcase_add_test(tc, header_api);
 	tcase_add_test(tc, b64_raw);
 	tcase_add_test(tc, identity_file);
