@@ -10,6 +10,7 @@
 #define ET_AGE_MAX_ARG_LEN       1024u        /* bytes of one stanza argument */
 #define ET_AGE_MAX_BODY          (64u * 1024) /* decoded bytes of one stanza body */
 #define ET_AGE_MAX_ARMOR_LINE    64u          /* base64 columns of armored age */
+#define ET_AGE_MAX_IDENTITY_FILE (1u << 20)   /* bytes of an age identity file */
 
 /* threshold opening */
 #define ET_THRESHOLD_MAX_HOLDERS 32u          /* n, key holders of one tender */

@@ -188,34 +188,55 @@ struct crypto_threshold_binding {
 
 /* A recipient that splits the file key k-of-n and wraps share i (x = i,
  * 1-based) to holder i's per-tender X25519 public key. holder_pubs[i-1] is
- * holder i's key. Strings in b are copied. */
+ * holder i's key. Strings in b are copied. 2 <= k <= n <=
+ * ET_THRESHOLD_MAX_HOLDERS, ids 1..ET_ID_MAX_LEN bytes. ET_EINVAL also if
+ * two holders share a key; ET_EKEY if a key is a low-order point. On
+ * success the caller frees *out with crypto_age_recipient_free(); on
+ * failure *out is NULL. */
 int crypto_threshold_recipient_new(const struct crypto_threshold_binding *b, unsigned k,
 				   unsigned n, const unsigned char (*holder_pubs)[CRYPTO_X25519_LEN],
 				   struct crypto_age_recipient **out) ET_MUST_CHECK;
 
 /* An identity that holds the per-tender private keys of m holders
- * (indices[j] is 1-based), unwraps each one's share and combines them;
- * decrypt then checks the header MAC. ET_ESEALER from crypto_age_decrypt
- * means the shares did not combine or a stanza was malformed. */
+ * (indices[j] is 1-based, distinct), unwraps each one's share and combines
+ * them all; decrypt then checks the header MAC. Through crypto_age_decrypt:
+ * ET_ESEALER means a stanza was malformed or did not open under the key it
+ * names, or the shares did not combine (MAC); ET_EKEY a held key is not the
+ * key its stanza names; ET_ENOMATCH no etender-share stanza, or fewer than
+ * k held keys. The keys are copied (wiped when freed); the caller frees *out
+ * with crypto_age_identity_free(); on failure *out is NULL. */
 int crypto_threshold_identity_new(const struct crypto_threshold_binding *b,
 				  const unsigned *indices, const unsigned char (*holder_privs)[CRYPTO_X25519_LEN],
 				  unsigned m, struct crypto_age_identity **out) ET_MUST_CHECK;
 
 /* One holder's step by hand: find the stanza of holder `index` in hdr and
  * unwrap its share (CRYPTO_AGE_FILE_KEY_LEN bytes) with its private key.
- * ET_EKEY: priv is not this holder's key for this binding (the stanza's
- * AEAD fails); ET_ESEALER: stanza missing or malformed; ET_OK otherwise. */
+ * ET_EKEY: priv's public key is not the holder key the stanza names;
+ * ET_ESEALER: the etender-share stanzas are missing or malformed, or the
+ * stanza does not open under the key it names (tampered, or made for
+ * another tender, bid, part or index); ET_OK otherwise. */
 int crypto_threshold_unwrap_share(const struct crypto_age_header *hdr,
 				  const struct crypto_threshold_binding *b, unsigned index,
 				  const unsigned char priv[CRYPTO_X25519_LEN],
 				  unsigned char share[CRYPTO_AGE_FILE_KEY_LEN]) ET_MUST_CHECK;
 
-/* Combine m shares (1-based indices) into a file key and check it against
- * hdr's MAC. ET_OK: the file key opens the file; ET_ESEALER: they combine to
- * something the MAC refutes (fewer than k, or the sealer's fault). */
+/* Combine m shares (1-based distinct indices) into a file key and check it
+ * against hdr's MAC. ET_OK: the file key opens the file; ET_ESEALER: at
+ * least k shares combine to something the MAC refutes (the sealer's fault),
+ * or the stanzas are malformed; ET_EINVAL: fewer than the stanzas' k
+ * shares, or an index the header does not have (nobody's fault yet). */
 int crypto_threshold_combine(const struct crypto_age_header *hdr, const unsigned *indices,
 			     const unsigned char (*shares)[CRYPTO_AGE_FILE_KEY_LEN], unsigned m,
 			     unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN]) ET_MUST_CHECK;
+
+/* Without any private key: ET_OK only if hdr carries exactly the tender's
+ * threshold stanzas and nothing else — n well-formed etender-share stanzas
+ * with indices 1..n in this order, this k and n, stanza i naming
+ * holder_pubs[i-1], no low-order ephemeral point.
+ * ET_ESEALER otherwise (an extra stanza could be anyone's recipient). For
+ * the server at upload and for replay. */
+int crypto_threshold_header_check(const struct crypto_age_header *hdr, unsigned k, unsigned n,
+				  const unsigned char (*holder_pubs)[CRYPTO_X25519_LEN]) ET_MUST_CHECK;
 
 /* Decrypt the payload with a known file key (after combining by hand). */
 int crypto_age_decrypt_with_file_key(const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],

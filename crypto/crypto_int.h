@@ -41,7 +41,10 @@ struct crypto_age_recipient {
  * ET_OK sets file_key (a candidate: age.c then checks the MAC and, if
  * it fails, reports ET_EHMAC, or ET_ESEALER when sealer_fault_on_mac is
  * set on the identity). ET_ENOMATCH: no stanza for this identity.
- * ET_EHEADER: a stanza of this identity's type is malformed. */
+ * ET_EHEADER: a stanza of this identity's type is malformed. Any other
+ * result is passed on: the threshold identity reports malformed or
+ * unopenable etender-share stanzas as ET_ESEALER and a key that is not the
+ * one its stanza names as ET_EKEY (docs/formats.md). */
 struct crypto_age_identity {
 	int (*unwrap)(const struct crypto_age_identity *id, const struct crypto_stanza *st, size_t n,
 		      unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN]);
