@@ -109,6 +109,205 @@ int audit_cosig_verify(const char *note, size_t len, const char *name, const uns
 		       uint64_t *timestamp) ET_MUST_CHECK;
 
 /* ---- the ledger (one write path) -------------------------------------- */
-/* Declared in the ledger section below by audit/ledger.c's author. */
+
+/* An event. kind is "noun.past_participle" ([a-z][a-z0-9_]* '.' the same,
+ * at most ET_EVENT_KIND_MAX bytes); actor and tender are pseudonymous ids
+ * of printable ASCII without spaces (0x21..0x7e), at most ET_ID_MAX_LEN
+ * bytes, may be "" (a confidential event needs a tender). payload is
+ * opaque, domain-defined bytes (e.g. canonical JSON). The struct borrows
+ * every pointer; nothing in it is freed by the ledger. */
+struct audit_event {
+	const char *kind;
+	uint16_t version;            /* kind version, >= 1 */
+	int64_t time_us;             /* UTC µs; stamped by audit_tx_emit */
+	const char *actor;
+	const char *tender;
+	const unsigned char *payload;
+	size_t payload_len;
+	bool confidential;           /* the log holds only a commitment */
+};
+
+/* ---- canonical event leaf (audit/leaf.c, docs/formats.md) ---- */
+
+#define AUDIT_LEAF_MAGIC "ETL1"
+#define AUDIT_LEAF_EVENT 0          /* type byte: public event */
+#define AUDIT_LEAF_COMMITMENT 1     /* type byte: confidential commitment */
+#define AUDIT_SALT_LEN 32
+#define AUDIT_COMMITMENT_LEAF_LEN 37 /* "ETL1" 0x01 commitment(32) */
+/* Fixed part of an event leaf: magic, type, 3 one-byte lengths, version,
+ * time, payload length. */
+#define AUDIT_LEAF_EVENT_FIXED (4 + 1 + 1 + 2 + 8 + 1 + 1 + 4)
+
+/* Append the canonical public encoding of ev (type 0, whatever
+ * ev->confidential says) to out. ET_EINVAL for a malformed field,
+ * ET_ELIMIT past a cap. On failure out may hold a partial encoding. */
+int audit_leaf_encode_event(const struct audit_event *ev, struct et_buf *out) ET_MUST_CHECK;
+/* The 37-byte leaf of a confidential event. */
+void audit_leaf_encode_commitment(const unsigned char commitment[AUDIT_HASH_LEN],
+				  unsigned char out[AUDIT_COMMITMENT_LEAF_LEN]);
+
+/* A decoded leaf. For type 0, ev's strings point into the arrays below
+ * and ev.payload into the decoded input (which must outlive it): do not
+ * copy the struct. */
+struct audit_leaf {
+	int type;                                  /* AUDIT_LEAF_EVENT / _COMMITMENT */
+	unsigned char commitment[AUDIT_HASH_LEN];  /* type 1 */
+	struct audit_event ev;                     /* type 0 */
+	char kind[ET_EVENT_KIND_MAX + 1];
+	char actor[ET_ID_MAX_LEN + 1];
+	char tender[ET_ID_MAX_LEN + 1];
+};
+/* Strict decoder: exact magic, known type, every length within its cap
+ * and exactly consumed (no trailing bytes), valid characters, version >= 1,
+ * time >= 0. ET_EINVAL / ET_ELIMIT otherwise. */
+int audit_leaf_decode(const void *leaf, size_t len, struct audit_leaf *out) ET_MUST_CHECK;
+
+/* Commitment of a confidential event whose public encoding is enc:
+ *   d = SHA-256("ETD1" || blind(32) || enc)
+ *   c = SHA-256("ETC1" || salt(32) || len(tender) (1 byte) || tender || d) */
+void audit_event_digest(const unsigned char blind[AUDIT_SALT_LEN], const void *enc, size_t len,
+			unsigned char d[AUDIT_HASH_LEN]);
+int audit_commitment(const unsigned char salt[AUDIT_SALT_LEN], const char *tender,
+		     const unsigned char d[AUDIT_HASH_LEN], unsigned char c[AUDIT_HASH_LEN]) ET_MUST_CHECK;
+
+/* Reveal payloads (public events of the ledger's own kinds):
+ * "confidential.revealed" v1: u32 n, n x { u64 index, salt(32), blind(32),
+ * u32 len, enc(len) }; "confidential.membership" v1: u32 n, n x { u64 index,
+ * salt(32), d(32) }; indices strictly ascending. */
+#define AUDIT_KIND_REVEALED "confidential.revealed"
+#define AUDIT_KIND_MEMBERSHIP "confidential.membership"
+struct audit_opening {
+	uint64_t index;
+	unsigned char salt[AUDIT_SALT_LEN];
+	unsigned char blind[AUDIT_SALT_LEN];     /* full reveal only */
+	unsigned char digest[AUDIT_HASH_LEN];    /* d (computed for full reveals) */
+	const unsigned char *enc;                /* full reveal: into the payload */
+	size_t enc_len;
+};
+/* Parse a reveal payload (full: membership == false). *out is a malloc'd
+ * array of *n openings (enc pointing into payload), caller frees; nothing
+ * on failure. */
+int audit_reveal_parse(const unsigned char *payload, size_t len, bool membership,
+		       struct audit_opening **out, size_t *n) ET_MUST_CHECK;
+
+/* ---- the ledger ---- */
+
+/* Apply one event to the projection tables of its module. Deterministic:
+ * it may read and write db (and only its own tables), must not read the
+ * clock or randomness; returns ET_OK or an error (the command fails). */
+typedef int audit_apply_fn(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+
+struct audit_kind {
+	const char *kind;
+	uint16_t version;
+	audit_apply_fn *apply;
+};
+
+/* A domain module: its projection schema (CREATE TABLE IF NOT EXISTS …),
+ * the tables replay compares (NULL-terminated), and its event kinds.
+ * Borrowed: must outlive the ledger. */
+struct audit_module {
+	const char *name;
+	const char *schema_sql;
+	const char *const *tables;
+	const struct audit_kind *kinds;
+	size_t nkinds;
+	void *ctx;                    /* passed to every apply */
+};
+
+struct audit_ledger_config {
+	const char *db_path;          /* SQLite file: log, checkpoints, store, projections */
+	const char *origin;           /* checkpoint origin and key name */
+	const unsigned char *seed;    /* Ed25519 seed (32 bytes) of the log key; copied */
+	const struct audit_module *const *modules;
+	size_t nmodules;
+};
+
+struct audit_ledger;
+struct audit_tx;
+
+/* Open (creating if missing) and start the writer thread. Checks that the
+ * log, the latest signed checkpoint and the store agree. *out freed with
+ * audit_ledger_close. */
+int audit_ledger_open(const struct audit_ledger_config *cfg, struct audit_ledger **out) ET_MUST_CHECK;
+/* Stop the writer (after the queued commands) and free. NULL is fine. */
+void audit_ledger_close(struct audit_ledger *l);
+
+/* Result of a command: its events are the contiguous leaves
+ * [first, first + count); checkpoint_size is the size of the signed
+ * checkpoint that covers them (durable). */
+struct audit_result {
+	uint64_t first;
+	uint64_t count;
+	uint64_t checkpoint_size;
+};
+
+/* A command: reads the state through audit_tx_db, validates, emits.
+ * Returns ET_OK or an error; on error nothing it did remains. */
+typedef int audit_command_fn(struct audit_tx *tx, void *ctx);
+
+/* Run fn in the writer thread inside its own savepoint and wait until the
+ * batch is committed and its checkpoint signed. Returns fn's error, or
+ * an error of the commit (then nothing of the command remains). res may
+ * be NULL. Thread-safe. */
+int audit_ledger_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx,
+			struct audit_result *res) ET_MUST_CHECK;
+
+/* Inside a command: the writer's connection (read and write the
+ * command's own scratch only through events), and the command's time. */
+sqlite3 *audit_tx_db(struct audit_tx *tx);
+int64_t audit_tx_time(const struct audit_tx *tx);
+/* Stamp ev with the command's time, encode it, append its leaf (the
+ * commitment if confidential; the store gets salt, blind and encoding)
+ * and apply it at once. *index may be NULL. After an error the command
+ * fails whatever it returns. */
+int audit_tx_emit(struct audit_tx *tx, const struct audit_event *ev, uint64_t *index) ET_MUST_CHECK;
+/* Emit the reveal of every not yet revealed confidential leaf of tender:
+ * "confidential.revealed" (full openings) or, if membership,
+ * "confidential.membership" (salt and d only). ET_ELIMIT if it does not
+ * fit one leaf. */
+int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, bool membership,
+		    uint64_t *index) ET_MUST_CHECK;
+/* The same as a command of its own. */
+int audit_ledger_reveal(struct audit_ledger *l, const char *tender, const char *actor,
+			bool membership, uint64_t *index) ET_MUST_CHECK;
+
+/* Receipt: the latest signed checkpoint (note text, malloc'd), its size,
+ * and the inclusion proof of index in it (malloc'd array). Caller frees
+ * both; nothing on failure. */
+int audit_ledger_receipt(struct audit_ledger *l, uint64_t index, char **checkpoint,
+			 uint64_t *size, unsigned char (**proof)[AUDIT_HASH_LEN],
+			 size_t *nproof) ET_MUST_CHECK;
+/* Leaves in the log as last committed. */
+uint64_t audit_ledger_size(struct audit_ledger *l);
+
+/* What replay and verification found. diff is "" when all is well, else
+ * the first problem in words (table, key, column, live vs replayed; or the
+ * leaf index). */
+struct audit_report {
+	uint64_t leaves;
+	uint64_t confidential;
+	uint64_t checkpoints;
+	uint64_t revealed;            /* confidential leaves opened by reveals */
+	uint64_t rows;                /* projection rows compared */
+	char diff[1024];
+};
+
+/* G5: verify the log (leaf hashes, contiguity, every checkpoint's
+ * signature and root), rebuild every projection in a fresh temporary
+ * database from the log and the store (each confidential payload must
+ * match its commitment) and compare each registered table row by row with
+ * the live database, in one read snapshot. ET_OK, or ET_EVERIFY with
+ * report->diff set; other errors for I/O. */
+int audit_ledger_replay(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
+/* Only the log part of replay (no projections). */
+int audit_ledger_verify_log(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
+/* Check every reveal event: each opening matches its confidential leaf
+ * (earlier in the log, opened once, of the reveal's tender). With the store,
+ * also that every confidential leaf of a tender before its last reveal was
+ * opened. require_all: every confidential leaf must be opened (all
+ * tenders closed). ET_OK or ET_EVERIFY with report->diff. */
+int audit_ledger_verify_reveals(struct audit_ledger *l, bool require_all,
+				struct audit_report *report) ET_MUST_CHECK;
 
 #endif
