@@ -30,7 +30,11 @@ int audit_verify_inclusion(uint64_t index, uint64_t size, const unsigned char le
 			   const unsigned char (*proof)[AUDIT_HASH_LEN], size_t nproof,
 			   const unsigned char root[AUDIT_HASH_LEN]) ET_MUST_CHECK;
 /* RFC 9162 §2.1.4.2. ET_OK or ET_EVERIFY. size1 == size2 needs an empty
- * proof and equal roots; size1 == 0 needs an empty proof. */
+ * proof and equal roots. size1 == 0 is ET_EVERIFY: RFC 9162 defines no
+ * proof from the empty tree and the transparency-dev vectors reject it;
+ * every tree extends the empty tree, so a caller that holds no earlier
+ * checkpoint (size 0) simply has nothing to check (refined from the first
+ * draft of this header, which accepted it with an empty proof). */
 int audit_verify_consistency(uint64_t size1, uint64_t size2, const unsigned char root1[AUDIT_HASH_LEN],
 			     const unsigned char root2[AUDIT_HASH_LEN],
 			     const unsigned char (*proof)[AUDIT_HASH_LEN], size_t nproof) ET_MUST_CHECK;
@@ -38,16 +42,24 @@ int audit_verify_consistency(uint64_t size1, uint64_t size2, const unsigned char
 /* ---- the Merkle log stored in SQLite --------------------------------- */
 
 /* A log on an open SQLite connection. Tables (created if missing):
- * log_leaf(idx, leaf, hash) and log_node(level, idx, hash) — complete
- * subtree hashes — both append-only (triggers reject UPDATE and DELETE).
- * Appends join the caller's transaction. */
+ * log_leaf(idx, leaf, hash) — leaf i and its leaf hash, the level-0
+ * subtrees — and log_node(level, idx, hash), level >= 1 — the hash of every
+ * complete perfect subtree covering leaves [idx·2^level, (idx+1)·2^level) —
+ * both append-only (triggers reject UPDATE, DELETE, and any INSERT other
+ * than the next leaf / a new node, so INSERT OR REPLACE is caught too).
+ * Appends join the caller's transaction. Not thread-safe: one writer. */
 struct audit_log;
 
+/* Creates the tables and triggers if missing, prepares statements, loads
+ * the size. *out is freed with audit_log_close (which leaves db open). */
 int audit_log_open(sqlite3 *db, struct audit_log **out) ET_MUST_CHECK;
 void audit_log_close(struct audit_log *log);
 /* Leaves in the log (as committed or appended in the current transaction). */
 uint64_t audit_log_size(const struct audit_log *log);
-/* Append leaf; sets *index. Must run inside a transaction of db. */
+/* Append leaf (at most ET_LEAF_MAX_LEN bytes); sets *index (may be NULL).
+ * Must run inside a transaction of db (ET_ESTATE otherwise). On failure
+ * the log struct is unchanged but rows may have been written: the caller
+ * rolls back its transaction or savepoint and calls audit_log_resync. */
 int audit_log_append(struct audit_log *log, const void *leaf, size_t len, uint64_t *index) ET_MUST_CHECK;
 /* Forget appends rolled back by the caller (re-reads the size from db). */
 int audit_log_resync(struct audit_log *log) ET_MUST_CHECK;
@@ -56,11 +68,20 @@ int audit_log_root(struct audit_log *log, uint64_t size, unsigned char root[AUDI
 /* Leaf bytes; *leaf malloc'd, caller frees. */
 int audit_log_leaf(struct audit_log *log, uint64_t index, unsigned char **leaf, size_t *len) ET_MUST_CHECK;
 int audit_log_leaf_hash(struct audit_log *log, uint64_t index, unsigned char out[AUDIT_HASH_LEN]) ET_MUST_CHECK;
-/* Proofs: *proof is a malloc'd array of *n hashes, caller frees. */
+/* Proofs in RFC 9162 order: *proof is a malloc'd array of *n hashes,
+ * caller frees (also when *n == 0); NULL on failure. Inclusion: index <
+ * size <= audit_log_size. Consistency: size1 <= size2 <= audit_log_size;
+ * size1 == 0 or size1 == size2 give an empty proof. */
 int audit_log_inclusion_proof(struct audit_log *log, uint64_t index, uint64_t size,
 			      unsigned char (**proof)[AUDIT_HASH_LEN], size_t *n) ET_MUST_CHECK;
 int audit_log_consistency_proof(struct audit_log *log, uint64_t size1, uint64_t size2,
 				unsigned char (**proof)[AUDIT_HASH_LEN], size_t *n) ET_MUST_CHECK;
+/* Audit: recompute the root of the first size leaves from the leaf bytes
+ * alone (ignoring stored hashes and nodes), O(size). Compare it with a
+ * root from an earlier signed checkpoint to detect tampering that bypassed
+ * the triggers. ET_EVERIFY if a leaf row is missing. (Added.) */
+int audit_log_recompute_root(struct audit_log *log, uint64_t size,
+			     unsigned char root[AUDIT_HASH_LEN]) ET_MUST_CHECK;
 
 /* ---- C2SP signed notes, checkpoints, cosignatures --------------------- */
 
