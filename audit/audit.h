@@ -239,7 +239,11 @@ struct audit_module {
 struct audit_ledger_config {
 	const char *db_path;          /* SQLite file: log, checkpoints, store, projections */
 	const char *origin;           /* checkpoint origin and key name */
-	const unsigned char *seed;    /* Ed25519 seed (32 bytes) of the log key; copied */
+	const unsigned char *seed;    /* Ed25519 seed (32 bytes) of the log key; copied.
+				       * NULL: a verifier (read-only, no writer, submit
+				       * returns ET_EDENIED); then pub is needed */
+	const unsigned char *pub;     /* the log's public key (32 bytes); optional with seed
+				       * (ET_EKEY if it does not match) */
 	const struct audit_module *const *modules;
 	size_t nmodules;
 };
@@ -248,8 +252,9 @@ struct audit_ledger;
 struct audit_tx;
 
 /* Open (creating if missing) and start the writer thread. Checks that the
- * log, the latest signed checkpoint and the store agree. *out freed with
- * audit_ledger_close. */
+ * latest signed checkpoint covers the whole log (ET_EVERIFY if not). The
+ * modules' schemas are created if missing. ":memory:" is refused (the
+ * reader needs the same file). *out freed with audit_ledger_close. */
 int audit_ledger_open(const struct audit_ledger_config *cfg, struct audit_ledger **out) ET_MUST_CHECK;
 /* Stop the writer (after the queued commands) and free. NULL is fine. */
 void audit_ledger_close(struct audit_ledger *l);
@@ -270,12 +275,13 @@ typedef int audit_command_fn(struct audit_tx *tx, void *ctx);
 /* Run fn in the writer thread inside its own savepoint and wait until the
  * batch is committed and its checkpoint signed. Returns fn's error, or
  * an error of the commit (then nothing of the command remains). res may
- * be NULL. Thread-safe. */
+ * be NULL. Thread-safe; not from inside a command (ET_ESTATE). */
 int audit_ledger_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx,
 			struct audit_result *res) ET_MUST_CHECK;
 
-/* Inside a command: the writer's connection (read and write the
- * command's own scratch only through events), and the command's time. */
+/* Inside a command: the writer's connection, to read the current state
+ * (every write, DDL or transaction statement is denied: state changes
+ * only through audit_tx_emit), and the time stamped on its events. */
 sqlite3 *audit_tx_db(struct audit_tx *tx);
 int64_t audit_tx_time(const struct audit_tx *tx);
 /* Stamp ev with the command's time, encode it, append its leaf (the
@@ -301,6 +307,20 @@ int audit_ledger_receipt(struct audit_ledger *l, uint64_t index, char **checkpoi
 			 size_t *nproof) ET_MUST_CHECK;
 /* Leaves in the log as last committed. */
 uint64_t audit_ledger_size(struct audit_ledger *l);
+/* The latest signed checkpoint (note malloc'd, caller frees) and its size;
+ * ET_ENOTFOUND while the log is empty. */
+int audit_ledger_checkpoint(struct audit_ledger *l, char **note, uint64_t *size) ET_MUST_CHECK;
+/* Leaf bytes (malloc'd, caller frees) and consistency proofs (malloc'd
+ * array, caller frees) of the committed log. */
+int audit_ledger_leaf(struct audit_ledger *l, uint64_t index, unsigned char **leaf,
+		      size_t *len) ET_MUST_CHECK;
+int audit_ledger_consistency(struct audit_ledger *l, uint64_t size1, uint64_t size2,
+			     unsigned char (**proof)[AUDIT_HASH_LEN], size_t *nproof) ET_MUST_CHECK;
+/* Run fn on a read-only connection inside one read snapshot (queries of
+ * the domain modules); serialised with the ledger's other reads. Returns
+ * fn's result. */
+int audit_ledger_query(struct audit_ledger *l, int (*fn)(sqlite3 *db, void *ctx),
+		       void *ctx) ET_MUST_CHECK;
 
 /* What replay and verification found. diff is "" when all is well, else
  * the first problem in words (table, key, column, live vs replayed; or the

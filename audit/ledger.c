@@ -12,7 +12,12 @@
  *  I3 the checkpoint of the largest size in ledger_checkpoint has size =
  *     log size and is signed by the log key (one per non-empty batch);
  *  I4 a submitter is woken only after the COMMIT of its batch returned;
- *  I5 leaf times never decrease (the command time is max(now, last)).
+ *  I5 leaf times never decrease (the command time is max(now, last));
+ *  I6 while a command runs, its SQL can only read: an authorizer on the
+ *     writer's connection denies every write, DDL, transaction and
+ *     savepoint statement outside audit_tx_emit, so apply functions are
+ *     the only writers of projections (and the reader connection never
+ *     writes at all).
  *
  * Submission states: queued (in l->head list) -> running (writer took the
  * batch) -> done (rc and result set, submitter woken). Only the writer
@@ -56,9 +61,10 @@ struct audit_ledger {
 	struct kind_entry *kinds;
 	size_t nkinds;
 
-	sqlite3 *wdb;                /* writer thread only (after open) */
+	sqlite3 *wdb;                /* writer thread only (after open); NULL for a verifier */
 	struct audit_log *wlog;
 	int64_t last_time;           /* writer: time of the last committed command */
+	bool in_command, in_emit;    /* writer: what the authorizer allows (I6) */
 
 	pthread_mutex_t rmu;         /* guards rdb, rlog */
 	sqlite3 *rdb;
@@ -181,21 +187,23 @@ static int exec(sqlite3 *db, const char *sql)
 	return ET_OK;
 }
 
-static int open_db(const char *path, sqlite3 **out)
+/* Writer and reader: WAL, synchronous=FULL (a commit is on disk when
+ * COMMIT returns). A verifier opens read-only and changes nothing. */
+static int open_db(const char *path, bool readonly, sqlite3 **out)
 {
 	sqlite3 *db = NULL;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	int rc = ET_OK;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				       SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
 		et_log(ET_LOG_ERROR, "ledger: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "?");
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
 	sqlite3_busy_timeout(db, 10000);
-	if ((rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			   " PRAGMA foreign_keys=ON;")))
+	if (!readonly && (rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+					" PRAGMA foreign_keys=ON;")))
 		goto out;
 	*out = db;
 	db = NULL;
@@ -226,6 +234,51 @@ static const struct kind_entry *find_kind(const struct audit_ledger *l, const ch
 		if (l->kinds[i].version == version && !strcmp(l->kinds[i].kind, kind))
 			return &l->kinds[i];
 	return NULL;
+}
+
+/* I6: inside a command only reads; inside audit_tx_emit anything. */
+static int writer_auth(void *arg, int action, const char *a, const char *b, const char *db,
+		       const char *trigger)
+{
+	const struct audit_ledger *l = arg;
+
+	(void)a;
+	(void)db;
+	(void)trigger;
+	if (!l->in_command || l->in_emit)
+		return SQLITE_OK;
+	switch (action) {
+	case SQLITE_READ:
+	case SQLITE_SELECT:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		return b ? SQLITE_DENY : SQLITE_OK; /* queries only, no assignment */
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+/* The reader connection only reads (and opens and ends read transactions). */
+static int reader_auth(void *arg, int action, const char *a, const char *b, const char *db,
+		       const char *trigger)
+{
+	(void)arg;
+	(void)db;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_READ:
+	case SQLITE_SELECT:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+	case SQLITE_TRANSACTION:
+		return SQLITE_OK;
+	case SQLITE_PRAGMA: /* queries, and table_info(t) for replay */
+		return !b || (a && !strcmp(a, "table_info")) ? SQLITE_OK : SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
 }
 
 /* ---- commands ---------------------------------------------------------- */
@@ -277,6 +330,7 @@ int audit_tx_emit(struct audit_tx *tx, const struct audit_event *ev, uint64_t *i
 		return et_fail(ET_EINVAL);
 	if (tx->failed)
 		return tx->failed;
+	tx->l->in_emit = true;
 	e = *ev;
 	e.time_us = tx->time_us;
 	if (!e.actor)
@@ -315,6 +369,7 @@ int audit_tx_emit(struct audit_tx *tx, const struct audit_event *ev, uint64_t *i
 	if (index)
 		*index = idx;
 out:
+	tx->l->in_emit = false;
 	crypto_wipe(salt, sizeof salt);
 	crypto_wipe(blind, sizeof blind);
 	crypto_wipe(d, sizeof d);
@@ -453,7 +508,9 @@ static int run_one(struct audit_ledger *l, struct submission *s, int64_t *last, 
 		*fatal = true;
 		return rc;
 	}
+	l->in_command = true;
 	rc = s->fn(&tx, s->ctx);
+	l->in_command = false;
 	if (!rc && tx.failed)
 		rc = tx.failed; /* an emit failed: the command fails whatever it said */
 	if (rc) {
@@ -558,6 +615,10 @@ int audit_ledger_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx,
 		memset(res, 0, sizeof *res);
 	if (!l || !fn)
 		return et_fail(ET_EINVAL);
+	if (!l->wdb)
+		return ET_EDENIED; /* a verifier: opened without the log key */
+	if (l->thread_started && pthread_equal(pthread_self(), l->thread))
+		return et_fail(ET_ESTATE); /* a command may not submit: it would wait for itself */
 	memset(&s, 0, sizeof s);
 	s.fn = fn;
 	s.ctx = ctx;
@@ -689,6 +750,62 @@ int audit_ledger_receipt(struct audit_ledger *l, uint64_t index, char **checkpoi
 out:
 	read_end(l);
 	free(note);
+	return rc;
+}
+
+int audit_ledger_checkpoint(struct audit_ledger *l, char **note, uint64_t *size)
+{
+	int rc;
+
+	*note = NULL;
+	*size = 0;
+	if ((rc = read_begin(l)))
+		return rc;
+	rc = latest_checkpoint(l->rdb, note, size, NULL);
+	read_end(l);
+	return rc;
+}
+
+int audit_ledger_leaf(struct audit_ledger *l, uint64_t index, unsigned char **leaf, size_t *len)
+{
+	int rc;
+
+	*leaf = NULL;
+	*len = 0;
+	if ((rc = read_begin(l)))
+		return rc;
+	rc = index < audit_log_size(l->rlog) ? audit_log_leaf(l->rlog, index, leaf, len) : ET_ENOTFOUND;
+	read_end(l);
+	return rc;
+}
+
+int audit_ledger_consistency(struct audit_ledger *l, uint64_t size1, uint64_t size2,
+			     unsigned char (**proof)[AUDIT_HASH_LEN], size_t *nproof)
+{
+	int rc;
+
+	*proof = NULL;
+	*nproof = 0;
+	if ((rc = read_begin(l)))
+		return rc;
+	if (size1 > size2 || size2 > audit_log_size(l->rlog))
+		rc = ET_ENOTFOUND;
+	else
+		rc = audit_log_consistency_proof(l->rlog, size1, size2, proof, nproof);
+	read_end(l);
+	return rc;
+}
+
+int audit_ledger_query(struct audit_ledger *l, int (*fn)(sqlite3 *db, void *ctx), void *ctx)
+{
+	int rc;
+
+	if (!l || !fn)
+		return et_fail(ET_EINVAL);
+	if ((rc = read_begin(l)))
+		return rc;
+	rc = fn(l->rdb, ctx);
+	read_end(l);
 	return rc;
 }
 
@@ -1078,12 +1195,30 @@ static void row_key(sqlite3_stmt *st, const bool *is_pk, int ncol, uint64_t rown
 		out[0] = 0;
 }
 
+struct col {
+	char name[129];
+	int pk, cid;
+};
+
+/* Primary key columns first, in key order, then the rest by position. */
+static int col_cmp(const void *x, const void *y)
+{
+	const struct col *a = x, *b = y;
+
+	if ((a->pk == 0) != (b->pk == 0))
+		return a->pk == 0 ? 1 : -1;
+	if (a->pk != b->pk)
+		return a->pk < b->pk ? -1 : 1;
+	return a->cid < b->cid ? -1 : a->cid > b->cid;
+}
+
 /* Compare table t of live (the reader snapshot) with the replay, row by
  * row, ordered by primary key then every column. */
 static int compare_table(sqlite3 *live, sqlite3 *rdb, const char *t, struct audit_report *rep)
 {
 	struct et_buf q, order;
 	sqlite3_stmt *ti = NULL, *a = NULL, *b = NULL;
+	struct col *cols = NULL, *nc;
 	bool *is_pk = NULL;
 	int ncol = 0, i, rc = ET_OK, sa, sb;
 	uint64_t rowno = 0;
@@ -1092,34 +1227,42 @@ static int compare_table(sqlite3 *live, sqlite3 *rdb, const char *t, struct audi
 	et_buf_init(&order, ET_LINE_MAX);
 	if (!ident_ok(t))
 		return et_fail(ET_EINVAL);
-	/* columns: primary key columns first (in key order), then the rest */
-	if ((rc = et_buf_printf(&q, "SELECT name, pk FROM pragma_table_info('%s')"
-				    " ORDER BY pk = 0, pk, cid", t)))
+	if ((rc = et_buf_printf(&q, "PRAGMA table_info(\"%s\")", t)))
 		goto out;
 	if (sqlite3_prepare_v2(live, (const char *)q.data, -1, &ti, NULL) != SQLITE_OK) {
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
-	et_buf_reset(&q);
-	if ((rc = et_buf_addstr(&q, "SELECT ")))
-		goto out;
 	while ((sa = sqlite3_step(ti)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(ti, 0);
-		bool *np;
+		const char *name = (const char *)sqlite3_column_text(ti, 1);
 		if (!ident_ok(name)) {
 			rc = et_fail(ET_EINVAL);
 			goto out;
 		}
-		if (!(np = realloc(is_pk, (size_t)(ncol + 1) * sizeof *np))) {
+		if (!(nc = realloc(cols, (size_t)(ncol + 1) * sizeof *nc))) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
-		is_pk = np;
-		is_pk[ncol] = sqlite3_column_int(ti, 1) != 0;
-		if ((rc = et_buf_printf(&q, "%s\"%s\"", ncol ? ", " : "", name)) ||
-		    (rc = et_buf_printf(&order, "%s\"%s\"", ncol ? ", " : "", name)))
-			goto out;
+		cols = nc;
+		memcpy(cols[ncol].name, name, strlen(name) + 1);
+		cols[ncol].cid = sqlite3_column_int(ti, 0);
+		cols[ncol].pk = sqlite3_column_int(ti, 5);
 		ncol++;
+	}
+	if (ncol)
+		qsort(cols, (size_t)ncol, sizeof *cols, col_cmp);
+	if (ncol && !(is_pk = calloc((size_t)ncol, sizeof *is_pk))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	et_buf_reset(&q);
+	if ((rc = et_buf_addstr(&q, "SELECT ")))
+		goto out;
+	for (i = 0; i < ncol; i++) {
+		is_pk[i] = cols[i].pk != 0;
+		if ((rc = et_buf_printf(&q, "%s\"%s\"", i ? ", " : "", cols[i].name)) ||
+		    (rc = et_buf_printf(&order, "%s\"%s\"", i ? ", " : "", cols[i].name)))
+			goto out;
 	}
 	if (sa != SQLITE_DONE || ncol == 0) {
 		report_set(rep, "table %s: missing from the live database", t);
@@ -1176,6 +1319,7 @@ out:
 	sqlite3_finalize(a);
 	sqlite3_finalize(b);
 	free(is_pk);
+	free(cols);
 	et_buf_free(&q);
 	et_buf_free(&order);
 	return rc;
@@ -1476,16 +1620,16 @@ static int build_kinds(struct audit_ledger *l, const struct audit_ledger_config 
 
 /* Recovery check (I3): the latest checkpoint covers the whole log, is
  * signed by our key, and its root is the log's. */
-static int recover(struct audit_ledger *l)
+static int recover(struct audit_ledger *l, sqlite3 *db, struct audit_log *log)
 {
 	struct audit_checkpoint cp;
 	char *note = NULL, *text = NULL;
 	unsigned char root[AUDIT_HASH_LEN];
-	uint64_t size = 0, n = audit_log_size(l->wlog);
+	uint64_t size = 0, n = audit_log_size(log);
 	int64_t t = 0;
 	int rc;
 
-	rc = latest_checkpoint(l->wdb, &note, &size, &t);
+	rc = latest_checkpoint(db, &note, &size, &t);
 	if (rc == ET_ENOTFOUND) {
 		if (n == 0)
 			return ET_OK;
@@ -1496,9 +1640,9 @@ static int recover(struct audit_ledger *l)
 		return rc;
 	if (size != n || audit_note_verify(note, strlen(note), l->origin, l->pub, &text) ||
 	    audit_checkpoint_parse(text, strlen(text), &cp) || cp.size != n ||
-	    audit_log_root(l->wlog, n, root) || !crypto_ct_equal(root, cp.root, AUDIT_HASH_LEN)) {
+	    audit_log_root(log, n, root) || !crypto_ct_equal(root, cp.root, AUDIT_HASH_LEN)) {
 		et_log(ET_LOG_ERROR, "ledger: the log (%" PRIu64 " leaves) does not match its latest"
-		       " signed checkpoint (size %" PRIu64 ")", n, size);
+		       " checkpoint (size %" PRIu64 ") or that is not signed by the log key", n, size);
 		rc = et_fail(ET_EVERIFY);
 		goto out;
 	}
@@ -1509,47 +1653,76 @@ out:
 	return rc;
 }
 
+/* The writer's connection: schemas, the log, recovery, the authorizer. */
+static int open_writer(struct audit_ledger *l, const char *path)
+{
+	int rc;
+
+	if ((rc = open_db(path, false, &l->wdb)) || (rc = exec(l->wdb, "BEGIN IMMEDIATE")))
+		return rc;
+	if ((rc = exec(l->wdb, ledger_schema)) || (rc = create_schemas(l, l->wdb)) ||
+	    (rc = audit_log_open(l->wdb, &l->wlog)) || (rc = recover(l, l->wdb, l->wlog))) {
+		(void)exec(l->wdb, "ROLLBACK");
+		return rc;
+	}
+	if ((rc = exec(l->wdb, "COMMIT")))
+		return rc;
+	sqlite3_set_authorizer(l->wdb, writer_auth, l);
+	return ET_OK;
+}
+
 int audit_ledger_open(const struct audit_ledger_config *cfg, struct audit_ledger **out)
 {
 	struct audit_ledger *l = NULL;
+	bool writer;
 	int rc;
 
 	if (!out)
 		return et_fail(ET_EINVAL);
 	*out = NULL;
-	if (!cfg || !cfg->db_path || !cfg->origin || !cfg->origin[0] || !cfg->seed ||
-	    (cfg->nmodules && !cfg->modules) || strlen(cfg->origin) >= ET_NOTE_MAX_NAME)
+	if (!cfg || !cfg->db_path || !cfg->db_path[0] || cfg->db_path[0] == ':' || !cfg->origin ||
+	    !cfg->origin[0] || (!cfg->seed && !cfg->pub) || (cfg->nmodules && !cfg->modules) ||
+	    strlen(cfg->origin) >= ET_NOTE_MAX_NAME)
 		return et_fail(ET_EINVAL);
+	writer = cfg->seed != NULL;
 	if (!(l = calloc(1, sizeof *l)))
 		return et_fail(ET_ENOMEM);
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_mutex_init(&l->rmu, NULL);
 	pthread_cond_init(&l->work, NULL);
 	pthread_cond_init(&l->done, NULL);
-	memcpy(l->seed, cfg->seed, sizeof l->seed);
 	if (!(l->origin = strdup(cfg->origin))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
-	if ((rc = crypto_ed25519_public(l->seed, l->pub)) || (rc = build_kinds(l, cfg)))
-		goto out;
-	if ((rc = open_db(cfg->db_path, &l->wdb)) || (rc = exec(l->wdb, "BEGIN IMMEDIATE")))
-		goto out;
-	if ((rc = exec(l->wdb, ledger_schema)) || (rc = create_schemas(l, l->wdb)) ||
-	    (rc = audit_log_open(l->wdb, &l->wlog)) || (rc = recover(l))) {
-		(void)exec(l->wdb, "ROLLBACK");
-		goto out;
+	if (writer) {
+		memcpy(l->seed, cfg->seed, sizeof l->seed);
+		if ((rc = crypto_ed25519_public(l->seed, l->pub)))
+			goto out;
+		if (cfg->pub && !crypto_ct_equal(cfg->pub, l->pub, sizeof l->pub)) {
+			rc = et_fail(ET_EKEY);
+			goto out;
+		}
+	} else {
+		memcpy(l->pub, cfg->pub, sizeof l->pub);
 	}
-	if ((rc = exec(l->wdb, "COMMIT")))
+	if ((rc = build_kinds(l, cfg)))
 		goto out;
-	if ((rc = open_db(cfg->db_path, &l->rdb)) || (rc = audit_log_open(l->rdb, &l->rlog)))
+	if (writer && (rc = open_writer(l, cfg->db_path)))
 		goto out;
-	l->size = audit_log_size(l->wlog);
-	if (pthread_create(&l->thread, NULL, writer_main, l) != 0) {
-		rc = et_fail(ET_ENOMEM);
+	if ((rc = open_db(cfg->db_path, !writer, &l->rdb)) || (rc = audit_log_open(l->rdb, &l->rlog)))
 		goto out;
+	if (!writer && (rc = recover(l, l->rdb, l->rlog)))
+		goto out;
+	sqlite3_set_authorizer(l->rdb, reader_auth, NULL);
+	l->size = audit_log_size(l->rlog);
+	if (writer) {
+		if (pthread_create(&l->thread, NULL, writer_main, l) != 0) {
+			rc = et_fail(ET_ENOMEM);
+			goto out;
+		}
+		l->thread_started = true;
 	}
-	l->thread_started = true;
 	*out = l;
 	l = NULL;
 out:

@@ -135,6 +135,11 @@ static int toy_command(struct audit_tx *tx, void *ctx)
 	return c->fail_after ? ET_ESTATE : ET_OK;
 }
 
+static bool contains(const void *b, size_t n, const char *s, size_t k)
+{
+	return b && memmem(b, n, s, k) != NULL;
+}
+
 /* ---- fixtures -------------------------------------------------------------- */
 
 static const unsigned char seed[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
@@ -149,7 +154,8 @@ struct fix {
 
 static void fix_open_ledger(struct fix *f)
 {
-	struct audit_ledger_config cfg = { f->path, ORIGIN, seed, toy_modules, 1 };
+	struct audit_ledger_config cfg = { .db_path = f->path, .origin = ORIGIN, .seed = seed,
+					   .modules = toy_modules, .nmodules = 1 };
 
 	ck_assert_int_eq(audit_ledger_open(&cfg, &f->l), ET_OK);
 }
@@ -693,7 +699,8 @@ START_TEST(tamper_log)
 	/* a tampered log does not open */
 	audit_ledger_close(f.l);
 	f.l = NULL;
-	cfg = (struct audit_ledger_config){ f.path, ORIGIN, seed, toy_modules, 1 };
+	cfg = (struct audit_ledger_config){ .db_path = f.path, .origin = ORIGIN, .seed = seed,
+					    .modules = toy_modules, .nmodules = 1 };
 	ck_assert_int_eq(audit_ledger_open(&cfg, &again), ET_EVERIFY);
 	ck_assert_ptr_null(again);
 	fix_teardown(&f);
@@ -768,11 +775,11 @@ START_TEST(confidential_leaf_hides)
 		ck_assert_uint_eq(len, AUDIT_COMMITMENT_LEAF_LEN);
 		ck_assert_int_eq(audit_leaf_decode(b, len, &lf), ET_OK);
 		ck_assert_int_eq(lf.type, AUDIT_LEAF_COMMITMENT);
-		ck_assert_ptr_null(memmem(b, len, "T-1", 3));
-		ck_assert_ptr_null(memmem(b, len, "T-2", 3));
-		ck_assert_ptr_null(memmem(b, len, "bidder", 6));
-		ck_assert_ptr_null(memmem(b, len, "secret", 6));
-		ck_assert_ptr_null(memmem(b, len, "note", 4));
+		ck_assert(!contains(b, len, "T-1", 3));
+		ck_assert(!contains(b, len, "T-2", 3));
+		ck_assert(!contains(b, len, "bidder", 6));
+		ck_assert(!contains(b, len, "secret", 6));
+		ck_assert(!contains(b, len, "note", 4));
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -846,9 +853,9 @@ START_TEST(reveal_and_verify)
 						    NULL), SQLITE_OK);
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)mi);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_ptr_null(memmem(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+		ck_assert(!contains(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 					  "bidder-2", 8));
-		ck_assert_ptr_null(memmem(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+		ck_assert(!contains(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
 					  "secret", 6));
 		sqlite3_finalize(st);
 	}
@@ -866,6 +873,155 @@ START_TEST(reveal_and_verify)
 	}
 	sqlite3_close(db);
 	expect_replay_ok(&f);
+	fix_teardown(&f);
+}
+END_TEST
+
+/* ---- I6: commands only read ------------------------------------------------ */
+
+static int sneaky_command(struct audit_tx *tx, void *ctx)
+{
+	struct toy_cmd c = { "T-1", "sneak", "pub", "ok", 1, 0, 0, false, false, 0 };
+	sqlite3 *db = audit_tx_db(tx);
+	int *denied = ctx;
+	const char *const writes[] = {
+		"UPDATE toy_counter SET value = 1000",
+		"INSERT INTO toy_note VALUES (99, 'T', 'a', x'00', 0, 0)",
+		"DELETE FROM log_leaf",
+		"CREATE TABLE side(x)",
+		"CREATE TEMP TABLE side(x)",
+		"COMMIT",
+		"RELEASE cmd",
+		"SAVEPOINT mine",
+		"PRAGMA synchronous = OFF",
+		"ATTACH ':memory:' AS other",
+	};
+
+	for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++)
+		if (sqlite3_exec(db, writes[i], NULL, NULL, NULL) == SQLITE_AUTH)
+			(*denied)++;
+	/* reads are fine, and emitting still works */
+	if (sqlite3_exec(db, "SELECT count(*) FROM toy_counter; PRAGMA synchronous", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return ET_EDB;
+	return toy_command(tx, &c);
+}
+
+static int nested_command(struct audit_tx *tx, void *ctx)
+{
+	(void)tx;
+	return audit_ledger_submit(ctx, sneaky_command, NULL, NULL);
+}
+
+START_TEST(commands_only_read)
+{
+	struct fix f;
+	struct audit_result r;
+	int denied = 0;
+	sqlite3 *db;
+
+	fix_setup(&f);
+	history(&f);
+	ck_assert_int_eq(audit_ledger_submit(f.l, sneaky_command, &denied, &r), ET_OK);
+	ck_assert_int_eq(denied, 10);
+	ck_assert_uint_eq(r.count, 1);
+	ck_assert_int_eq(audit_ledger_submit(f.l, nested_command, f.l, &r), ET_ESTATE);
+	db = raw_open(&f);
+	ck_assert_int_eq(raw_int(db, "SELECT value FROM toy_counter WHERE name = 'pub'"), 1);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM toy_note WHERE idx = 99"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'side'"), 0);
+	sqlite3_close(db);
+	expect_replay_ok(&f);
+	fix_teardown(&f);
+}
+END_TEST
+
+/* ---- reading: queries, checkpoint, leaves, proofs, a verifier ------------ */
+
+static int count_notes(sqlite3 *db, void *ctx)
+{
+	int64_t *n = ctx;
+
+	*n = -1;
+	if (sqlite3_exec(db, "DELETE FROM toy_note", NULL, NULL, NULL) != SQLITE_AUTH)
+		return ET_EINVAL; /* the reader never writes */
+	return counter_value(db, "regs", n);
+}
+
+START_TEST(reading_and_verifier)
+{
+	struct fix f;
+	struct audit_report rep;
+	struct audit_ledger *v = NULL;
+	struct audit_ledger_config cfg;
+	struct toy_cmd c = { "T-1", "x", "x", "x", 1, 0, 0, false, false, 0 };
+	unsigned char pub[32], other[32], *leaf = NULL, (*proof)[AUDIT_HASH_LEN] = NULL;
+	unsigned char r1[32], r2[32];
+	char *note = NULL, *text = NULL;
+	struct audit_checkpoint cp;
+	uint64_t size = 0;
+	size_t len = 0, np = 0;
+	int64_t n = 0;
+
+	fix_setup(&f);
+	ck_assert_int_eq(audit_ledger_checkpoint(f.l, &note, &size), ET_ENOTFOUND);
+	history(&f);
+	ck_assert_int_eq(audit_ledger_query(f.l, count_notes, &n), ET_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(audit_ledger_checkpoint(f.l, &note, &size), ET_OK);
+	ck_assert_uint_eq(size, 7);
+	ck_assert_int_eq(crypto_ed25519_public(seed, pub), ET_OK);
+	ck_assert_int_eq(audit_note_verify(note, strlen(note), ORIGIN, pub, &text), ET_OK);
+	ck_assert_int_eq(audit_checkpoint_parse(text, strlen(text), &cp), ET_OK);
+	memcpy(r2, cp.root, 32);
+	free(note);
+	free(text);
+	ck_assert_int_eq(audit_ledger_leaf(f.l, 0, &leaf, &len), ET_OK);
+	{
+		struct audit_leaf lf;
+		ck_assert_int_eq(audit_leaf_decode(leaf, len, &lf), ET_OK);
+		ck_assert_str_eq(lf.ev.kind, "note.added");
+	}
+	free(leaf);
+	ck_assert_int_eq(audit_ledger_leaf(f.l, 7, &leaf, &len), ET_ENOTFOUND);
+	/* consistency 2 -> 7 against the signed checkpoints of those sizes */
+	{
+		sqlite3 *db = raw_open(&f);
+		sqlite3_stmt *st;
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT note FROM ledger_checkpoint WHERE size = 2",
+						    -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(audit_note_verify((const char *)sqlite3_column_text(st, 0),
+						   (size_t)sqlite3_column_bytes(st, 0), ORIGIN, pub, &text),
+				 ET_OK);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		ck_assert_int_eq(audit_checkpoint_parse(text, strlen(text), &cp), ET_OK);
+		memcpy(r1, cp.root, 32);
+		free(text);
+	}
+	ck_assert_int_eq(audit_ledger_consistency(f.l, 2, 7, &proof, &np), ET_OK);
+	ck_assert_int_eq(audit_verify_consistency(2, 7, r1, r2, (const unsigned char (*)[32])proof, np),
+			 ET_OK);
+	free(proof);
+	ck_assert_int_eq(audit_ledger_consistency(f.l, 2, 8, &proof, &np), ET_ENOTFOUND);
+	/* a verifier: the public key only, read-only, same replay */
+	cfg = (struct audit_ledger_config){ .db_path = f.path, .origin = ORIGIN, .pub = pub,
+					    .modules = toy_modules, .nmodules = 1 };
+	ck_assert_int_eq(audit_ledger_open(&cfg, &v), ET_OK);
+	ck_assert_uint_eq(audit_ledger_size(v), 7);
+	ck_assert_int_eq(audit_ledger_replay(v, &rep), ET_OK);
+	ck_assert_uint_eq(rep.leaves, 7);
+	ck_assert_int_eq(audit_ledger_submit(v, toy_command, &c, NULL), ET_EDENIED);
+	audit_ledger_close(v);
+	/* a wrong key: the checkpoint does not verify, nothing opens */
+	memcpy(other, pub, 32);
+	other[0] ^= 1;
+	cfg.pub = other;
+	ck_assert_int_ne(audit_ledger_open(&cfg, &v), ET_OK);
+	ck_assert_ptr_null(v);
+	cfg.seed = seed;
+	ck_assert_int_eq(audit_ledger_open(&cfg, &v), ET_EKEY);
 	fix_teardown(&f);
 }
 END_TEST
@@ -978,7 +1134,8 @@ END_TEST
 START_TEST(bad_config)
 {
 	struct audit_ledger *l = NULL;
-	struct audit_ledger_config cfg = { "/nonexistent-dir/x/ledger.db", ORIGIN, seed, toy_modules, 1 };
+	struct audit_ledger_config cfg = { .db_path = "/nonexistent-dir/x/ledger.db", .origin = ORIGIN,
+					   .seed = seed, .modules = toy_modules, .nmodules = 1 };
 	static const struct audit_kind dup_kinds[] = {
 		{ "note.added", 1, apply_note },
 	};
@@ -993,6 +1150,8 @@ START_TEST(bad_config)
 	ck_assert_int_eq(audit_ledger_open(&cfg, &l), ET_EDB);
 	ck_assert_ptr_null(l);
 	cfg.db_path = ":memory:";
+	ck_assert_int_eq(audit_ledger_open(&cfg, &l), ET_EINVAL);
+	cfg.db_path = "/nonexistent-dir/x/ledger.db";
 	cfg.modules = mods;
 	cfg.nmodules = 2;
 	ck_assert_int_eq(audit_ledger_open(&cfg, &l), ET_EEXIST);
@@ -1027,6 +1186,8 @@ int main(void)
 	tcase_add_test(tc, tamper_store);
 	tcase_add_test(tc, confidential_leaf_hides);
 	tcase_add_test(tc, reveal_and_verify);
+	tcase_add_test(tc, commands_only_read);
+	tcase_add_test(tc, reading_and_verifier);
 	tcase_add_test(tc, kill9_keeps_acknowledged);
 	tcase_add_test(tc, bad_config);
 	suite_add_tcase(s, tc);
