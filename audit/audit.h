@@ -85,47 +85,81 @@ int audit_log_recompute_root(struct audit_log *log, uint64_t size,
 
 /* ---- C2SP signed notes, checkpoints, cosignatures --------------------- */
 
+/* Parsing is strict (C2SP signed-note v1): a note is valid UTF-8 with no
+ * control character but newline, at most ET_NOTE_MAX_LEN bytes; the text
+ * ends in newline and is separated by the last blank line from 1 to
+ * ET_NOTE_MAX_SIGS signature lines "— name base64(keyhash(4)||sig)\n",
+ * each well formed even when its key is unknown. Key names are non-empty,
+ * shorter than ET_NOTE_MAX_NAME, without Unicode spaces or '+'.
+ * Results: ET_EINVAL malformed, ET_ELIMIT over a cap, ET_EVERIFY bad or
+ * missing signature, ET_ENOMEM. Every *out string is malloc'd, caller
+ * frees; it is NULL on failure. */
+
 /* Ed25519 key hash of C2SP signed-note: first 4 bytes of
  * SHA-256(name || 0x0A || type || pub), type 0x01 for notes, 0x04 for
  * cosignature/v1. */
 uint32_t audit_note_key_hash(const char *name, unsigned char type,
 			     const unsigned char pub[32]);
-/* Verifier key "name+hash+base64(0x01||pub)"; *out malloc'd. */
+/* Verifier key "name+hash+base64(0x01||pub)" (hash: 8 lowercase hex). */
 int audit_note_vkey_format(const char *name, const unsigned char pub[32], char **out) ET_MUST_CHECK;
-/* Parse an Ed25519 (type 0x01) verifier key; *name malloc'd. */
+/* Parse an Ed25519 (type 0x01) verifier key; *name malloc'd; hash may be
+ * NULL. ET_EINVAL for a bad name, hash, length, type or a hash that does
+ * not match the key. */
 int audit_note_vkey_parse(const char *vkey, char **name, unsigned char pub[32],
 			  uint32_t *hash) ET_MUST_CHECK;
+/* The same for a cosignature/v1 witness key (type 0x04), as the witness
+ * publishes it ("name+hash+base64(0x04||pub)"). (Added.) */
+int audit_cosig_vkey_format(const char *name, const unsigned char pub[32], char **out) ET_MUST_CHECK;
+int audit_cosig_vkey_parse(const char *vkey, char **name, unsigned char pub[32],
+			   uint32_t *hash) ET_MUST_CHECK;
 /* Sign text (non-empty, ends with '\n', no other rules broken); *note =
  * text + "\n" + "— name base64(hash||sig)\n", malloc'd. */
 int audit_note_sign(const char *text, const char *name, const unsigned char seed[32],
 		    char **note) ET_MUST_CHECK;
-/* Append one more signature line (another Ed25519 key) to a signed note. */
+/* Append one more signature line (another Ed25519 key) to a signed note.
+ * ET_EEXIST if that key already signed it. Does not verify the others. */
 int audit_note_add_signature(const char *note, const char *name, const unsigned char seed[32],
 			     char **out) ET_MUST_CHECK;
 /* Verify that note carries a valid signature by (name, pub) as a note
- * signature (type 0x01). On success *text is the signed text (malloc'd).
- * ET_EVERIFY if no valid signature by that key; ET_EINVAL if malformed. */
+ * signature (type 0x01). On success *text is the signed text (malloc'd;
+ * text may be NULL). Lines of other keys are ignored. ET_EVERIFY if the
+ * key's line is missing or does not verify; ET_EINVAL if malformed or the
+ * key signed twice. */
 int audit_note_verify(const char *note, size_t len, const char *name, const unsigned char pub[32],
 		      char **text) ET_MUST_CHECK;
 
 /* A checkpoint body (C2SP tlog-checkpoint): origin, size, root, and any
- * extension lines (kept verbatim). */
+ * extension lines (kept verbatim). (ext/ext_len added: zero them when
+ * there are none.) */
 struct audit_checkpoint {
 	char origin[ET_NOTE_MAX_NAME];
 	uint64_t size;
 	unsigned char root[AUDIT_HASH_LEN];
+	/* Extension lines, each non-empty and newline-terminated, or NULL/0.
+	 * After parse: points into the parsed text (valid while it lives). */
+	const char *ext;
+	size_t ext_len;
 };
-/* "origin\nsize\nbase64(root)\n"; *text malloc'd. */
+/* "origin\nsize\nbase64(root)\n" + ext; *text malloc'd. */
 int audit_checkpoint_format(const struct audit_checkpoint *cp, char **text) ET_MUST_CHECK;
+/* Parse a note text as a checkpoint: non-empty origin (ET_ELIMIT if it does
+ * not fit), decimal size without leading zeros, base64 of exactly 32
+ * bytes, then non-empty extension lines. */
 int audit_checkpoint_parse(const char *text, size_t len, struct audit_checkpoint *cp) ET_MUST_CHECK;
 
 /* cosignature/v1: the witness signs "cosignature/v1\ntime T\n" + body
- * (the checkpoint text). The signature line is
+ * (the checkpoint text, which must parse as a checkpoint; T <= 2^63-1).
+ * The signature line is
  * "— name base64(keyhash(4)||T(8, big-endian)||sig(64))\n"; *line malloc'd. */
 int audit_cosig_sign(const char *checkpoint_text, const char *name, const unsigned char seed[32],
 		     uint64_t timestamp, char **line) ET_MUST_CHECK;
+/* Cosign a signed checkpoint note: append the witness's line. (Added.) */
+int audit_cosig_add(const char *note, const char *name, const unsigned char seed[32],
+		    uint64_t timestamp, char **out) ET_MUST_CHECK;
 /* Find and verify the cosignature by (name, pub) among note's signature
- * lines; *timestamp set. ET_EVERIFY if none valid. */
+ * lines (the note text must be a checkpoint); *timestamp set (may be
+ * NULL). ET_EVERIFY if missing or invalid; ET_EINVAL if malformed or the
+ * key cosigned twice. Does not check the log's own signature. */
 int audit_cosig_verify(const char *note, size_t len, const char *name, const unsigned char pub[32],
 		       uint64_t *timestamp) ET_MUST_CHECK;
 
