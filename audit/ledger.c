@@ -273,6 +273,7 @@ static int reader_auth(void *arg, int action, const char *a, const char *b, cons
 	case SQLITE_FUNCTION:
 	case SQLITE_RECURSIVE:
 	case SQLITE_TRANSACTION:
+	case SQLITE_SAVEPOINT: /* merkle.c reads inside a savepoint */
 		return SQLITE_OK;
 	case SQLITE_PRAGMA: /* queries, and table_info(t) for replay */
 		return !b || (a && !strcmp(a, "table_info")) ? SQLITE_OK : SQLITE_DENY;
