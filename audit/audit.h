@@ -375,6 +375,12 @@ struct audit_report {
  * the live database, in one read snapshot. ET_OK, or ET_EVERIFY with
  * report->diff set; other errors for I/O. */
 int audit_ledger_replay(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
+#ifdef ET_TEST_HOOKS
+/* Test-only: the next n batches fail at COMMIT (as a full disk would),
+ * after every command ran. */
+void audit_ledger_test_fail_commits(struct audit_ledger *l, int n);
+#endif
+
 /* Only the log part of replay (no projections). */
 int audit_ledger_verify_log(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
 /* Check every reveal event: each opening matches its confidential leaf

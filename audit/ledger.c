@@ -25,6 +25,7 @@
  * by rmu. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,9 @@ struct audit_ledger {
 	uint64_t size;               /* committed log size */
 	pthread_t thread;
 	bool thread_started;
+#ifdef ET_TEST_HOOKS
+	atomic_int test_fail_commits;
+#endif
 };
 
 struct audit_tx {
@@ -85,6 +89,7 @@ struct audit_tx {
 	int64_t time_us;
 	int failed;                  /* first emit error: the command fails */
 	uint64_t first, count;
+	bool own_kind_ok;            /* audit_tx_reveal is emitting */
 };
 
 /* ---- the ledger's own module: reveals ---------------------------------- */
@@ -342,6 +347,12 @@ int audit_tx_emit(struct audit_tx *tx, const struct audit_event *ev, uint64_t *i
 		rc = et_fail(ET_EINVAL); /* no module applies this kind */
 		goto out;
 	}
+	if (k->apply == apply_revealed || k->apply == apply_membership) {
+		if (!tx->own_kind_ok || e.confidential) {
+			rc = et_fail(ET_EDENIED); /* reveals come from the store only */
+			goto out;
+		}
+	}
 	if ((rc = audit_leaf_encode_event(&e, &enc)))
 		goto out;
 	if (e.confidential) {
@@ -450,7 +461,9 @@ int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, 
 	st = NULL;
 	ev.payload = p.data;
 	ev.payload_len = p.len;
+	tx->own_kind_ok = true;
 	rc = audit_tx_emit(tx, &ev, index);
+	tx->own_kind_ok = false;
 out:
 	sqlite3_finalize(st);
 	et_buf_free(&p);
@@ -500,7 +513,7 @@ out:
  * savepoint error is returned as ET_EDB (*fatal set: the batch is lost). */
 static int run_one(struct audit_ledger *l, struct submission *s, int64_t *last, bool *fatal)
 {
-	struct audit_tx tx = { l, l->wdb, 0, ET_OK, 0, 0 };
+	struct audit_tx tx = { l, l->wdb, 0, ET_OK, 0, 0, false };
 	int64_t now = et_clock_now_us();
 	int rc;
 
@@ -559,6 +572,12 @@ static void run_batch(struct audit_ledger *l, struct submission *batch)
 		brc = et_fail(ET_EDB);
 	if (!brc && audit_log_size(l->wlog) > start)
 		brc = store_checkpoint(l, last);
+#ifdef ET_TEST_HOOKS
+	if (!brc && atomic_load(&l->test_fail_commits) > 0) {
+		atomic_fetch_sub(&l->test_fail_commits, 1);
+		brc = et_fail(ET_EIO); /* as if the disk were full at COMMIT */
+	}
+#endif
 	if (!brc)
 		brc = exec(l->wdb, "COMMIT");
 	if (brc) {
@@ -665,6 +684,13 @@ int audit_ledger_reveal(struct audit_ledger *l, const char *tender, const char *
 		*index = c.index;
 	return rc;
 }
+
+#ifdef ET_TEST_HOOKS
+void audit_ledger_test_fail_commits(struct audit_ledger *l, int n)
+{
+	atomic_store(&l->test_fail_commits, n);
+}
+#endif
 
 uint64_t audit_ledger_size(struct audit_ledger *l)
 {

@@ -877,6 +877,85 @@ START_TEST(reveal_and_verify)
 }
 END_TEST
 
+/* ---- a batch whose COMMIT fails ------------------------------------------- */
+
+#ifdef ET_TEST_HOOKS
+START_TEST(failed_commit_leaves_nothing)
+{
+	struct fix f;
+	/* 70 notes: the failed batch completes subtrees of 64 leaves, which
+	 * the next batch then writes again with other leaves */
+	struct toy_cmd big1 = { "T-1", "a1", "c", "first-try", 70, 1, 0, false, false, 0 };
+	struct toy_cmd big2 = { "T-1", "a2", "c", "second", 35, 1, 0, true, false, 0 };
+	struct toy_cmd big3 = { "T-1", "a3", "c", "third-one", 70, 1, 0, false, false, 0 };
+	struct submit_job jobs[3] = {
+		{ &f, slow_command, NULL, -1, { 0 } },
+		{ &f, toy_command, &big1, -1, { 0 } },
+		{ &f, toy_command, &big2, -1, { 0 } },
+	};
+	pthread_t th[3];
+	struct audit_result r;
+	struct audit_report rep;
+	sqlite3 *db;
+	int i;
+
+	fix_setup(&f);
+	history(&f);
+	/* two batches fail at COMMIT: the gate alone, then big1 and big2
+	 * (queued while the gate ran) */
+	audit_ledger_test_fail_commits(f.l, 2);
+	ck_assert_int_eq(pthread_create(&th[0], NULL, submit_thread, &jobs[0]), 0);
+	usleep(100 * 1000);
+	for (i = 1; i < 3; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, submit_thread, &jobs[i]), 0);
+	for (i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(jobs[i].rc, ET_EIO);
+	ck_assert_uint_eq(audit_ledger_size(f.l), 7);
+	db = raw_open(&f);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM toy_note WHERE actor IN ('a1', 'a2', 'gate')"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM conf_event"), 4);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM log_leaf"), (int64_t)audit_ledger_size(f.l));
+	/* the ledger goes on: the same positions get other leaves */
+	submit_ok(&f, &big3, &r);
+	ck_assert_uint_eq(r.first + r.count, audit_ledger_size(f.l));
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM toy_note WHERE actor = 'a3'"), 70);
+	sqlite3_close(db);
+	ck_assert_int_eq(audit_ledger_verify_log(f.l, &rep), ET_OK);
+	check_receipt(&f, r.first + 64);
+	check_receipt(&f, 3);
+	expect_replay_ok(&f);
+	/* and after a reopen (the cache of merkle.c rebuilt from disk) */
+	audit_ledger_close(f.l);
+	fix_open_ledger(&f);
+	check_receipt(&f, r.first + 64);
+	fix_teardown(&f);
+}
+END_TEST
+#endif
+
+static int forged_reveal_command(struct audit_tx *tx, void *ctx)
+{
+	unsigned char payload[4] = { 0, 0, 0, 0 };
+	struct audit_event ev = { AUDIT_KIND_REVEALED, 1, 0, "x", "T-1", payload, 4, false };
+
+	(void)ctx;
+	return audit_tx_emit(tx, &ev, NULL);
+}
+
+START_TEST(reveals_only_from_the_store)
+{
+	struct fix f;
+
+	fix_setup(&f);
+	history(&f);
+	ck_assert_int_eq(audit_ledger_submit(f.l, forged_reveal_command, NULL, NULL), ET_EDENIED);
+	ck_assert_uint_eq(audit_ledger_size(f.l), 7);
+	fix_teardown(&f);
+}
+END_TEST
+
 /* ---- I6: commands only read ------------------------------------------------ */
 
 static int sneaky_command(struct audit_tx *tx, void *ctx)
@@ -1187,6 +1266,10 @@ int main(void)
 	tcase_add_test(tc, confidential_leaf_hides);
 	tcase_add_test(tc, reveal_and_verify);
 	tcase_add_test(tc, commands_only_read);
+#ifdef ET_TEST_HOOKS
+	tcase_add_test(tc, failed_commit_leaves_nothing);
+#endif
+	tcase_add_test(tc, reveals_only_from_the_store);
 	tcase_add_test(tc, reading_and_verifier);
 	tcase_add_test(tc, kill9_keeps_acknowledged);
 	tcase_add_test(tc, bad_config);
