@@ -383,6 +383,20 @@ void audit_ledger_test_fail_commits(struct audit_ledger *l, int n);
 
 /* Only the log part of replay (no projections). */
 int audit_ledger_verify_log(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
+/* Where a public replay gets leaf i of the log: *leaf malloc'd (the
+ * replay frees it). */
+typedef int audit_leaf_source(void *ctx, uint64_t index, unsigned char **leaf, size_t *len);
+/* G5 for anyone, from the log alone (no store, no database of ours): apply
+ * every public event, and every confidential event that a full reveal
+ * opened (its commitment checked), at its own index, into the projection
+ * tables of modules in a new SQLite file out_path; confidential leaves
+ * without a full opening are skipped. Every reveal is checked as by
+ * audit_ledger_verify_reveals. root receives the RFC 9162 root of the size
+ * leaves read: compare it with a checkpoint you verified. ET_OK, or
+ * ET_EVERIFY with report->diff. */
+int audit_replay_public(const struct audit_module *const *modules, size_t nmodules,
+			audit_leaf_source *src, void *ctx, uint64_t size, const char *out_path,
+			unsigned char root[AUDIT_HASH_LEN], struct audit_report *report) ET_MUST_CHECK;
 /* Check every reveal event: each opening matches its confidential leaf
  * (earlier in the log, opened once, of the reveal's tender). With the store,
  * also that every confidential leaf of a tender before its last reveal was

@@ -1442,9 +1442,50 @@ static struct conf_leaf *find_conf(struct conf_leaf *v, size_t n, uint64_t idx)
 	return NULL;
 }
 
-/* Check the openings of one reveal event at index ri. */
+/* Opened confidential events kept for the public replay (enc malloc'd). */
+struct opened {
+	uint64_t idx;
+	unsigned char *enc;
+	size_t len;
+};
+
+struct opened_list {
+	struct opened *v;
+	size_t n, cap;
+};
+
+static void opened_list_free(struct opened_list *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->v[i].enc);
+	free(k->v);
+	k->v = NULL;
+	k->n = k->cap = 0;
+}
+
+static int opened_list_add(struct opened_list *k, uint64_t idx, const unsigned char *enc, size_t len)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 64;
+		struct opened *v = realloc(k->v, cap * sizeof *v);
+		if (!v)
+			return et_fail(ET_ENOMEM);
+		k->v = v;
+		k->cap = cap;
+	}
+	if (!(k->v[k->n].enc = malloc(len ? len : 1)))
+		return et_fail(ET_ENOMEM);
+	memcpy(k->v[k->n].enc, enc, len);
+	k->v[k->n].idx = idx;
+	k->v[k->n].len = len;
+	k->n++;
+	return ET_OK;
+}
+
+/* Check the openings of one reveal event at index ri; keep (may be NULL)
+ * receives the opened events of a full reveal. */
 static int check_reveal(struct conf_leaf *cl, size_t ncl, const struct audit_event *ev, uint64_t ri,
-			bool membership, struct audit_report *rep)
+			bool membership, struct opened_list *keep, struct audit_report *rep)
 {
 	struct audit_opening *o = NULL;
 	struct audit_leaf inner;
@@ -1484,6 +1525,8 @@ static int check_reveal(struct conf_leaf *cl, size_t ncl, const struct audit_eve
 			rc = ET_EVERIFY;
 			goto out;
 		}
+		if (keep && !membership && (rc = opened_list_add(keep, o[i].index, o[i].enc, o[i].enc_len)))
+			goto out;
 		x->opened_by = ri;
 		rep->revealed++;
 	}
@@ -1547,7 +1590,7 @@ int audit_ledger_verify_reveals(struct audit_ledger *l, bool require_all,
 			mem = true;
 		else
 			continue;
-		if ((rc = check_reveal(cl, ncl, &lf.ev, idx, mem, rep)))
+		if ((rc = check_reveal(cl, ncl, &lf.ev, idx, mem, NULL, rep)))
 			goto out;
 		for (j = 0; j < ntr_n && strcmp(tr[j].tender, lf.tender); j++)
 			;
@@ -1781,4 +1824,158 @@ void audit_ledger_close(struct audit_ledger *l)
 	free(l->modules);
 	free(l->kinds);
 	free(l);
+}
+
+/* ---- public replay: the log alone --------------------------------------------- */
+
+static int cmp_opened(const void *a, const void *b)
+{
+	uint64_t x = ((const struct opened *)a)->idx, y = ((const struct opened *)b)->idx;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Pass 1: hash every leaf (root), collect the commitments and check every
+ * reveal, keeping the opened events. */
+static int public_pass1(audit_leaf_source *src, void *ctx, uint64_t size, struct opened_list *keep,
+			unsigned char root[AUDIT_HASH_LEN], struct audit_report *rep)
+{
+	struct conf_leaf *cl = NULL, *ncl_p;
+	struct frontier *f = NULL;
+	struct audit_leaf lf;
+	unsigned char *leaf = NULL, lh[AUDIT_HASH_LEN];
+	size_t len = 0, ncl = 0, capcl = 0;
+	uint64_t i;
+	int rc = ET_OK;
+
+	if (!(f = calloc(1, sizeof *f)))
+		return et_fail(ET_ENOMEM);
+	for (i = 0; i < size; i++) {
+		free(leaf);
+		leaf = NULL;
+		if ((rc = src(ctx, i, &leaf, &len)))
+			goto out;
+		audit_leaf_hash(leaf, len, lh);
+		frontier_push(f, lh);
+		rep->leaves++;
+		if (audit_leaf_decode(leaf, len, &lf)) {
+			report_set(rep, "leaf %" PRIu64 ": not a canonical event leaf", i);
+			rc = ET_EVERIFY;
+			goto out;
+		}
+		if (lf.type == AUDIT_LEAF_COMMITMENT) {
+			if (ncl == capcl) {
+				capcl = capcl ? 2 * capcl : 64;
+				if (!(ncl_p = realloc(cl, capcl * sizeof *cl))) {
+					rc = et_fail(ET_ENOMEM);
+					goto out;
+				}
+				cl = ncl_p;
+			}
+			cl[ncl].idx = i;
+			memcpy(cl[ncl].c, lf.commitment, AUDIT_HASH_LEN);
+			cl[ncl].opened_by = 0;
+			ncl++;
+			rep->confidential++;
+			continue;
+		}
+		if (lf.ev.version != REVEAL_VERSION)
+			continue;
+		if (!strcmp(lf.ev.kind, AUDIT_KIND_REVEALED))
+			rc = check_reveal(cl, ncl, &lf.ev, i, false, keep, rep);
+		else if (!strcmp(lf.ev.kind, AUDIT_KIND_MEMBERSHIP))
+			rc = check_reveal(cl, ncl, &lf.ev, i, true, NULL, rep);
+		if (rc)
+			goto out;
+	}
+	frontier_root(f, root);
+	if (keep->n)
+		qsort(keep->v, keep->n, sizeof *keep->v, cmp_opened);
+out:
+	free(leaf);
+	free(cl);
+	free(f);
+	return rc;
+}
+
+int audit_replay_public(const struct audit_module *const *modules, size_t nmodules,
+			audit_leaf_source *src, void *ctx, uint64_t size, const char *out_path,
+			unsigned char root[AUDIT_HASH_LEN], struct audit_report *rep)
+{
+	struct audit_ledger_config cfg = { .modules = modules, .nmodules = nmodules };
+	struct audit_ledger *l = NULL;
+	struct opened_list keep = { NULL, 0, 0 };
+	struct audit_leaf lf, inner;
+	sqlite3 *db = NULL;
+	unsigned char *leaf = NULL;
+	size_t len = 0, k = 0;
+	uint64_t i;
+	int rc;
+
+	memset(rep, 0, sizeof *rep);
+	if (!src || !out_path || !root || (nmodules && !modules))
+		return et_fail(ET_EINVAL);
+	if (!(l = calloc(1, sizeof *l)))
+		return et_fail(ET_ENOMEM);
+	if ((rc = build_kinds(l, &cfg)) || (rc = public_pass1(src, ctx, size, &keep, root, rep)))
+		goto out;
+	if (sqlite3_open_v2(out_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	if ((rc = create_schemas(l, db)) || (rc = exec(db, "BEGIN")))
+		goto out;
+	/* Pass 2: apply public events, and opened confidential ones, in order. */
+	for (i = 0; i < size; i++) {
+		const struct audit_leaf *use = &lf;
+		const struct kind_entry *ke;
+		struct audit_event ev;
+
+		free(leaf);
+		leaf = NULL;
+		if ((rc = src(ctx, i, &leaf, &len)))
+			goto out;
+		if (audit_leaf_decode(leaf, len, &lf)) {
+			report_set(rep, "leaf %" PRIu64 ": changed between the two passes", i);
+			rc = ET_EVERIFY;
+			goto out;
+		}
+		if (lf.type == AUDIT_LEAF_COMMITMENT) {
+			while (k < keep.n && keep.v[k].idx < i)
+				k++;
+			if (k == keep.n || keep.v[k].idx != i)
+				continue; /* not opened (yet): its effect is not public */
+			if (audit_leaf_decode(keep.v[k].enc, keep.v[k].len, &inner)) {
+				rc = et_fail(ET_EVERIFY);
+				goto out;
+			}
+			use = &inner;
+		}
+		ev = use->ev;
+		ev.confidential = lf.type == AUDIT_LEAF_COMMITMENT;
+		if (!(ke = find_kind(l, ev.kind, ev.version))) {
+			report_set(rep, "leaf %" PRIu64 ": no module applies %s v%u", i, ev.kind,
+				   (unsigned)ev.version);
+			rc = ET_EVERIFY;
+			goto out;
+		}
+		if ((rc = ke->apply(db, &ev, i, ke->ctx))) {
+			report_set(rep, "leaf %" PRIu64 ": replaying %s v%u failed: %s", i, ev.kind,
+				   (unsigned)ev.version, et_strerror(rc));
+			rc = ET_EVERIFY;
+			goto out;
+		}
+	}
+	rc = exec(db, "COMMIT");
+out:
+	free(leaf);
+	opened_list_free(&keep);
+	sqlite3_close(db);
+	if (l) {
+		free(l->modules);
+		free(l->kinds);
+		free(l);
+	}
+	return rc;
 }

@@ -1105,6 +1105,96 @@ START_TEST(reading_and_verifier)
 }
 END_TEST
 
+/* ---- public replay from the log alone -------------------------------------- */
+
+/* Leaves from a plain SQLite connection (as a client would fetch them). */
+static int leaf_from_db(void *ctx, uint64_t index, unsigned char **leaf, size_t *len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = ET_ENOTFOUND;
+
+	if (sqlite3_prepare_v2(ctx, "SELECT leaf FROM log_leaf WHERE idx = ?1", -1, &st, NULL))
+		return ET_EDB;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*leaf = malloc(*len ? *len : 1);
+		if (*leaf) {
+			memcpy(*leaf, sqlite3_column_blob(st, 0), *len);
+			rc = ET_OK;
+		} else {
+			rc = ET_ENOMEM;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Rows of table t in main but not in pub, plus the other way round. */
+static int64_t table_diff(sqlite3 *db, const char *t)
+{
+	char sql[512];
+
+	ck_assert_int_lt(snprintf(sql, sizeof sql,
+				  "SELECT (SELECT count(*) FROM (SELECT * FROM main.%s EXCEPT SELECT * FROM pub.%s))"
+				  " + (SELECT count(*) FROM (SELECT * FROM pub.%s EXCEPT SELECT * FROM main.%s))",
+				  t, t, t, t), (int)sizeof sql);
+	return raw_int(db, sql);
+}
+
+START_TEST(public_replay)
+{
+	struct fix f;
+	struct audit_report rep;
+	unsigned char root[32], pub[32];
+	char out[400], *note = NULL, *text = NULL;
+	struct audit_checkpoint cp;
+	uint64_t size;
+	sqlite3 *db;
+
+	fix_setup(&f);
+	history(&f);
+	ck_assert_int_eq(audit_ledger_reveal(f.l, "T-1", "system", false, NULL), ET_OK);
+	ck_assert_int_eq(audit_ledger_reveal(f.l, "T-2", "system", true, NULL), ET_OK);
+	ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", f.dir), (int)sizeof out);
+	db = raw_open(&f);
+	ck_assert_int_eq(audit_replay_public(toy_modules, 1, leaf_from_db, db, 9, out, root, &rep), ET_OK);
+	ck_assert_uint_eq(rep.leaves, 9);
+	ck_assert_uint_eq(rep.confidential, 4);
+	ck_assert_uint_eq(rep.revealed, 4);
+	/* the root is the signed one */
+	ck_assert_int_eq(audit_ledger_checkpoint(f.l, &note, &size), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_public(seed, pub), ET_OK);
+	ck_assert_int_eq(audit_note_verify(note, strlen(note), ORIGIN, pub, &text), ET_OK);
+	ck_assert_int_eq(audit_checkpoint_parse(text, strlen(text), &cp), ET_OK);
+	ck_assert_uint_eq(size, 9);
+	ck_assert_mem_eq(root, cp.root, 32);
+	free(note);
+	free(text);
+	{
+		char sql[512];
+		ck_assert_int_lt(snprintf(sql, sizeof sql, "ATTACH '%s' AS pub", out), (int)sizeof sql);
+		raw_exec(db, sql);
+	}
+	/* everything but T-2's registration (membership only) is public now */
+	ck_assert_int_eq(table_diff(db, "toy_counter"), 0);
+	ck_assert_int_eq(table_diff(db, "audit_opened"), 0);
+	ck_assert_int_eq(table_diff(db, "toy_note"), 1);
+	ck_assert_int_eq(raw_int(db, "SELECT idx FROM main.toy_note EXCEPT SELECT idx FROM pub.toy_note"), 4);
+	raw_exec(db, "DETACH pub");
+	/* a forged opening is caught: swap the payload of the reveal */
+	raw_exec(db, "DROP TRIGGER log_leaf_no_update");
+	flip_last_byte(db, "log_leaf", "leaf", 7);
+	unlink(out);
+	ck_assert_int_eq(audit_replay_public(toy_modules, 1, leaf_from_db, db, 9, out, root, &rep),
+			 ET_EVERIFY);
+	ck_assert_msg(strstr(rep.diff, "leaf 7: the opening of leaf 5 does not match"), "%s", rep.diff);
+	unlink(out);
+	sqlite3_close(db);
+	fix_teardown(&f);
+}
+END_TEST
+
 /* ---- kill -9 in the middle ------------------------------------------------ */
 
 struct child_job {
@@ -1270,6 +1360,7 @@ int main(void)
 	tcase_add_test(tc, failed_commit_leaves_nothing);
 #endif
 	tcase_add_test(tc, reveals_only_from_the_store);
+	tcase_add_test(tc, public_replay);
 	tcase_add_test(tc, reading_and_verifier);
 	tcase_add_test(tc, kill9_keeps_acknowledged);
 	tcase_add_test(tc, bad_config);
