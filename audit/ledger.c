@@ -2,7 +2,8 @@
  * commands, each in a savepoint of one batch transaction; their events go
  * to the Merkle log as canonical leaves and to the projections through the
  * registered apply functions; one commit and one signed checkpoint per
- * batch (group commit). Also replay (G5) and the reveal verifier.
+ * batch (group commit). Also replay (G5) against the live database, the
+ * public replay from the log alone, and the reveal verifier.
  *
  * Invariants (I1–I5 hold at every commit, so after any crash):
  *  I1 every leaf of log_leaf has been applied to the projections, in index
