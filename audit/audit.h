@@ -220,8 +220,8 @@ int audit_leaf_decode(const void *leaf, size_t len, struct audit_leaf *out) ET_M
 /* Commitment of a confidential event whose public encoding is enc:
  *   d = SHA-256("ETD1" || blind(32) || enc)
  *   c = SHA-256("ETC1" || salt(32) || len(tender) (1 byte) || tender || d) */
-void audit_event_digest(const unsigned char blind[AUDIT_SALT_LEN], const void *enc, size_t len,
-			unsigned char d[AUDIT_HASH_LEN]);
+int audit_event_digest(const unsigned char blind[AUDIT_SALT_LEN], const void *enc, size_t len,
+		       unsigned char d[AUDIT_HASH_LEN]) ET_MUST_CHECK;
 int audit_commitment(const unsigned char salt[AUDIT_SALT_LEN], const char *tender,
 		     const unsigned char d[AUDIT_HASH_LEN], unsigned char c[AUDIT_HASH_LEN]) ET_MUST_CHECK;
 

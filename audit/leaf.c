@@ -233,17 +233,18 @@ int audit_leaf_decode(const void *leaf, size_t len, struct audit_leaf *out)
 	return ET_OK;
 }
 
-void audit_event_digest(const unsigned char blind[AUDIT_SALT_LEN], const void *enc, size_t len,
-			unsigned char d[AUDIT_HASH_LEN])
+int audit_event_digest(const unsigned char blind[AUDIT_SALT_LEN], const void *enc, size_t len,
+		       unsigned char d[AUDIT_HASH_LEN])
 {
 	struct crypto_sha256 *h = crypto_sha256_new();
 
 	if (!h)
-		abort(); /* allocation of a hash context: nothing sane to return */
+		return et_fail(ET_ENOMEM);
 	crypto_sha256_update(h, "ETD1", 4);
 	crypto_sha256_update(h, blind, AUDIT_SALT_LEN);
 	crypto_sha256_update(h, enc, len);
 	crypto_sha256_final(h, d);
+	return ET_OK;
 }
 
 int audit_commitment(const unsigned char salt[AUDIT_SALT_LEN], const char *tender,
@@ -313,7 +314,8 @@ int audit_reveal_parse(const unsigned char *payload, size_t len, bool membership
 			rc = ET_EINVAL;
 			goto out;
 		}
-		audit_event_digest(v[i].blind, v[i].enc, v[i].enc_len, v[i].digest);
+		if ((rc = audit_event_digest(v[i].blind, v[i].enc, v[i].enc_len, v[i].digest)))
+			goto out;
 	}
 	if (r.n) {
 		rc = ET_EINVAL;

@@ -363,8 +363,8 @@ int audit_tx_emit(struct audit_tx *tx, const struct audit_event *ev, uint64_t *i
 		}
 		if ((rc = crypto_random(salt, sizeof salt)) || (rc = crypto_random(blind, sizeof blind)))
 			goto out;
-		audit_event_digest(blind, enc.data, enc.len, d);
-		if ((rc = audit_commitment(salt, e.tender, d, c)))
+		if ((rc = audit_event_digest(blind, enc.data, enc.len, d)) ||
+		    (rc = audit_commitment(salt, e.tender, d, c)))
 			goto out;
 		audit_leaf_encode_commitment(c, cleaf);
 		if ((rc = audit_log_append(tx->l->wlog, cleaf, sizeof cleaf, &idx)) ||
@@ -436,8 +436,8 @@ int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, 
 		if ((rc = et_buf_add(&p, hdr, 8)) || (rc = et_buf_add(&p, salt, AUDIT_SALT_LEN)))
 			goto out;
 		if (membership) {
-			audit_event_digest(blind, enc, enc_len, d);
-			if ((rc = et_buf_add(&p, d, sizeof d)))
+			if ((rc = audit_event_digest(blind, enc, enc_len, d)) ||
+			    (rc = et_buf_add(&p, d, sizeof d)))
 				goto out;
 		} else {
 			hdr[0] = (unsigned char)(enc_len >> 24);
@@ -918,7 +918,22 @@ out:
 struct replay {
 	sqlite3 *db;                 /* the replayed projections */
 	sqlite3_stmt *conf;          /* live: conf_event by idx */
+	int64_t last_time;           /* I5 */
+	uint64_t last_idx;
 };
+
+/* I5: event times never decrease along the log. */
+static int check_time(struct replay *rp, uint64_t idx, int64_t t, struct audit_report *rep)
+{
+	if (idx && t < rp->last_time) {
+		report_set(rep, "leaf %" PRIu64 ": its time is earlier than that of leaf %" PRIu64,
+			   idx, rp->last_idx);
+		return ET_EVERIFY;
+	}
+	rp->last_time = t;
+	rp->last_idx = idx;
+	return ET_OK;
+}
 
 /* Apply leaf idx to rp->db (public: decoded; confidential: from the store,
  * checked against the commitment). */
@@ -957,7 +972,8 @@ static int replay_leaf(struct audit_ledger *l, struct replay *rp, uint64_t idx,
 			report_set(rep, "leaf %" PRIu64 ": malformed row in the confidential store", idx);
 			return ET_EVERIFY;
 		}
-		audit_event_digest(sqlite3_column_blob(st, 2), enc, enc_len, d);
+		if ((rc = audit_event_digest(sqlite3_column_blob(st, 2), enc, enc_len, d)))
+			return rc;
 		if (audit_commitment(sqlite3_column_blob(st, 1),
 				     (const char *)sqlite3_column_text(st, 0), d, c) ||
 		    !crypto_ct_equal(c, lf.commitment, AUDIT_HASH_LEN)) {
@@ -974,6 +990,8 @@ static int replay_leaf(struct audit_ledger *l, struct replay *rp, uint64_t idx,
 	}
 	ev = use->ev;
 	ev.confidential = lf.type == AUDIT_LEAF_COMMITMENT;
+	if ((rc = check_time(rp, idx, ev.time_us, rep)))
+		return rc;
 	k = find_kind(l, ev.kind, ev.version);
 	if (!k) {
 		report_set(rep, "leaf %" PRIu64 ": no module applies %s v%u", idx, ev.kind,
@@ -1366,7 +1384,7 @@ static int create_schemas(const struct audit_ledger *l, sqlite3 *db)
 
 int audit_ledger_replay(struct audit_ledger *l, struct audit_report *rep)
 {
-	struct replay rp = { NULL, NULL };
+	struct replay rp = { NULL, NULL, 0, 0 };
 	char path[4096];
 	const char *tmp = getenv("TMPDIR");
 	int fd, rc = ET_OK;
@@ -1670,6 +1688,11 @@ static int build_kinds(struct audit_ledger *l, const struct audit_ledger_config 
 		return et_fail(ET_ENOMEM);
 	for (i = 0; i < l->nmodules; i++) {
 		const struct audit_module *m = l->modules[i];
+		for (const char *const *t = m->tables; t && *t; t++)
+			if (!ident_ok(*t))
+				return et_fail(ET_EINVAL);
+		if (m->nkinds && !m->kinds)
+			return et_fail(ET_EINVAL);
 		for (j = 0; j < m->nkinds; j++) {
 			const struct audit_kind *k = &m->kinds[j];
 			struct audit_event probe = { k->kind, k->version, 0, "", "", NULL, 0, false };
@@ -1906,6 +1929,7 @@ int audit_replay_public(const struct audit_module *const *modules, size_t nmodul
 	struct audit_ledger_config cfg = { .modules = modules, .nmodules = nmodules };
 	struct audit_ledger *l = NULL;
 	struct opened_list keep = { NULL, 0, 0 };
+	struct replay rp = { NULL, NULL, 0, 0 };
 	struct audit_leaf lf, inner;
 	sqlite3 *db = NULL;
 	unsigned char *leaf = NULL;
@@ -1955,6 +1979,8 @@ int audit_replay_public(const struct audit_module *const *modules, size_t nmodul
 		}
 		ev = use->ev;
 		ev.confidential = lf.type == AUDIT_LEAF_COMMITMENT;
+		if ((rc = check_time(&rp, i, ev.time_us, rep)))
+			goto out;
 		if (!(ke = find_kind(l, ev.kind, ev.version))) {
 			report_set(rep, "leaf %" PRIu64 ": no module applies %s v%u", i, ev.kind,
 				   (unsigned)ev.version);

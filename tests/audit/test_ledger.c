@@ -1195,6 +1195,108 @@ START_TEST(public_replay)
 }
 END_TEST
 
+/* ---- a random mix from several threads ------------------------------------ */
+
+struct mix_job {
+	struct fix *f;
+	uint32_t rng;
+	int ok, failed;
+};
+
+static uint32_t xorshift(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static const char *const mix_tenders[] = { "T-0", "T-1", "T-2", "T-3", "T-4" };
+
+static void *mix_thread(void *arg)
+{
+	struct mix_job *j = arg;
+
+	for (int i = 0; i < 60; i++) {
+		uint32_t r = xorshift(&j->rng);
+		const char *t = mix_tenders[r % 5];
+		int rc;
+		if ((r >> 4) % 10 == 0) {
+			rc = audit_ledger_reveal(j->f->l, t, "system", (r >> 8) & 1, NULL);
+		} else {
+			struct toy_cmd c = { t, "mixer", t, "mixed payload", (int)((r >> 8) % 4),
+					     (int)((r >> 12) % 3), 40, ((r >> 16) & 1) != 0,
+					     (r >> 17) % 7 == 0, 0 };
+			rc = audit_ledger_submit(j->f->l, toy_command, &c, NULL);
+		}
+		if (rc == ET_OK)
+			j->ok++;
+		else if (rc == ET_ESTATE)
+			j->failed++;
+		else
+			return arg; /* unexpected */
+	}
+	return NULL;
+}
+
+START_TEST(random_mix)
+{
+	struct fix f;
+	struct mix_job jobs[6];
+	pthread_t th[6];
+	struct audit_report rep;
+	int i, ok = 0, failed = 0;
+	char out[400];
+	unsigned char root[32];
+	sqlite3 *db;
+
+	fix_setup(&f);
+	for (i = 0; i < 6; i++) {
+		jobs[i] = (struct mix_job){ &f, 2463534242u + 7919u * (uint32_t)i, 0, 0 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, mix_thread, &jobs[i]), 0);
+	}
+	for (i = 0; i < 6; i++) {
+		void *bad;
+		pthread_join(th[i], &bad);
+		ck_assert_ptr_null(bad);
+		ok += jobs[i].ok;
+		failed += jobs[i].failed;
+	}
+	ck_assert_int_eq(ok + failed, 360);
+	ck_assert_int_gt(failed, 0);
+	expect_replay_ok(&f);
+	ck_assert_int_eq(audit_ledger_verify_reveals(f.l, false, &rep), ET_OK);
+	/* close everything: then every confidential leaf is accounted for */
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(audit_ledger_reveal(f.l, mix_tenders[i], "system", false, NULL), ET_OK);
+	ck_assert_int_eq(audit_ledger_verify_reveals(f.l, true, &rep), ET_OK);
+	ck_assert_uint_eq(rep.revealed, rep.confidential);
+	expect_replay_ok(&f);
+	/* the public replay sees all that was fully opened */
+	ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", f.dir), (int)sizeof out);
+	db = raw_open(&f);
+	ck_assert_int_eq(audit_replay_public(toy_modules, 1, leaf_from_db, db, audit_ledger_size(f.l),
+					     out, root, &rep), ET_OK);
+	{
+		char sql[512];
+		ck_assert_int_lt(snprintf(sql, sizeof sql, "ATTACH '%s' AS pub", out), (int)sizeof sql);
+		raw_exec(db, sql);
+	}
+	ck_assert_int_eq(table_diff(db, "toy_counter"), 0);
+	ck_assert_int_eq(table_diff(db, "audit_opened"), 0);
+	/* notes differ only by the confidential ones opened by membership */
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM (SELECT * FROM pub.toy_note EXCEPT"
+				     " SELECT * FROM main.toy_note)"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM (SELECT idx FROM main.toy_note EXCEPT"
+				     " SELECT idx FROM pub.toy_note)"),
+			 raw_int(db, "SELECT count(*) FROM audit_opened WHERE full = 0"));
+	raw_exec(db, "DETACH pub");
+	sqlite3_close(db);
+	unlink(out);
+	fix_teardown(&f);
+}
+END_TEST
+
 /* ---- kill -9 in the middle ------------------------------------------------ */
 
 struct child_job {
@@ -1361,6 +1463,7 @@ int main(void)
 #endif
 	tcase_add_test(tc, reveals_only_from_the_store);
 	tcase_add_test(tc, public_replay);
+	tcase_add_test(tc, random_mix);
 	tcase_add_test(tc, reading_and_verifier);
 	tcase_add_test(tc, kill9_keeps_acknowledged);
 	tcase_add_test(tc, bad_config);
