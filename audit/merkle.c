@@ -240,7 +240,7 @@ enum {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_INS_LEAF] = "INSERT INTO log_leaf(idx, leaf, hash) VALUES (?1, ?2, ?3)",
+	[ST_INS_LEAF] = "INSERT INTO log_leaf(idx, hash, leaf) VALUES (?1, ?3, ?2)",
 	[ST_INS_NODE] = "INSERT INTO log_node(level, idx, hash) VALUES (?1, ?2, ?3)",
 	[ST_GET_NODE] = "SELECT hash FROM log_node WHERE level = ?1 AND idx = ?2",
 	[ST_GET_LEAF_HASH] = "SELECT hash FROM log_leaf WHERE idx = ?1",
@@ -255,8 +255,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 static const char schema_sql[] =
+	/* hash before leaf: a leaf-hash lookup then reads only the start of
+	 * the record, never the overflow pages of a long leaf */
 	"CREATE TABLE IF NOT EXISTS log_leaf("
-	" idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, hash BLOB NOT NULL);\n"
+	" idx INTEGER PRIMARY KEY, hash BLOB NOT NULL, leaf BLOB NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS log_node("
 	" level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,"
 	" PRIMARY KEY(level, idx)) WITHOUT ROWID;\n"
@@ -279,9 +281,12 @@ static const char schema_sql[] =
 	" BEGIN SELECT RAISE(ABORT, 'log_node is append-only'); END;\n";
 
 /* Subtrees of level >= CACHE_MIN_LEVEL are also kept in memory (32 bytes
- * per 2^CACHE_MIN_LEVEL leaves: 5 MB at 10 M leaves), so a proof reads at
- * most the ~2·CACHE_MIN_LEVEL low-level hashes from SQLite. */
-#define CACHE_MIN_LEVEL 6
+ * per 2^CACHE_MIN_LEVEL leaves: 10 MB at 10 M leaves), so a proof reads at
+ * most 2·CACHE_MIN_LEVEL low-level hashes from SQLite (CACHE_MIN_LEVEL for
+ * a proof at the current size, whose right side is the frontier). */
+#ifndef CACHE_MIN_LEVEL
+#define CACHE_MIN_LEVEL 5
+#endif
 
 struct audit_log {
 	sqlite3 *db;
