@@ -375,12 +375,6 @@ struct audit_report {
  * the live database, in one read snapshot. ET_OK, or ET_EVERIFY with
  * report->diff set; other errors for I/O. */
 int audit_ledger_replay(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
-#ifdef ET_TEST_HOOKS
-/* Test-only: the next n batches fail at COMMIT (as a full disk would),
- * after every command ran. */
-void audit_ledger_test_fail_commits(struct audit_ledger *l, int n);
-#endif
-
 /* Only the log part of replay (no projections). */
 int audit_ledger_verify_log(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
 /* Where a public replay gets leaf i of the log: *leaf malloc'd (the
@@ -389,7 +383,8 @@ typedef int audit_leaf_source(void *ctx, uint64_t index, unsigned char **leaf, s
 /* G5 for anyone, from the log alone (no store, no database of ours): apply
  * every public event, and every confidential event that a full reveal
  * opened (its commitment checked), at its own index, into the projection
- * tables of modules in a new SQLite file out_path; confidential leaves
+ * tables of modules in a new SQLite file out_path (ET_EEXIST if it
+ * exists); confidential leaves
  * without a full opening are skipped. Every reveal is checked as by
  * audit_ledger_verify_reveals. root receives the RFC 9162 root of the size
  * leaves read: compare it with a checkpoint you verified. ET_OK, or
@@ -404,5 +399,11 @@ int audit_replay_public(const struct audit_module *const *modules, size_t nmodul
  * tenders closed). ET_OK or ET_EVERIFY with report->diff. */
 int audit_ledger_verify_reveals(struct audit_ledger *l, bool require_all,
 				struct audit_report *report) ET_MUST_CHECK;
+
+#ifdef ET_TEST_HOOKS
+/* Test-only: the next n batches fail at COMMIT (as a full disk would),
+ * after every command ran. */
+void audit_ledger_test_fail_commits(struct audit_ledger *l, int n);
+#endif
 
 #endif

@@ -1942,6 +1942,10 @@ int audit_replay_public(const struct audit_module *const *modules, size_t nmodul
 		return et_fail(ET_EINVAL);
 	if (!(l = calloc(1, sizeof *l)))
 		return et_fail(ET_ENOMEM);
+	if (access(out_path, F_OK) == 0) {
+		rc = ET_EEXIST;
+		goto out;
+	}
 	if ((rc = build_kinds(l, &cfg)) || (rc = public_pass1(src, ctx, size, &keep, root, rep)))
 		goto out;
 	if (sqlite3_open_v2(out_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=

@@ -1182,6 +1182,8 @@ START_TEST(public_replay)
 	ck_assert_int_eq(table_diff(db, "toy_note"), 1);
 	ck_assert_int_eq(raw_int(db, "SELECT idx FROM main.toy_note EXCEPT SELECT idx FROM pub.toy_note"), 4);
 	raw_exec(db, "DETACH pub");
+	ck_assert_int_eq(audit_replay_public(toy_modules, 1, leaf_from_db, db, 9, out, root, &rep),
+			 ET_EEXIST);
 	/* a forged opening is caught: swap the payload of the reveal */
 	raw_exec(db, "DROP TRIGGER log_leaf_no_update");
 	flip_last_byte(db, "log_leaf", "leaf", 7);
