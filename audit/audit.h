@@ -280,6 +280,12 @@ struct audit_ledger_config {
 				       * (ET_EKEY if it does not match) */
 	const struct audit_module *const *modules;
 	size_t nmodules;
+	/* Optional: called by the writer thread after each commit that grew
+	 * the log (new size), after the submitters were woken, e.g. to push
+	 * the new checkpoint to the witness. Must return quickly and must not
+	 * submit. */
+	void (*on_commit)(void *ctx, uint64_t size);
+	void *on_commit_ctx;
 };
 
 struct audit_ledger;

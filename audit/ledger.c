@@ -62,6 +62,8 @@ struct audit_ledger {
 	size_t nmodules;
 	struct kind_entry *kinds;
 	size_t nkinds;
+	void (*on_commit)(void *ctx, uint64_t size);
+	void *on_commit_ctx;
 
 	sqlite3 *wdb;                /* writer thread only (after open); NULL for a verifier */
 	struct audit_log *wlog;
@@ -600,6 +602,7 @@ static void *writer_main(void *arg)
 {
 	struct audit_ledger *l = arg;
 	struct submission *batch, *s, *next;
+	uint64_t before, after;
 
 	for (;;) {
 		pthread_mutex_lock(&l->mu);
@@ -611,18 +614,21 @@ static void *writer_main(void *arg)
 		}
 		batch = l->head;
 		l->head = l->tail = NULL;
+		before = l->size;
 		pthread_mutex_unlock(&l->mu);
 
 		run_batch(l, batch);
 
 		pthread_mutex_lock(&l->mu);
-		l->size = audit_log_size(l->wlog);
+		l->size = after = audit_log_size(l->wlog);
 		for (s = batch; s; s = next) {
 			next = s->next; /* s lives on its submitter's stack: read first */
 			s->done = true;
 		}
 		pthread_cond_broadcast(&l->done);
 		pthread_mutex_unlock(&l->mu);
+		if (l->on_commit && after > before)
+			l->on_commit(l->on_commit_ctx, after);
 	}
 	return NULL;
 }
@@ -1802,6 +1808,8 @@ int audit_ledger_open(const struct audit_ledger_config *cfg, struct audit_ledger
 	}
 	if ((rc = build_kinds(l, cfg)))
 		goto out;
+	l->on_commit = cfg->on_commit;
+	l->on_commit_ctx = cfg->on_commit_ctx;
 	if (writer && (rc = open_writer(l, cfg->db_path)))
 		goto out;
 	if ((rc = open_db(cfg->db_path, !writer, &l->rdb)) || (rc = audit_log_open(l->rdb, &l->rlog)))

@@ -592,6 +592,40 @@ static void history(struct fix *f)
 	submit_ok(f, &c4, NULL);
 }
 
+static void count_commits(void *ctx, uint64_t size)
+{
+	uint64_t *c = ctx;
+
+	c[0]++;
+	c[1] = size;
+}
+
+START_TEST(on_commit_hook)
+{
+	struct fix f;
+	uint64_t seen[2] = { 0, 0 };
+	struct audit_ledger_config cfg;
+	struct toy_cmd ok = { "T-1", "a", "c", "x", 2, 0, 0, false, false, 0 };
+	struct toy_cmd bad = { "T-1", "a", "c", "x", 2, 0, 0, false, true, 0 };
+
+	fix_setup(&f);
+	audit_ledger_close(f.l);
+	cfg = (struct audit_ledger_config){ .db_path = f.path, .origin = ORIGIN, .seed = seed,
+					    .modules = toy_modules, .nmodules = 1,
+					    .on_commit = count_commits, .on_commit_ctx = seen };
+	ck_assert_int_eq(audit_ledger_open(&cfg, &f.l), ET_OK);
+	submit_ok(&f, &ok, NULL);
+	ck_assert_int_eq(audit_ledger_submit(f.l, toy_command, &bad, NULL), ET_ESTATE);
+	submit_ok(&f, &ok, NULL);
+	audit_ledger_close(f.l); /* joins the writer: the hook has run */
+	f.l = NULL;
+	ck_assert_uint_eq(seen[0], 2);
+	ck_assert_uint_eq(seen[1], 4);
+	fix_open_ledger(&f);
+	fix_teardown(&f);
+}
+END_TEST
+
 START_TEST(reopen_and_replay)
 {
 	struct fix f;
@@ -1453,6 +1487,7 @@ int main(void)
 	tcase_add_test(tc, concurrent_8);
 	tcase_add_test(tc, concurrent_64);
 	tcase_add_test(tc, reopen_and_replay);
+	tcase_add_test(tc, on_commit_hook);
 	tcase_add_test(tc, tamper_projection);
 	tcase_add_test(tc, tamper_log);
 	tcase_add_test(tc, tamper_checkpoint);
