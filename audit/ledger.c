@@ -55,6 +55,7 @@ struct submission {
 };
 
 struct audit_ledger {
+	char *db_path;
 	char *origin;
 	unsigned char seed[CRYPTO_ED25519_SEED_LEN];
 	unsigned char pub[CRYPTO_ED25519_PUB_LEN];
@@ -1388,29 +1389,48 @@ static int create_schemas(const struct audit_ledger *l, sqlite3 *db)
 	return ET_OK;
 }
 
+/* The replayed projections hold confidential payloads: the temporary
+ * file goes next to the live database (same protection), or to TMPDIR if
+ * that folder is not writable (a verifier on a read-only copy); mode 0600,
+ * removed at the end. */
+static int replay_tmpfile(const struct audit_ledger *l, char *path, size_t cap)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	if (snprintf(path, cap, "%s-replay-XXXXXX", l->db_path) < (int)cap &&
+	    (fd = mkstemp(path)) >= 0) {
+		close(fd);
+		return ET_OK;
+	}
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (snprintf(path, cap, "%s/etender-replay-XXXXXX", tmp) >= (int)cap)
+		return et_fail(ET_ELIMIT);
+	if ((fd = mkstemp(path)) < 0)
+		return et_fail(ET_EIO);
+	close(fd);
+	return ET_OK;
+}
+
 int audit_ledger_replay(struct audit_ledger *l, struct audit_report *rep)
 {
 	struct replay rp = { NULL, NULL, 0, 0 };
 	char path[4096];
-	const char *tmp = getenv("TMPDIR");
-	int fd, rc = ET_OK;
+	int rc = ET_OK;
 	size_t m;
 	bool reading = false;
 
 	memset(rep, 0, sizeof *rep);
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	if (snprintf(path, sizeof path, "%s/etender-replay-XXXXXX", tmp) >= (int)sizeof path)
-		return et_fail(ET_ELIMIT);
-	fd = mkstemp(path);
-	if (fd < 0)
-		return et_fail(ET_EIO);
-	close(fd);
+	if ((rc = replay_tmpfile(l, path, sizeof path)))
+		return rc;
 	if (sqlite3_open_v2(path, &rp.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
-	if ((rc = exec(rp.db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")) ||
+	/* foreign_keys as on the writer: apply must behave the same */
+	if ((rc = exec(rp.db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			      " PRAGMA foreign_keys=ON;")) ||
 	    (rc = create_schemas(l, rp.db)) || (rc = exec(rp.db, "BEGIN")))
 		goto out;
 	if ((rc = read_begin(l)))
@@ -1791,7 +1811,7 @@ int audit_ledger_open(const struct audit_ledger_config *cfg, struct audit_ledger
 	pthread_mutex_init(&l->rmu, NULL);
 	pthread_cond_init(&l->work, NULL);
 	pthread_cond_init(&l->done, NULL);
-	if (!(l->origin = strdup(cfg->origin))) {
+	if (!(l->origin = strdup(cfg->origin)) || !(l->db_path = strdup(cfg->db_path))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
@@ -1853,6 +1873,7 @@ void audit_ledger_close(struct audit_ledger *l)
 	pthread_cond_destroy(&l->done);
 	crypto_wipe(l->seed, sizeof l->seed);
 	free(l->origin);
+	free(l->db_path);
 	free(l->modules);
 	free(l->kinds);
 	free(l);
@@ -1961,7 +1982,8 @@ int audit_replay_public(const struct audit_module *const *modules, size_t nmodul
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
-	if ((rc = create_schemas(l, db)) || (rc = exec(db, "BEGIN")))
+	if ((rc = exec(db, "PRAGMA foreign_keys=ON;")) || (rc = create_schemas(l, db)) ||
+	    (rc = exec(db, "BEGIN")))
 		goto out;
 	/* Pass 2: apply public events, and opened confidential ones, in order. */
 	for (i = 0; i < size; i++) {
