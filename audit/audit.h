@@ -331,8 +331,8 @@ int64_t audit_tx_time(const struct audit_tx *tx);
 int audit_tx_emit(struct audit_tx *tx, const struct audit_event *ev, uint64_t *index) ET_MUST_CHECK;
 /* Emit the reveal of every not yet revealed confidential leaf of tender:
  * "confidential.revealed" (full openings) or, if membership,
- * "confidential.membership" (salt and d only). ET_ELIMIT if it does not
- * fit one leaf. */
+ * "confidential.membership" (salt and d only); as several consecutive
+ * events if they do not fit one leaf (*index: the last). */
 int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, bool membership,
 		    uint64_t *index) ET_MUST_CHECK;
 /* The same as a command of its own. */

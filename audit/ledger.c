@@ -395,14 +395,88 @@ out:
 	return rc;
 }
 
-int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, bool membership,
-		    uint64_t *index)
+/* One chunk of a reveal: the not yet opened confidential leaves of tender
+ * after index *from (all if *from_any is false), as many as fit one leaf;
+ * appended to p (which holds the 4-byte count). *more: rows remain. */
+static int reveal_chunk(struct audit_tx *tx, const char *tender, bool membership, struct et_buf *p,
+			uint64_t *from, bool *from_any, bool *more)
 {
 	sqlite3_stmt *st = NULL;
-	struct et_buf p;
 	unsigned char hdr[8], d[AUDIT_HASH_LEN];
 	uint32_t n = 0;
 	int rc = ET_OK, src;
+
+	*more = false;
+	if (sqlite3_prepare_v2(tx->db,
+			       "SELECT c.idx, c.salt, c.blind, c.event FROM conf_event c"
+			       " WHERE c.tender = ?1 AND c.idx > ?2 AND NOT EXISTS"
+			       " (SELECT 1 FROM audit_opened o WHERE o.idx = c.idx) ORDER BY c.idx",
+			       -1, &st, NULL) != SQLITE_OK)
+		return et_fail(ET_EDB);
+	sqlite3_bind_text(st, 1, tender, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, *from_any ? (sqlite3_int64)*from : -1);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+		const void *salt = sqlite3_column_blob(st, 1), *blind = sqlite3_column_blob(st, 2),
+			   *enc = sqlite3_column_blob(st, 3);
+		size_t enc_len = (size_t)sqlite3_column_bytes(st, 3);
+		size_t need = 8 + AUDIT_SALT_LEN + (membership ? AUDIT_HASH_LEN : AUDIT_SALT_LEN + 4 + enc_len);
+
+		if (sqlite3_column_bytes(st, 1) != AUDIT_SALT_LEN ||
+		    sqlite3_column_bytes(st, 2) != AUDIT_SALT_LEN || !enc) {
+			rc = et_fail(ET_EDB);
+			goto out;
+		}
+		if (need > p->max - p->len) {
+			if (!n) { /* one opening alone does not fit a leaf */
+				rc = et_fail(ET_ELIMIT);
+				goto out;
+			}
+			*more = true;
+			break;
+		}
+		for (int i = 0; i < 8; i++)
+			hdr[i] = (unsigned char)(idx >> (56 - 8 * i));
+		if ((rc = et_buf_add(p, hdr, 8)) || (rc = et_buf_add(p, salt, AUDIT_SALT_LEN)))
+			goto out;
+		if (membership) {
+			if ((rc = audit_event_digest(blind, enc, enc_len, d)) ||
+			    (rc = et_buf_add(p, d, sizeof d)))
+				goto out;
+		} else {
+			hdr[0] = (unsigned char)(enc_len >> 24);
+			hdr[1] = (unsigned char)(enc_len >> 16);
+			hdr[2] = (unsigned char)(enc_len >> 8);
+			hdr[3] = (unsigned char)enc_len;
+			if ((rc = et_buf_add(p, blind, AUDIT_SALT_LEN)) || (rc = et_buf_add(p, hdr, 4)) ||
+			    (rc = et_buf_add(p, enc, enc_len)))
+				goto out;
+		}
+		n++;
+		*from = idx;
+		*from_any = true;
+	}
+	if (!*more && src != SQLITE_DONE) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	p->data[0] = (unsigned char)(n >> 24);
+	p->data[1] = (unsigned char)(n >> 16);
+	p->data[2] = (unsigned char)(n >> 8);
+	p->data[3] = (unsigned char)n;
+out:
+	sqlite3_finalize(st);
+	crypto_wipe(d, sizeof d);
+	return rc;
+}
+
+int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, bool membership,
+		    uint64_t *index)
+{
+	struct et_buf p;
+	uint64_t from = 0;
+	bool from_any = false, more = true;
+	int rc = ET_OK;
 	struct audit_event ev = { membership ? AUDIT_KIND_MEMBERSHIP : AUDIT_KIND_REVEALED,
 				  REVEAL_VERSION, 0, actor, tender, NULL, 0, false };
 
@@ -412,64 +486,22 @@ int audit_tx_reveal(struct audit_tx *tx, const char *tender, const char *actor, 
 		return et_fail(ET_EINVAL);
 	if (tx->failed)
 		return tx->failed;
-	if ((rc = et_buf_add(&p, "\0\0\0\0", 4)))
-		goto out;
-	if (sqlite3_prepare_v2(tx->db,
-			       "SELECT c.idx, c.salt, c.blind, c.event FROM conf_event c"
-			       " WHERE c.tender = ?1 AND NOT EXISTS"
-			       " (SELECT 1 FROM audit_opened o WHERE o.idx = c.idx) ORDER BY c.idx",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = et_fail(ET_EDB);
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, tender, -1, SQLITE_STATIC);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
-		const void *salt = sqlite3_column_blob(st, 1), *blind = sqlite3_column_blob(st, 2),
-			   *enc = sqlite3_column_blob(st, 3);
-		size_t enc_len = (size_t)sqlite3_column_bytes(st, 3);
-
-		if (sqlite3_column_bytes(st, 1) != AUDIT_SALT_LEN ||
-		    sqlite3_column_bytes(st, 2) != AUDIT_SALT_LEN || !enc) {
-			rc = et_fail(ET_EDB);
+	/* As many reveal events as needed, back to back in this command: the
+	 * statement is finished before each emit (which writes audit_opened). */
+	while (more) {
+		et_buf_reset(&p);
+		if ((rc = et_buf_add(&p, "\0\0\0\0", 4)) ||
+		    (rc = reveal_chunk(tx, tender, membership, &p, &from, &from_any, &more)))
 			goto out;
-		}
-		for (int i = 0; i < 8; i++)
-			hdr[i] = (unsigned char)(idx >> (56 - 8 * i));
-		if ((rc = et_buf_add(&p, hdr, 8)) || (rc = et_buf_add(&p, salt, AUDIT_SALT_LEN)))
+		ev.payload = p.data;
+		ev.payload_len = p.len;
+		tx->own_kind_ok = true;
+		rc = audit_tx_emit(tx, &ev, index);
+		tx->own_kind_ok = false;
+		if (rc)
 			goto out;
-		if (membership) {
-			if ((rc = audit_event_digest(blind, enc, enc_len, d)) ||
-			    (rc = et_buf_add(&p, d, sizeof d)))
-				goto out;
-		} else {
-			hdr[0] = (unsigned char)(enc_len >> 24);
-			hdr[1] = (unsigned char)(enc_len >> 16);
-			hdr[2] = (unsigned char)(enc_len >> 8);
-			hdr[3] = (unsigned char)enc_len;
-			if ((rc = et_buf_add(&p, blind, AUDIT_SALT_LEN)) || (rc = et_buf_add(&p, hdr, 4)) ||
-			    (rc = et_buf_add(&p, enc, enc_len)))
-				goto out;
-		}
-		n++;
 	}
-	if (src != SQLITE_DONE) {
-		rc = et_fail(ET_EDB);
-		goto out;
-	}
-	p.data[0] = (unsigned char)(n >> 24);
-	p.data[1] = (unsigned char)(n >> 16);
-	p.data[2] = (unsigned char)(n >> 8);
-	p.data[3] = (unsigned char)n;
-	sqlite3_finalize(st);
-	st = NULL;
-	ev.payload = p.data;
-	ev.payload_len = p.len;
-	tx->own_kind_ok = true;
-	rc = audit_tx_emit(tx, &ev, index);
-	tx->own_kind_ok = false;
 out:
-	sqlite3_finalize(st);
 	et_buf_free(&p);
 	if (rc)
 		tx->failed = rc;

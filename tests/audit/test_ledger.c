@@ -1231,6 +1231,44 @@ START_TEST(public_replay)
 }
 END_TEST
 
+START_TEST(large_reveal_in_chunks)
+{
+	struct fix f;
+	struct audit_report rep;
+	struct audit_result r;
+	char *big = malloc(60001), out[400];
+	unsigned char root[32];
+	uint64_t ri = 0;
+	sqlite3 *db;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'b', 60000);
+	big[60000] = 0;
+	fix_setup(&f);
+	{
+		/* 40 confidential events of 60 kB: 2.4 MB of openings */
+		struct toy_cmd c = { "T-big", "bidder", "n", big, 40, 0, 0, true, false, 0 };
+		submit_ok(&f, &c, &r);
+		ck_assert_uint_eq(r.count, 40);
+	}
+	ck_assert_int_eq(audit_ledger_reveal(f.l, "T-big", "system", false, &ri), ET_OK);
+	ck_assert_uint_eq(ri, 42); /* three reveal events: 40, 41, 42 */
+	db = raw_open(&f);
+	ck_assert_int_eq(raw_int(db, "SELECT count(DISTINCT reveal_idx) FROM audit_opened"), 3);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM audit_opened"), 40);
+	ck_assert_int_eq(audit_ledger_verify_reveals(f.l, true, &rep), ET_OK);
+	ck_assert_uint_eq(rep.revealed, 40);
+	expect_replay_ok(&f);
+	ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", f.dir), (int)sizeof out);
+	ck_assert_int_eq(audit_replay_public(toy_modules, 1, leaf_from_db, db, 43, out, root, &rep), ET_OK);
+	ck_assert_uint_eq(rep.revealed, 40);
+	unlink(out);
+	sqlite3_close(db);
+	fix_teardown(&f);
+	free(big);
+}
+END_TEST
+
 /* ---- a random mix from several threads ------------------------------------ */
 
 struct mix_job {
@@ -1501,6 +1539,7 @@ int main(void)
 	tcase_add_test(tc, reveals_only_from_the_store);
 	tcase_add_test(tc, public_replay);
 	tcase_add_test(tc, random_mix);
+	tcase_add_test(tc, large_reveal_in_chunks);
 	tcase_add_test(tc, reading_and_verifier);
 	tcase_add_test(tc, kill9_keeps_acknowledged);
 	tcase_add_test(tc, bad_config);
