@@ -554,7 +554,7 @@ static int run_one(struct audit_ledger *l, struct submission *s, int64_t *last, 
 	int rc;
 
 	tx.time_us = now > *last ? now : *last;
-	if ((rc = exec(l->wdb, "SAVEPOINT cmd"))) {
+	if ((rc = exec(l->wdb, "SAVEPOINT audit_cmd"))) {
 		*fatal = true;
 		return rc;
 	}
@@ -564,12 +564,12 @@ static int run_one(struct audit_ledger *l, struct submission *s, int64_t *last, 
 	if (!rc && tx.failed)
 		rc = tx.failed; /* an emit failed: the command fails whatever it said */
 	if (rc) {
-		if (exec(l->wdb, "ROLLBACK TO cmd") || exec(l->wdb, "RELEASE cmd") ||
+		if (exec(l->wdb, "ROLLBACK TO audit_cmd") || exec(l->wdb, "RELEASE audit_cmd") ||
 		    audit_log_resync(l->wlog))
 			*fatal = true;
 		return rc;
 	}
-	if (exec(l->wdb, "RELEASE cmd")) {
+	if (exec(l->wdb, "RELEASE audit_cmd")) {
 		*fatal = true;
 		return et_fail(ET_EDB);
 	}

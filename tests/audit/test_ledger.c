@@ -1004,7 +1004,7 @@ static int sneaky_command(struct audit_tx *tx, void *ctx)
 		"CREATE TABLE side(x)",
 		"CREATE TEMP TABLE side(x)",
 		"COMMIT",
-		"RELEASE cmd",
+		"RELEASE audit_cmd",
 		"SAVEPOINT mine",
 		"PRAGMA synchronous = OFF",
 		"ATTACH ':memory:' AS other",
