@@ -42,8 +42,9 @@ int audit_verify_consistency(uint64_t size1, uint64_t size2, const unsigned char
 /* ---- the Merkle log stored in SQLite --------------------------------- */
 
 /* A log on an open SQLite connection. Tables (created if missing):
- * log_leaf(idx, leaf, hash) — leaf i and its leaf hash, the level-0
- * subtrees — and log_node(level, idx, hash), level >= 1 — the hash of every
+ * log_leaf(idx, hash, leaf) — leaf i and its leaf hash, the level-0
+ * subtrees; hash stored before leaf so that hash lookups never read a long
+ * leaf's overflow pages — and log_node(level, idx, hash), level >= 1 — the hash of every
  * complete perfect subtree covering leaves [idx·2^level, (idx+1)·2^level) —
  * both append-only (triggers reject UPDATE, DELETE, and any INSERT other
  * than the next leaf / a new node, so INSERT OR REPLACE is caught too).

@@ -3,10 +3,11 @@
  * hash of every complete perfect subtree, so that roots and proofs for any
  * size cost O(log n) row lookups.
  *
- * Storage. log_leaf(idx, leaf, hash) holds leaf i and its leaf hash (the
- * level-0 subtree). log_node(level, idx, hash), level >= 1, holds the hash of
- * the perfect subtree covering leaves [idx·2^level, (idx+1)·2^level), written
- * by the append that completes it. Both tables are append-only: triggers
+ * Storage. log_leaf(idx, hash, leaf) holds leaf i and its leaf hash (the
+ * level-0 subtree; hash first so that reading it never touches the
+ * overflow pages of a long leaf). log_node(level, idx, hash), level >= 1,
+ * holds the hash of the perfect subtree covering leaves
+ * [idx·2^level, (idx+1)·2^level), written by the append that completes it. Both tables are append-only: triggers
  * reject UPDATE, DELETE and any INSERT that would overwrite a row or leave a
  * gap (INSERT OR REPLACE does not fire DELETE triggers, so it is caught at
  * INSERT time).
@@ -281,11 +282,11 @@ static const char schema_sql[] =
 	" BEGIN SELECT RAISE(ABORT, 'log_node is append-only'); END;\n";
 
 /* Subtrees of level >= CACHE_MIN_LEVEL are also kept in memory (32 bytes
- * per 2^CACHE_MIN_LEVEL leaves: 10 MB at 10 M leaves), so a proof reads at
+ * per 2^CACHE_MIN_LEVEL leaves: 20 MB at 10 M leaves), so a proof reads at
  * most 2·CACHE_MIN_LEVEL low-level hashes from SQLite (CACHE_MIN_LEVEL for
  * a proof at the current size, whose right side is the frontier). */
 #ifndef CACHE_MIN_LEVEL
-#define CACHE_MIN_LEVEL 5
+#define CACHE_MIN_LEVEL 4
 #endif
 
 struct audit_log {

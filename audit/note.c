@@ -69,7 +69,7 @@ static bool text_ok(const char *s, size_t n)
 
 	while (i < n) {
 		k = utf8_next(p + i, n - i, &cp);
-		if (!k || (cp < 0x20 && cp != '\n') || cp == 0x7f)
+		if (!k || (cp < 0x20 && cp != '\n'))
 			return false;
 		i += k;
 	}
@@ -96,7 +96,7 @@ static bool name_ok(const char *s, size_t n)
 		return false;
 	while (i < n) {
 		k = utf8_next(p + i, n - i, &cp);
-		if (!k || cp < 0x20 || cp == 0x7f || cp == '+' || is_unicode_space(cp))
+		if (!k || cp < 0x20 || cp == '+' || is_unicode_space(cp))
 			return false;
 		i += k;
 	}
@@ -172,7 +172,7 @@ static int vkey_parse(const char *vkey, unsigned char type, char **name, unsigne
 	*name = NULL;
 	vlen = strnlen(vkey, ET_NOTE_MAX_NAME + 128);
 	if (vlen >= ET_NOTE_MAX_NAME + 128)
-		return et_fail(ET_EINVAL);
+		return ET_EINVAL;
 	/* name+hash+key: the name cannot contain '+', so split at the first
 	 * two; the base64 key cannot either ('+' is a base64 digit, so take
 	 * the hash as exactly 8 characters after the first '+'). */
