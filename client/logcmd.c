@@ -294,7 +294,7 @@ static int cmd_consistency(struct logctx *c, uint64_t from, uint64_t size, bool 
 		return client_error(ET_EINVAL, "--size must be the latest checkpoint's size %llu",
 				    (unsigned long long)cp.size);
 	}
-	if (from > cp.size) {
+	if (from == 0 || from > cp.size) {
 		free(note);
 		return client_error(ET_EINVAL, "--from %llu", (unsigned long long)from);
 	}
@@ -360,7 +360,8 @@ static int cmd_verify(struct logctx *c)
 			rc = audit_log_root(c->log, cp.size, root);
 		if (rc == ET_OK && !crypto_ct_equal(root, cp.root, 32))
 			rc = ET_EVERIFY;
-		if (rc == ET_OK && ncp) {
+		/* every tree extends the empty one; RFC 9162 proofs start at size 1 */
+		if (rc == ET_OK && ncp && prev > 0) {
 			rc = audit_log_consistency_proof(c->log, prev, cp.size, &proof, &n);
 			if (rc == ET_OK)
 				rc = audit_verify_consistency(prev, cp.size, prev_root, cp.root, proof, n);
