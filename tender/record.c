@@ -287,51 +287,81 @@ static int read_evaluation(struct tender_lot *lot, const struct tender_xml_node 
 	return ET_OK;
 }
 
+static int cmp_item_code(const void *a, const void *b)
+{
+	const struct tender_boq_item *const *x = a, *const *y = b;
+
+	return strcmp((*x)->code, (*y)->code);
+}
+
+/* Reads the lot's BoQ; scratch arrays are freed here, items belong to lot. */
 static int read_boq(struct tender_lot *lot, const struct tender_xml_node *boq,
 		    struct tender_diag *d)
 {
-	const struct tender_xml_node *n;
-	struct tender_boq_item *items;
+	const struct tender_xml_node *n, **it_node = NULL;
+	struct tender_boq_item *items, **sorted = NULL;
 	size_t i = 0, j;
 	int rc;
 
 	for (n = child(boq, "item"); n; n = tender_xml_next(n, "item"))
 		if (++lot->boq_count > ET_TENDER_MAX_BOQ_ITEMS) {
-			tender_diag_set(d, ET_ELIMIT, "et.boq.size", "工程量清单条目过多",
-					"too many bill-of-quantities items",
-					"lot %s: at most %u", lot->id, ET_TENDER_MAX_BOQ_ITEMS);
+			lot->boq_count = 0;
+			rc = tender_diag_set(d, ET_ELIMIT, "et.boq.size", "工程量清单条目过多",
+					     "too many bill-of-quantities items",
+					     "lot %s: at most %u", lot->id, ET_TENDER_MAX_BOQ_ITEMS);
 			if (d)
 				d->line = tender_xml_line(n);
-			return ET_ELIMIT;
+			goto out;
 		}
 	if (!lot->boq_count)
 		return ET_OK;
 	items = calloc(lot->boq_count, sizeof *items);
+	it_node = calloc(lot->boq_count, sizeof *it_node);
+	sorted = calloc(lot->boq_count, sizeof *sorted);
+	lot->boq = items;       /* freed with the record, even on failure */
 	if (!items)
-		return tender_diag_set(d, et_fail(ET_ENOMEM), NULL, "内存不足", "out of memory", NULL);
-	lot->boq = items;
+		lot->boq_count = 0;
+	if (!items || !it_node || !sorted) {
+		rc = tender_diag_set(d, et_fail(ET_ENOMEM), NULL, "内存不足", "out of memory", NULL);
+		goto out;
+	}
 	for (n = child(boq, "item"); n; n = tender_xml_next(n, "item"), i++) {
 		struct tender_boq_item *it = &items[i];
 		char *t = NULL;
 		if ((rc = attr(n, "code", it->code, sizeof it->code, d)) ||
 		    (rc = attr(n, "unit", it->unit, sizeof it->unit, d)) ||
 		    (rc = attr(n, "quantity", it->quantity, sizeof it->quantity, d)))
-			return rc;
-		if (parse_quantity(it->quantity, &it->quantity_milli))
-			return shape(d, n, "quantity");
+			goto out;
+		if (parse_quantity(it->quantity, &it->quantity_milli)) {
+			rc = shape(d, n, "quantity");
+			goto out;
+		}
 		if ((rc = text_dup(n, &t, d)))
-			return rc;
+			goto out;
 		it->description = t;
-		for (j = 0; j < i; j++)
-			if (strcmp(items[j].code, it->code) == 0) {
-				char det[160];
-				det[0] = 0;
-				tender_strlcatf(det, sizeof det, "lot %s: item %s", lot->id, it->code);
-				return refuse_at(d, n, "et.boq.unique", "工程量清单项目编码重复",
-						 "bill-of-quantities item codes must be unique", det);
-			}
+		it_node[i] = n;
 	}
-	return ET_OK;
+	/* unique codes: sort pointers, compare neighbours (n log n, not n^2) */
+	for (i = 0; i < lot->boq_count; i++)
+		sorted[i] = &items[i];
+	qsort(sorted, lot->boq_count, sizeof *sorted, cmp_item_code);
+	rc = ET_OK;
+	for (j = 1; j < lot->boq_count; j++)
+		if (strcmp(sorted[j - 1]->code, sorted[j]->code) == 0) {
+			/* report the later of the two in document order */
+			size_t k = (size_t)((sorted[j] > sorted[j - 1] ? sorted[j] : sorted[j - 1]) -
+					    items);
+			char det[160];
+			det[0] = 0;
+			tender_strlcatf(det, sizeof det, "lot %s: item %s", lot->id, items[k].code);
+			rc = refuse_at(d, it_node[k], "et.boq.unique", "工程量清单项目编码重复",
+				       "bill-of-quantities item codes must be unique", det);
+			break;
+		}
+out:
+	free(it_node);
+	free(sorted);
+	return rc;
 }
 
 static int read_lots(struct tender_record *r, const struct tender_xml_node *lots,
