@@ -140,15 +140,17 @@ const struct tender_rule_info *tender_rules_find(const struct tender_profile *p,
 
 /* Check a proposed schedule: the order of its dates (et.schedule.order),
  * documents available long enough (cn.reg.16), documents issued early enough
- * before the deadline (cn.law.24), objections window (cn.reg.22). ET_OK, or
- * ET_EINVAL with the first violated rule id and a bilingual message in d. */
+ * before the deadline (cn.law.24); durations are exact (microseconds), so
+ * exactly 20 days passes and 20 days - 1 us does not. ET_OK, or ET_EINVAL
+ * with the first violated rule id and a bilingual message in d. */
 int tender_rules_check_schedule(const struct tender_profile *p, const struct tender_schedule *s,
 				struct tender_diag *d) ET_MUST_CHECK;
 
 /* cn.reg.21: a clarification or amendment published at published_us, less
  * than the minimum before deadline_us, moves the deadline so that exactly the
- * minimum remains. *new_deadline_us is deadline_us if no move is needed.
- * ET_ESTATE if published_us is not before the deadline. */
+ * minimum remains. *new_deadline_us is deadline_us if no move is needed (d
+ * then names no rule; a move names cn.reg.21 with rc ET_OK). ET_ESTATE if
+ * published_us is not before the deadline. */
 int tender_rules_clarified_deadline(const struct tender_profile *p, int64_t deadline_us,
 				    int64_t published_us, int64_t *new_deadline_us,
 				    struct tender_diag *d) ET_MUST_CHECK;
@@ -247,13 +249,15 @@ struct tender_holder {
 struct tender_record;
 
 /* Parse tender.xml: hardened parse, validation against the embedded XSD,
- * then the semantic rules the XSD cannot express (et.lots.unique,
- * et.boq.unique, et.eval.weights, et.keys.k_min, et.keys.k_le_n,
- * et.keys.indices, et.keys.orgs, et.keys.recipients, et.rules.profile,
- * and the named profile's schedule rules: et.schedule.order, cn.reg.16,
- * cn.law.24 ...). On ET_OK *out is a new record the caller frees with
- * tender_record_free(); on failure *out is NULL and d names the rule.
- * Returns ET_EINVAL for every refusal of content, ET_ELIMIT past a cap. */
+ * then the semantic rules the XSD cannot express, each refusal naming its
+ * rule id: et.rules.profile, et.lots.unique, et.eval.weights,
+ * et.eval.k_factor, et.boq.unique, et.boq.size, et.keys.k_min,
+ * et.keys.k_le_n, et.keys.indices, et.keys.recipients, et.keys.holders,
+ * et.keys.orgs, and the named profile's schedule rules (et.schedule.order,
+ * cn.reg.16, cn.law.24); see docs/tender-record.md. On ET_OK *out is a new
+ * record the caller frees with tender_record_free(); on failure *out is NULL
+ * and d says why. Returns ET_EINVAL for every refusal of content, ET_ELIMIT
+ * past a cap, ET_ENOMEM. */
 int tender_record_parse(const void *xml, size_t len, struct tender_record **out,
 			struct tender_diag *d) ET_MUST_CHECK;
 void tender_record_free(struct tender_record *r);

@@ -78,7 +78,9 @@ static void init_libxml(void)
 }
 
 /* libxml2's generic error hooks are per thread; silence them on every
- * thread that uses the reader, so nothing reaches stderr. */
+ * thread that uses the reader, so nothing reaches stderr (errors are
+ * collected per parse through the context's own handler instead). This
+ * replaces any handler another libxml2 user set on the same thread. */
 static void init_thread(void)
 {
 	pthread_once(&init_once, init_libxml);

@@ -144,23 +144,24 @@ START_TEST(node_and_byte_caps)
 	struct tender_xml_doc *doc = NULL;
 	struct tender_diag d;
 	char buf[8192];
-	size_t n;
+	struct et_buf b;
 	int i;
 
 	/* root + 9 children = 10 elements: at the cap */
-	n = 0;
-	n += (size_t)snprintf(buf + n, sizeof buf - n, "<r>");
+	et_buf_init(&b, 1024);
+	ck_assert_int_eq(et_buf_addstr(&b, "<r>"), ET_OK);
 	for (i = 0; i < 9; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "<a/>");
-	n += (size_t)snprintf(buf + n, sizeof buf - n, "</r>");
-	ck_assert_uint_lt(n, sizeof buf);
-	ck_assert_int_eq(tender_xml_parse(buf, n, &lim, &doc, &d), ET_OK);
+		ck_assert_int_eq(et_buf_addstr(&b, "<a/>"), ET_OK);
+	ck_assert_int_eq(tender_xml_parse(b.data, b.len, &lim, &doc, &d), ET_EINVAL);
+	ck_assert_int_eq(et_buf_addstr(&b, "</r>"), ET_OK);
+	ck_assert_int_eq(tender_xml_parse(b.data, b.len, &lim, &doc, &d), ET_OK);
 	tender_xml_free(doc);
 	/* one more: refused */
-	memcpy(buf + n - 4, "<a/></r>", 8);
-	n += 4;
-	ck_assert_int_eq(tender_xml_parse(buf, n, &lim, &doc, &d), ET_ELIMIT);
+	b.len -= 4;
+	ck_assert_int_eq(et_buf_addstr(&b, "<a/></r>"), ET_OK);
+	ck_assert_int_eq(tender_xml_parse(b.data, b.len, &lim, &doc, &d), ET_ELIMIT);
 	ck_assert_ptr_nonnull(strstr(d.msg, "too many XML elements"));
+	et_buf_free(&b);
 
 	/* bytes: exactly the cap parses, one more is refused before parsing */
 	memset(buf, ' ', sizeof buf);
@@ -273,8 +274,8 @@ START_TEST(schema_from_memory)
 	struct tender_xml_schema *s = NULL;
 	struct tender_xml_doc *doc = NULL;
 	struct tender_diag d;
-	char bad[4096];
-	size_t i, n;
+	struct et_buf bad;
+	size_t i;
 
 	ck_assert_int_eq(tender_xml_schema_compile(small_xsd, sizeof small_xsd - 1, &s, &d), ET_OK);
 	static const char good[] = "<r xmlns=\"" NS "\"><n>1</n><n>2</n></r>";
@@ -283,12 +284,13 @@ START_TEST(schema_from_memory)
 	tender_xml_free(doc);
 
 	/* many errors: only the first few are kept, the message stays bounded */
-	n = (size_t)snprintf(bad, sizeof bad, "<r xmlns=\"" NS "\">");
+	et_buf_init(&bad, 1u << 16);
+	ck_assert_int_eq(et_buf_addstr(&bad, "<r xmlns=\"" NS "\">"), ET_OK);
 	for (i = 0; i < 100; i++)
-		n += (size_t)snprintf(bad + n, sizeof bad - n, "\n<n>-%zu</n>", i);
-	n += (size_t)snprintf(bad + n, sizeof bad - n, "</r>");
-	ck_assert_uint_lt(n, sizeof bad);
-	ck_assert_int_eq(tender_xml_parse(bad, n, NULL, &doc, &d), ET_OK);
+		ck_assert_int_eq(et_buf_printf(&bad, "\n<n>-%zu</n>", i), ET_OK);
+	ck_assert_int_eq(et_buf_addstr(&bad, "</r>"), ET_OK);
+	ck_assert_int_eq(tender_xml_parse(bad.data, bad.len, NULL, &doc, &d), ET_OK);
+	et_buf_free(&bad);
 	ck_assert_int_eq(tender_xml_validate(doc, s, &d), ET_EINVAL);
 	ck_assert_int_eq(d.line, 2);
 	ck_assert_ptr_nonnull(strstr(d.msg, "不符合"));
