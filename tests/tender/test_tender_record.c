@@ -200,6 +200,9 @@ static const struct invalid invalids[] = {
 	{ "lot_id_dup.xml", ET_EINVAL, "et.lots.unique", "L1" },
 	{ "weights_not_100.xml", ET_EINVAL, "et.eval.weights", "60 + 20 + 10" },
 	{ "boq_code_dup.xml", ET_EINVAL, "et.boq.unique", "010101001001" },
+	{ "k_factor_with_lowest_base.xml", ET_EINVAL, "et.eval.k_factor", "trimmed-mean-base" },
+	{ "k_factor_zero.xml", ET_EINVAL, "et.eval.k_factor", "greater than 0" },
+	{ "holder_twice.xml", ET_EINVAL, "et.keys.holders", "usr-a81kd02m" },
 	{ "unknown_profile.xml", ET_EINVAL, "et.rules.profile", "cn v9" },
 	/* the schedule against the named profile */
 	{ "deadline_before_documents.xml", ET_EINVAL, "et.schedule.order", "deadline" },
