@@ -31,7 +31,7 @@ struct tender_xml_schema {
 /* Parser options. NOENT (entity substitution), DTDLOAD, DTDATTR, DTDVALID,
  * XINCLUDE and HUGE must never appear here. NOCDATA merges CDATA into text. */
 #define XML_OPTS_BASE (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | \
-		       XML_PARSE_NOWARNING | XML_PARSE_NOXINCNODE)
+		       XML_PARSE_NOWARNING)
 #if LIBXML_VERSION >= 21300
 #define XML_OPTS_XXE XML_PARSE_NO_XXE
 #else
