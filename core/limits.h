@@ -27,6 +27,20 @@
 #define ET_EVENT_KIND_MAX        64u          /* event kind string */
 #define ET_PROOF_MAX_HASHES      64u          /* hashes in one proof */
 
+/* tender: the hardened XML reader (tender.xml now, bid.xml later) and the
+ * tender record. The XSD's maxLength / maxOccurs facets agree with these. */
+#define ET_TENDER_XML_MAX_BYTES  (4u << 20)   /* bytes of one XML document */
+#define ET_TENDER_XML_MAX_DEPTH  16u          /* element nesting depth */
+#define ET_TENDER_XML_MAX_NODES  65536u       /* elements in one document */
+#define ET_TENDER_XML_MAX_ERRORS 8u           /* parser/validator messages kept */
+#define ET_TENDER_DIAG_MAX       1024u        /* bytes of one diagnostic message */
+#define ET_TENDER_RULE_ID_MAX    32u          /* bytes of a rule id ("cn.law.24") */
+#define ET_TENDER_ID_MAX         64u          /* tender, lot, org, holder, item ids */
+#define ET_TENDER_TEXT_MAX       4096u        /* bytes of one title / description */
+#define ET_TENDER_MAX_LOTS       64u          /* lots in one tender */
+#define ET_TENDER_MAX_BOQ_ITEMS  10000u       /* bill-of-quantities lines in one lot */
+#define ET_TENDER_MAX_QUALIFICATIONS 64u      /* qualification requirements */
+
 /* generic text buffers */
 #define ET_LINE_MAX              8192u
 
