@@ -128,13 +128,17 @@ static void b64_raw_encode_to(const unsigned char *in, size_t n, char *out)
 int crypto_b64_raw_encode(const unsigned char *in, size_t len, char **out)
 {
 	char *s = malloc(b64_raw_len(len) + 1);
+	int rc = ET_OK;
 
 	*out = NULL;
-	if (!s)
-		return et_fail(ET_ENOMEM);
+	if (!s) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
 	b64_raw_encode_to(in, len, s);
 	*out = s;
-	return ET_OK;
+out:
+	return rc;
 }
 
 /* ---- stanza lists ---------------------------------------------------- */
@@ -231,7 +235,7 @@ static bool valid_arg(const char *s, size_t n)
 	return true;
 }
 
-static int header_mac(const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+static ET_MUST_CHECK int header_mac(const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		      const unsigned char *data, size_t len, unsigned char mac[CRYPTO_SHA256_LEN])
 {
 	unsigned char hk[32];
@@ -259,7 +263,7 @@ int crypto_age_header_check_mac(const struct crypto_age_header *hdr,
 }
 
 /* Append the whole header (through the MAC line) for stanzas l to out. */
-static int header_encode(const struct crypto_stanza_list *l,
+static ET_MUST_CHECK int header_encode(const struct crypto_stanza_list *l,
 			 const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN], struct et_buf *out)
 {
 	unsigned char mac[CRYPTO_SHA256_LEN];
@@ -341,7 +345,7 @@ static bool next_line(const unsigned char *buf, size_t len, size_t *pos, size_t 
 	return true;
 }
 
-static int parse_stanza(const unsigned char *buf, size_t len, size_t *pos, size_t ls, size_t le,
+static ET_MUST_CHECK int parse_stanza(const unsigned char *buf, size_t len, size_t *pos, size_t ls, size_t le,
 			struct crypto_stanza_list *l)
 {
 	const char *args[ET_AGE_MAX_STANZA_ARGS + 1];
@@ -515,7 +519,7 @@ struct x25519_identity {
 	unsigned char pub[CRYPTO_X25519_LEN];
 };
 
-static int x25519_wrap_key(const unsigned char shared[32], const unsigned char share[32],
+static ET_MUST_CHECK int x25519_wrap_key(const unsigned char shared[32], const unsigned char share[32],
 			   const unsigned char rpub[32], unsigned char key[32])
 {
 	unsigned char salt[64];
@@ -526,7 +530,7 @@ static int x25519_wrap_key(const unsigned char shared[32], const unsigned char s
 				  strlen(X25519_LABEL), key, 32);
 }
 
-static int x25519_wrap(const struct crypto_age_recipient *r,
+static ET_MUST_CHECK int x25519_wrap(const struct crypto_age_recipient *r,
 		       const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		       struct crypto_stanza_list *out)
 {
@@ -558,7 +562,7 @@ out:
 	return rc;
 }
 
-static int x25519_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
+static ET_MUST_CHECK int x25519_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
 			 size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	const struct x25519_identity *xi = (const struct x25519_identity *)id;
@@ -658,25 +662,29 @@ out:
 	return rc;
 }
 
-static int x25519_identity_from_priv(const unsigned char priv[32], struct crypto_age_identity **out)
+static ET_MUST_CHECK int x25519_identity_from_priv(const unsigned char priv[32], struct crypto_age_identity **out)
 {
 	struct x25519_identity *id = calloc(1, sizeof *id);
 	int rc;
 
 	*out = NULL;
-	if (!id)
-		return et_fail(ET_ENOMEM);
+	if (!id) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
 	memcpy(id->priv, priv, 32);
 	rc = crypto_x25519_public(id->priv, id->pub);
-	if (rc) {
-		x25519_identity_destroy(&id->base);
-		return rc;
-	}
+	if (rc)
+		goto out;
 	id->base.unwrap = x25519_unwrap;
 	id->base.destroy = x25519_identity_destroy;
 	id->base.sealer_fault_on_mac = false;
 	*out = &id->base;
-	return ET_OK;
+	id = NULL;
+out:
+	if (id)
+		x25519_identity_destroy(&id->base);
+	return rc;
 }
 
 int crypto_age_identity_parse(const char *s, struct crypto_age_identity **out)
@@ -833,18 +841,16 @@ struct src {
 	int err;
 };
 
-static int src_init(struct src *s, size_t cap, crypto_read_fn *rd, void *ctx)
+static ET_MUST_CHECK int src_init(struct src *s, size_t cap, crypto_read_fn *rd, void *ctx)
 {
 	memset(s, 0, sizeof *s);
 	/* room for cap bytes after any alignment shift (see src_need) */
 	cap = (cap + 2 * SRC_ALIGN - 1) / SRC_ALIGN * SRC_ALIGN;
 	s->buf = aligned_alloc(SRC_ALIGN, cap);
-	if (!s->buf)
-		return et_fail(ET_ENOMEM);
-	s->cap = cap;
+	s->cap = s->buf ? cap : 0;
 	s->rd = rd;
 	s->ctx = ctx;
-	return ET_OK;
+	return s->buf ? ET_OK : et_fail(ET_ENOMEM);
 }
 
 static void src_free(struct src *s)
@@ -862,12 +868,13 @@ static size_t src_avail(const struct src *s)
 
 /* Make at least need bytes available (need <= cap). ET_OK with fewer only
  * at the end of input; the callback's error if it failed first. */
-static int src_need(struct src *s, size_t need)
+static ET_MUST_CHECK int src_need(struct src *s, size_t need)
 {
 	size_t np, avail;
+	int rc = ET_OK;
 
 	if (src_avail(s) >= need)
-		return ET_OK;
+		goto out;
 	/* keep the end of the buffered bytes aligned: the kernel copies into
 	 * aligned memory faster */
 	avail = src_avail(s);
@@ -879,9 +886,9 @@ static int src_need(struct src *s, size_t need)
 	}
 	while (!s->eof && !s->err && s->len < s->cap) {
 		size_t got = 0;
-		int rc = s->rd(s->ctx, s->buf + s->len, s->cap - s->len, &got);
-		if (rc) {
-			s->err = rc;
+		int r = s->rd(s->ctx, s->buf + s->len, s->cap - s->len, &got);
+		if (r) {
+			s->err = r;
 			break;
 		}
 		if (got > s->cap - s->len) {
@@ -895,16 +902,18 @@ static int src_need(struct src *s, size_t need)
 		s->len += got;
 	}
 	if (src_avail(s) < need && s->err)
-		return s->err;
-	return ET_OK;
+		rc = s->err;
+out:
+	return rc;
 }
 
 /* A read callback over a src: its buffered bytes, then the callback itself
  * with the caller's (large) buffer. */
-static int src_read_cb(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+static ET_MUST_CHECK int src_read_cb(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 {
 	struct src *s = ctx;
 	size_t n = src_avail(s);
+	int rc = ET_OK;
 
 	*got = 0;
 	if (n) {
@@ -912,13 +921,12 @@ static int src_read_cb(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 		memcpy(buf, s->buf + s->pos, n);
 		s->pos += n;
 		*got = n;
-		return ET_OK;
+	} else if (s->err) {
+		rc = s->err;
+	} else if (!s->eof) {
+		rc = s->rd(s->ctx, buf, cap, got);
 	}
-	if (s->err)
-		return s->err;
-	if (s->eof)
-		return ET_OK;
-	return s->rd(s->ctx, buf, cap, got);
+	return rc;
 }
 
 /* ---- ASCII armor, reading -------------------------------------------- */
@@ -938,7 +946,7 @@ static bool is_ws(unsigned char c)
 
 /* One line into line[0..*n) without "\n" and one "\r" before it. *eol is
  * false at the end of input. ET_EARMOR if longer than max. */
-static int armor_line(struct src *s, char *line, size_t max, size_t *n, bool *eol)
+static ET_MUST_CHECK int armor_line(struct src *s, char *line, size_t max, size_t *n, bool *eol)
 {
 	int rc = ET_OK;
 
@@ -981,7 +989,7 @@ static bool line_is(const char *line, size_t n, const char *what)
 
 /* After the END line: at most ARMOR_MAX_WS - 1 bytes of whitespace, then the
  * end of input. */
-static int armor_drain(struct src *s)
+static ET_MUST_CHECK int armor_drain(struct src *s)
 {
 	size_t seen = 0;
 	int rc = ET_OK;
@@ -999,7 +1007,7 @@ static int armor_drain(struct src *s)
 	return rc;
 }
 
-static int armor_next(struct armor_rd *a)
+static ET_MUST_CHECK int armor_next(struct armor_rd *a)
 {
 	char line[ARMOR_MAX_WS + 2];
 	size_t n, ws = 0, i, got;
@@ -1051,7 +1059,7 @@ out:
 }
 
 /* crypto_read_fn: the decoded bytes of the armor. */
-static int armor_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+static ET_MUST_CHECK int armor_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 {
 	struct armor_rd *a = ctx;
 	size_t o = 0;
@@ -1076,9 +1084,7 @@ static int armor_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 	}
 	*got = o;
 	/* hand back decoded bytes first; the error comes with the next call */
-	if (o)
-		return ET_OK;
-	return a->err;
+	return o ? ET_OK : a->err;
 }
 
 /* ---- ASCII armor, writing -------------------------------------------- */
@@ -1094,7 +1100,7 @@ struct armor_wr {
 	size_t tlen;
 };
 
-static int armor_flush(struct armor_wr *w)
+static ET_MUST_CHECK int armor_flush(struct armor_wr *w)
 {
 	int rc = ET_OK;
 
@@ -1104,22 +1110,21 @@ static int armor_flush(struct armor_wr *w)
 	return rc;
 }
 
-static int armor_line_out(struct armor_wr *w, const unsigned char *in, size_t n)
+static ET_MUST_CHECK int armor_line_out(struct armor_wr *w, const unsigned char *in, size_t n)
 {
 	int rc = ET_OK;
 
-	if (w->tlen + COLS + 1 > ARMOR_TEXT) {
+	if (w->tlen + COLS + 1 > ARMOR_TEXT)
 		rc = armor_flush(w);
-		if (rc)
-			return rc;
+	if (rc == ET_OK) {
+		et_b64_encode(in, n, w->text + w->tlen);
+		w->tlen += et_b64_encoded_len(n);
+		w->text[w->tlen++] = '\n';
 	}
-	et_b64_encode(in, n, w->text + w->tlen);
-	w->tlen += et_b64_encoded_len(n);
-	w->text[w->tlen++] = '\n';
 	return rc;
 }
 
-static int armor_write(void *ctx, const unsigned char *buf, size_t n)
+static ET_MUST_CHECK int armor_write(void *ctx, const unsigned char *buf, size_t n)
 {
 	struct armor_wr *w = ctx;
 	int rc = ET_OK;
@@ -1144,7 +1149,7 @@ static int armor_write(void *ctx, const unsigned char *buf, size_t n)
 	return rc;
 }
 
-static int armor_finish(struct armor_wr *w)
+static ET_MUST_CHECK int armor_finish(struct armor_wr *w)
 {
 	int rc = ET_OK;
 
@@ -1173,7 +1178,7 @@ struct stream {
 	uint64_t ctr;
 };
 
-static int stream_init(struct stream *s, const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+static ET_MUST_CHECK int stream_init(struct stream *s, const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		       const unsigned char salt[16], int enc)
 {
 	unsigned char key[32];
@@ -1213,45 +1218,48 @@ static void chunk_nonce(uint64_t ctr, bool last, unsigned char nonce[12])
 }
 
 /* Seal n <= CHUNK bytes: out gets n + TAG. */
-static int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+static ET_MUST_CHECK int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
 		      bool last, unsigned char *out)
 {
 	unsigned char nonce[12];
-	int outl = 0, fl = 0;
+	int outl = 0, fl = 0, rc = ET_OK;
 
 	chunk_nonce(ctr, last, nonce);
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &outl, in, (int)n) != 1 ||
 	    EVP_CipherFinal_ex(ctx, out + outl, &fl) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, out + n) != 1)
-		return et_fail(ET_ECRYPTO);
-	return ET_OK;
+		rc = et_fail(ET_ECRYPTO);
+	return rc;
 }
 
 /* Open n >= TAG bytes into out (n - TAG). ET_EPAYLOAD if the tag fails
  * (out is wiped then). */
-static int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+static ET_MUST_CHECK int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
 		      bool last, unsigned char *out)
 {
 	unsigned char nonce[12];
-	int outl = 0, fl = 0;
+	int outl = 0, fl = 0, rc = ET_OK;
 
-	if (n < TAG)
-		return ET_EPAYLOAD;
+	if (n < TAG) {
+		rc = ET_EPAYLOAD;
+		goto out;
+	}
 	chunk_nonce(ctr, last, nonce);
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, (void *)(in + n - TAG)) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &outl, in, (int)(n - TAG)) != 1 ||
 	    EVP_CipherFinal_ex(ctx, out + outl, &fl) != 1) {
 		crypto_wipe(out, n - TAG);
-		return ET_EPAYLOAD;
+		rc = ET_EPAYLOAD;
 	}
-	return ET_OK;
+out:
+	return rc;
 }
 
 /* Seal or open n full middle chunks from counter ctr; *ok counts those
  * done, in order, before the first failure. */
-static int run_chunks(EVP_CIPHER_CTX *ctx, int enc, const unsigned char *in, unsigned char *out,
+static ET_MUST_CHECK int run_chunks(EVP_CIPHER_CTX *ctx, int enc, const unsigned char *in, unsigned char *out,
 		      size_t n, uint64_t ctr, size_t *ok)
 {
 	size_t j;
@@ -1367,7 +1375,7 @@ static void helper_stop(struct helper *h)
 }
 
 /* run_chunks for n >= 2 chunks from st->ctr, the first half on the helper. */
-static int run_parallel(struct helper *h, struct stream *st, const unsigned char *in,
+static ET_MUST_CHECK int run_parallel(struct helper *h, struct stream *st, const unsigned char *in,
 			unsigned char *out, size_t n, size_t *ok)
 {
 	const size_t istep = h->enc ? CHUNK : ENC_CHUNK, ostep = h->enc ? ENC_CHUNK : CHUNK;
@@ -1403,7 +1411,7 @@ static int run_parallel(struct helper *h, struct stream *st, const unsigned char
 /* One chunk the careful way: a short chunk is the last one (empty only if
  * it is the first), a full one is tried as a middle chunk, then as the
  * last one. */
-static int open_one(struct stream *st, struct src *in, unsigned char *out, bool *last,
+static ET_MUST_CHECK int open_one(struct stream *st, struct src *in, unsigned char *out, bool *last,
 		    size_t *outn)
 {
 	const unsigned char *c;
@@ -1447,7 +1455,7 @@ out:
 
 /* Decrypt the payload after the nonce. Verified plaintext is written in
  * batches; whatever verified before a failure is written before returning. */
-static int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *wr, void *wctx)
+static ET_MUST_CHECK int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *wr, void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * CHUNK;
 	unsigned char *ob = malloc(ocap);
@@ -1518,7 +1526,7 @@ out:
 	return rc;
 }
 
-static int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
+static ET_MUST_CHECK int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
 			   void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * ENC_CHUNK;
@@ -1654,7 +1662,7 @@ out:
 
 /* Read header lines from s into hb through the first line starting "---"
  * (or the end of input, or the cap). */
-static int read_header(struct src *s, struct et_buf *hb)
+static ET_MUST_CHECK int read_header(struct src *s, struct et_buf *hb)
 {
 	size_t ls = 0;
 	int rc = ET_OK;
@@ -1684,7 +1692,7 @@ static int read_header(struct src *s, struct et_buf *hb)
 	return rc;
 }
 
-static int decrypt_common(const struct crypto_age_identity *const *ids, size_t nid,
+static ET_MUST_CHECK int decrypt_common(const struct crypto_age_identity *const *ids, size_t nid,
 			  const unsigned char *given_key, crypto_read_fn *rd, void *rctx,
 			  crypto_write_fn *wr, void *wctx)
 {
@@ -1794,14 +1802,13 @@ int crypto_age_decrypt_with_file_key(const unsigned char file_key[CRYPTO_AGE_FIL
 				     crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
 				     void *wctx)
 {
-	if (!file_key)
-		return et_fail(ET_EINVAL);
-	return decrypt_common(NULL, 0, file_key, rd, rctx, wr, wctx);
+	return file_key ? decrypt_common(NULL, 0, file_key, rd, rctx, wr, wctx) :
+			  et_fail(ET_EINVAL);
 }
 
 /* ---- file descriptors ------------------------------------------------ */
 
-static int fd_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+static ET_MUST_CHECK int fd_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 {
 	int fd = *(int *)ctx;
 	ssize_t r;
@@ -1812,13 +1819,12 @@ static int fd_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 	do
 		r = read(fd, buf, cap);
 	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return et_fail(ET_EIO);
-	*got = (size_t)r;
-	return ET_OK;
+	if (r >= 0)
+		*got = (size_t)r;
+	return r >= 0 ? ET_OK : et_fail(ET_EIO);
 }
 
-static int fd_write(void *ctx, const unsigned char *buf, size_t n)
+static ET_MUST_CHECK int fd_write(void *ctx, const unsigned char *buf, size_t n)
 {
 	return et_write_all(*(int *)ctx, buf, n);
 }
