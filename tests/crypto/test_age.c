@@ -62,6 +62,15 @@ static void out_init(struct mem_out *o)
 	et_buf_init(&o->b, MAX_FILE);
 }
 
+static int encrypt_mem_step(const struct crypto_age_recipient *const *rs, size_t nr, bool armor,
+			    const unsigned char *in, size_t n, size_t step, struct mem_out *out)
+{
+	struct mem_in m = { in, n, step, 0 };
+
+	out_init(out);
+	return crypto_age_encrypt(rs, nr, armor, mem_read, &m, mem_write, out);
+}
+
 static int encrypt_mem(const struct crypto_age_recipient *const *rs, size_t nr, bool armor,
 		       const unsigned char *in, size_t n, struct mem_out *out)
 {
@@ -324,8 +333,9 @@ START_TEST(round_trip)
 	keypair(&id2, &r2);
 	keypair(&id3, &r3);
 	{
+		/* armored runs also read their input in small, uneven pieces */
 		const struct crypto_age_recipient *rs[2] = { r1, r2 };
-		ck_assert_int_eq(encrypt_mem(rs, 2, armor, pt, n, &ct), ET_OK);
+		ck_assert_int_eq(encrypt_mem_step(rs, 2, armor, pt, n, armor ? 30011 : 0, &ct), ET_OK);
 	}
 	if (!armor) {
 		/* size: header, nonce, one tag per chunk (at least one chunk) */
@@ -335,7 +345,23 @@ START_TEST(round_trip)
 		ck_assert_uint_eq(ct.b.len, hl + 16 + n + 16 * chunks);
 		crypto_age_header_free(hdr);
 	} else {
+		/* 64-column lines, a last short or full one, the END line */
+		size_t pos = 35, ll;
 		ck_assert_int_eq(memcmp(ct.b.data, "-----BEGIN AGE ENCRYPTED FILE-----\n", 35), 0);
+		for (;;) {
+			unsigned char *nl = memchr(ct.b.data + pos, '\n', ct.b.len - pos);
+			ck_assert_ptr_nonnull(nl);
+			ll = (size_t)(nl - (ct.b.data + pos));
+			if (ct.b.data[pos] == '-')
+				break;
+			ck_assert_uint_le(ll, 64);
+			ck_assert_uint_eq(ll % 4, 0);
+			pos += ll + 1;
+			if (ll < 64)
+				break;
+		}
+		ck_assert_uint_eq(ct.b.len - pos, 33);
+		ck_assert_int_eq(memcmp(ct.b.data + pos, "-----END AGE ENCRYPTED FILE-----\n", 33), 0);
 	}
 	{
 		const struct crypto_age_identity *ids[2] = { id3, id2 }; /* second one matches */
