@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1257,68 +1258,66 @@ out:
 	return rc;
 }
 
-/* Seal or open n full middle chunks from counter ctr; *ok counts those
- * done, in order, before the first failure. */
-static ET_MUST_CHECK int run_chunks(EVP_CIPHER_CTX *ctx, int enc, const unsigned char *in, unsigned char *out,
-		      size_t n, uint64_t ctr, size_t *ok)
-{
-	size_t j;
-	int rc = ET_OK;
-
-	for (j = 0; j < n; j++) {
-		if (enc)
-			rc = chunk_seal(ctx, ctr + j, in + j * CHUNK, CHUNK, false,
-					out + j * ENC_CHUNK);
-		else
-			rc = chunk_open(ctx, ctr + j, in + j * ENC_CHUNK, ENC_CHUNK, false,
-					out + j * CHUNK);
-		if (rc)
-			break;
-	}
-	*ok = j;
-	return rc;
-}
-
-/* A helper thread for large payloads. For a batch of middle chunks the
- * helper seals or opens the first half while the caller does the second.
- * Only cryptography runs on it: the read and write callbacks are always
- * called from the caller's thread. If it cannot be started, the caller
- * does everything itself. States: idle -> busy (job posted) -> idle (job
- * done, result read by the caller) ... -> quit. */
+/* A helper thread for large payloads. The chunks of a batch of middle
+ * chunks are handed out one at a time (an atomic counter) to the caller
+ * and the helper, so a helper that is not scheduled costs nothing: the
+ * caller then does the whole batch itself. Only cryptography runs on the
+ * helper: the read and write callbacks are always called from the
+ * caller's thread. If it cannot be started, the caller works alone.
+ * Job states: idle -> posted (busy) -> taken (busy, started) -> idle; a
+ * job the helper has not taken when the caller is done is withdrawn. */
 #define HELPER_MIN_CHUNKS 4u
+
+struct batch {
+	int enc;
+	const unsigned char *in;
+	unsigned char *out;
+	size_t n;
+	uint64_t ctr;
+	atomic_size_t next;
+	int rc[BATCH];
+};
 
 struct helper {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	EVP_CIPHER_CTX *ctx; /* a copy of the stream's context */
-	bool busy, quit;
-	int enc;
-	const unsigned char *in;
-	unsigned char *out;
-	size_t n, ok;
-	uint64_t ctr;
-	int rc;
+	struct batch *job;
+	bool busy, started, quit;
 };
+
+/* Take chunks of b until none is left. */
+static void batch_work(struct batch *b, EVP_CIPHER_CTX *ctx)
+{
+	size_t j;
+
+	while ((j = atomic_fetch_add(&b->next, 1)) < b->n) {
+		if (b->enc)
+			b->rc[j] = chunk_seal(ctx, b->ctr + j, b->in + j * CHUNK, CHUNK, false,
+					      b->out + j * ENC_CHUNK);
+		else
+			b->rc[j] = chunk_open(ctx, b->ctr + j, b->in + j * ENC_CHUNK, ENC_CHUNK,
+					      false, b->out + j * CHUNK);
+	}
+}
 
 static void *helper_main(void *arg)
 {
 	struct helper *h = arg;
-	size_t ok;
-	int rc;
 
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
-		while (!h->busy && !h->quit)
+		while (!(h->busy && !h->started) && !h->quit)
 			pthread_cond_wait(&h->cv, &h->mu);
 		if (h->quit)
 			break;
+		h->started = true;
 		pthread_mutex_unlock(&h->mu);
-		rc = run_chunks(h->ctx, h->enc, h->in, h->out, h->n, h->ctr, &ok);
+		batch_work(h->job, h->ctx);
 		pthread_mutex_lock(&h->mu);
-		h->rc = rc;
-		h->ok = ok;
 		h->busy = false;
+		h->started = false;
 		pthread_cond_broadcast(&h->cv);
 	}
 	pthread_mutex_unlock(&h->mu);
@@ -1326,14 +1325,13 @@ static void *helper_main(void *arg)
 }
 
 /* A started helper with a copy of st's context, or NULL. */
-static struct helper *helper_start(const struct stream *st, int enc)
+static struct helper *helper_start(const struct stream *st)
 {
 	struct helper *h = calloc(1, sizeof *h);
 	int stage = 0;
 
 	if (!h)
 		goto out;
-	h->enc = enc;
 	h->ctx = EVP_CIPHER_CTX_new();
 	if (!h->ctx || EVP_CIPHER_CTX_copy(h->ctx, st->ctx) != 1)
 		goto out;
@@ -1374,36 +1372,43 @@ static void helper_stop(struct helper *h)
 	free(h);
 }
 
-/* run_chunks for n >= 2 chunks from st->ctr, the first half on the helper. */
-static ET_MUST_CHECK int run_parallel(struct helper *h, struct stream *st, const unsigned char *in,
-			unsigned char *out, size_t n, size_t *ok)
+/* Seal or open n <= BATCH full middle chunks from st->ctr, with the helper
+ * if there is one; *ok counts those done, in order, before the first
+ * failure (outputs after it are wiped: never released). */
+static ET_MUST_CHECK int run_batch(struct helper *h, struct stream *st, int enc,
+				   const unsigned char *in, unsigned char *out, size_t n, size_t *ok)
 {
-	const size_t istep = h->enc ? CHUNK : ENC_CHUNK, ostep = h->enc ? ENC_CHUNK : CHUNK;
-	size_t na = n / 2, okb = 0;
-	int rc, rcb;
+	struct batch b = { .enc = enc, .in = in, .out = out, .n = n, .ctr = st->ctr };
+	size_t j;
+	int rc = ET_OK;
 
-	pthread_mutex_lock(&h->mu);
-	h->in = in;
-	h->out = out;
-	h->n = na;
-	h->ctr = st->ctr;
-	h->busy = true;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	rcb = run_chunks(st->ctx, h->enc, in + na * istep, out + na * ostep, n - na, st->ctr + na,
-			 &okb);
-	pthread_mutex_lock(&h->mu);
-	while (h->busy)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
-	if (h->ok < na) {
-		/* the second half came after a failure: never released */
-		crypto_wipe(out + na * ostep, okb * ostep);
-		*ok = h->ok;
-		rc = h->rc;
-	} else {
-		*ok = na + okb;
-		rc = rcb;
+	assert(n <= BATCH);
+	atomic_init(&b.next, 0);
+	if (h && n >= 2) {
+		pthread_mutex_lock(&h->mu);
+		h->job = &b;
+		h->busy = true;
+		h->started = false;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	batch_work(&b, st->ctx);
+	if (h && n >= 2) {
+		pthread_mutex_lock(&h->mu);
+		if (!h->started)
+			h->busy = false; /* not taken: withdraw it */
+		while (h->busy)
+			pthread_cond_wait(&h->cv, &h->mu);
+		h->job = NULL;
+		pthread_mutex_unlock(&h->mu);
+	}
+	for (j = 0; j < n && b.rc[j] == ET_OK; j++)
+		;
+	*ok = j;
+	if (j < n) {
+		rc = b.rc[j];
+		if (!enc)
+			crypto_wipe(out + j * CHUNK, (n - j) * CHUNK);
 	}
 	return rc;
 }
@@ -1480,13 +1485,9 @@ static ET_MUST_CHECK int payload_decrypt(struct stream *st, struct src *in, cryp
 		nsafe = avail ? (avail - 1) / ENC_CHUNK : 0;
 		nsafe = nsafe < BATCH ? nsafe : BATCH;
 		if (!h && nsafe >= HELPER_MIN_CHUNKS)
-			h = helper_start(st, 0);
+			h = helper_start(st);
 		if (nsafe) {
-			if (h && nsafe >= 2)
-				rc = run_parallel(h, st, in->buf + in->pos, ob, nsafe, &done);
-			else
-				rc = run_chunks(st->ctx, 0, in->buf + in->pos, ob, nsafe, st->ctr,
-						&done);
+			rc = run_batch(h, st, 0, in->buf + in->pos, ob, nsafe, &done);
 			if (rc && rc != ET_EPAYLOAD)
 				goto out;
 			rc = ET_OK;
@@ -1558,11 +1559,8 @@ static ET_MUST_CHECK int payload_encrypt(struct stream *st, crypto_read_fn *rd, 
 			nmid = avail ? (avail - 1) / CHUNK : 0;
 		}
 		if (!h && nmid >= HELPER_MIN_CHUNKS)
-			h = helper_start(st, 1);
-		if (h && nmid >= 2)
-			rc = run_parallel(h, st, in.buf + in.pos, ob, nmid, &done);
-		else
-			rc = run_chunks(st->ctx, 1, in.buf + in.pos, ob, nmid, st->ctr, &done);
+			h = helper_start(st);
+		rc = run_batch(h, st, 1, in.buf + in.pos, ob, nmid, &done);
 		if (rc)
 			goto out;
 		in.pos += nmid * CHUNK;
