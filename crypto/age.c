@@ -1617,6 +1617,10 @@ int crypto_age_encrypt(const struct crypto_age_recipient *const *rs, size_t nr, 
 		if (rc)
 			goto out;
 	}
+	if (l.n == 0) {
+		rc = et_fail(ET_EINVAL); /* nobody could open it */
+		goto out;
+	}
 	rc = header_encode(&l, fk, &hb);
 	if (rc == ET_OK)
 		rc = crypto_random(nonce, sizeof nonce);
@@ -1733,6 +1737,12 @@ static ET_MUST_CHECK int decrypt_common(const struct crypto_age_identity *const 
 	if (rc)
 		goto out;
 	assert(hlen == hb.len);
+	/* the spec: an scrypt stanza must be the only one */
+	for (i = 0; i < hdr->stanzas.n; i++)
+		if (strcmp(hdr->stanzas.v[i].type, "scrypt") == 0 && hdr->stanzas.n != 1) {
+			rc = ET_EHEADER;
+			goto out;
+		}
 	if (given_key) {
 		memcpy(fk, given_key, sizeof fk);
 		rc = crypto_age_header_check_mac(hdr, fk);

@@ -487,6 +487,18 @@ static int badarg_wrap(const struct crypto_age_recipient *r,
 	return crypto_stanza_list_add(out, "t", args, 1, NULL, 0);
 }
 
+static int scrypt_wrap(const struct crypto_age_recipient *r,
+		       const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+		       struct crypto_stanza_list *out)
+{
+	const char *args[2] = { "c2FsdHNhbHRzYWx0c2FsdA", "10" };
+	unsigned char body[32] = { 0 };
+
+	(void)r;
+	(void)file_key;
+	return crypto_stanza_list_add(out, "scrypt", args, 2, body, sizeof body);
+}
+
 /* An identity that offers a fixed key (right or wrong). */
 struct fixed_identity {
 	struct crypto_age_identity base;
@@ -586,6 +598,18 @@ START_TEST(header_api)
 		ck_assert_int_eq(decrypt_mem(ids, 1, ct.b.data, ct.b.len, 0, &out), ET_EHMAC);
 		ck_assert_uint_eq(out.b.len, 0);
 		et_buf_free(&out.b);
+	}
+	/* an scrypt stanza next to others is a header failure (spec) */
+	{
+		struct spy_recipient scr = { { scrypt_wrap, NULL }, { 0 } };
+		const struct crypto_age_recipient *rs[2] = { r, &scr.base };
+		const struct crypto_age_identity *ids[1] = { id };
+		struct mem_out ct2;
+		ck_assert_int_eq(encrypt_mem(rs, 2, false, pt, sizeof pt, &ct2), ET_OK);
+		et_buf_free(&out.b);
+		ck_assert_int_eq(decrypt_mem(ids, 1, ct2.b.data, ct2.b.len, 0, &out), ET_EHEADER);
+		et_buf_free(&out.b);
+		et_buf_free(&ct2.b);
 	}
 	/* a stanza argument with a space is refused on writing */
 	{
