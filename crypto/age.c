@@ -346,8 +346,9 @@ static bool next_line(const unsigned char *buf, size_t len, size_t *pos, size_t 
 	return true;
 }
 
-static ET_MUST_CHECK int parse_stanza(const unsigned char *buf, size_t len, size_t *pos, size_t ls, size_t le,
-			struct crypto_stanza_list *l)
+/* The stanza whose "-> " line is buf[ls..le), and its body lines from *pos. */
+static ET_MUST_CHECK int parse_stanza(const unsigned char *buf, size_t len, size_t *pos,
+				      size_t ls, size_t le, struct crypto_stanza_list *l)
 {
 	const char *args[ET_AGE_MAX_STANZA_ARGS + 1];
 	char *line = NULL;
@@ -384,7 +385,7 @@ static ET_MUST_CHECK int parse_stanza(const unsigned char *buf, size_t len, size
 			goto out;
 		}
 		n = ble - bls;
-		if (n > COLS || blen + LINE_BYTES > ET_AGE_MAX_BODY + LINE_BYTES ||
+		if (n > COLS ||
 		    crypto_b64_raw_decode((const char *)buf + bls, n, body + blen, LINE_BYTES,
 					  &got) != ET_OK) {
 			rc = ET_EHEADER;
@@ -520,7 +521,8 @@ struct x25519_identity {
 	unsigned char pub[CRYPTO_X25519_LEN];
 };
 
-static ET_MUST_CHECK int x25519_wrap_key(const unsigned char shared[32], const unsigned char share[32],
+static ET_MUST_CHECK int x25519_wrap_key(const unsigned char shared[32],
+		const unsigned char share[32],
 			   const unsigned char rpub[32], unsigned char key[32])
 {
 	unsigned char salt[64];
@@ -563,7 +565,8 @@ out:
 	return rc;
 }
 
-static ET_MUST_CHECK int x25519_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
+static ET_MUST_CHECK int x25519_unwrap(const struct crypto_age_identity *id,
+		const struct crypto_stanza *st,
 			 size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	const struct x25519_identity *xi = (const struct x25519_identity *)id;
@@ -663,7 +666,8 @@ out:
 	return rc;
 }
 
-static ET_MUST_CHECK int x25519_identity_from_priv(const unsigned char priv[32], struct crypto_age_identity **out)
+static ET_MUST_CHECK int x25519_identity_from_priv(const unsigned char priv[32],
+		struct crypto_age_identity **out)
 {
 	struct x25519_identity *id = calloc(1, sizeof *id);
 	int rc;
@@ -1179,7 +1183,8 @@ struct stream {
 	uint64_t ctr;
 };
 
-static ET_MUST_CHECK int stream_init(struct stream *s, const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+static ET_MUST_CHECK int stream_init(struct stream *s,
+		const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		       const unsigned char salt[16], int enc)
 {
 	unsigned char key[32];
@@ -1219,7 +1224,8 @@ static void chunk_nonce(uint64_t ctr, bool last, unsigned char nonce[12])
 }
 
 /* Seal n <= CHUNK bytes: out gets n + TAG. */
-static ET_MUST_CHECK int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+static ET_MUST_CHECK int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in,
+		size_t n,
 		      bool last, unsigned char *out)
 {
 	unsigned char nonce[12];
@@ -1236,7 +1242,8 @@ static ET_MUST_CHECK int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const uns
 
 /* Open n >= TAG bytes into out (n - TAG). ET_EPAYLOAD if the tag fails
  * (out is wiped then). */
-static ET_MUST_CHECK int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+static ET_MUST_CHECK int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in,
+		size_t n,
 		      bool last, unsigned char *out)
 {
 	unsigned char nonce[12];
@@ -1460,7 +1467,8 @@ out:
 
 /* Decrypt the payload after the nonce. Verified plaintext is written in
  * batches; whatever verified before a failure is written before returning. */
-static ET_MUST_CHECK int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *wr, void *wctx)
+static ET_MUST_CHECK int payload_decrypt(struct stream *st, struct src *in,
+		crypto_write_fn *wr, void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * CHUNK;
 	unsigned char *ob = malloc(ocap);
@@ -1527,7 +1535,8 @@ out:
 	return rc;
 }
 
-static ET_MUST_CHECK int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
+static ET_MUST_CHECK int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx,
+		crypto_write_fn *wr,
 			   void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * ENC_CHUNK;
