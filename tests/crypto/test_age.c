@@ -167,7 +167,8 @@ static int run_vector(const char *dir, const char *name, size_t step)
 	unsigned char *data = NULL, *file = NULL, *infl = NULL, want[32], got[32];
 	size_t len = 0, pos = 0, flen, ilen, nids = 0, i;
 	struct crypto_age_identity *ids[8];
-	bool has_payload = false, compressed = false, armored = false;
+	bool has_payload = false, compressed = false, armored = false, has_fk = false;
+	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN];
 	int kind = V_RUN, rc, n;
 	struct mem_out out;
 
@@ -216,7 +217,10 @@ static int run_vector(const char *dir, const char *name, size_t step)
 		} else if (!strcmp(line, "compressed")) {
 			ck_assert_str_eq(v, "zlib");
 			compressed = true;
-		} else if (strcmp(line, "file key") && strcmp(line, "comment")) {
+		} else if (!strcmp(line, "file key")) {
+			/* x25519_long_file_key has a longer one: not a file key of ours */
+			has_fk = et_hex_decode(v, fk, sizeof fk) == ET_OK;
+		} else if (strcmp(line, "comment")) {
 			kind = V_SKIP_UNKNOWN; /* "files with unknown keys should be ignored" */
 		}
 	}
@@ -242,6 +246,16 @@ static int run_vector(const char *dir, const char *name, size_t step)
 	else
 		ck_assert_msg(out.b.len == 0, "%s: released %zu bytes", name, out.b.len);
 	et_buf_free(&out.b);
+	/* the same through the file key alone, where the outcome is the stream's */
+	if (has_fk && has_payload && (rc == ET_OK || rc == ET_EPAYLOAD)) {
+		struct mem_in m = { file, flen, step, 0 };
+		out_init(&out);
+		ck_assert_int_eq(crypto_age_decrypt_with_file_key(fk, mem_read, &m, mem_write, &out),
+				 rc);
+		crypto_sha256(out.b.data ? out.b.data : (const unsigned char *)"", out.b.len, got);
+		ck_assert_msg(!memcmp(got, want, 32), "%s: payload hash with file key", name);
+		et_buf_free(&out.b);
+	}
 out:
 	for (i = 0; i < nids; i++)
 		crypto_age_identity_free(ids[i]);
