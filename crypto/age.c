@@ -841,7 +841,7 @@ struct src {
 	crypto_read_fn *rd;
 	void *ctx;
 	unsigned char *buf;
-	size_t cap, pos, len;
+	size_t cap, pos, len, high; /* high: bytes ever filled, to wipe */
 	bool eof;
 	int err;
 };
@@ -861,7 +861,7 @@ static ET_MUST_CHECK int src_init(struct src *s, size_t cap, crypto_read_fn *rd,
 static void src_free(struct src *s)
 {
 	if (s->buf)
-		crypto_wipe(s->buf, s->cap);
+		crypto_wipe(s->buf, s->high);
 	free(s->buf);
 	s->buf = NULL;
 }
@@ -905,6 +905,7 @@ static ET_MUST_CHECK int src_need(struct src *s, size_t need)
 			break;
 		}
 		s->len += got;
+		s->high = s->len > s->high ? s->len : s->high;
 	}
 	if (src_avail(s) < need && s->err)
 		rc = s->err;
@@ -1529,8 +1530,9 @@ out:
 		if (wrc && rc == ET_OK)
 			rc = wrc;
 	}
+	/* every other plaintext in ob was wiped once written or refuted */
 	if (ob)
-		crypto_wipe(ob, ocap);
+		crypto_wipe(ob, olen);
 	free(ob);
 	return rc;
 }
