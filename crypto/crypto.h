@@ -130,7 +130,8 @@ typedef int crypto_write_fn(void *ctx, const unsigned char *buf, size_t n);
  * recipient (each may contribute several stanzas). Memory is constant in
  * the input size (about 2 MiB). armor: PEM-style ASCII armor. Large
  * payloads are sealed on the calling thread and one helper thread; the
- * callbacks are only ever called from the calling thread. */
+ * callbacks are only ever called from the calling thread. On failure the
+ * output written so far is incomplete: the caller discards it. */
 int crypto_age_encrypt(const struct crypto_age_recipient *const *rs, size_t nr, bool armor,
 		       crypto_read_fn *rd, void *rctx, crypto_write_fn *wr, void *wctx) ET_MUST_CHECK;
 
