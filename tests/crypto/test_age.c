@@ -639,6 +639,54 @@ START_TEST(header_api)
 }
 END_TEST
 
+/* Headers past the caps of core/limits.h are header failures. */
+START_TEST(header_caps)
+{
+	static const char mac[] = "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+	struct crypto_age_header *hdr = NULL;
+	struct et_buf b;
+	size_t hl, i;
+
+	/* the shape itself parses */
+	et_buf_init(&b, 8u << 20);
+	ck_assert_int_eq(et_buf_printf(&b, "age-encryption.org/v1\n-> a b\n\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_OK);
+	ck_assert_uint_eq(hl, b.len);
+	crypto_age_header_free(hdr);
+	/* too many stanzas */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n"), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_STANZAS; i++)
+		ck_assert_int_eq(et_buf_addstr(&b, "-> a\n\n"), ET_OK);
+	ck_assert_int_eq(et_buf_addstr(&b, mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	/* too many arguments */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n-> a"), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_STANZA_ARGS; i++)
+		ck_assert_int_eq(et_buf_addstr(&b, " x"), ET_OK);
+	ck_assert_int_eq(et_buf_printf(&b, "\n\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	/* an argument too long */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n-> a "), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_ARG_LEN; i++)
+		ck_assert_int_eq(et_buf_add(&b, "y", 1), ET_OK);
+	ck_assert_int_eq(et_buf_printf(&b, "\n\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	/* a body too long */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n-> a\n"), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_BODY / 48; i++)
+		ck_assert_int_eq(et_buf_addstr(&b, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"),
+				 ET_OK);
+	ck_assert_int_eq(et_buf_printf(&b, "\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	ck_assert_ptr_null(hdr);
+	et_buf_free(&b);
+}
+END_TEST
+
 START_TEST(b64_raw)
 {
 	unsigned char out[8];
@@ -925,6 +973,7 @@ int main(void)
 	tcase_add_loop_test(tc, round_trip, 0, (int)(2 * sizeof sizes / sizeof *sizes));
 	tcase_add_test(tc, corrupt_chunk_release);
 	tcase_add_test(tc, header_api);
+	tcase_add_test(tc, header_caps);
 	tcase_add_test(tc, b64_raw);
 	tcase_add_test(tc, identity_file);
 	tcase_add_test(tc, interop_age_tool);
