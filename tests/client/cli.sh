@@ -23,11 +23,17 @@ head -c 200000 /dev/urandom >"$T/plain"
 printf 'bid.xml: <bid><price>1234500</price></bid>\n' >"$T/bid.xml"
 
 # --- help for every command
-for c in keygen seal unseal "holder" "share" "log"; do
+for c in keygen seal unseal "holder" "share" "log" witness pin audit; do
   check "help: $c" "$ET" $c --help >/dev/null
 done
 check "help: top" "$ET" --help >/dev/null
 expect_fail "unknown command" "$ET" frobnicate
+expect_fail "witness serve without --listen/--data/--log-key" "$ET" witness serve --name w.example/x
+expect_fail "witness keygen without -o" "$ET" witness keygen --name w.example/x
+expect_fail "audit verify without --server" "$ET" audit verify
+expect_fail "audit verify: only http(s) URLs" env ETENDER_HOME="$T/eh" "$ET" audit verify --server file:///etc
+expect_fail "audit verify: nothing listening" env ETENDER_HOME="$T/eh" "$ET" audit verify --server http://127.0.0.1:9
+expect_fail "pin: a witness key is not a log key" env ETENDER_HOME="$T/eh" "$ET" pin --server http://x.example --log-key "witness.example/w1+fa907ab1+BBd/ty19GFLTgn0bpbxHRh1z8KJgLgoFYGUz+ASOvOdD"
 
 # --- keygen
 R=$("$ET" keygen -o "$T/me.key")

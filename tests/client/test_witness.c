@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <jansson.h>
 
 #include "audit/audit.h"
 #include "crypto/crypto.h"
@@ -310,6 +311,59 @@ START_TEST(keygen_and_vkey)
 }
 END_TEST
 
+/* Known answer: with the vector's witness key, clock and checkpoint, the
+ * witness prints the vector's verifier key and answers with exactly the
+ * vector's cosignature line (Ed25519 is deterministic). */
+START_TEST(vector_cosignature)
+{
+	const char *v = getenv("ET_VECTORS");
+	char path[4200], keyp[4200], vk[4096], *sk = NULL, text[512], *body, *logline;
+	const char *note, *wl;
+	unsigned char seed[32];
+	json_t *j;
+	json_error_t je;
+	struct tl_witness w;
+	struct tl_resp r;
+	const char *keys[1];
+	const char *argv_vk[] = { "witness", "vkey", "--name", "witness.example/w1", "--key", keyp, NULL };
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_lt(snprintf(path, sizeof path, "%s/tlog-cosignature/self-generated-ed25519-cosig.json", v),
+			 (int)sizeof path);
+	j = json_load_file(path, 0, &je);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(et_hex_decode(json_string_value(json_object_get(j, "witness_seed_hex")), seed, 32),
+			 ET_OK);
+	ck_assert_int_lt(snprintf(keyp, sizeof keyp, "%s/w.key", tmp), (int)sizeof keyp);
+	unlink(keyp);
+	ck_assert_int_eq(crypto_bech32_encode("etender-signing-key-", seed, 32, true, &sk), ET_OK);
+	ck_assert_int_lt(snprintf(text, sizeof text, "%s\n", sk), (int)sizeof text);
+	ck_assert_int_eq(crypto_write_secret_file(keyp, text, strlen(text)), ET_OK);
+	free(sk);
+	ck_assert_int_eq(tl_run(argv_vk, NULL, vk, sizeof vk, NULL, 0), 0);
+	vk[strcspn(vk, "\n")] = 0;
+	ck_assert_str_eq(vk, json_string_value(json_object_get(j, "witness_vkey")));
+
+	keys[0] = json_string_value(json_object_get(j, "log_vkey"));
+	tl_witness_start(&w, tmp, "witness.example/w1", keys, 1,
+			 (uint64_t)json_integer_value(json_object_get(j, "cosignature_timestamp")));
+	/* the signed checkpoint without the witness's line */
+	note = json_string_value(json_object_get(j, "signed_checkpoint"));
+	wl = strstr(note, "\xe2\x80\x94 witness.example/w1 ");
+	ck_assert_ptr_nonnull(wl);
+	logline = strndup(note, (size_t)(wl - note));
+	body = tl_cat("old 0\n\n", logline);
+	tl_post(&w, body, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(r.body, wl);
+	tl_resp_free(&r);
+	tl_witness_stop(&w, SIGTERM);
+	free(body);
+	free(logline);
+	json_decref(j);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("client_witness");
@@ -323,6 +377,7 @@ int main(void)
 	tcase_add_test(tc, cosign_extend_and_refuse);
 	tcase_add_test(tc, durable_across_kill9);
 	tcase_add_test(tc, keygen_and_vkey);
+	tcase_add_test(tc, vector_cosignature);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

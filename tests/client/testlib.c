@@ -126,18 +126,27 @@ void tl_log_free(struct tl_log *lg)
 
 void tl_log_add(struct tl_log *lg, int n, bool event)
 {
+	tl_log_add_sized(lg, n, event, 0);
+}
+
+void tl_log_add_sized(struct tl_log *lg, int n, bool event, size_t pad)
+{
 	int i;
 
 	ck_assert_int_eq(sqlite3_exec(lg->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	for (i = 0; i < n; i++) {
 		if (event) {
-			char payload[64];
+			char *payload = malloc(64 + pad);
 			struct audit_event ev = { "tender.published", 1, 0, "agent-1", "T-1", NULL, 0, false };
 			struct et_buf b;
+			int k;
 
-			ck_assert_int_lt(snprintf(payload, sizeof payload, "{\"n\":%llu}",
-						  (unsigned long long)audit_log_size(lg->log)),
-					 (int)sizeof payload);
+			ck_assert_ptr_nonnull(payload);
+			k = snprintf(payload, 64, "{\"n\":%llu,\"pad\":\"",
+				     (unsigned long long)audit_log_size(lg->log));
+			ck_assert_int_lt(k, 64);
+			memset(payload + k, 'x', pad);
+			memcpy(payload + k + pad, "\"}", 3);
 			ev.payload = (const unsigned char *)payload;
 			ev.payload_len = strlen(payload);
 			ev.time_us = 1800000000000000LL + (int64_t)audit_log_size(lg->log);
@@ -145,6 +154,7 @@ void tl_log_add(struct tl_log *lg, int n, bool event)
 			ck_assert_int_eq(audit_leaf_encode_event(&ev, &b), ET_OK);
 			ck_assert_int_eq(audit_log_append(lg->log, b.data, b.len, NULL), ET_OK);
 			et_buf_free(&b);
+			free(payload);
 		} else {
 			unsigned char c[32], leaf[AUDIT_COMMITMENT_LEAF_LEN];
 			ck_assert_int_eq(crypto_random(c, sizeof c), ET_OK);
@@ -323,7 +333,14 @@ int tl_run(const char *const *argv, const char *home, char *out, size_t outcap, 
 	lseek(ofd, 0, SEEK_SET);
 	lseek(efd, 0, SEEK_SET);
 	slurp(ofd, out, outcap);
-	slurp(efd, err, errcap);
+	{
+		/* a sanitizer report fails the test whatever the exit status */
+		static char ebuf[1 << 16];
+		slurp(efd, ebuf, sizeof ebuf);
+		ck_assert_msg(!strstr(ebuf, "Sanitizer") && !strstr(ebuf, "runtime error"), "%s", ebuf);
+		if (err && errcap)
+			ck_assert_int_lt(snprintf(err, errcap, "%s", ebuf), (int)errcap);
+	}
 	close(ofd);
 	close(efd);
 	free(av);
@@ -421,6 +438,8 @@ void tl_witness_start(struct tl_witness *w, const char *tmp, const char *name,
 {
 	int fd;
 
+	ck_assert_int_lt(snprintf(w->errpath, sizeof w->errpath, "%s/witness.stderr", tmp),
+			 (int)sizeof w->errpath);
 	w->pid = spawn_witness(tmp, name, vkeys, n, t, &fd);
 	w->port = read_port(fd);
 	close(fd);
@@ -455,8 +474,17 @@ void tl_witness_stop(struct tl_witness *w, int sig)
 	while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
 		;
 	w->pid = 0;
-	if (sig == SIGTERM)
+	if (sig == SIGTERM) {
+		unsigned char *e = NULL;
+		size_t len = 0;
+
 		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "witness exit status %d", st);
+		if (et_read_file(w->errpath, 1u << 20, &e, &len) == ET_OK && e) {
+			ck_assert_msg(!strstr((char *)e, "Sanitizer") && !strstr((char *)e, "runtime error"),
+				      "%s", (char *)e);
+			free(e);
+		}
+	}
 }
 
 int tl_corrupt_state(const char *tmp)

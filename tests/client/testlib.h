@@ -36,6 +36,8 @@ void tl_log_free(struct tl_log *lg);
 /* Append n leaves: public "tender.published" events if event, else
  * confidential commitment leaves (random). */
 void tl_log_add(struct tl_log *lg, int n, bool event);
+/* The same with pad more bytes in each event's payload. */
+void tl_log_add_sized(struct tl_log *lg, int n, bool event, size_t pad);
 uint64_t tl_log_size(struct tl_log *lg);
 char *tl_log_checkpoint(struct tl_log *lg);          /* malloc'd signed note */
 
@@ -56,6 +58,7 @@ struct tl_witness {
 	pid_t pid;
 	int port;
 	char url[64];
+	char errpath[4200];
 };
 void tl_witness_start(struct tl_witness *w, const char *tmp, const char *name,
 		      const char *const *vkeys, size_t n, uint64_t t);
