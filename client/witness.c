@@ -186,7 +186,8 @@ static int load_state(struct witness *w)
 	return rc;
 }
 
-/* Keep a refused request that the log signed: it may prove misbehaviour. */
+/* Keep a refused request that the log signed: it may prove misbehaviour.
+ * Named by time, pid and a counter, so that no evidence replaces another. */
 static void keep_evidence(struct witness *w, const struct wlog *lg, const char *why,
 			  const char *body, size_t len)
 {
@@ -200,7 +201,7 @@ static void keep_evidence(struct witness *w, const struct wlog *lg, const char *
 	et_log(ET_LOG_WARN, "witness: refused a checkpoint of %s: %s (evidence kept)", lg->origin,
 	       why);
 	if (snprintf(dir, sizeof dir, "%s/evidence", w->dir) >= (int)sizeof dir ||
-	    snprintf(path, sizeof path, "%s/%lld-%llu.txt", dir, (long long)t,
+	    snprintf(path, sizeof path, "%s/%lld-%ld-%llu.txt", dir, (long long)t, (long)getpid(),
 		     (unsigned long long)++w->nevidence) >= (int)sizeof path)
 		return;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
