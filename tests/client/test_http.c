@@ -219,6 +219,11 @@ int main(void)
 	SRunner *sr;
 	int nf;
 
+	/* loopback only: no proxy from the environment */
+	unsetenv("http_proxy");
+	unsetenv("HTTP_PROXY");
+	unsetenv("all_proxy");
+	unsetenv("ALL_PROXY");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, get_post_token);
 	tcase_add_test(tc, caps_and_bad_urls);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,78 @@ START_TEST(keygen_and_vkey)
 }
 END_TEST
 
+/* Pushes racing from the same old size: exactly one is cosigned, the
+ * others get 409 with the winner's size (check and store are atomic). */
+struct racer {
+	struct tl_witness *w;
+	char *body;
+	struct tl_resp r;
+};
+
+static void *race(void *arg)
+{
+	struct racer *rc = arg;
+
+	tl_post(rc->w, rc->body, &rc->r);
+	return NULL;
+}
+
+START_TEST(racing_pushes)
+{
+	enum { N = 8 };
+	struct tl_log a;
+	struct tl_witness w;
+	struct tl_resp r;
+	struct racer rs[N];
+	pthread_t th[N];
+	char *notes[N], *body;
+	const char *keys[1];
+	int i, wins = 0;
+	unsigned long winner = 0;
+
+	tl_log_new(&a, "log.test/race", NULL);
+	keys[0] = a.vkey;
+	start(&w, keys, 1, T0);
+	tl_log_add(&a, 4, false);
+	notes[0] = tl_log_checkpoint(&a);
+	body = tl_body(0, NULL, 0, notes[0]);
+	tl_post(&w, body, &r);
+	ck_assert_int_eq(r.status, 200);
+	tl_resp_free(&r);
+	free(body);
+	free(notes[0]);
+	for (i = 0; i < N; i++) {
+		tl_log_add(&a, 1, false);
+		notes[i] = tl_log_checkpoint(&a);
+	}
+	for (i = 0; i < N; i++) {
+		rs[i].w = &w;
+		rs[i].body = tl_body_proof(&a, 4, notes[i]);
+	}
+	for (i = 0; i < N; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, race, &rs[i]), 0);
+	for (i = 0; i < N; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < N; i++)
+		if (rs[i].r.status == 200) {
+			wins++;
+			winner = 5 + (unsigned long)i;
+		}
+	ck_assert_int_eq(wins, 1);
+	for (i = 0; i < N; i++) {
+		if (rs[i].r.status != 200) {
+			ck_assert_int_eq(rs[i].r.status, 409);
+			ck_assert_uint_eq(strtoul(rs[i].r.body, NULL, 10), winner);
+		}
+		tl_resp_free(&rs[i].r);
+		free(rs[i].body);
+		free(notes[i]);
+	}
+	tl_witness_stop(&w, SIGTERM);
+	tl_log_free(&a);
+}
+END_TEST
+
 /* Known answer: with the vector's witness key, clock and checkpoint, the
  * witness prints the vector's verifier key and answers with exactly the
  * vector's cosignature line (Ed25519 is deterministic). */
@@ -371,6 +444,13 @@ int main(void)
 	SRunner *sr;
 	int nf;
 
+	/* loopback only: no proxy from the environment (children inherit this) */
+	unsetenv("http_proxy");
+	unsetenv("HTTP_PROXY");
+	unsetenv("https_proxy");
+	unsetenv("HTTPS_PROXY");
+	unsetenv("all_proxy");
+	unsetenv("ALL_PROXY");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
@@ -378,6 +458,7 @@ int main(void)
 	tcase_add_test(tc, durable_across_kill9);
 	tcase_add_test(tc, keygen_and_vkey);
 	tcase_add_test(tc, vector_cosignature);
+	tcase_add_test(tc, racing_pushes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
