@@ -220,6 +220,7 @@ static int verify(const char *url, const char *witness_key, const char *replay_d
 	int rc;
 
 	memset(&a, 0, sizeof a);
+	memset(&rep, 0, sizeof rep);
 	a.url = url;
 	if ((rc = client_pins_load(url, &pins))) {
 		client_error(rc, "固定的公钥 / pinned keys of %s", url);

@@ -552,8 +552,10 @@ static int cmd_serve(struct witness *w, const char *listen, const char *key)
 		client_error(rc, "状态文件 / state in %s", w->dir);
 		goto out;
 	}
-	if ((rc = print_vkey(w->name, w->seed, stderr)))
+	if ((rc = print_vkey(w->name, w->seed, stderr))) {
+		client_error(rc, "--name %s", w->name);
 		goto out;
+	}
 	/* signals are taken by sigwait below, in this thread only */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

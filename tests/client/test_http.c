@@ -82,6 +82,8 @@ static enum MHD_Result on_req(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (!strcmp(url, "/echo-len") && !strcmp(method, "POST")) {
 		int n = snprintf(msg, sizeof msg, "%zu", b->len);
+		if (n < 0 || n >= (int)sizeof msg)
+			return MHD_NO;
 		return reply(c, 200, "text/plain", msg, (size_t)n);
 	}
 	return reply(c, 404, "text/plain", "", 0);
