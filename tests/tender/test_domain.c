@@ -550,14 +550,20 @@ START_TEST(test_flow)
 		et_buf_free(&all);
 
 		/* nor anywhere in the ledger's database (store and projections included) */
-		unsigned char *file = NULL;
-		size_t flen = 0;
-		ck_assert_int_eq(et_read_file(w.ledger_path, 256u << 20, &file, &flen), ET_OK);
-		struct et_buf fb = { file, flen, flen, flen };
-		for (int i = 0; secret_words[i]; i++)
-			ck_assert_msg(!has(&fb, secret_words[i], strlen(secret_words[i])), "%s in the db",
-				      secret_words[i]);
-		free(file);
+		for (int f = 0; f < 2; f++) {
+			unsigned char *file = NULL;
+			size_t flen = 0;
+			char path[400];
+			ck_assert_int_lt(snprintf(path, sizeof path, "%s%s", w.ledger_path, f ? "-wal" : ""),
+					 (int)sizeof path);
+			if (et_read_file(path, 256u << 20, &file, &flen) != ET_OK)
+				continue; /* no WAL at the moment */
+			struct et_buf fb = { file, flen, flen, flen };
+			for (int i = 0; secret_words[i]; i++)
+				ck_assert_msg(!has(&fb, secret_words[i], strlen(secret_words[i])),
+					      "%s in %s", secret_words[i], path);
+			free(file);
+		}
 	}
 	holder_keys_free(&t);
 	et_buf_free(&xml);
