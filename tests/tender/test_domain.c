@@ -9,6 +9,11 @@
  * any leaf. */
 #include "tests/tender/domain_fix.h"
 
+static int leaf_src(void *ctx, uint64_t index, unsigned char **leaf, size_t *len)
+{
+	return audit_ledger_leaf(ctx, index, leaf, len);
+}
+
 START_TEST(test_bootstrap_login_tokens)
 {
 	struct world w;
@@ -508,6 +513,40 @@ START_TEST(test_flow)
 		ck_assert_msg(audit_ledger_replay(w.l, &rep) == ET_OK, "%s", rep.diff);
 		ck_assert_str_eq(rep.diff, "");
 		ck_assert_uint_gt(rep.rows, 30);
+	}
+
+	/* public replay from the leaves alone: the tenders, documents and
+	 * clarifications are rebuilt; registrations, downloads and questions are not */
+	{
+		struct audit_report rep;
+		unsigned char root[32];
+		char out[400];
+		size_t nm;
+		const struct audit_module *const *m = tender_ledger_modules(&nm);
+		sqlite3 *pdb = NULL;
+		sqlite3_stmt *st = NULL;
+
+		memset(&rep, 0, sizeof rep);
+		ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", w.dir), (int)sizeof out);
+		ck_assert_msg(audit_replay_public(m, nm, leaf_src, w.l, audit_ledger_size(w.l), out, root,
+						  &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_int_eq(sqlite3_open(out, &pdb), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(pdb,
+			"SELECT (SELECT stage FROM td_tender WHERE id = ?1),"
+			" (SELECT count(*) FROM td_clarification), (SELECT count(*) FROM td_registration),"
+			" (SELECT count(*) FROM td_question), (SELECT count(*) FROM td_download),"
+			" (SELECT deadline FROM td_tender WHERE id = ?1)", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, T, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "cancelled");
+		ck_assert_int_eq(sqlite3_column_int(st, 1), 2);
+		ck_assert_int_eq(sqlite3_column_int(st, 2), 0);
+		ck_assert_int_eq(sqlite3_column_int(st, 3), 0);
+		ck_assert_int_eq(sqlite3_column_int(st, 4), 0);
+		ck_assert_int_eq(sqlite3_column_int64(st, 5), nd + 5 * DAY);
+		sqlite3_finalize(st);
+		sqlite3_close(pdb);
+		unlink(out);
 	}
 
 	/* no personal detail, login, password, password hash or token in any leaf */
