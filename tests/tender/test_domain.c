@@ -5,8 +5,11 @@
  * question the agent sees without the asker, a late clarification that moves
  * the deadline, a two-person deadline change, cancel with a membership
  * reveal), confidentiality from the agent's, another bidder's and the public
- * log's side, replay equal to live, and no personal data or credential in
- * any leaf. */
+ * log's side, replay (full and public) equal to live, no personal data or
+ * credential in any leaf, a failed commit that leaves nothing, and sixteen
+ * concurrent registrations of one firm of which exactly one succeeds. */
+#include <pthread.h>
+
 #include "tests/tender/domain_fix.h"
 
 static int leaf_src(void *ctx, uint64_t index, unsigned char **leaf, size_t *len)
@@ -683,6 +686,83 @@ START_TEST(test_redraft_and_fresh_keys)
 }
 END_TEST
 
+/* G8: a failing commit leaves neither events nor side-store rows behind. */
+START_TEST(test_commit_failure)
+{
+	struct world w;
+	struct tender_diag d;
+	struct tender_principal p;
+	struct tender_person pd = { "钱多多", "13600000000", NULL, NULL };
+	char id[TENDER_ID_LEN], tok[TENDER_TOKEN_LEN];
+	const char *T = "FAIL-1";
+	uint64_t size;
+
+	world_setup(&w);
+	make_published(&w, T, T0 + HOUR, true);
+	et_clock_set_test(T0 + 2 * HOUR);
+	size = audit_ledger_size(w.l);
+	audit_ledger_test_fail_commits(w.l, 1);
+	ck_assert_int_ne(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B2], TENDER_ROLE_BIDDER,
+					      "lost-user", user_pw, &pd, id, &d), ET_OK);
+	ck_assert_int_eq(tender_login(w.l, w.p, "lost-user", user_pw, tok, &p), ET_EDENIED);
+	audit_ledger_test_fail_commits(w.l, 1);
+	ck_assert_int_ne(tender_register(w.l, w.user[U_BIDDER1], T, &d), ET_OK);
+	ck_assert_uint_eq(audit_ledger_size(w.l), size);
+	/* the same acts succeed afterwards */
+	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B2], TENDER_ROLE_BIDDER,
+					      "lost-user", user_pw, &pd, id, &d), ET_OK);
+	ck_assert_int_eq(tender_register(w.l, w.user[U_BIDDER1], T, &d), ET_OK);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	fix_close(&w);
+}
+END_TEST
+
+/* Check and use in one writer: many concurrent registrations of one firm,
+ * exactly one succeeds. */
+struct race {
+	struct world *w;
+	const char *tender;
+	int rc;
+};
+
+static void *race_register(void *arg)
+{
+	struct race *r = arg;
+	struct tender_diag d;
+
+	r->rc = tender_register(r->w->l, r->w->user[U_BIDDER1], r->tender, &d);
+	return NULL;
+}
+
+START_TEST(test_concurrent_registration)
+{
+	struct world w;
+	struct race r[16];
+	pthread_t th[16];
+	int ok = 0, exist = 0;
+
+	world_setup(&w);
+	make_published(&w, "RACE-1", T0 + HOUR, true);
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 16; i++) {
+		r[i] = (struct race){ &w, "RACE-1", -1 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, race_register, &r[i]), 0);
+	}
+	for (int i = 0; i < 16; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ok += r[i].rc == ET_OK;
+		exist += r[i].rc == ET_EEXIST;
+	}
+	ck_assert_int_eq(ok, 1);
+	ck_assert_int_eq(exist, 15);
+	fix_close(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tender_domain");
@@ -694,6 +774,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_keys);
 	tcase_add_test(tc, test_flow);
 	tcase_add_test(tc, test_redraft_and_fresh_keys);
+	tcase_add_test(tc, test_commit_failure);
+	tcase_add_test(tc, test_concurrent_registration);
 	suite_add_tcase(s, tc);
 	return s;
 }
