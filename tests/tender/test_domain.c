@@ -114,6 +114,10 @@ START_TEST(test_accounts_refused)
 			 ET_EINVAL);
 	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], "org-nonexistent", TENDER_ROLE_BIDDER,
 					      "newuser", user_pw, &pd, id, &d), ET_ENOTFOUND);
+	/* a login name cannot look like a user id */
+	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B1],
+					      TENDER_ROLE_BIDDER, w.user[U_AGENT1], user_pw, &pd, id, &d),
+			 ET_EINVAL);
 	/* login names are unique; passwords long enough */
 	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B1],
 					      TENDER_ROLE_BIDDER, "agent1", user_pw, &pd, id, &d),
