@@ -50,6 +50,16 @@
 #define ET_HTTP_CONNECT_TIMEOUT_S 10L         /* seconds to connect */
 #define ET_HTTP_TIMEOUT_S        120L         /* seconds for one request */
 
+/* tender domain: accounts and tender commands (tender/party.c, lifecycle.c) */
+#define ET_TENDER_DRAFT_MAX_XML  (480u << 10) /* tender.xml in one tender.drafted leaf (JSON escaping <= 2x) */
+#define ET_TENDER_CLARIFY_MAX    (64u << 10)  /* bytes of one clarification text */
+#define ET_TENDER_REASON_MAX     4096u        /* cancel / deadline-change reason */
+#define ET_TENDER_DETAIL_MAX     512u         /* one personal / org detail field */
+#define ET_TENDER_LOGIN_MAX      64u          /* login name */
+#define ET_TENDER_PASSWORD_MAX   1024u        /* password bytes */
+#define ET_TENDER_PASSWORD_MIN   10u          /* et.password.length */
+#define ET_TENDER_LIST_MAX       100000u      /* rows of one query answer */
+
 /* generic text buffers */
 #define ET_LINE_MAX              8192u
 
