@@ -137,7 +137,7 @@ void tl_log_add_sized(struct tl_log *lg, int n, bool event, size_t pad)
 	for (i = 0; i < n; i++) {
 		if (event) {
 			char *payload = malloc(64 + pad);
-			struct audit_event ev = { "tender.published", 1, 0, "agent-1", "T-1", NULL, 0, false };
+			struct audit_event ev = { "widget.assembled", 1, 0, "agent-1", "T-1", NULL, 0, false };
 			struct et_buf b;
 			int k;
 

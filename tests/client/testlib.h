@@ -33,7 +33,7 @@ struct tl_log {
 /* seed NULL: a fresh key. */
 void tl_log_new(struct tl_log *lg, const char *origin, const unsigned char *seed);
 void tl_log_free(struct tl_log *lg);
-/* Append n leaves: public "tender.published" events if event, else
+/* Append n leaves: public "widget.assembled" events (a kind no module applies) if event, else
  * confidential commitment leaves (random). */
 void tl_log_add(struct tl_log *lg, int n, bool event);
 /* The same with pad more bytes in each event's payload. */
