@@ -1,0 +1,211 @@
+/* web/api.c — the JSON API under /api/: body handling per route, and in
+ * test builds the test-only controls (clock, a bare event). The domain
+ * routes arrive with the domain API (tender/tender.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/web_int.h"
+
+/* Parse the request body as a JSON object; on failure a 400 is in rep. */
+static int body_object(struct web_req *r, json_t **out, struct web_reply *rep)
+{
+	json_error_t err;
+	json_t *j;
+
+	*out = NULL;
+	j = json_loadb((const char *)r->body, r->body_len, JSON_REJECT_DUPLICATES, &err);
+	if (!j || !json_is_object(j)) {
+		json_decref(j);
+		web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL, "请求体须为 JSON 对象",
+				"the body must be a JSON object");
+		return ET_EINVAL;
+	}
+	*out = j;
+	return ET_OK;
+}
+
+static int wrong_type(struct web_reply *rep, const char *field)
+{
+	char en[128], zh[128];
+
+	if (snprintf(en, sizeof en, "field \"%.40s\" is missing or has the wrong type", field) <= 0 ||
+	    snprintf(zh, sizeof zh, "字段 \"%.40s\" 缺失或类型错误", field) <= 0) {
+		en[0] = 0;
+		zh[0] = 0;
+	}
+	web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL, zh, en);
+	return ET_EINVAL;
+}
+
+#ifdef ET_TEST_HOOKS
+/* POST /api/test/clock {"now_us": N} fixes the clock (0: the system clock
+ * again), {"advance_us": N} moves it; answers {"now_us": now}. */
+static int test_clock(struct web_req *r, struct web_reply *rep)
+{
+	json_t *j = NULL, *v;
+	int rc;
+
+	if ((rc = body_object(r, &j, rep)))
+		return rc;
+	if ((v = json_object_get(j, "now_us"))) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			rc = wrong_type(rep, "now_us");
+			goto out;
+		}
+		et_clock_set_test(json_integer_value(v));
+	} else if ((v = json_object_get(j, "advance_us"))) {
+		if (!json_is_integer(v)) {
+			rc = wrong_type(rep, "advance_us");
+			goto out;
+		}
+		et_clock_advance_test(json_integer_value(v));
+	} else {
+		rc = wrong_type(rep, "now_us");
+		goto out;
+	}
+	rc = web_reply_json(rep, MHD_HTTP_OK,
+			    json_pack("{s:I}", "now_us", (json_int_t)et_clock_now_us()));
+out:
+	json_decref(j);
+	return rc;
+}
+
+struct test_event {
+	const char *text;
+	size_t len;
+};
+
+static int emit_test_event(struct audit_tx *tx, void *ctx)
+{
+	struct test_event *t = ctx;
+	struct audit_event ev = { "test.noted", 1, 0, "test", "", (const unsigned char *)t->text,
+				  t->len, false };
+
+	return audit_tx_emit(tx, &ev, NULL);
+}
+
+/* POST /api/test/event {"text": "…"}: one "test.noted" event (test builds
+ * only); answers {"index": i, "size": checkpoint size}. */
+static int test_event(struct web_req *r, struct web_reply *rep)
+{
+	json_t *j = NULL, *v;
+	struct test_event t;
+	struct audit_result res;
+	int rc;
+
+	if ((rc = body_object(r, &j, rep)))
+		return rc;
+	v = json_object_get(j, "text");
+	if (!json_is_string(v)) {
+		rc = wrong_type(rep, "text");
+		goto out;
+	}
+	t.text = json_string_value(v);
+	t.len = json_string_length(v);
+	if ((rc = audit_ledger_submit(r->data->ledger, emit_test_event, &t, &res)))
+		goto out;
+	rc = web_reply_json(rep, MHD_HTTP_OK,
+			    json_pack("{s:I,s:I}", "index", (json_int_t)res.first, "size",
+				      (json_int_t)res.checkpoint_size));
+out:
+	json_decref(j);
+	return rc;
+}
+#endif
+
+struct route {
+	const char *method;
+	const char *path;
+	enum web_body_kind body;
+	size_t cap;
+	int (*fn)(struct web_req *, struct web_reply *);
+};
+
+static const struct route routes[] = {
+#ifdef ET_TEST_HOOKS
+	{ "POST", "/api/test/clock", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, test_clock },
+	{ "POST", "/api/test/event", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, test_event },
+#endif
+	{ NULL, NULL, WEB_BODY_NONE, 0, NULL },
+};
+
+/* Match path against pattern ("*" matches one segment, stored in params).
+ * Returns true on a match. */
+static bool match(const char *pattern, const char *path, struct web_req *r)
+{
+	unsigned np = 0;
+
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			const char *end = strchr(path, '/');
+			size_t n = end ? (size_t)(end - path) : strlen(path);
+
+			if (!n || np >= sizeof r->params / sizeof r->params[0])
+				return false;
+			r->params[np++] = path;
+			pattern++;
+			path += n;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	return !*pattern && !*path;
+}
+
+static const struct route *find(struct web_req *r, bool *path_known)
+{
+	*path_known = false;
+	for (const struct route *rt = routes; rt->path; rt++) {
+		if (!match(rt->path, r->path, r))
+			continue;
+		*path_known = true;
+		if (!strcmp(rt->method, r->method))
+			return rt;
+	}
+	return NULL;
+}
+
+enum web_body_kind web_api_body(struct web_req *r, size_t *cap)
+{
+	bool known;
+	const struct route *rt = find(r, &known);
+
+	*cap = rt ? rt->cap : 0;
+	return rt ? rt->body : WEB_BODY_NONE;
+}
+
+int web_api_route(struct web_req *r, struct web_reply *rep)
+{
+	bool known;
+	const struct route *rt = find(r, &known);
+
+	if (!rt) {
+		if (!known)
+			return ET_ENOTFOUND;
+		web_reply_error(rep, 0, WEB_EMETHOD, NULL, NULL, NULL);
+		return WEB_EMETHOD;
+	}
+	return rt->fn(r, rep);
+}
+
+int web_api_stream_begin(struct web_req *r, struct web_reply *rep)
+{
+	(void)r;
+	(void)rep;
+	return ET_ENOTFOUND;
+}
+
+int web_api_stream_data(struct web_req *r, const char *p, size_t n, struct web_reply *rep)
+{
+	(void)r;
+	(void)p;
+	(void)n;
+	(void)rep;
+	return ET_ENOTFOUND;
+}
+
+void web_api_stream_abort(struct web_req *r)
+{
+	r->stream = NULL;
+}
