@@ -166,12 +166,13 @@ static const struct route *find(struct web_req *r, bool *path_known)
 	return NULL;
 }
 
-enum web_body_kind web_api_body(struct web_req *r, size_t *cap)
+enum web_body_kind web_api_body(struct web_req *r, size_t *cap, int *rc)
 {
 	bool known;
 	const struct route *rt = find(r, &known);
 
 	*cap = rt ? rt->cap : 0;
+	*rc = rt ? ET_OK : known ? WEB_EMETHOD : ET_ENOTFOUND;
 	return rt ? rt->body : WEB_BODY_NONE;
 }
 

@@ -270,6 +270,13 @@ static int cmd_verify(const struct opts *o)
 			printf("不一致 / divergence: the latest signed checkpoint does not cover the log\n");
 			return 1;
 		}
+		if (rc == ET_EDB) {
+			/* The read-only open found the ledger's schema changed (e.g. the
+			 * append-only triggers dropped): the ledger cannot vouch for it. */
+			printf("不一致 / divergence: the database cannot be opened read-only as a "
+			       "ledger: its schema was changed (append-only triggers missing?)\n");
+			return 1;
+		}
 		return fail(rc, o->data);
 	}
 	rc = audit_ledger_replay(d->ledger, &rep);

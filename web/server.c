@@ -223,10 +223,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			web_reply_error(&q->early, MHD_HTTP_URI_TOO_LONG, ET_ELIMIT, NULL, NULL, NULL);
 			return MHD_YES;
 		}
-		if (!strncmp(url, "/api/", 5))
-			q->kind = web_api_body(&q->r, &cap);
-		else if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-			q->kind = WEB_BODY_NONE;
+		if (!strncmp(url, "/api/", 5)) {
+			int rc = ET_OK;
+
+			q->kind = web_api_body(&q->r, &cap, &rc);
+			if (rc) {
+				/* Unknown path or method: answer before any body is read. */
+				q->failed = true;
+				web_reply_error(&q->early, 0, rc, NULL,
+						rc == ET_ENOTFOUND ? "没有这个接口" : NULL,
+						rc == ET_ENOTFOUND ? "no such endpoint" : NULL);
+				return MHD_YES;
+			}
+		} else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+			q->failed = true;
+			if (!strncmp(url, "/log/", 5))
+				web_reply_error(&q->early, 0, WEB_EMETHOD, NULL, NULL, NULL);
+			else
+				web_reply_error(&q->early, MHD_HTTP_NOT_FOUND, ET_ENOTFOUND, NULL,
+						"没有这个接口", "no such endpoint");
+			return MHD_YES;
+		}
 		et_buf_init(&q->body, cap);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && et_parse_u64(cl, strlen(cl), &clen) == ET_OK && clen > cap &&

@@ -160,7 +160,8 @@ enum web_body_kind {
 	WEB_BODY_STREAM,           /* handed to the stream functions, at most *cap */
 	WEB_BODY_STREAM_UNCAPPED,  /* streamed; the route enforces its own cap */
 };
-enum web_body_kind web_api_body(struct web_req *r, size_t *cap);
+/* *rc: ET_OK, ET_ENOTFOUND (no such path) or WEB_EMETHOD. */
+enum web_body_kind web_api_body(struct web_req *r, size_t *cap, int *rc);
 /* Streaming routes: begin (may set r->stream and answer early through rep
  * with an error), each chunk, and abort (connection ended before the route
  * ran, or after it; frees r->stream and sets it NULL). The route itself
