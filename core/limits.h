@@ -41,6 +41,16 @@
 #define ET_TENDER_MAX_BOQ_ITEMS  10000u       /* bill-of-quantities lines in one lot */
 #define ET_TENDER_MAX_QUALIFICATIONS 64u      /* qualification requirements */
 
+/* tender domain: accounts and tender commands (tender/party.c, lifecycle.c) */
+#define ET_TENDER_DRAFT_MAX_XML  (768u << 10) /* tender.xml carried in one tender.drafted leaf */
+#define ET_TENDER_CLARIFY_MAX    (64u << 10)  /* bytes of one clarification text */
+#define ET_TENDER_REASON_MAX     4096u        /* cancel / deadline-change reason */
+#define ET_TENDER_DETAIL_MAX     512u         /* one personal / org detail field */
+#define ET_TENDER_LOGIN_MAX      64u          /* login name */
+#define ET_TENDER_PASSWORD_MAX   1024u        /* password bytes */
+#define ET_TENDER_PASSWORD_MIN   10u          /* et.password.length */
+#define ET_TENDER_LIST_MAX       100000u      /* rows of one query answer */
+
 /* web: etenderd's HTTP server (web/) */
 #define ET_WEB_JSON_MAX_BODY     (1u << 20)   /* bytes of a JSON request body */
 #define ET_WEB_XML_MAX_BODY      ET_TENDER_XML_MAX_BYTES /* a tender.xml request body */

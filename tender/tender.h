@@ -290,4 +290,462 @@ const char *tender_record_reference_sha256(const struct tender_record *r);
  * epoch; ET_EINVAL otherwise. Exposed for bid.xml and tests. */
 int tender_parse_utc(const char *s, int64_t *us) ET_MUST_CHECK;
 
+/* ======================================================================
+ * ---- the domain layer (issue 3): accounts, keys, credit, tenders -----
+ * ======================================================================
+ * Commands go through the ledger (audit_ledger_submit): each validates
+ * role x stage inside the writer, emits events and returns. Queries run
+ * through audit_ledger_query (read-only snapshot). Nothing here knows HTTP
+ * or JSON types; event payloads are canonical JSON (jansson,
+ * JSON_SORT_KEYS|JSON_COMPACT), specified in docs/domain.md.
+ *
+ * Every command that can be refused takes a struct tender_diag *d (may be
+ * NULL) and fills rc, the rule id applied ("et.auth.role", "cn.reg.21" …)
+ * and a bilingual message. Results:
+ *   ET_EDENIED  the actor's role or organisation does not allow it
+ *               (et.auth.*, et.two_person, et.credit.barred, et.reg.required)
+ *   ET_ESTATE   not in this stage / not at this time (et.auth.stage,
+ *               et.reg.window, et.question.deadline, et.deadline.passed …)
+ *   ET_EINVAL   malformed input, or a rule of the tender record
+ *   ET_EVERIFY  a signature or proof of possession does not verify
+ *   ET_EKEY     a key is not the one registered / expected
+ *   ET_ENOTFOUND unknown user, organisation, tender, document, proposal
+ *   ET_EEXIST   already exists (registration, login name, tender id)
+ *   ET_ELIMIT   past a cap of core/limits.h
+ *   ET_EDB / ET_EIO / ET_ENOMEM / ET_ECRYPTO  system failures
+ * Ids are pseudonymous: "org-" / "usr-" + 16 characters of [a-z0-9]
+ * (random, matching tender.xsd's org and holder patterns), documents
+ * "doc-…", questions "q-…", clarifications "clr-…", proposals "dlp-…".
+ * All times are UTC microseconds; "now" in a command is audit_tx_time. */
+
+struct audit_ledger;
+struct audit_module;
+
+#define TENDER_ID_LEN 64          /* buffer size for any id (NUL included) */
+#define TENDER_SHA256_HEX 65      /* 64 hex + NUL */
+#define TENDER_TOKEN_LEN 72       /* "et1." + 64 hex + NUL, rounded */
+#define TENDER_TOKEN_TTL_US (12LL * 3600 * 1000000)    /* API token lifetime */
+#define TENDER_CHALLENGE_TTL_US (15LL * 60 * 1000000)  /* key challenge lifetime */
+
+/* Roles of a user (bit mask). */
+enum tender_role {
+	TENDER_ROLE_ADMIN = 1u << 0,        /* administrator (trading center) */
+	TENDER_ROLE_AGENT = 1u << 1,        /* tender agent / tenderer's staff */
+	TENDER_ROLE_BIDDER = 1u << 2,       /* acts for a bidder firm */
+	TENDER_ROLE_KEYHOLDER = 1u << 3,    /* may hold an opening key share */
+	TENDER_ROLE_EXPERT = 1u << 4,       /* evaluation expert */
+	TENDER_ROLE_SUPERVISOR = 1u << 5,   /* supervisor (监督) */
+	TENDER_ROLE_STATISTICIAN = 1u << 6, /* statistician (统计) */
+};
+#define TENDER_ROLE_ALL 0x7fu
+
+/* Kinds of organisation. Which roles a kind admits (et.account.org_kind):
+ *   center:     admin, keyholder, statistician, expert
+ *   tenderer:   agent (self-tendering), keyholder, expert
+ *   agent:      agent, keyholder, expert
+ *   bidder:     bidder, expert (never both in one user)
+ *   supervisor: supervisor, keyholder, statistician, expert */
+enum tender_org_kind {
+	TENDER_ORG_CENTER,
+	TENDER_ORG_TENDERER,
+	TENDER_ORG_AGENT,
+	TENDER_ORG_BIDDER,
+	TENDER_ORG_SUPERVISOR,
+};
+
+/* "admin", "agent", … / "center", "tenderer", …; NULL if out of range. */
+const char *tender_role_name(enum tender_role r);
+const char *tender_org_kind_name(enum tender_org_kind k);
+/* Parse a role or org-kind name; ET_EINVAL if unknown. */
+int tender_role_parse(const char *s, enum tender_role *out) ET_MUST_CHECK;
+int tender_org_kind_parse(const char *s, enum tender_org_kind *out) ET_MUST_CHECK;
+
+/* Who is acting, as the web layer learns it from a token. */
+struct tender_principal {
+	char user[TENDER_ID_LEN];
+	char org[TENDER_ID_LEN];
+	enum tender_org_kind org_kind;
+	unsigned roles;                  /* enum tender_role bits */
+};
+
+/* ---- the ledger module ------------------------------------------------ */
+
+/* The audit modules of the tender domain, for struct audit_ledger_config
+ * (static, never freed; *n set to their number). Kinds (all version 1):
+ * org.registered, user.registered, key.registered, credit.recorded,
+ * tender.drafted, holder_key.registered, keyholders.proposed,
+ * keyholders.approved, tender.published, document.uploaded,
+ * document.downloaded (confidential), registration.made (confidential),
+ * question.asked (confidential), clarification.published,
+ * deadline.change_proposed, deadline.changed, tender.cancelled. */
+const struct audit_module *const *tender_ledger_modules(size_t *n);
+
+/* ---- the private side store (private.c) ------------------------------ */
+
+/* A separate SQLite file (e.g. DATA/private.db, mode 0600) outside the log
+ * and outside replay: personal details of people and firms (with the random
+ * salt of their hash), login names, scrypt password hashes, API token
+ * hashes, pending key challenges. Written directly, never through events;
+ * events carry only details_sha256 = SHA-256 of the salted canonical JSON of
+ * the details (so a row can be erased and a shown record still proven).
+ * Thread-safe (one connection, serialised). */
+struct tender_private;
+
+/* Open or create; *out freed with tender_private_close. */
+int tender_private_open(const char *path, struct tender_private **out) ET_MUST_CHECK;
+void tender_private_close(struct tender_private *p);
+
+/* Personal details of a person (side store only). Strings borrowed; NULL = "". */
+struct tender_person {
+	const char *name;        /* 姓名 */
+	const char *phone;
+	const char *id_number;   /* 身份证号 */
+	const char *email;
+};
+/* Details of an organisation. legal_name is public in org.registered for
+ * every kind except bidder (public bodies and agents are named in notices);
+ * a bidder firm's name, credit code, address and phone stay in the side
+ * store (the firm appears by id; its name is released after award). */
+struct tender_org_details {
+	const char *legal_name;
+	const char *credit_code; /* 统一社会信用代码 */
+	const char *address;
+	const char *phone;
+};
+
+/* Bootstrap (etenderd init): on an empty platform (no user yet; ET_EEXIST
+ * otherwise) create the trading center organisation and its first
+ * administrator with login name `login` and a fresh random password.
+ * Ids written to org_out/user_out (TENDER_ID_LEN); *password malloc'd
+ * (caller prints it once, wipes and frees). Events: org.registered,
+ * user.registered (actor = the new administrator). */
+int tender_bootstrap(struct audit_ledger *l, struct tender_private *p, const char *center_name,
+		     const char *login, char org_out[TENDER_ID_LEN], char user_out[TENDER_ID_LEN],
+		     char **password) ET_MUST_CHECK;
+
+/* Administrator registers an organisation. Event org.registered
+ * {id, kind, name (not for bidders), details_sha256}. Roles: admin.
+ * Rules: et.auth.role. */
+int tender_org_register(struct audit_ledger *l, struct tender_private *p, const char *actor,
+			enum tender_org_kind kind, const struct tender_org_details *det,
+			char id_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
+
+/* Administrator registers a user of org with roles (non-empty mask the
+ * org's kind admits: et.account.org_kind), a unique login name (side store;
+ * ET_EEXIST) and an initial password (>= 10 bytes: et.password.length;
+ * scrypt N=2^15 r=8 p=1, 16-byte random salt, side store only). Event
+ * user.registered {id, org, roles, details_sha256}. Roles: admin. */
+int tender_user_register(struct audit_ledger *l, struct tender_private *p, const char *actor,
+			 const char *org, unsigned roles, const char *login, const char *password,
+			 const struct tender_person *det, char id_out[TENDER_ID_LEN],
+			 struct tender_diag *d) ET_MUST_CHECK;
+
+/* The user changes its own password (old one checked). Side store only. */
+int tender_password_change(struct tender_private *p, const char *user, const char *old_pw,
+			   const char *new_pw, struct tender_diag *d) ET_MUST_CHECK;
+
+/* Login by login name or user id and password. On success a new API token
+ * (TENDER_TOKEN_LEN buffer; "et1." + 64 hex of 32 random bytes; only its
+ * SHA-256 is stored, valid TENDER_TOKEN_TTL_US) and the principal.
+ * ET_EDENIED for any wrong name or password (same answer, and scrypt runs
+ * either way). */
+int tender_login(struct audit_ledger *l, struct tender_private *p, const char *login,
+		 const char *password, char token_out[TENDER_TOKEN_LEN],
+		 struct tender_principal *who) ET_MUST_CHECK;
+/* Token -> principal (roles and org read from the projection). ET_EDENIED
+ * if unknown, expired or revoked; constant-time comparison of the hash. */
+int tender_token_verify(struct audit_ledger *l, struct tender_private *p, const char *token,
+			struct tender_principal *who) ET_MUST_CHECK;
+/* Revoke one token (logout). ET_ENOTFOUND if unknown. */
+int tender_token_revoke(struct tender_private *p, const char *token) ET_MUST_CHECK;
+
+/* ---- keys -------------------------------------------------------------- */
+
+/* Step 1 of a key registration, proof of possession of the X25519 key:
+ * the platform draws a random 32-byte challenge, stores SHA-256 of its
+ * expected response (valid TENDER_CHALLENGE_TTL_US) and returns the
+ * challenge sealed with age to `recipient` ("age1…"), ASCII-armored
+ * (*armored malloc'd, caller frees). The user decrypts it; the response is
+ * the lowercase hex of SHA-256(challenge). Roles: any registered user. */
+int tender_key_challenge(struct audit_ledger *l, struct tender_private *p, const char *user,
+			 const char *recipient, char **armored) ET_MUST_CHECK;
+
+/* The message a user signs with its Ed25519 key to register its keys
+ * (proof of possession of the Ed25519 key, and binds the X25519 response):
+ *   "etender-user-key/v1\n" USER "\n" RECIPIENT "\n" base64(ED25519-PUB) "\n"
+ *   RESPONSE-HEX "\n"
+ * appended to out. */
+int tender_key_message(const char *user, const char *recipient,
+		       const unsigned char ed25519_pub[32], const char *response_hex,
+		       struct et_buf *out) ET_MUST_CHECK;
+
+/* Step 2: register (or replace) the actor's own keys. Checks the challenge
+ * response (et.keys.pop, ET_EVERIFY; consumed on success) and the
+ * signature over tender_key_message (et.keys.signature, ET_EVERIFY).
+ * Event key.registered {user, x25519 (age1…), ed25519 (base64), sig
+ * (base64), pop: "age-challenge/v1"}. */
+int tender_key_register(struct audit_ledger *l, struct tender_private *p, const char *actor,
+			const char *recipient, const unsigned char ed25519_pub[32],
+			const char *response_hex, const unsigned char sig[64],
+			struct tender_diag *d) ET_MUST_CHECK;
+
+/* ---- credit records -------------------------------------------------- */
+
+/* Administrator records a penalty that bars org from registering for
+ * tenders in [from_us, until_us) (失信 / 禁止投标). basis: the decision's
+ * public reference (<= 256 bytes). Event credit.recorded {org, basis,
+ * from, until}. Roles: admin. */
+int tender_credit_record(struct audit_ledger *l, const char *actor, const char *org,
+			 const char *basis, int64_t from_us, int64_t until_us,
+			 struct tender_diag *d) ET_MUST_CHECK;
+
+/* ---- tender lifecycle (lifecycle.c) -------------------------------------
+ *
+ *   (none) --draft--> draft --publish--> published --(deadline: later issue)--> closed …
+ *                       |  ^  redraft       |
+ *                       |  +----------------+ (no: published is not redrafted)
+ *                       +--cancel--> cancelled <--cancel-- published
+ *
+ * In draft: redraft (same agent org), documents, holder keys, holder set
+ * proposal and supervisor approval; publish needs the approved set
+ * (et.keys.approved) and now <= documentsFrom (et.publish.schedule).
+ * In published, before the deadline: registration, downloads, questions,
+ * clarifications (late ones move the deadline, cn.reg.21), documents
+ * (an amendment: also cn.reg.21), two-person deadline change, cancel.
+ * Agent commands need TENDER_ROLE_AGENT and the actor's org to be the
+ * tender's agent or tenderer org (et.auth.org). */
+
+enum tender_stage {
+	TENDER_STAGE_DRAFT,
+	TENDER_STAGE_PUBLISHED,
+	TENDER_STAGE_CANCELLED,
+	TENDER_STAGE_CLOSED,        /* later issues */
+};
+const char *tender_stage_name(enum tender_stage s);
+
+/* Draft or redraft a tender from tender.xml (tender_record_parse; at most
+ * ET_TENDER_DRAFT_MAX_XML bytes, which fit one leaf: et.tender.size). The
+ * tender id is the record's; its agent org must be the actor's org (or its
+ * tenderer org, self-tendering) and the orgs must exist with kinds agent /
+ * tenderer (et.tender.orgs). A redraft resets the holder set proposal and
+ * approval. Event tender.drafted {id, xml, sha256, title, type, tenderer,
+ * agent, profile, version, schedule…, k, n}. id_out may be NULL. */
+int tender_draft(struct audit_ledger *l, const char *actor, const void *xml, size_t len,
+		 char id_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
+
+/* A key holder registers its fresh per-tender X25519 key with the line of
+ * `etender holder keygen -i`: "etender-holder-key/v1 TENDER RECIPIENT
+ * SIGNER-PUB SIG", SIG = Ed25519 by SIGNER-PUB over
+ * "etender-holder-key/v1\nTENDER\nRECIPIENT\n". Checks: actor has the
+ * keyholder role and is a holder of the draft's record with this recipient
+ * (et.keys.recipient), SIGNER-PUB is the actor's registered Ed25519 key
+ * (et.keys.signer, ET_EKEY), the signature (et.keys.signature, ET_EVERIFY),
+ * the recipient decodes (ET_EINVAL) and is fresh: not the user's identity
+ * key nor used in any other tender (et.keys.fresh). Stage: draft.
+ * Event holder_key.registered {tender, holder, org, index, recipient,
+ * signer, sig}. */
+int tender_holder_key_register(struct audit_ledger *l, const char *actor, const char *line,
+			       struct tender_diag *d) ET_MUST_CHECK;
+
+/* The agent proposes the record's key-holder set: k >= 2 (et.keys.k_min),
+ * holders of >= 2 orgs (et.keys.orgs), each holder an existing user with
+ * the keyholder role in the org the record names (et.keys.holder), none of
+ * a bidder org (et.keys.holder), every holder key registered
+ * (et.keys.unregistered). Stage: draft. Event keyholders.proposed
+ * {tender, k, n, holders:[{index, holder, org, recipient}], sha256}. */
+int tender_keyholders_propose(struct audit_ledger *l, const char *actor, const char *tender,
+			      struct tender_diag *d) ET_MUST_CHECK;
+/* A supervisor (a different user than the proposer: et.two_person)
+ * approves the proposed set. Stage: draft with a proposal. Event
+ * keyholders.approved {tender, proposal (log index)}. */
+int tender_keyholders_approve(struct audit_ledger *l, const char *actor, const char *tender,
+			      struct tender_diag *d) ET_MUST_CHECK;
+
+/* Publish a draft. Event tender.published {tender, deadline, …}. */
+int tender_publish(struct audit_ledger *l, const char *actor, const char *tender,
+		   struct tender_diag *d) ET_MUST_CHECK;
+
+/* Document metadata (the bytes are the web layer's blob store). */
+struct tender_document_new {
+	const char *name;        /* file name shown, 1..255 bytes, no '/' */
+	const char *kind;        /* "documents" | "boq" | "drawings" | "other" */
+	uint64_t size;
+	unsigned char sha256[32];
+};
+/* Agent adds a document. Stage draft, or published before the deadline (an
+ * amendment: the deadline moves per cn.reg.21 if late; event
+ * deadline.changed follows). Event document.uploaded {tender, id, name,
+ * kind, size, sha256}. id_out: "doc-…". */
+int tender_document_upload(struct audit_ledger *l, const char *actor, const char *tender,
+			   const struct tender_document_new *doc, char id_out[TENDER_ID_LEN],
+			   struct tender_diag *d) ET_MUST_CHECK;
+
+struct tender_document {
+	char id[TENDER_ID_LEN];
+	char name[256];
+	char kind[16];
+	uint64_t size;
+	char sha256[TENDER_SHA256_HEX];
+	int64_t time_us;
+};
+/* Authorise a download of a document and record it. A bidder must be
+ * registered for the tender (et.reg.required) and the tender published and
+ * before the deadline (et.deadline.passed): confidential event
+ * document.downloaded {tender, doc, org, user}. The tender's agent /
+ * tenderer org, supervisors and administrators may fetch without an event.
+ * Others: ET_EDENIED. meta (may be NULL) receives the metadata to serve. */
+int tender_document_download(struct audit_ledger *l, const char *actor, const char *tender,
+			     const char *doc, struct tender_document *meta,
+			     struct tender_diag *d) ET_MUST_CHECK;
+
+/* A bidder registers its firm (报名) for a published tender, in
+ * [documentsFrom, registrationDeadline) (et.reg.window); refused while the
+ * firm has an active credit penalty (et.credit.barred, ET_EDENIED) or is
+ * the tender's agent/tenderer org; once per firm (ET_EEXIST).
+ * Confidential event registration.made {tender, org, user}. */
+int tender_register(struct audit_ledger *l, const char *actor, const char *tender,
+		    struct tender_diag *d) ET_MUST_CHECK;
+
+/* A registered bidder asks a question (1..ET_TENDER_TEXT_MAX bytes of
+ * UTF-8) before the question deadline (et.question.deadline).
+ * Confidential event question.asked {tender, id, org, user, text}. The
+ * agent sees only the text (tender_questions). id_out "q-…". */
+int tender_question_ask(struct audit_ledger *l, const char *actor, const char *tender,
+			const char *text, char id_out[TENDER_ID_LEN],
+			struct tender_diag *d) ET_MUST_CHECK;
+
+/* Agent publishes a clarification or amendment (text 1..64 KiB UTF-8),
+ * optionally answering question qid (NULL). Public event
+ * clarification.published {tender, id, text, question}; if published less
+ * than the profile's minimum before the deadline, then deadline.changed
+ * {tender, deadline, previous, rule:"cn.reg.21", cause:id} (d names
+ * cn.reg.21 with rc ET_OK; *new_deadline_us set, may be NULL). Stage:
+ * published before the deadline. id_out "clr-…". */
+int tender_clarify(struct audit_ledger *l, const char *actor, const char *tender,
+		   const char *text, const char *qid, char id_out[TENDER_ID_LEN],
+		   int64_t *new_deadline_us, struct tender_diag *d) ET_MUST_CHECK;
+
+/* Two-person deadline change after publication (G6). An agent proposes
+ * (event deadline.change_proposed {tender, id, deadline, previous,
+ * reason}; a newer proposal supersedes a pending one); another authorised
+ * user — an agent of the tender's agent/tenderer org or a supervisor, not
+ * the proposer (et.two_person, ET_EDENIED) — approves (event
+ * deadline.changed {tender, deadline, previous, rule:"et.two_person",
+ * cause:proposal id, proposer}). Checked at approval: new deadline later
+ * than now + the cn.reg.21 minimum (a change is an amendment), not before
+ * the registration and question deadlines (et.deadline.order), documents
+ * issued >= the cn.law.24 minimum before it. Stage: published before the
+ * (current) deadline. */
+int tender_deadline_propose(struct audit_ledger *l, const char *actor, const char *tender,
+			    int64_t new_deadline_us, const char *reason,
+			    char id_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
+int tender_deadline_approve(struct audit_ledger *l, const char *actor, const char *tender,
+			    const char *proposal, struct tender_diag *d) ET_MUST_CHECK;
+
+/* Agent cancels a draft or published tender (终止招标), reason <= 4 KiB.
+ * Event tender.cancelled {tender, reason, from}; for a published tender
+ * then the ledger's confidential.membership reveal of the tender's
+ * confidential leaves (salt and H(payload) only, nobody named). */
+int tender_cancel(struct audit_ledger *l, const char *actor, const char *tender,
+		  const char *reason, struct tender_diag *d) ET_MUST_CHECK;
+
+/* ---- queries (query.c) -------------------------------------------------
+ * Read-only, through audit_ledger_query. who == NULL is the public. G4:
+ * before the tender is closed, no query tells anyone but the acting firm
+ * itself who registered, downloaded or asked, nor how many. Arrays are
+ * malloc'd; free with the matching _free (NULL fine). */
+
+struct tender_info {
+	char id[TENDER_ID_LEN];
+	char title[ET_TENDER_TEXT_MAX];
+	char type[16];
+	enum tender_stage stage;
+	char agent_org[TENDER_ID_LEN];
+	char tenderer_org[TENDER_ID_LEN];
+	char profile[16];
+	unsigned profile_version;
+	struct tender_schedule schedule;   /* current: bid_deadline after moves */
+	int64_t original_deadline_us;
+	int64_t published_us;              /* 0 while draft */
+	unsigned k, n;
+	char holders_state[16];            /* "none" | "proposed" | "approved" */
+	char xml_sha256[TENDER_SHA256_HEX];
+	char pending_proposal[TENDER_ID_LEN]; /* deadline proposal awaiting approval, or "" */
+};
+/* Tenders visible to who: published (and later) ones to everyone; drafts
+ * to the agent/tenderer org's users, supervisors and administrators. */
+int tender_list(struct audit_ledger *l, const struct tender_principal *who,
+		struct tender_info **out, size_t *n) ET_MUST_CHECK;
+void tender_list_free(struct tender_info *v);
+/* One tender (ET_ENOTFOUND if not visible to who); *xml (may be NULL:
+ * not wanted) malloc'd copy of tender.xml with *xml_len. */
+int tender_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+	       struct tender_info *out, unsigned char **xml, size_t *xml_len) ET_MUST_CHECK;
+
+int tender_documents(struct audit_ledger *l, const struct tender_principal *who,
+		     const char *tender, struct tender_document **out, size_t *n) ET_MUST_CHECK;
+void tender_documents_free(struct tender_document *v);
+
+struct tender_clarification {
+	char id[TENDER_ID_LEN];
+	char question[TENDER_ID_LEN];      /* answered question id or "" */
+	char *text;                        /* owned by the array */
+	int64_t time_us;
+	int64_t deadline_after_us;         /* deadline after this clarification */
+};
+int tender_clarifications(struct audit_ledger *l, const struct tender_principal *who,
+			  const char *tender, struct tender_clarification **out,
+			  size_t *n) ET_MUST_CHECK;
+void tender_clarifications_free(struct tender_clarification *v, size_t n);
+
+/* Questions of a tender as the agent sees them: id, text, answered — no
+ * org, no user, and ordered by id (random), not by time. Roles: agent of
+ * the tender's org, supervisor. A bidder gets its own firm's questions
+ * only (mine = true; those carry no identity either). */
+struct tender_question {
+	char id[TENDER_ID_LEN];
+	char *text;                        /* owned by the array */
+	bool answered;
+};
+int tender_questions(struct audit_ledger *l, const struct tender_principal *who,
+		     const char *tender, struct tender_question **out, size_t *n) ET_MUST_CHECK;
+void tender_questions_free(struct tender_question *v, size_t n);
+
+/* The bidder firm's own registrations (who->org; roles bidder). */
+struct tender_registration {
+	char tender[TENDER_ID_LEN];
+	char user[TENDER_ID_LEN];
+	int64_t time_us;
+};
+int tender_my_registrations(struct audit_ledger *l, const struct tender_principal *who,
+			    struct tender_registration **out, size_t *n) ET_MUST_CHECK;
+void tender_registrations_free(struct tender_registration *v);
+
+/* A tender's approved key-holder set for sealing: k and recipients in
+ * index order (ET_ESTATE until approved). Public once published. */
+struct tender_holder_info {
+	unsigned index;
+	char holder[TENDER_ID_LEN];
+	char org[TENDER_ID_LEN];
+	char recipient[64];
+};
+int tender_holders(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		   unsigned *k, struct tender_holder_info **out, size_t *n) ET_MUST_CHECK;
+void tender_holders_free(struct tender_holder_info *v);
+
+/* A user's public record: org, roles, current keys ("" if none). */
+struct tender_user_info {
+	char id[TENDER_ID_LEN];
+	char org[TENDER_ID_LEN];
+	enum tender_org_kind org_kind;
+	unsigned roles;
+	char x25519[64];                   /* age1… */
+	char ed25519[48];                  /* base64 */
+};
+int tender_user_get(struct audit_ledger *l, const char *user, struct tender_user_info *out) ET_MUST_CHECK;
+
+/* Active credit penalty of org at time t? */
+int tender_credit_barred(struct audit_ledger *l, const char *org, int64_t t_us,
+			 bool *barred) ET_MUST_CHECK;
+
 #endif
