@@ -6,11 +6,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "core/core.h"
 #include "crypto/crypto.h"
 
 /* Print "etender: <zh> / <en>: detail" to stderr and return exit code 1. */
 int client_error(int rc, const char *what, ...) ET_PRINTF(2, 3);
+/* Format into out (cap bytes); a message that does not fit is cut and ends
+ * in "..." (for diagnostics only, never for names or paths). */
+void client_fmt(char *out, size_t cap, const char *fmt, ...) ET_PRINTF(3, 4);
 /* Usage error: prints the message and the command's usage, returns 2. */
 int client_usage_error(const char *usage, const char *fmt, ...) ET_PRINTF(2, 3);
 
@@ -46,6 +51,77 @@ struct client_identity {
 int client_identity_load(const char *path, struct client_identity *id) ET_MUST_CHECK;
 void client_identity_free(struct client_identity *id);
 
+/* ---- HTTP (http.c) -------------------------------------------------- */
+
+/* A response. body is capped by the max given to the request and is always
+ * a NUL-terminated string after a successful request (may hold NULs).
+ * error: why the request failed (no status), for people. */
+struct client_http_resp {
+	long status;
+	struct et_buf body;
+	char content_type[128];
+	char error[256];
+	bool over_cap;
+};
+int client_http_init(void) ET_MUST_CHECK;
+void client_http_cleanup(void);
+/* base + path exactly as given (http:// or https:// only; redirects are not
+ * followed); token: bearer token or NULL (never logged); body: POST body or
+ * NULL for GET. ET_OK whatever the status (look at r->status); ET_EIO if no
+ * response, ET_ELIMIT past max, ET_ETIMEOUT, ET_EINVAL for a bad URL. r is
+ * filled in on every path; free it with client_http_resp_free. */
+int client_http_request(const char *base, const char *path, const char *token,
+			const void *body, size_t body_len, const char *content_type, size_t max,
+			struct client_http_resp *r) ET_MUST_CHECK;
+int client_http_get(const char *base, const char *path, const char *token, size_t max,
+		    struct client_http_resp *r) ET_MUST_CHECK;
+void client_http_resp_free(struct client_http_resp *r);
+/* "HTTP 403 code: 中文 / English" from the server's JSON error body
+ * ({"error":{"code","message_zh","message_en"}} or flat), or a generic
+ * bilingual line. */
+void client_http_describe_error(const struct client_http_resp *r, char *out, size_t cap);
+/* GET and parse JSON (status must be 200). *out owned by the caller
+ * (json_decref); err gets a bilingual reason on failure. */
+int client_http_get_json(const char *base, const char *path, const char *token, size_t max,
+			 json_t **out, char *err, size_t errcap) ET_MUST_CHECK;
+
+/* ---- trust anchors (pin.c) -------------------------------------------- */
+
+/* The config dir: $ETENDER_HOME, else $HOME/.config/etender; created 0700.
+ * ET_EDENIED if it exists with group or other access. */
+int client_config_dir(char *out, size_t cap) ET_MUST_CHECK;
+/* Per server URL (trailing '/' ignored): the pinned log and witness
+ * verifier keys ("" when not pinned). */
+struct client_pins {
+	char url[2048];
+	char log_vkey[1024];
+	char witness_vkey[1024];
+};
+int client_pins_load(const char *url, struct client_pins *p) ET_MUST_CHECK;
+int client_pins_save(const struct client_pins *p) ET_MUST_CHECK;
+/* Forget the server's pins and saved checkpoint. */
+int client_pins_reset(const char *url) ET_MUST_CHECK;
+/* Fingerprint of a verifier key: SHA-256 of the vkey text, hex in groups of
+ * four ("ab12 cd34 …"); out >= 80 bytes. */
+void client_fingerprint(const char *vkey, char out[80]);
+/* Pin-or-check: if *pinned is empty, pin vkey (copied into pinned, the
+ * caller saves) and say so with its fingerprint on stderr; else ET_EKEY
+ * (bilingual message printed) unless vkey equals it. what: "log"/"witness". */
+int client_pin_check(const char *url, const char *what, char *pinned, size_t cap,
+		     const char *vkey, bool *changed) ET_MUST_CHECK;
+/* The checkpoint note saved after the last successful audit of url
+ * (*note malloc'd; ET_ENOTFOUND if none), and saving a new one (atomic). */
+int client_saved_checkpoint_load(const char *url, char **note) ET_MUST_CHECK;
+int client_saved_checkpoint_save(const char *url, const char *note) ET_MUST_CHECK;
+
+/* The domain modules replayed by `etender audit verify` (modules.c);
+ * static, never freed. */
+struct audit_module;
+const struct audit_module *const *client_replay_modules(size_t *n);
+
+int client_cmd_pin(int argc, char **argv);
+int client_cmd_witness(int argc, char **argv);
+int client_cmd_audit(int argc, char **argv);
 int client_cmd_keygen(int argc, char **argv);
 int client_cmd_seal(int argc, char **argv);
 int client_cmd_unseal(int argc, char **argv);

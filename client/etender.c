@@ -16,7 +16,10 @@ static const char usage[] =
 	"  share unwrap      保管人解出份额 / a holder unwraps its own share\n"
 	"  share combine     合成份额并解密 / combine k shares and open\n"
 	"  log               本地 Merkle 日志 / a local signed Merkle log (init, append,\n"
-	"                    checkpoint, prove, consistency, verify)\n";
+	"                    checkpoint, prove, consistency, verify)\n"
+	"  witness           监督人见证服务 / the supervisor's witness (keygen, serve)\n"
+	"  pin               固定的服务器公钥 / pinned log and witness keys of a server\n"
+	"  audit verify      审计公开日志并重放 / audit a server's public log and replay it\n";
 
 int main(int argc, char **argv)
 {
@@ -27,6 +30,8 @@ int main(int argc, char **argv)
 		{ "keygen", client_cmd_keygen }, { "seal", client_cmd_seal },
 		{ "unseal", client_cmd_unseal }, { "holder", client_cmd_holder },
 		{ "share", client_cmd_share },   { "log", client_cmd_log },
+		{ "witness", client_cmd_witness }, { "pin", client_cmd_pin },
+		{ "audit", client_cmd_audit },
 	};
 	size_t i;
 

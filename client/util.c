@@ -26,6 +26,22 @@ int client_error(int rc, const char *what, ...)
 	return 1;
 }
 
+void client_fmt(char *out, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out[0] = 0;
+	else if ((size_t)n >= cap && cap >= 4)
+		memcpy(out + cap - 4, "...", 4); /* truncated, and says so */
+}
+
 int client_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;

@@ -63,6 +63,15 @@
 #define ET_WEB_WITNESS_MAX_RESP  (64u * 1024) /* bytes of a witness's answer */
 #define ET_WEB_CONFIG_MAX        (64u * 1024) /* bytes of etenderd's config.json */
 
+/* witness and client HTTP (client/witness.c, client/http.c) */
+#define ET_WITNESS_MAX_BODY      (ET_NOTE_MAX_LEN + 64u * 64) /* add-checkpoint request */
+#define ET_WITNESS_MAX_LOGS      64u          /* logs one witness is configured for */
+#define ET_HTTP_MAX_BODY         (16u << 20)  /* a JSON or text response to the client */
+#define ET_HTTP_MAX_ERROR_BODY   (64u * 1024) /* an error response body */
+#define ET_HTTP_ENTRIES_PAGE     256u         /* leaves asked for per /log/entries request */
+#define ET_HTTP_CONNECT_TIMEOUT_S 10L         /* seconds to connect */
+#define ET_HTTP_TIMEOUT_S        120L         /* seconds for one request */
+
 /* generic text buffers */
 #define ET_LINE_MAX              8192u
 
