@@ -31,7 +31,7 @@ struct http {
 	char ctype[128];
 };
 
-static const char *etenderd_path(void)
+static inline const char *etenderd_path(void)
 {
 	const char *p = getenv("ETENDERD");
 
@@ -40,7 +40,7 @@ static const char *etenderd_path(void)
 }
 
 /* Run etenderd with args; returns its exit status. Output to out (may be NULL). */
-static int run_etenderd(const char *const *args, const char *out)
+static inline int run_etenderd(const char *const *args, const char *out)
 {
 	pid_t pid = fork();
 	int st;
@@ -63,7 +63,7 @@ static int run_etenderd(const char *const *args, const char *out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void srv_init(struct srv *s)
+static inline void srv_init(struct srv *s)
 {
 	const char *args[] = { "init", "--data", s->data, NULL };
 	char out[400];
@@ -77,7 +77,7 @@ static void srv_init(struct srv *s)
 }
 
 /* Start serving; extra args (NULL-terminated, may be NULL). */
-static void srv_start(struct srv *s, const char *const *extra)
+static inline void srv_start(struct srv *s, const char *const *extra)
 {
 	char ready[400], line[128];
 	FILE *f;
@@ -124,7 +124,7 @@ static void srv_start(struct srv *s, const char *const *extra)
 }
 
 /* SIGTERM; returns the exit status (0 for a clean shutdown). */
-static int srv_stop(struct srv *s)
+static inline int srv_stop(struct srv *s)
 {
 	int st;
 
@@ -136,7 +136,7 @@ static int srv_stop(struct srv *s)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+static inline int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -144,14 +144,14 @@ static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ft
 	return remove(p);
 }
 
-static void srv_cleanup(struct srv *s)
+static inline void srv_cleanup(struct srv *s)
 {
 	if (s->pid > 0)
 		(void)srv_stop(s);
 	(void)nftw(s->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static size_t http_collect(char *p, size_t sz, size_t n, void *ctx)
+static inline size_t http_collect(char *p, size_t sz, size_t n, void *ctx)
 {
 	struct http *h = ctx;
 	char *nb = realloc(h->body, h->len + sz * n + 1);
@@ -167,7 +167,7 @@ static size_t http_collect(char *p, size_t sz, size_t n, void *ctx)
 
 /* One request. body NULL: no body (GET unless method says otherwise).
  * headers: NULL-terminated extra header lines, may be NULL. */
-static void http_do(struct srv *s, const char *method, const char *path, const void *body,
+static inline void http_do(struct srv *s, const char *method, const char *path, const void *body,
 		    size_t blen, const char *const *headers, struct http *h)
 {
 	CURL *c = curl_easy_init();
@@ -202,13 +202,13 @@ static void http_do(struct srv *s, const char *method, const char *path, const v
 	curl_easy_cleanup(c);
 }
 
-static void http_free(struct http *h)
+static inline void http_free(struct http *h)
 {
 	free(h->body);
 	h->body = NULL;
 }
 
-static json_t *http_json(const struct http *h)
+static inline json_t *http_json(const struct http *h)
 {
 	json_error_t err;
 	json_t *j = json_loadb(h->body, h->len, 0, &err);
@@ -218,7 +218,7 @@ static json_t *http_json(const struct http *h)
 }
 
 /* The answer is a JSON error with this status and code, messages in both languages. */
-static void expect_error(const struct http *h, long status, const char *code)
+static inline void expect_error(const struct http *h, long status, const char *code)
 {
 	json_t *j = http_json(h), *e = json_object_get(j, "error");
 
