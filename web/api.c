@@ -113,24 +113,22 @@ out:
 }
 #endif
 
-struct route {
-	const char *method;
-	const char *path;
-	enum web_body_kind body;
-	size_t cap;
-	int (*fn)(struct web_req *, struct web_reply *);
-};
-
-static const struct route routes[] = {
+static const struct web_route test_routes[] = {
 #ifdef ET_TEST_HOOKS
-	{ "POST", "/api/test/clock", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, test_clock },
-	{ "POST", "/api/test/event", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, test_event },
+	{ "POST", "/api/test/clock", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE, test_clock },
+	{ "POST", "/api/test/event", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE, test_event },
 #endif
-	{ NULL, NULL, WEB_BODY_NONE, 0, NULL },
+	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };
 
-/* Match path against pattern ("*" matches one segment, stored in params).
- * Returns true on a match. */
+#ifdef WEB_DOMAIN
+static const struct web_route *const tables[] = { test_routes, web_domain_routes };
+#else
+static const struct web_route *const tables[] = { test_routes };
+#endif
+
+/* Match path against pattern ("*" matches one non-empty segment, stored in
+ * params). Returns true on a match. */
 static bool match(const char *pattern, const char *path, struct web_req *r)
 {
 	unsigned np = 0;
@@ -153,33 +151,70 @@ static bool match(const char *pattern, const char *path, struct web_req *r)
 	return !*pattern && !*path;
 }
 
-static const struct route *find(struct web_req *r, bool *path_known)
+static const struct web_route *find(struct web_req *r, bool *path_known)
 {
 	*path_known = false;
-	for (const struct route *rt = routes; rt->path; rt++) {
-		if (!match(rt->path, r->path, r))
-			continue;
-		*path_known = true;
-		if (!strcmp(rt->method, r->method))
-			return rt;
-	}
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (const struct web_route *rt = tables[t]; rt->path; rt++) {
+			if (!match(rt->path, r->path, r))
+				continue;
+			*path_known = true;
+			if (!strcmp(rt->method, r->method) ||
+			    (!strcmp(r->method, "HEAD") && !strcmp(rt->method, "GET")))
+				return rt;
+		}
 	return NULL;
 }
 
-enum web_body_kind web_api_body(struct web_req *r, size_t *cap, int *rc)
+enum web_body_kind web_api_body(struct web_req *r, uint64_t *cap, int *rc)
 {
 	bool known;
-	const struct route *rt = find(r, &known);
+	const struct web_route *rt = find(r, &known);
 
 	*cap = rt ? rt->cap : 0;
 	*rc = rt ? ET_OK : known ? WEB_EMETHOD : ET_ENOTFOUND;
 	return rt ? rt->body : WEB_BODY_NONE;
 }
 
+/* Bearer token -> r->who. ET_OK, or WEB_EAUTH with a 401 in rep. */
+static int authenticate(struct web_req *r, const struct web_route *rt, struct web_reply *rep)
+{
+	const char *h = web_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	int rc;
+
+	r->authed = false;
+	if (rt->auth == WEB_AUTH_NONE)
+		return ET_OK;
+	if (!h || strncmp(h, "Bearer ", 7)) {
+		if (rt->auth == WEB_AUTH_OPTIONAL && !h)
+			return ET_OK;
+		web_reply_error(rep, MHD_HTTP_UNAUTHORIZED, WEB_EAUTH, "et.auth.token",
+				"需要登录（Authorization: Bearer 令牌）",
+				"login required (Authorization: Bearer token)");
+		return WEB_EAUTH;
+	}
+	r->token = h + 7;
+#ifdef WEB_DOMAIN
+	rc = tender_token_verify(r->data->ledger, r->data->priv, r->token, &r->who);
+#else
+	rc = ET_EDENIED;
+#endif
+	if (rc == ET_EDENIED || rc == ET_ENOTFOUND) {
+		web_reply_error(rep, MHD_HTTP_UNAUTHORIZED, WEB_EAUTH, "et.auth.token",
+				"令牌无效或已过期", "token invalid or expired");
+		return WEB_EAUTH;
+	}
+	if (rc)
+		return rc;
+	r->authed = true;
+	return ET_OK;
+}
+
 int web_api_route(struct web_req *r, struct web_reply *rep)
 {
 	bool known;
-	const struct route *rt = find(r, &known);
+	const struct web_route *rt = find(r, &known);
+	int rc;
 
 	if (!rt) {
 		if (!known)
@@ -187,26 +222,48 @@ int web_api_route(struct web_req *r, struct web_reply *rep)
 		web_reply_error(rep, 0, WEB_EMETHOD, NULL, NULL, NULL);
 		return WEB_EMETHOD;
 	}
+	/* A streaming route authenticated when its body began. */
+	if (rt->body != WEB_BODY_STREAM && rt->body != WEB_BODY_STREAM_UNCAPPED &&
+	    (rc = authenticate(r, rt, rep)))
+		return rc;
 	return rt->fn(r, rep);
 }
 
 int web_api_stream_begin(struct web_req *r, struct web_reply *rep)
 {
-	(void)r;
-	(void)rep;
+	bool known;
+	const struct web_route *rt = find(r, &known);
+	int rc;
+
+	if (!rt)
+		return ET_ENOTFOUND;
+	if ((rc = authenticate(r, rt, rep)))
+		return rc;
+#ifdef WEB_DOMAIN
+	return web_routes_stream_begin(r, rep);
+#else
 	return ET_ENOTFOUND;
+#endif
 }
 
 int web_api_stream_data(struct web_req *r, const char *p, size_t n, struct web_reply *rep)
 {
+#ifdef WEB_DOMAIN
+	return web_routes_stream_data(r, p, n, rep);
+#else
 	(void)r;
 	(void)p;
 	(void)n;
 	(void)rep;
 	return ET_ENOTFOUND;
+#endif
 }
 
 void web_api_stream_abort(struct web_req *r)
 {
+#ifdef WEB_DOMAIN
+	web_routes_stream_abort(r);
+#else
 	r->stream = NULL;
+#endif
 }

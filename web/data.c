@@ -44,17 +44,27 @@ static const struct audit_module test_module = {
 };
 #endif
 
-static const struct audit_module *const modules[] = {
-#ifdef ET_TEST_HOOKS
-	&test_module,
-#endif
-	NULL,
-};
+/* The domain modules, then the test module; built on first use (at open,
+ * before any thread of ours runs). */
+static const struct audit_module *modules[16];
+static size_t nmodules;
 
 const struct audit_module *const *web_modules(size_t *n)
 {
-	*n = sizeof modules / sizeof modules[0] - 1;
-	return modules;
+	if (!nmodules) {
+#ifdef WEB_DOMAIN
+		size_t nd = 0;
+		const struct audit_module *const *dm = tender_ledger_modules(&nd);
+
+		for (size_t i = 0; i < nd && nmodules < sizeof modules / sizeof modules[0] - 1; i++)
+			modules[nmodules++] = dm[i];
+#endif
+#ifdef ET_TEST_HOOKS
+		modules[nmodules++] = &test_module;
+#endif
+	}
+	*n = nmodules;
+	return (const struct audit_module *const *)modules;
 }
 
 /* ---- config -------------------------------------------------------------- */
@@ -163,7 +173,8 @@ static int make_dir(const char *dir)
 }
 
 int web_data_init(const char *dir, const char *origin, const char *witness_url,
-		  const char *witness_key, char **vkey)
+		  const char *witness_key, const char *center_name, char **vkey,
+		  char **password, char admin_user[64])
 {
 	char path[4096];
 	unsigned char seed[32], pub[32];
@@ -171,6 +182,8 @@ int web_data_init(const char *dir, const char *origin, const char *witness_url,
 	int rc;
 
 	*vkey = NULL;
+	*password = NULL;
+	admin_user[0] = 0;
 	if (!origin)
 		origin = WEB_DEFAULT_ORIGIN;
 	if (!origin_ok(origin) || (witness_key && !witness_url)) {
@@ -203,6 +216,17 @@ int web_data_init(const char *dir, const char *origin, const char *witness_url,
 	/* Opening as the writer creates the database (WAL) and every schema. */
 	if ((rc = web_data_open(dir, false, NULL, NULL, &d)))
 		goto out;
+#ifdef WEB_DOMAIN
+	{
+		char org[TENDER_ID_LEN];
+
+		if ((rc = tender_bootstrap(d->ledger, d->priv, center_name ? center_name : "公共资源交易中心",
+					   WEB_ADMIN_LOGIN, org, admin_user, password)))
+			goto out;
+	}
+#else
+	(void)center_name;
+#endif
 	rc = audit_note_vkey_format(d->origin, d->pub, vkey);
 out:
 	web_data_close(d);
@@ -263,6 +287,15 @@ int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint
 		crypto_wipe(d->seed, sizeof d->seed);
 	if ((rc = audit_ledger_open(&cfg, &d->ledger)))
 		goto out;
+#ifdef WEB_DOMAIN
+	if (!verifier) {
+		char priv[4096];
+
+		if ((rc = web_path(dir, WEB_FILE_PRIVATE, priv, sizeof priv)) ||
+		    (rc = tender_private_open(priv, &d->priv)))
+			goto out;
+	}
+#endif
 	*out = d;
 	d = NULL;
 out:
@@ -275,6 +308,9 @@ void web_data_close(struct web_data *d)
 	if (!d)
 		return;
 	audit_ledger_close(d->ledger);
+#ifdef WEB_DOMAIN
+	tender_private_close(d->priv);
+#endif
 	crypto_wipe(d->seed, sizeof d->seed);
 	free(d->dir);
 	free(d->origin);

@@ -18,7 +18,8 @@
 
 static const char usage[] =
 	"用法 / usage:\n"
-	"  etenderd init   --data DIR [--origin NAME] [--witness URL --witness-key VKEY]\n"
+	"  etenderd init   --data DIR [--origin NAME] [--center-name NAME]\n"
+	"                  [--witness URL --witness-key VKEY]\n"
 	"  etenderd serve  --data DIR --listen HOST:PORT [--witness URL --witness-key VKEY]\n"
 	"                  [--tls-cert FILE --tls-key FILE] [--ready-file FILE]\n"
 	"  etenderd verify --data DIR\n"
@@ -30,7 +31,7 @@ static const char usage[] =
 	"  only if all is well); demo builds a demonstration history.\n";
 
 enum { OPT_DATA = 1, OPT_ORIGIN, OPT_WITNESS, OPT_WITNESS_KEY, OPT_LISTEN, OPT_CERT, OPT_KEY,
-       OPT_READY };
+       OPT_READY, OPT_CENTER };
 
 static const struct option long_opts[] = {
 	{ "data", required_argument, NULL, OPT_DATA },
@@ -41,12 +42,13 @@ static const struct option long_opts[] = {
 	{ "tls-cert", required_argument, NULL, OPT_CERT },
 	{ "tls-key", required_argument, NULL, OPT_KEY },
 	{ "ready-file", required_argument, NULL, OPT_READY },
+	{ "center-name", required_argument, NULL, OPT_CENTER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct opts {
-	const char *data, *origin, *witness, *witness_key, *listen, *cert, *key, *ready;
+	const char *data, *origin, *witness, *witness_key, *listen, *cert, *key, *ready, *center;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -65,6 +67,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_CERT: o->cert = optarg; break;
 		case OPT_KEY: o->key = optarg; break;
 		case OPT_READY: o->ready = optarg; break;
+		case OPT_CENTER: o->center = optarg; break;
 		default: return ET_EINVAL;
 		}
 	}
@@ -83,19 +86,30 @@ static int fail(int rc, const char *what)
 
 static int cmd_init(const struct opts *o)
 {
-	char *vkey = NULL;
+	char *vkey = NULL, *password = NULL, admin[64];
 	int rc;
 
 	if ((o->witness_key && !o->witness) || o->listen || o->cert || o->key || o->ready) {
 		fputs(usage, stderr);
 		return 2;
 	}
-	if ((rc = web_data_init(o->data, o->origin, o->witness, o->witness_key, &vkey)))
+	if ((rc = web_data_init(o->data, o->origin, o->witness, o->witness_key, o->center, &vkey,
+				&password, admin)))
 		return fail(rc, "init");
 	printf("数据目录 / data folder: %s\n", o->data);
 	printf("日志验证公钥 / log verifier key (publish it out of band):\n%s\n", vkey);
-	printf("首个管理员 / first administrator: the account module is not built yet;\n"
-	       "  once it is, `etenderd init` prints the administrator's one-time credential.\n");
+	if (password) {
+		/* The one place the password is shown: stdout of init, once. */
+		printf("首个管理员 / first administrator: user %s, login \"%s\"\n"
+		       "一次性密码 / one-time password: %s\n"
+		       "  登录后请立即修改 / log in (POST /api/login) and change it at once\n"
+		       "  (POST /api/me/password); it is not stored anywhere in clear.\n",
+		       admin, WEB_ADMIN_LOGIN, password);
+		crypto_wipe(password, strlen(password));
+		free(password);
+	} else {
+		printf("首个管理员 / first administrator: this build has no account module.\n");
+	}
 	free(vkey);
 	return 0;
 }

@@ -207,7 +207,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!q) {
 		const char *cl;
 		uint64_t clen;
-		size_t cap = 0;
+		uint64_t cap = 0;
 
 		if (!(q = calloc(1, sizeof *q)))
 			return MHD_NO;
@@ -244,7 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 						"没有这个接口", "no such endpoint");
 			return MHD_YES;
 		}
-		et_buf_init(&q->body, cap);
+		et_buf_init(&q->body, q->kind == WEB_BODY_BUFFER ? (size_t)cap : 0);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && et_parse_u64(cl, strlen(cl), &clen) == ET_OK && clen > cap &&
 		    q->kind != WEB_BODY_STREAM_UNCAPPED) {

@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "core/core.h"
+#include "tender/tender.h"
 
 /* Result codes of the HTTP layer only (beyond enum et_result): no or bad
  * credentials (401), method not allowed (405). */
@@ -26,11 +27,14 @@
  *   log.key       Ed25519 seed of the log key, 32 raw bytes (0600, O_EXCL)
  *   etender.db    the ledger's SQLite database (WAL)
  *   blobs/        the blob store: documents stored by SHA-256
+ *   private.db    the domain's private side store (personal details, passwords,
+ *                 token hashes; outside the log and replay, 0600)
  *   cosigned.note the latest witness-cosigned checkpoint (written by the pusher) */
 #define WEB_FILE_CONFIG "config.json"
 #define WEB_FILE_KEY "log.key"
 #define WEB_FILE_DB "etender.db"
 #define WEB_DIR_BLOBS "blobs"
+#define WEB_FILE_PRIVATE "private.db"
 #define WEB_FILE_COSIGNED "cosigned.note"
 #define WEB_DEFAULT_ORIGIN "etenderd.local/log"
 
@@ -43,16 +47,23 @@ struct web_data {
 	unsigned char pub[32];
 	bool verifier;
 	struct audit_ledger *ledger;
+	struct tender_private *priv;       /* private side store (NULL for a verifier) */
 };
 
 /* Build "dir/name" into out[cap]; ET_ELIMIT if it does not fit. */
 int web_path(const char *dir, const char *name, char *out, size_t cap) ET_MUST_CHECK;
 
 /* Create DIR (0700, must not exist or be empty), config.json, the log key
- * (O_EXCL, 0600), blobs/ and the database. witness_url / witness_key may be
- * NULL. *vkey (malloc'd, caller frees) is the log's verifier key line. */
+ * (O_EXCL, 0600), blobs/ and the database, and bootstrap the trading
+ * center with its first administrator (login name "admin") through the
+ * domain. witness_url / witness_key may be NULL. *vkey (malloc'd, caller
+ * frees) is the log's verifier key line; *password (malloc'd, caller
+ * wipes and frees; NULL without the domain modules) the administrator's
+ * one-time password, admin_user its id. */
+#define WEB_ADMIN_LOGIN "admin"
 int web_data_init(const char *dir, const char *origin, const char *witness_url,
-		  const char *witness_key, char **vkey) ET_MUST_CHECK;
+		  const char *witness_key, const char *center_name, char **vkey,
+		  char **password, char admin_user[64]) ET_MUST_CHECK;
 
 /* Open DIR: read config and key, open the ledger with every module of the
  * platform. verifier: read-only (the key's public half only). on_commit may
@@ -110,6 +121,10 @@ struct web_req {
 	struct web_data *data;
 	struct web_witness *witness;
 	const char *params[4];             /* path segments matched by "*" */
+	/* set by the API dispatcher for routes with a token */
+	bool authed;
+	struct tender_principal who;
+	const char *token;                 /* the bearer token (borrowed from the headers) */
 	/* streaming uploads: set by the route's stream handler */
 	void *stream;
 };
@@ -152,6 +167,13 @@ int web_log_route(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
 /* /api/… (api.c). ET_ENOTFOUND if path is no API route. */
 int web_api_route(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
 
+/* Who may call a route. */
+enum web_auth {
+	WEB_AUTH_NONE,       /* public, the token is not looked at */
+	WEB_AUTH_OPTIONAL,   /* public; a valid token adds what its user may see */
+	WEB_AUTH_REQUIRED,   /* 401 without a valid bearer token */
+};
+
 /* How a route takes its body, decided from method and path once the
  * headers are in. */
 enum web_body_kind {
@@ -161,7 +183,7 @@ enum web_body_kind {
 	WEB_BODY_STREAM_UNCAPPED,  /* streamed; the route enforces its own cap */
 };
 /* *rc: ET_OK, ET_ENOTFOUND (no such path) or WEB_EMETHOD. */
-enum web_body_kind web_api_body(struct web_req *r, size_t *cap, int *rc);
+enum web_body_kind web_api_body(struct web_req *r, uint64_t *cap, int *rc);
 /* Streaming routes: begin (may set r->stream and answer early through rep
  * with an error), each chunk, and abort (connection ended before the route
  * ran, or after it; frees r->stream and sets it NULL). The route itself
@@ -170,5 +192,24 @@ int web_api_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK
 int web_api_stream_data(struct web_req *r, const char *p, size_t n,
 			struct web_reply *rep) ET_MUST_CHECK;
 void web_api_stream_abort(struct web_req *r);
+
+/* A route of the JSON API: method, path pattern ("*" = one segment, in
+ * params), body handling and its cap, authentication, handler. */
+struct web_route {
+	const char *method;
+	const char *path;
+	enum web_body_kind body;
+	uint64_t cap;
+	enum web_auth auth;
+	int (*fn)(struct web_req *, struct web_reply *);
+};
+
+/* The routes on the domain API (routes.c), ending with a NULL path, and
+ * their one streaming upload. */
+extern const struct web_route web_domain_routes[];
+int web_routes_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
+int web_routes_stream_data(struct web_req *r, const char *p, size_t n,
+			   struct web_reply *rep) ET_MUST_CHECK;
+void web_routes_stream_abort(struct web_req *r);
 
 #endif
