@@ -42,7 +42,7 @@
 #define ET_TENDER_MAX_QUALIFICATIONS 64u      /* qualification requirements */
 
 /* tender domain: accounts and tender commands (tender/party.c, lifecycle.c) */
-#define ET_TENDER_DRAFT_MAX_XML  (768u << 10) /* tender.xml carried in one tender.drafted leaf */
+#define ET_TENDER_DRAFT_MAX_XML  (480u << 10) /* tender.xml in one tender.drafted leaf (JSON escaping <= 2x) */
 #define ET_TENDER_CLARIFY_MAX    (64u << 10)  /* bytes of one clarification text */
 #define ET_TENDER_REASON_MAX     4096u        /* cancel / deadline-change reason */
 #define ET_TENDER_DETAIL_MAX     512u         /* one personal / org detail field */
