@@ -282,7 +282,7 @@ static int post_credit(struct web_req *r, struct web_reply *rep)
 {
 	json_t *j = NULL;
 	const char *org, *basis;
-	int64_t from, until;
+	int64_t from = 0, until = 0;
 	struct tender_diag d;
 	int rc;
 
@@ -586,7 +586,7 @@ static int do_deadline_propose(struct web_req *r, const char *id, json_t *j,
 			       struct tender_diag *d, struct web_reply *rep)
 {
 	const char *reason;
-	int64_t deadline;
+	int64_t deadline = 0;
 	char pid[TENDER_ID_LEN];
 	int rc;
 

@@ -59,16 +59,19 @@ if "$ED" frobnicate --data "$D" >/dev/null 2>&1; then bad "unknown command"; els
 # --- serve, SIGTERM
 start "$D"
 check "serve: key over HTTP" bash -c "curl -sf '$URL/log/key' | grep -q '^etenderd.local/log+'"
-check "verify: an empty log is fine" verify_ok "$D"
+check "verify: a new platform is fine" verify_ok "$D"
+# init bootstrapped the platform: BASE leaves (the first administrator)
+BASE=$(curl -sf "$URL/log/checkpoint" | sed -n 2p)
+check "init logged the bootstrap" [ "${BASE:-0}" -ge 1 ]
 for i in $(seq 1 12); do event "e$i"; done
-check "12 events" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx 12"
+check "12 events" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 12))"
 check "verify while serving" verify_ok "$D"
-check "verify reports the leaves" grep -q '12 leaves' "$T/v.out"
+check "verify reports the leaves" grep -q "$((BASE + 12)) leaves" "$T/v.out"
 stop TERM; rc=$?
 check "SIGTERM: clean exit" [ $rc -eq 0 ]
 start "$D"
 event "after restart"
-check "restart keeps the log" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx 13"
+check "restart keeps the log" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 13))"
 stop INT; rc=$?
 check "SIGINT: clean exit" [ $rc -eq 0 ]
 check "verify after restart" verify_ok "$D"
@@ -95,10 +98,12 @@ drop_leaf_triggers='DROP TRIGGER log_leaf_no_update; DROP TRIGGER log_leaf_no_de
 restore_triggers() { sqlite3 "$1/etender.db" "$(sqlite3 "$D/etender.db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('log_leaf', 'ledger_checkpoint')")"; }
 t_delete_mid()  { sqlite3 "$1/etender.db" "$drop_leaf_triggers DELETE FROM log_leaf WHERE idx = 5;"; }
 t_delete_last() { sqlite3 "$1/etender.db" "$drop_leaf_triggers DELETE FROM log_leaf WHERE idx = (SELECT max(idx) FROM log_leaf);"; }
-t_change_leaf() { sqlite3 "$1/etender.db" "$drop_leaf_triggers UPDATE log_leaf SET leaf = CAST(replace(CAST(leaf AS TEXT), 'e3', 'e4') AS BLOB) WHERE idx = 2;"; }
+t_change_leaf() { sqlite3 "$1/etender.db" "$drop_leaf_triggers UPDATE log_leaf SET leaf = CAST(replace(CAST(leaf AS TEXT), 'e3', 'e4') AS BLOB) WHERE idx = $((BASE + 2));"; }
 t_reorder()     { sqlite3 "$1/etender.db" "$drop_leaf_triggers UPDATE log_leaf SET idx = -1 WHERE idx = 3; UPDATE log_leaf SET idx = 3 WHERE idx = 4; UPDATE log_leaf SET idx = 4 WHERE idx = -1;"; }
 t_checkpoint()  { sqlite3 "$1/etender.db" "DROP TRIGGER ledger_checkpoint_no_update; UPDATE ledger_checkpoint SET note = replace(note, char(10) || '4' || char(10), char(10) || '5' || char(10)) WHERE size = 4;"; }
 t_blob()        { printf 'forged documents' >"$1/blobs/$H"; }
+t_projection()  { sqlite3 "$1/etender.db" "UPDATE td_user SET roles = 127;"; }
+t_projection_del() { sqlite3 "$1/etender.db" "DELETE FROM td_org;"; }
 t_delete_mid_r()  { t_delete_mid "$1"; restore_triggers "$1"; }
 t_delete_last_r() { t_delete_last "$1"; restore_triggers "$1"; }
 t_change_leaf_r() { t_change_leaf "$1"; restore_triggers "$1"; }
@@ -115,6 +120,8 @@ tamper "a leaf changed" t_change_leaf
 tamper "two leaves swapped" t_reorder
 tamper "a checkpoint changed" t_checkpoint
 tamper "a blob replaced" t_blob
+tamper "a projection row changed (roles)" t_projection
+tamper "projection rows deleted" t_projection_del
 check "the original still verifies" verify_ok "$D"
 
 # --- HTTPS with a certificate (libmicrohttpd with GnuTLS)
@@ -125,7 +132,7 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 
   check "https: URL" bash -c "[[ '$URL' == https://* ]]"
   check "https: key with the pinned certificate" \
     bash -c "curl -sf --cacert '$T/tls.crt' '$URL/log/key' | grep -q '^etenderd.local/log+'"
-  check "https: checkpoint" bash -c "curl -sf --cacert '$T/tls.crt' '$URL/log/checkpoint' | sed -n 2p | grep -qx 13"
+  check "https: checkpoint" bash -c "curl -sf --cacert '$T/tls.crt' '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 13))"
   if curl -sf "$URL/log/key" >/dev/null 2>&1; then bad "https: unknown certificate refused by curl"
   else ok "https: unknown certificate refused by curl"; fi
   if curl -sf "${URL/https/http}/log/key" >/dev/null 2>&1; then bad "https: no plain HTTP"

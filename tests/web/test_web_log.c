@@ -8,6 +8,7 @@
 #include "audit/audit.h"
 
 #define NEVENTS 23
+#define MAXLEAVES 64
 
 static void add_event(struct srv *s, const char *text)
 {
@@ -106,31 +107,33 @@ static void get_leaf_hashes(struct srv *s, uint64_t n, unsigned char (*lh)[32])
 START_TEST(test_proofs)
 {
 	struct srv s;
-	struct audit_checkpoint mid, last;
-	char *mid_note = NULL, *last_note = NULL, path[128], text[32];
-	unsigned char lh[NEVENTS][32], proof[64][32];
+	struct audit_checkpoint mid, last, first;
+	char *mid_note = NULL, *last_note = NULL, *first_note = NULL, path[128], text[32];
+	unsigned char lh[MAXLEAVES][32], proof[64][32];
 	size_t n;
-	struct http h;
+	uint64_t base, total;
 
 	srv_init(&s);
 	srv_start(&s, NULL);
-	http_do(&s, "GET", "/log/checkpoint", NULL, 0, NULL, &h);
-	expect_error(&h, 404, "ENOTFOUND");
-	http_free(&h);
+	/* init bootstrapped the platform (the first administrator): base leaves. */
+	get_checkpoint(&s, &first, &first_note);
+	base = first.size;
+	total = base + NEVENTS;
+	ck_assert_uint_le(total, MAXLEAVES);
 	for (int i = 0; i < 9; i++) {
 		snprintf(text, sizeof text, "event %d", i);
 		add_event(&s, text);
 	}
 	get_checkpoint(&s, &mid, &mid_note);
-	ck_assert_uint_eq(mid.size, 9);
+	ck_assert_uint_eq(mid.size, base + 9);
 	for (int i = 9; i < NEVENTS; i++) {
 		snprintf(text, sizeof text, "event %d", i);
 		add_event(&s, text);
 	}
 	get_checkpoint(&s, &last, &last_note);
-	ck_assert_uint_eq(last.size, NEVENTS);
-	get_leaf_hashes(&s, NEVENTS, lh);
-	for (uint64_t i = 0; i < NEVENTS; i++) {
+	ck_assert_uint_eq(last.size, total);
+	get_leaf_hashes(&s, total, lh);
+	for (uint64_t i = 0; i < total; i++) {
 		snprintf(path, sizeof path, "/log/proof/inclusion?index=%llu&size=%llu",
 			 (unsigned long long)i, (unsigned long long)last.size);
 		n = get_hashes(&s, path, proof, 64);
@@ -145,7 +148,7 @@ START_TEST(test_proofs)
 								(const unsigned char(*)[32])proof,
 								n, mid.root), ET_OK);
 			/* The same proof does not verify for another leaf. */
-			ck_assert_int_eq(audit_verify_inclusion(i, mid.size, lh[(i + 1) % NEVENTS],
+			ck_assert_int_eq(audit_verify_inclusion(i, mid.size, lh[(i + 1) % total],
 								(const unsigned char(*)[32])proof,
 								n, mid.root), ET_EVERIFY);
 		}
@@ -155,7 +158,7 @@ START_TEST(test_proofs)
 	n = get_hashes(&s, path, proof, 64);
 	ck_assert_int_eq(audit_verify_consistency(mid.size, last.size, mid.root, last.root,
 						  (const unsigned char(*)[32])proof, n), ET_OK);
-	for (uint64_t m = 1; m <= NEVENTS; m++) {
+	for (uint64_t m = 1; m <= total; m++) {
 		unsigned char root[32];
 
 		ck_assert_int_eq(audit_root_of((const unsigned char(*)[32])lh, m, root), ET_OK);
@@ -167,6 +170,7 @@ START_TEST(test_proofs)
 				 ET_OK);
 	}
 	ck_assert_int_eq(srv_stop(&s), 0);
+	free(first_note);
 	free(mid_note);
 	free(last_note);
 	srv_cleanup(&s);
@@ -200,11 +204,11 @@ START_TEST(test_bad_input)
 		{ "GET", "/log/entries?start=0&count=18446744073709551615", NULL, 400, "EINVAL" },
 		{ "GET", "/log/entries?start=0&count=9223372036854775807", NULL, 400, "ELIMIT" },
 		{ "GET", "/log/entries?start=0&count=18446744073709551616", NULL, 400, "EINVAL" },
-		{ "GET", "/log/entries?start=3&count=1", NULL, 404, "ENOTFOUND" },
+		{ "GET", "/log/entries?start=1000&count=1", NULL, 404, "ENOTFOUND" },
 		{ "GET", "/log/entries?start=9223372036854775808&count=1", NULL, 400, "EINVAL" },
 		{ "GET", "/log/proof/inclusion?index=0", NULL, 400, "EINVAL" },
 		{ "GET", "/log/proof/inclusion?index=3&size=3", NULL, 400, "EINVAL" },
-		{ "GET", "/log/proof/inclusion?index=0&size=4", NULL, 404, "ENOTFOUND" },
+		{ "GET", "/log/proof/inclusion?index=0&size=1000", NULL, 404, "ENOTFOUND" },
 		{ "GET", "/log/proof/inclusion?index=0&size=%20", NULL, 400, "EINVAL" },
 		{ "GET", "/log/proof/consistency?from=0&size=3", NULL, 400, "EINVAL" },
 		{ "GET", "/log/proof/consistency?from=3&size=2", NULL, 400, "EINVAL" },
@@ -239,7 +243,7 @@ START_TEST(test_bad_input)
 	add_event(&s, "two");
 	add_event(&s, "three");
 	before = log_size(&s);
-	ck_assert_uint_eq(before, 3);
+	ck_assert_uint_ge(before, 3);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		http_do(&s, cases[i].method, cases[i].path, cases[i].body,
 			cases[i].body ? strlen(cases[i].body) : 0, NULL, &h);
@@ -294,10 +298,10 @@ START_TEST(test_entries_and_clock)
 	http_do(&s, "GET", "/log/entries?start=0&count=1000", NULL, 0, NULL, &h);
 	ck_assert_int_eq(h.status, 200);
 	j = http_json(&h);
-	ck_assert_uint_eq(json_array_size(json_object_get(j, "entries")), 1);
 	{
+		json_t *arr = json_object_get(j, "entries");
 		const char *b64 = json_string_value(
-			json_object_get(json_array_get(json_object_get(j, "entries"), 0), "leaf"));
+			json_object_get(json_array_get(arr, json_array_size(arr) - 1), "leaf"));
 		unsigned char leaf[1024];
 		size_t len;
 		struct audit_leaf dec;
