@@ -195,6 +195,93 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct web_reply *rep)
 	return res;
 }
 
+/* Headers are in: decide how the body is taken; refuse early (q->failed,
+ * q->early) an unknown route, a wrong method or a body over its cap. */
+static void begin(struct web_server *s, struct request *q, struct MHD_Connection *conn,
+		  const char *url, const char *method)
+{
+	const char *cl;
+	uint64_t clen, cap = 0;
+
+	q->r.conn = conn;
+	q->r.method = method;
+	q->r.path = url;
+	q->r.data = s->data;
+	q->r.witness = s->witness;
+	q->kind = WEB_BODY_NONE;
+	if (strlen(url) > ET_WEB_URL_MAX) {
+		q->failed = true;
+		web_reply_error(&q->early, MHD_HTTP_URI_TOO_LONG, ET_ELIMIT, NULL, NULL, NULL);
+		return;
+	}
+	if (!strncmp(url, "/api/", 5)) {
+		int rc = ET_OK;
+
+		q->kind = web_api_body(&q->r, &cap, &rc);
+		if (rc) {
+			/* Unknown path or method: answer before any body is read. */
+			q->failed = true;
+			web_reply_error(&q->early, 0, rc, NULL,
+					rc == ET_ENOTFOUND ? "没有这个接口" : NULL,
+					rc == ET_ENOTFOUND ? "no such endpoint" : NULL);
+			return;
+		}
+	} else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		q->failed = true;
+		if (!strncmp(url, "/log/", 5))
+			web_reply_error(&q->early, 0, WEB_EMETHOD, NULL, NULL, NULL);
+		else
+			web_reply_error(&q->early, MHD_HTTP_NOT_FOUND, ET_ENOTFOUND, NULL,
+					"没有这个接口", "no such endpoint");
+		return;
+	}
+	et_buf_init(&q->body, q->kind == WEB_BODY_BUFFER ? (size_t)cap : 0);
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && et_parse_u64(cl, strlen(cl), &clen) == ET_OK && clen > cap &&
+	    q->kind != WEB_BODY_STREAM_UNCAPPED) {
+		q->failed = true;
+		web_reply_error(&q->early, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
+				q->kind == WEB_BODY_NONE ? "此接口不接受请求体" : "请求体过大",
+				q->kind == WEB_BODY_NONE ? "this endpoint takes no body"
+							 : "request body too large");
+		return;
+	}
+	if (q->kind == WEB_BODY_STREAM || q->kind == WEB_BODY_STREAM_UNCAPPED) {
+		int rc = web_api_stream_begin(&q->r, &q->early);
+
+		if (rc) {
+			q->failed = true;
+			if (!q->early.resp)
+				web_reply_error(&q->early, 0, rc, NULL, NULL, NULL);
+		}
+	}
+}
+
+/* A chunk of the body. */
+static void take(struct request *q, const char *upload, size_t n)
+{
+	if (q->kind == WEB_BODY_STREAM || q->kind == WEB_BODY_STREAM_UNCAPPED) {
+		int rc = web_api_stream_data(&q->r, upload, n, &q->early);
+
+		if (rc) {
+			q->failed = true;
+			if (!q->early.resp)
+				web_reply_error(&q->early, 0, rc, NULL, NULL, NULL);
+		}
+		return;
+	}
+	if (q->kind == WEB_BODY_NONE || et_buf_add(&q->body, upload, n)) {
+		q->failed = true;
+		web_reply_error(&q->early, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
+				q->kind == WEB_BODY_NONE ? "此接口不接受请求体" : "请求体过大",
+				q->kind == WEB_BODY_NONE ? "this endpoint takes no body"
+							 : "request body too large");
+	}
+}
+
+/* libmicrohttpd's access handler: called once with the headers, once per
+ * chunk of body, and once at the end. A refusal is queued at once (the
+ * rest of the body is not read: libmicrohttpd closes the connection). */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -205,64 +292,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)version;
 	if (!q) {
-		const char *cl;
-		uint64_t clen;
-		uint64_t cap = 0;
-
 		if (!(q = calloc(1, sizeof *q)))
 			return MHD_NO;
 		*con_cls = q;
-		q->r.conn = conn;
-		q->r.method = method;
-		q->r.path = url;
-		q->r.data = s->data;
-		q->r.witness = s->witness;
-		q->kind = WEB_BODY_NONE;
-		if (strlen(url) > ET_WEB_URL_MAX) {
-			q->failed = true;
-			web_reply_error(&q->early, MHD_HTTP_URI_TOO_LONG, ET_ELIMIT, NULL, NULL, NULL);
-			return MHD_YES;
-		}
-		if (!strncmp(url, "/api/", 5)) {
-			int rc = ET_OK;
-
-			q->kind = web_api_body(&q->r, &cap, &rc);
-			if (rc) {
-				/* Unknown path or method: answer before any body is read. */
-				q->failed = true;
-				web_reply_error(&q->early, 0, rc, NULL,
-						rc == ET_ENOTFOUND ? "没有这个接口" : NULL,
-						rc == ET_ENOTFOUND ? "no such endpoint" : NULL);
-				return MHD_YES;
-			}
-		} else if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-			q->failed = true;
-			if (!strncmp(url, "/log/", 5))
-				web_reply_error(&q->early, 0, WEB_EMETHOD, NULL, NULL, NULL);
-			else
-				web_reply_error(&q->early, MHD_HTTP_NOT_FOUND, ET_ENOTFOUND, NULL,
-						"没有这个接口", "no such endpoint");
-			return MHD_YES;
-		}
-		et_buf_init(&q->body, q->kind == WEB_BODY_BUFFER ? (size_t)cap : 0);
-		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && et_parse_u64(cl, strlen(cl), &clen) == ET_OK && clen > cap &&
-		    q->kind != WEB_BODY_STREAM_UNCAPPED) {
-			q->failed = true;
-			web_reply_error(&q->early, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
-					"请求体过大", "request body too large");
-			return MHD_YES;
-		}
-		if (q->kind == WEB_BODY_STREAM || q->kind == WEB_BODY_STREAM_UNCAPPED) {
-			int rc = web_api_stream_begin(&q->r, &q->early);
-
-			if (rc) {
-				q->failed = true;
-				if (!q->early.resp)
-					web_reply_error(&q->early, 0, rc, NULL, NULL, NULL);
-			}
-		}
-		return MHD_YES;
+		begin(s, q, conn, url, method);
+		return q->failed ? queue(conn, &q->early) : MHD_YES;
 	}
 	if (*upload_size) {
 		size_t n = *upload_size;
@@ -270,29 +304,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		if (q->failed)
 			return MHD_YES;
-		if (q->kind == WEB_BODY_STREAM || q->kind == WEB_BODY_STREAM_UNCAPPED) {
-			int rc = web_api_stream_data(&q->r, upload, n, &q->early);
-
-			if (rc) {
-				q->failed = true;
-				if (!q->early.resp)
-					web_reply_error(&q->early, 0, rc, NULL, NULL, NULL);
-			}
-			return MHD_YES;
-		}
-		if (q->kind == WEB_BODY_NONE || et_buf_add(&q->body, upload, n)) {
-			q->failed = true;
-			if (q->kind == WEB_BODY_NONE)
-				web_reply_error(&q->early, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
-						"此接口不接受请求体", "this endpoint takes no body");
-			else
-				web_reply_error(&q->early, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
-						"请求体过大", "request body too large");
-		}
-		return MHD_YES;
+		take(q, upload, n);
+		return q->failed ? queue(conn, &q->early) : MHD_YES;
 	}
 	if (q->failed)
-		return queue(conn, &q->early);
+		return q->early.resp ? queue(conn, &q->early) : MHD_YES;
 	if (q->kind == WEB_BODY_BUFFER) {
 		q->r.body = q->body.data ? q->body.data : (const unsigned char *)"";
 		q->r.body_len = q->body.len;
