@@ -280,8 +280,10 @@ static void take(struct request *q, const char *upload, size_t n)
 }
 
 /* libmicrohttpd's access handler: called once with the headers, once per
- * chunk of body, and once at the end. A refusal is queued at once (the
- * rest of the body is not read: libmicrohttpd closes the connection). */
+ * chunk of body, and once at the end. A refusal decided from the headers is
+ * queued at once (the body is not read: libmicrohttpd closes the
+ * connection); one decided in the body (a chunked body past its cap) is
+ * answered at its end, the rest of the body discarded unread into memory. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -304,8 +306,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		if (q->failed)
 			return MHD_YES;
+		/* libmicrohttpd takes no response in the middle of a body: a
+		 * refusal here is answered at its end, the rest discarded. */
 		take(q, upload, n);
-		return q->failed ? queue(conn, &q->early) : MHD_YES;
+		return MHD_YES;
 	}
 	if (q->failed)
 		return q->early.resp ? queue(conn, &q->early) : MHD_YES;
