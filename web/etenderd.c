@@ -325,10 +325,16 @@ static int cmd_verify(const struct opts *o)
 
 static int cmd_demo(const struct opts *o)
 {
-	(void)o;
-	fprintf(stderr, "etenderd demo: needs the domain modules (accounts, tenders), "
-			"not built yet\n");
+	if (o->listen || o->cert || o->key || o->witness || o->witness_key || o->origin || o->ready) {
+		fputs(usage, stderr);
+		return 2;
+	}
+#ifdef WEB_DOMAIN
+	return web_demo(o->data) ? 2 : 0;
+#else
+	fprintf(stderr, "etenderd demo: this build has no domain layer\n");
 	return 2;
+#endif
 }
 
 int main(int argc, char **argv)

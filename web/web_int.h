@@ -76,6 +76,10 @@ void web_data_close(struct web_data *d);
  * builds the web test module). Static array. */
 const struct audit_module *const *web_modules(size_t *n);
 
+/* `etenderd demo` (demo.c): init DIR and build a demonstration history
+ * through the domain commands. Needs the domain layer. */
+int web_demo(const char *dir) ET_MUST_CHECK;
+
 /* ---- the witness pusher (witness.c) ------------------------------------- */
 
 struct web_witness;

@@ -144,5 +144,25 @@ fi
 if "$ED" serve --data "$D" --listen 127.0.0.1:0 --tls-cert "$T/tls.crt" >/dev/null 2>&1; then
   bad "--tls-cert needs --tls-key"; else ok "--tls-cert needs --tls-key"; fi
 
+# --- demo: a history through the domain commands, served and verified
+if "$ED" demo --data "$T/demo" >"$T/demo.out" 2>&1; then
+  ok "demo"
+  check "demo: verify" verify_ok "$T/demo"
+  check "demo: accounts file is 0600" [ "$(stat -c %a "$T/demo/demo-accounts.txt")" = 600 ]
+  start "$T/demo"
+  check "demo: three public tenders" bash -c "curl -sf '$URL/api/tenders' | grep -o '\"id\":\"JC-DEMO-00[0-9]\"' | sort -u | wc -l | grep -qx 3"
+  PW=$(sed -n 's/^.*password of every demo user: //p' "$T/demo/demo-accounts.txt")
+  TOK=$(curl -sf -X POST "$URL/api/login" -d "{\"login\":\"agent1\",\"password\":\"$PW\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  check "demo: agent1 logs in" [ -n "$TOK" ]
+  check "demo: agent1 sees its draft" bash -c "curl -sf -H 'Authorization: Bearer $TOK' '$URL/api/tenders' | grep -q JC-DEMO-003"
+  check "demo: the public does not" bash -c "! curl -sf '$URL/api/tenders' | grep -q JC-DEMO-003"
+  stop TERM; check "demo: clean exit" [ $? -eq 0 ]
+  if "$ED" demo --data "$T/demo" >/dev/null 2>&1; then bad "demo refuses an existing folder"
+  else ok "demo refuses an existing folder"; fi
+else
+  if grep -q 'no domain layer' "$T/demo.out"; then ok "demo: no domain layer in this build"
+  else bad "demo: $(cat "$T/demo.out")"; fi
+fi
+
 echo "web cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
