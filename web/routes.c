@@ -791,6 +791,11 @@ static int get_document(struct web_req *r, struct web_reply *rep)
 	tender_diag_clear(&d);
 	if (!param(r, 0, id) || !param(r, 1, doc))
 		return ET_ENOTFOUND;
+	/* A HEAD would record a download that never happened. */
+	if (strcmp(r->method, "GET")) {
+		web_reply_error(rep, 0, WEB_EMETHOD, NULL, NULL, NULL);
+		return WEB_EMETHOD;
+	}
 	if ((rc = tender_document_download(r->data->ledger, r->who.user, id, doc, &meta, &d)))
 		return reply_diag(rep, rc, &d);
 	if (strlen(meta.sha256) != 64 ||

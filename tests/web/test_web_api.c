@@ -578,6 +578,27 @@ START_TEST(test_lifecycle_over_http)
 		json_decref(ej);
 		http_free(&e);
 	}
+	{
+		/* HEAD is no download: refused, not recorded */
+		CURL *c = curl_easy_init();
+		char url[512], auth[160];
+		struct curl_slist *hl = NULL;
+		long st = 0;
+
+		snprintf(url, sizeof url, "%s%s", w.s.base, path);
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", w.u[U_B1].token);
+		hl = curl_slist_append(hl, auth);
+		before = log_size(&w);
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+		ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+		ck_assert_int_eq(st, 405);
+		curl_slist_free_all(hl);
+		curl_easy_cleanup(c);
+		ck_assert_uint_eq(log_size(&w), before);
+	}
 	before = log_size(&w);
 	api(&w, U_B1, "GET", path, NULL, 0, &h);
 	ck_assert_msg(h.status == 200, "%ld %s", h.status, h.status == 200 ? "" : h.body);
