@@ -267,6 +267,53 @@ static int check_blobs(const char *dir, char *diff, size_t cap, uint64_t *count)
 	return rc;
 }
 
+#ifdef WEB_DOMAIN
+/* Every document the record names has its blob, of its size (its content
+ * is checked against the name by check_blobs). Queried as an administrator,
+ * who sees every tender. */
+static int check_documents(struct web_data *d, char *diff, size_t cap)
+{
+	struct tender_principal admin;
+	struct tender_info *tv = NULL;
+	size_t nt = 0;
+	int rc;
+
+	memset(&admin, 0, sizeof admin);
+	admin.roles = TENDER_ROLE_ADMIN;
+	admin.org_kind = TENDER_ORG_CENTER;
+	if ((rc = tender_list(d->ledger, &admin, &tv, &nt)))
+		return rc;
+	for (size_t i = 0; i < nt && !rc; i++) {
+		struct tender_document *dv = NULL;
+		size_t nd = 0;
+
+		if ((rc = tender_documents(d->ledger, &admin, tv[i].id, &dv, &nd)))
+			break;
+		for (size_t k = 0; k < nd && !rc; k++) {
+			char rel[80], path[4096];
+			struct stat st;
+
+			if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, dv[k].sha256) >=
+				    (int)sizeof rel ||
+			    web_path(d->dir, rel, path, sizeof path)) {
+				rc = ET_ELIMIT;
+				break;
+			}
+			if (stat(path, &st) || (uint64_t)st.st_size != dv[k].size) {
+				if (snprintf(diff, cap, "document %s of tender %s: blob %s %s",
+					     dv[k].id, tv[i].id, dv[k].sha256,
+					     errno == ENOENT ? "missing" : "of the wrong size") < 0)
+					diff[0] = 0;
+				rc = ET_EVERIFY;
+			}
+		}
+		tender_documents_free(dv);
+	}
+	tender_list_free(tv);
+	return rc;
+}
+#endif
+
 static int cmd_verify(const struct opts *o)
 {
 	struct web_data *d = NULL;
@@ -304,6 +351,12 @@ static int cmd_verify(const struct opts *o)
 	}
 	if (rc == ET_OK)
 		rc = check_blobs(o->data, rep.diff, sizeof rep.diff, &blobs);
+#ifdef WEB_DOMAIN
+	if (rc == ET_OK) {
+		errno = 0;
+		rc = check_documents(d, rep.diff, sizeof rep.diff);
+	}
+#endif
 	if (rc == ET_EVERIFY) {
 		printf("不一致 / divergence: %s\n", rep.diff[0] ? rep.diff : "(no details)");
 		status = 1;

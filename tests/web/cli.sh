@@ -148,6 +148,9 @@ if "$ED" serve --data "$D" --listen 127.0.0.1:0 --tls-cert "$T/tls.crt" >/dev/nu
 if "$ED" demo --data "$T/demo" >"$T/demo.out" 2>&1; then
   ok "demo"
   check "demo: verify" verify_ok "$T/demo"
+  for b in "$T/demo/blobs/"*; do :; done
+  cp -a "$T/demo" "$T/demo-gone"; rm -f "$T/demo-gone/blobs/$(basename "$b")"
+  check "demo: a missing document blob is caught" verify_bad "$T/demo-gone"
   check "demo: accounts file is 0600" [ "$(stat -c %a "$T/demo/demo-accounts.txt")" = 600 ]
   start "$T/demo"
   check "demo: three public tenders" bash -c "curl -sf '$URL/api/tenders' | grep -o '\"id\":\"JC-DEMO-00[0-9]\"' | sort -u | wc -l | grep -qx 3"
