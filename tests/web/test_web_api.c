@@ -709,6 +709,104 @@ START_TEST(test_lifecycle_over_http)
 }
 END_TEST
 
+/* Every mutating endpoint x every role not allowed to call it: refused
+ * (401 without a token; 403, or 404 where the domain does not tell, or 409
+ * for a stage) and the log unchanged. */
+START_TEST(test_auth_matrix)
+{
+	static const int roles[] = { U_ADMIN, U_AGENT1, U_AGENT_O, U_B1, U_KH1, U_SUPER };
+	struct world w;
+	struct tkeys t;
+	struct et_buf xml;
+	struct http h;
+	char body[1024];
+	struct {
+		const char *method, *path, *body;
+		unsigned allowed;          /* bit per index into roles[] */
+	} eps[] = {
+		{ "POST", "/api/orgs", "{\"kind\":\"bidder\",\"legal_name\":\"x\"}", 1u << 0 },
+		{ "POST", "/api/users", NULL, 1u << 0 },
+		{ "POST", "/api/credit", NULL, 1u << 0 },
+		{ "POST", "/api/tenders", NULL, 0 },
+		{ "POST", TP "/publish", NULL, 0 },
+		{ "POST", TP "/cancel", "{\"reason\":\"x\"}", 1u << 1 },
+		{ "POST", TP "/holders/propose", NULL, 0 },
+		{ "POST", TP "/holders/approve", NULL, 0 },
+		{ "POST", TP "/holder-keys", NULL, 0 },
+		{ "POST", TP "/register", NULL, 1u << 3 },
+		{ "POST", TP "/questions", "{\"text\":\"?\"}", 0 },
+		{ "POST", TP "/clarifications", "{\"text\":\"!\"}", 1u << 1 },
+		{ "POST", TP "/deadline/propose", NULL, 1u << 1 },
+		{ "POST", TP "/deadline/approve", "{\"proposal\":\"dlp-nosuchproposal0\"}", 0 },
+		{ "POST", TP "/documents?name=a&kind=other", "bytes", 1u << 1 },
+	};
+	char users_body[512], credit_body[512], deadline_body[256], holder_body[700];
+
+	world_setup(&w);
+	et_buf_init(&xml, 1 << 20);
+	holder_keys(&w, T, &t);
+	make_xml(&w, T, &t, &xml);
+	post_raw(&w, U_AGENT1, "/api/tenders", xml.data, xml.len, &h);
+	ck_assert_msg(h.status == 200, "%ld %s", h.status, h.body);
+	http_free(&h);
+	for (int i = 0; i < 3; i++) {
+		snprintf(body, sizeof body, "{\"line\":\"%s\"}", t.line[i]);
+		json_decref(api_ok(&w, U_KH1 + i, "POST", TP "/holder-keys", body));
+	}
+	json_decref(api_ok(&w, U_AGENT1, "POST", TP "/holders/propose", NULL));
+	json_decref(api_ok(&w, U_SUPER, "POST", TP "/holders/approve", NULL));
+	json_decref(api_ok(&w, U_AGENT1, "POST", TP "/publish", NULL));
+	advance(&w, FROM + HOUR);
+	snprintf(users_body, sizeof users_body, "{\"org\":\"%s\",\"roles\":[\"bidder\"],"
+		 "\"login\":\"matrix\",\"password\":\"" PW "\"}", w.org[O_B2]);
+	snprintf(credit_body, sizeof credit_body, "{\"org\":\"%s\",\"basis\":\"x\",\"from_us\":0,"
+		 "\"until_us\":1}", w.org[O_B2]);
+	snprintf(deadline_body, sizeof deadline_body, "{\"deadline_us\":%lld,\"reason\":\"x\"}",
+		 (long long)(FROM + 40 * DAY));
+	snprintf(holder_body, sizeof holder_body, "{\"line\":\"%s\"}", t.line[0]);
+	eps[1].body = users_body;
+	eps[2].body = credit_body;
+	eps[3].body = (const char *)xml.data;
+	eps[8].body = holder_body;
+	eps[12].body = deadline_body;
+	for (size_t e = 0; e < sizeof eps / sizeof eps[0]; e++) {
+		api_refused(&w, -1, eps[e].method, eps[e].path, eps[e].body, 401, "EAUTH", NULL);
+		for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+			uint64_t before;
+
+			if (eps[e].allowed & (1u << r))
+				continue;
+			before = log_size(&w);
+			api(&w, roles[r], eps[e].method, eps[e].path, eps[e].body,
+			    eps[e].body ? strlen(eps[e].body) : 0, &h);
+			ck_assert_msg(h.status == 403 || h.status == 404 || h.status == 409 ||
+					      (h.status == 400 && e == 8),
+				      "%s %s as role %zu: %ld %s", eps[e].method, eps[e].path, r,
+				      h.status, h.body);
+			json_decref(http_json(&h));
+			http_free(&h);
+			ck_assert_msg(log_size(&w) == before, "%s %s as role %zu changed the log",
+				      eps[e].method, eps[e].path, r);
+		}
+	}
+	/* Reads that need a token. */
+	api_refused(&w, -1, "GET", "/api/me", NULL, 401, "EAUTH", NULL);
+	api_refused(&w, -1, "GET", "/api/me/registrations", NULL, 401, "EAUTH", NULL);
+	api_refused(&w, -1, "GET", TP "/questions", NULL, 401, "EAUTH", NULL);
+	{
+		/* a bidder sees its own firm's questions only: none here */
+		json_t *j = api_ok(&w, U_B1, "GET", TP "/questions", NULL);
+
+		ck_assert_uint_eq(json_array_size(json_object_get(j, "questions")), 0);
+		json_decref(j);
+	}
+	holder_keys_free(&t);
+	et_buf_free(&xml);
+	ck_assert_int_eq(srv_stop(&w.s), 0);
+	world_free(&w);
+}
+END_TEST
+
 /* Oversized uploads and bodies are refused early and leave nothing. */
 START_TEST(test_limits)
 {
@@ -761,6 +859,7 @@ int main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_lifecycle_over_http);
 	tcase_add_test(tc, test_limits);
+	tcase_add_test(tc, test_auth_matrix);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
