@@ -29,7 +29,8 @@ static int reply_diag(struct web_reply *rep, int rc, const struct tender_diag *d
 		web_reply_error(rep, 0, rc, d && d->rule[0] ? d->rule : NULL, NULL, NULL);
 		return rc;
 	}
-	snprintf(en, sizeof en, "%s", sep + 3);
+	if (snprintf(en, sizeof en, "%s", sep + 3) < 0)
+		en[0] = 0;
 	details = strstr(en, ": ");
 	if (snprintf(zh, sizeof zh, "%.*s%s", (int)(sep - d->msg), d->msg, details ? details : "") < 0)
 		zh[0] = 0;
