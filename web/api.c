@@ -226,7 +226,12 @@ int web_api_route(struct web_req *r, struct web_reply *rep)
 	if (rt->body != WEB_BODY_STREAM && rt->body != WEB_BODY_STREAM_UNCAPPED &&
 	    (rc = authenticate(r, rt, rep)))
 		return rc;
-	return rt->fn(r, rep);
+	rc = rt->fn(r, rep);
+	/* A refusal without its own message (e.g. an unknown tender): the
+	 * generic one of its code, so that it is not taken for a missing route. */
+	if (rc && !rep->resp)
+		web_reply_error(rep, 0, rc, NULL, NULL, NULL);
+	return rc;
 }
 
 int web_api_stream_begin(struct web_req *r, struct web_reply *rep)
