@@ -191,7 +191,10 @@ static inline void http_do(struct srv *s, const char *method, const char *path, 
 	}
 	for (; headers && *headers; headers++)
 		hl = curl_slist_append(hl, *headers);
-	hl = curl_slist_append(hl, "Expect:");
+	/* Large bodies ask first (Expect: 100-continue), as a client should: a
+	 * refusal decided from the headers then comes before any body is sent,
+	 * instead of a connection closed under a body still being sent. */
+	hl = curl_slist_append(hl, body && blen >= 65536 ? "Expect: 100-continue" : "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
