@@ -66,17 +66,30 @@ static inline int run_etenderd(const char *const *args, const char *out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static inline void srv_init(struct srv *s)
+/* etenderd init --data DIR [extra...] (extra: NULL-terminated, at most 12)
+ * in s->dir, which is created first unless already set. */
+static inline void srv_init_with(struct srv *s, const char *const *extra)
 {
-	const char *args[] = { "init", "--data", s->data, NULL };
+	const char *args[16] = { "init", "--data", s->data };
 	char out[400];
+	size_t n = 3;
 
-	memset(s, 0, sizeof *s);
-	FMT(s->dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	if (!s->dir[0]) {
+		FMT(s->dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	}
 	FMT(s->data, "%s/data", s->dir);
 	FMT(out, "%s/init.out", s->dir);
+	for (; extra && *extra && n < 15; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
 	ck_assert_int_eq(run_etenderd(args, out), 0);
+}
+
+static inline void srv_init(struct srv *s)
+{
+	memset(s, 0, sizeof *s);
+	srv_init_with(s, NULL);
 }
 
 /* Start serving; extra args (NULL-terminated, may be NULL). */
