@@ -17,6 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Loopback only: no proxy from the environment, for us or the children. */
+static inline void no_proxies(void)
+{
+	static const char *const v[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+					 "ALL_PROXY", "all_proxy" };
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		unsetenv(v[i]);
+}
+
 /* snprintf into an array, asserting that it fits. */
 #define FMT(buf, ...) ck_assert_int_lt(snprintf((buf), sizeof(buf), __VA_ARGS__), (int)sizeof(buf))
 
@@ -197,6 +207,7 @@ static inline void http_do(struct srv *s, const char *method, const char *path, 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	if (body) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
