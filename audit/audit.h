@@ -362,6 +362,11 @@ int audit_ledger_leaf(struct audit_ledger *l, uint64_t index, unsigned char **le
 		      size_t *len) ET_MUST_CHECK;
 int audit_ledger_consistency(struct audit_ledger *l, uint64_t size1, uint64_t size2,
 			     unsigned char (**proof)[AUDIT_HASH_LEN], size_t *nproof) ET_MUST_CHECK;
+/* Inclusion proof of index in the tree of the first size committed leaves
+ * (index < size <= audit_ledger_size; ET_ENOTFOUND otherwise); *proof
+ * malloc'd, caller frees. (Added for the public log API of web/.) */
+int audit_ledger_inclusion(struct audit_ledger *l, uint64_t index, uint64_t size,
+			   unsigned char (**proof)[AUDIT_HASH_LEN], size_t *nproof) ET_MUST_CHECK;
 /* Run fn on a read-only connection inside one read snapshot (queries of
  * the domain modules); serialised with the ledger's other reads. Returns
  * fn's result. */

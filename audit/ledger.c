@@ -863,6 +863,24 @@ int audit_ledger_consistency(struct audit_ledger *l, uint64_t size1, uint64_t si
 	return rc;
 }
 
+/* (Added for web/, GET /log/proof/inclusion at any committed size.) */
+int audit_ledger_inclusion(struct audit_ledger *l, uint64_t index, uint64_t size,
+			   unsigned char (**proof)[AUDIT_HASH_LEN], size_t *nproof)
+{
+	int rc;
+
+	*proof = NULL;
+	*nproof = 0;
+	if ((rc = read_begin(l)))
+		return rc;
+	if (index >= size || size > audit_log_size(l->rlog))
+		rc = ET_ENOTFOUND;
+	else
+		rc = audit_log_inclusion_proof(l->rlog, index, size, proof, nproof);
+	read_end(l);
+	return rc;
+}
+
 int audit_ledger_query(struct audit_ledger *l, int (*fn)(sqlite3 *db, void *ctx), void *ctx)
 {
 	int rc;

@@ -60,6 +60,18 @@
 #define ET_TENDER_PASSWORD_MIN   10u          /* et.password.length */
 #define ET_TENDER_LIST_MAX       100000u      /* rows of one query answer */
 
+/* web: etenderd's HTTP server (web/) */
+#define ET_WEB_JSON_MAX_BODY     (1u << 20)   /* bytes of a JSON request body */
+#define ET_WEB_XML_MAX_BODY      ET_TENDER_XML_MAX_BYTES /* a tender.xml request body */
+#define ET_WEB_UPLOAD_MAX        (1ull << 32) /* bytes of one uploaded document (4 GiB) */
+#define ET_WEB_URL_MAX           2048u        /* bytes of a request path */
+#define ET_WEB_LOG_MAX_ENTRIES   1000u        /* count of GET /log/entries */
+#define ET_WEB_LOG_MAX_RESPONSE  (16u << 20)  /* bytes of one /log/entries answer */
+#define ET_WEB_MAX_CONNECTIONS   1024u        /* concurrent HTTP connections */
+#define ET_WEB_CONN_TIMEOUT_S    60u          /* idle seconds before a connection is closed */
+#define ET_WEB_WITNESS_MAX_RESP  (64u * 1024) /* bytes of a witness's answer */
+#define ET_WEB_CONFIG_MAX        (64u * 1024) /* bytes of etenderd's config.json */
+
 /* generic text buffers */
 #define ET_LINE_MAX              8192u
 

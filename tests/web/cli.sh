@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# tests/web/cli.sh — etenderd from the command line with curl: init (modes,
+# never over an existing folder), serve on 127.0.0.1 with an ephemeral port,
+# HTTPS with a certificate, clean shutdown on SIGTERM and SIGINT, and
+# `etenderd verify` on a good data folder and after tampering behind the
+# server's back (a leaf changed or deleted with the triggers dropped, a
+# checkpoint changed, a blob replaced).
+# Usage: cli.sh PATH/TO/etenderd
+set -u
+ED="$1"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy   # loopback only
+T=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"; }
+trap cleanup EXIT
+pass=0 fail=0
+ok()   { pass=$((pass+1)); echo "ok   - $1"; }
+bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
+check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+
+# start DIR [ARGS...]: serve DIR on 127.0.0.1:0, sets PID and URL (http unless --tls-cert)
+start() {
+  local dir="$1"; shift
+  rm -f "$T/ready"
+  "$ED" serve --data "$dir" --listen 127.0.0.1:0 --ready-file "$T/ready" "$@" 2>>"$T/serve.log" &
+  PID=$!
+  PIDS+=("$PID")
+  for _ in $(seq 3000); do [ -s "$T/ready" ] && break; sleep 0.01; done
+  [ -s "$T/ready" ] || { bad "etenderd did not become ready in 30 s"; cat "$T/serve.log"; }
+  local scheme=http
+  for a in "$@"; do [ "$a" = --tls-cert ] && scheme=https; done
+  URL="$scheme://$(cat "$T/ready")"
+}
+# stop SIG: send SIG, wait, return the exit status
+stop() { kill -s "$1" "$PID"; wait "$PID"; }
+event() { curl -sf -X POST "$URL/api/test/event" -d "{\"text\":\"$1\"}" >/dev/null; }
+verify_ok()  { "$ED" verify --data "$1" >"$T/v.out" 2>&1; }
+verify_bad() { "$ED" verify --data "$1" >"$T/v.out" 2>&1; local rc=$?
+               [ $rc -eq 1 ] && grep -q 'divergence' "$T/v.out"; }
+
+# --- init
+D="$T/data"
+check "init" "$ED" init --data "$D" >"$T/init.out"
+check "init prints the verifier key" grep -q '^etenderd.local/log+[0-9a-f]\{8\}+' "$T/init.out"
+check "data folder is 0700" [ "$(stat -c %a "$D")" = 700 ]
+check "log key is 0600" [ "$(stat -c %a "$D/log.key")" = 600 ]
+check "log key is a 32-byte seed" [ "$(stat -c %s "$D/log.key")" = 32 ]
+check "blob store exists" [ -d "$D/blobs" ]
+check "database is WAL" [ "$(sqlite3 "$D/etender.db" 'PRAGMA journal_mode')" = wal ]
+if "$ED" init --data "$D" >/dev/null 2>&1; then bad "init refuses an existing data folder"
+else ok "init refuses an existing data folder"; fi
+check "init key unchanged" cmp -s "$D/log.key" "$D/log.key"
+if "$ED" init --data "$T/x" --origin 'bad origin' >/dev/null 2>&1; then bad "init refuses a bad origin"
+else ok "init refuses a bad origin"; fi
+if "$ED" serve --data "$T/none" --listen 127.0.0.1:0 >/dev/null 2>&1; then bad "serve needs a data folder"
+else ok "serve needs a data folder"; fi
+if "$ED" verify --data "$T/none" >/dev/null 2>&1; then bad "verify needs a data folder"
+else ok "verify needs a data folder"; fi
+if "$ED" frobnicate --data "$D" >/dev/null 2>&1; then bad "unknown command"; else ok "unknown command"; fi
+
+# --- serve, SIGTERM
+start "$D"
+check "serve: key over HTTP" bash -c "curl -sf '$URL/log/key' | grep -q '^etenderd.local/log+'"
+check "verify: a new platform is fine" verify_ok "$D"
+# init bootstrapped the platform: BASE leaves (the first administrator)
+BASE=$(curl -sf "$URL/log/checkpoint" | sed -n 2p)
+check "init logged the bootstrap" [ "${BASE:-0}" -ge 1 ]
+for i in $(seq 1 12); do event "e$i"; done
+check "12 events" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 12))"
+check "verify while serving" verify_ok "$D"
+check "verify reports the leaves" grep -q "$((BASE + 12)) leaves" "$T/v.out"
+stop TERM; rc=$?
+check "SIGTERM: clean exit" [ $rc -eq 0 ]
+printf 'half an upload' >"$D/blobs/.upload-0123456789abcdef01234567"
+start "$D"
+check "serve sweeps unfinished uploads" [ ! -e "$D/blobs/.upload-0123456789abcdef01234567" ]
+event "after restart"
+check "restart keeps the log" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 13))"
+stop INT; rc=$?
+check "SIGINT: clean exit" [ $rc -eq 0 ]
+check "verify after restart" verify_ok "$D"
+
+# --- a blob store by hash
+printf 'tender documents' >"$T/doc"
+H=$(sha256sum "$T/doc" | cut -d' ' -f1)
+cp "$T/doc" "$D/blobs/$H"
+check "verify: good blob" verify_ok "$D"
+
+# --- tampering behind the server's back (the server runs meanwhile)
+tamper() { # NAME SQL-or-command: copy the folder, tamper, expect verify to fail
+  local name="$1" dir="$T/t-$RANDOM"; shift
+  cp -a "$D" "$dir"
+  start "$dir"
+  event "live"
+  "$@" "$dir"
+  check "tamper: $name is caught" verify_bad "$dir"
+  stop TERM >/dev/null
+  check "tamper: $name, server still stops cleanly" [ $? -eq 0 ]
+}
+drop_leaf_triggers='DROP TRIGGER log_leaf_no_update; DROP TRIGGER log_leaf_no_delete; DROP TRIGGER log_leaf_next;'
+# A careful forger puts the triggers back after tampering: replay must still catch it.
+restore_triggers() { sqlite3 "$1/etender.db" "$(sqlite3 "$D/etender.db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('log_leaf', 'ledger_checkpoint')")"; }
+t_delete_mid()  { sqlite3 "$1/etender.db" "$drop_leaf_triggers DELETE FROM log_leaf WHERE idx = 5;"; }
+t_delete_last() { sqlite3 "$1/etender.db" "$drop_leaf_triggers DELETE FROM log_leaf WHERE idx = (SELECT max(idx) FROM log_leaf);"; }
+t_change_leaf() { sqlite3 "$1/etender.db" "$drop_leaf_triggers UPDATE log_leaf SET leaf = CAST(replace(CAST(leaf AS TEXT), 'e3', 'e4') AS BLOB) WHERE idx = $((BASE + 2));"; }
+t_reorder()     { sqlite3 "$1/etender.db" "$drop_leaf_triggers UPDATE log_leaf SET idx = -1 WHERE idx = 3; UPDATE log_leaf SET idx = 3 WHERE idx = 4; UPDATE log_leaf SET idx = 4 WHERE idx = -1;"; }
+t_checkpoint()  { sqlite3 "$1/etender.db" "DROP TRIGGER ledger_checkpoint_no_update; UPDATE ledger_checkpoint SET note = replace(note, char(10) || '4' || char(10), char(10) || '5' || char(10)) WHERE size = 4;"; }
+t_blob()        { printf 'forged documents' >"$1/blobs/$H"; }
+t_projection()  { sqlite3 "$1/etender.db" "UPDATE td_user SET roles = 127;"; }
+t_projection_del() { sqlite3 "$1/etender.db" "DELETE FROM td_org;"; }
+t_delete_mid_r()  { t_delete_mid "$1"; restore_triggers "$1"; }
+t_delete_last_r() { t_delete_last "$1"; restore_triggers "$1"; }
+t_change_leaf_r() { t_change_leaf "$1"; restore_triggers "$1"; }
+t_reorder_r()     { t_reorder "$1"; restore_triggers "$1"; }
+t_checkpoint_r()  { t_checkpoint "$1"; restore_triggers "$1"; }
+tamper "a leaf deleted from the middle, triggers put back" t_delete_mid_r
+tamper "the last leaf deleted, triggers put back" t_delete_last_r
+tamper "a leaf changed, triggers put back" t_change_leaf_r
+tamper "two leaves swapped, triggers put back" t_reorder_r
+tamper "a checkpoint changed, triggers put back" t_checkpoint_r
+tamper "a leaf deleted from the middle" t_delete_mid
+tamper "the last leaf deleted" t_delete_last
+tamper "a leaf changed" t_change_leaf
+tamper "two leaves swapped" t_reorder
+tamper "a checkpoint changed" t_checkpoint
+tamper "a blob replaced" t_blob
+tamper "a projection row changed (roles)" t_projection
+tamper "projection rows deleted" t_projection_del
+check "the original still verifies" verify_ok "$D"
+
+# --- HTTPS with a certificate (libmicrohttpd with GnuTLS)
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+     -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+     -keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1; then
+  start "$D" --tls-cert "$T/tls.crt" --tls-key "$T/tls.key"
+  check "https: URL" bash -c "[[ '$URL' == https://* ]]"
+  check "https: key with the pinned certificate" \
+    bash -c "curl -sf --cacert '$T/tls.crt' '$URL/log/key' | grep -q '^etenderd.local/log+'"
+  check "https: checkpoint" bash -c "curl -sf --cacert '$T/tls.crt' '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 13))"
+  if curl -sf "$URL/log/key" >/dev/null 2>&1; then bad "https: unknown certificate refused by curl"
+  else ok "https: unknown certificate refused by curl"; fi
+  if curl -sf "${URL/https/http}/log/key" >/dev/null 2>&1; then bad "https: no plain HTTP"
+  else ok "https: no plain HTTP"; fi
+  stop TERM; check "https: clean exit" [ $? -eq 0 ]
+else
+  bad "openssl could not make a test certificate"
+fi
+if "$ED" serve --data "$D" --listen 127.0.0.1:0 --tls-cert "$T/tls.crt" >/dev/null 2>&1; then
+  bad "--tls-cert needs --tls-key"; else ok "--tls-cert needs --tls-key"; fi
+
+# --- demo: a history through the domain commands, served and verified
+if "$ED" demo --data "$T/demo" >"$T/demo.out" 2>&1; then
+  ok "demo"
+  check "demo: verify" verify_ok "$T/demo"
+  for b in "$T/demo/blobs/"*; do :; done
+  cp -a "$T/demo" "$T/demo-gone"; rm -f "$T/demo-gone/blobs/$(basename "$b")"
+  check "demo: a missing document blob is caught" verify_bad "$T/demo-gone"
+  check "demo: accounts file is 0600" [ "$(stat -c %a "$T/demo/demo-accounts.txt")" = 600 ]
+  start "$T/demo"
+  check "demo: three public tenders" bash -c "curl -sf '$URL/api/tenders' | grep -o '\"id\":\"JC-DEMO-00[0-9]\"' | sort -u | wc -l | grep -qx 3"
+  PW=$(sed -n 's/^.*password of every demo user: //p' "$T/demo/demo-accounts.txt")
+  TOK=$(curl -sf -X POST "$URL/api/login" -d "{\"login\":\"agent1\",\"password\":\"$PW\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+  check "demo: agent1 logs in" [ -n "$TOK" ]
+  check "demo: agent1 sees its draft" bash -c "curl -sf -H 'Authorization: Bearer $TOK' '$URL/api/tenders' | grep -q JC-DEMO-003"
+  check "demo: the public does not" bash -c "! curl -sf '$URL/api/tenders' | grep -q JC-DEMO-003"
+  stop TERM; check "demo: clean exit" [ $? -eq 0 ]
+  if "$ED" demo --data "$T/demo" >/dev/null 2>&1; then bad "demo refuses an existing folder"
+  else ok "demo refuses an existing folder"; fi
+else
+  if grep -q 'no domain layer' "$T/demo.out"; then ok "demo: no domain layer in this build"
+  else bad "demo: $(cat "$T/demo.out")"; fi
+fi
+
+echo "web cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
