@@ -416,6 +416,9 @@ int audit_ledger_verify_reveals(struct audit_ledger *l, bool require_all,
 /* Test-only: the next n batches fail at COMMIT (as a full disk would),
  * after every command ran. */
 void audit_ledger_test_fail_commits(struct audit_ledger *l, int n);
+/* Test-only: whole-log verification and replay without their second
+ * thread (the path taken when it cannot be started). */
+void audit_ledger_test_single_thread(struct audit_ledger *l, bool on);
 #endif
 
 #endif

@@ -26,6 +26,7 @@
  * by rmu. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "crypto/crypto.h"
 
 #define REVEAL_VERSION 1
@@ -87,6 +89,7 @@ struct audit_ledger {
 	bool thread_started;
 #ifdef ET_TEST_HOOKS
 	atomic_int test_fail_commits;
+	atomic_bool test_single_thread;
 #endif
 };
 
@@ -739,6 +742,11 @@ void audit_ledger_test_fail_commits(struct audit_ledger *l, int n)
 {
 	atomic_store(&l->test_fail_commits, n);
 }
+
+void audit_ledger_test_single_thread(struct audit_ledger *l, bool on)
+{
+	atomic_store(&l->test_single_thread, on);
+}
 #endif
 
 uint64_t audit_ledger_size(struct audit_ledger *l)
@@ -894,21 +902,23 @@ struct frontier {
 	uint64_t n;
 };
 
-static void frontier_push(struct frontier *f, const unsigned char lh[AUDIT_HASH_LEN])
+static void frontier_push(struct audit_sha *sha, struct frontier *f,
+			  const unsigned char lh[AUDIT_HASH_LEN])
 {
 	unsigned char cur[AUDIT_HASH_LEN];
 	unsigned L = 0;
 
 	memcpy(cur, lh, AUDIT_HASH_LEN);
 	while (f->n >> L & 1) {
-		audit_node_hash(f->h[L], cur, cur);
+		audit_sha_node(sha, f->h[L], cur, cur);
 		L++;
 	}
 	memcpy(f->h[L], cur, AUDIT_HASH_LEN);
 	f->n++;
 }
 
-static void frontier_root(const struct frontier *f, unsigned char root[AUDIT_HASH_LEN])
+static void frontier_root(struct audit_sha *sha, const struct frontier *f,
+			  unsigned char root[AUDIT_HASH_LEN])
 {
 	unsigned L;
 	bool have = false;
@@ -923,14 +933,15 @@ static void frontier_root(const struct frontier *f, unsigned char root[AUDIT_HAS
 		if (!have)
 			memcpy(root, f->h[L], AUDIT_HASH_LEN);
 		else
-			audit_node_hash(f->h[L], root, root);
+			audit_sha_node(sha, f->h[L], root, root);
 		have = true;
 	}
 }
 
 /* Check one stored checkpoint against the root of the leaves scanned. */
-static int check_checkpoint(struct audit_ledger *l, uint64_t prev, uint64_t size, const char *note,
-			    const struct frontier *f, struct audit_report *rep)
+static int check_checkpoint(struct audit_ledger *l, struct audit_sha *sha, uint64_t prev,
+			    uint64_t size, const char *note, const struct frontier *f,
+			    struct audit_report *rep)
 {
 	struct audit_checkpoint cp;
 	char *text = NULL;
@@ -949,7 +960,7 @@ static int check_checkpoint(struct audit_ledger *l, uint64_t prev, uint64_t size
 		rc = ET_EVERIFY;
 		goto out;
 	}
-	frontier_root(f, root);
+	frontier_root(sha, f, root);
 	if (!crypto_ct_equal(root, cp.root, AUDIT_HASH_LEN)) {
 		report_set(rep, "checkpoint of size %" PRIu64 ": its root does not match the log"
 			   " (one of leaves %" PRIu64 "..%" PRIu64 " was changed)", size, prev, size - 1);
@@ -1057,92 +1068,459 @@ static int replay_leaf(struct audit_ledger *l, struct replay *rp, uint64_t idx,
 	return ET_OK;
 }
 
-/* Scan the log of the reader snapshot: contiguity, stored leaf hashes,
- * every checkpoint (signature, root), the latest checkpoint covering the
- * whole log; and if rp, replay every leaf into rp->db. */
-static int scan_log(struct audit_ledger *l, struct replay *rp, struct audit_report *rep)
+/* ---- scanning the log: two threads, one pass --------------------------------
+ *
+ * The reader thread (the caller) steps one statement over log_leaf in index
+ * order, checks contiguity, replays each leaf (replay only), and copies the
+ * leaves into chunks of VCHUNK; a worker thread hashes them, compares with
+ * the stored leaf hashes, builds the tree with a frontier stack and checks
+ * every stored checkpoint (signature, root) when the stream reaches its
+ * size. The reader also hashes the first `share` leaves of each chunk,
+ * `share` moving towards whichever thread waits less, so both cores work.
+ * No per-leaf allocation or query: chunk buffers are reused.
+ *
+ * Each thread stops at its first problem and records it under a key that
+ * orders problems as one sequential scan would meet them (4i+1 leaf i
+ * missing or changed, 4i+2 replaying leaf i, 4i+3 the checkpoints reached
+ * after leaf i, 0 the first checkpoint row); the lowest key is reported,
+ * so the report names the first bad index whatever thread found it. */
+
+#define VCHUNK 4096u
+#define VNCHUNK 4u
+#define VKEY_NONE UINT64_MAX
+
+struct vfail {
+	uint64_t key;                /* VKEY_NONE: nothing found */
+	int rc;
+	char diff[sizeof ((struct audit_report *)0)->diff];
+};
+
+static void vfail_set(struct vfail *v, uint64_t key, int rc, const char *diff)
 {
-	sqlite3_stmt *lv = NULL, *cps = NULL;
-	struct frontier *f = NULL;
-	unsigned char lh[AUDIT_HASH_LEN], stored_root[AUDIT_HASH_LEN], root[AUDIT_HASH_LEN];
-	uint64_t size = audit_log_size(l->rlog), i = 0, cp_size = 0, last_cp = 0;
-	const char *cp_note = NULL;
-	bool have_cp = false;
+	size_t n;
+
+	if (key >= v->key)
+		return;
+	v->key = key;
+	v->rc = rc;
+	n = strnlen(diff, sizeof v->diff - 1);
+	memcpy(v->diff, diff, n);
+	v->diff[n] = 0;
+}
+
+/* A problem described in a fresh audit_report (report_set's format). */
+static void vfail_printf(struct vfail *v, uint64_t key, int rc, const char *fmt, ...) ET_PRINTF(4, 5);
+static void vfail_printf(struct vfail *v, uint64_t key, int rc, const char *fmt, ...)
+{
+	char buf[sizeof v->diff];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(buf, sizeof buf, fmt, ap) < 0)
+		buf[0] = 0;
+	va_end(ap);
+	vfail_set(v, key, rc, buf);
+}
+
+struct vchunk {
+	uint64_t first;              /* index of leaf 0 of the chunk */
+	size_t n;                    /* leaves in the chunk */
+	size_t nhashed;              /* leaves [0, nhashed) hashed and checked by the reader */
+	size_t off[VCHUNK + 1];      /* leaf k is data[off[k], off[k+1]) */
+	unsigned char stored[VCHUNK][AUDIT_HASH_LEN];
+	bool stored_ok[VCHUNK];      /* the hash column held 32 bytes */
+	unsigned char lh[VCHUNK][AUDIT_HASH_LEN];
+	unsigned char *data;         /* grows, never shrinks; freed with the pipe */
+	size_t cap;
+};
+
+/* The stored checkpoints, loaded before the scan: size and note (offset
+ * into notes). A malformed row ends the list (cp_bad). */
+struct vcp {
+	uint64_t size;
+	size_t note;
+};
+
+struct vworker {
+	struct audit_ledger *l;
+	struct audit_sha sha;
+	struct frontier f;           /* the tree of the leaves checked so far */
+	const struct vcp *cps;
+	const char *notes;
+	size_t ncp, next;            /* cps[next]: the next checkpoint to reach */
+	bool cp_bad;                 /* a malformed row follows cps[ncp - 1] */
+	uint64_t last_cp;
+	struct audit_report rep;     /* counts; diff of the check in progress */
+	struct vfail fail;
+};
+
+struct vpipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct vchunk *slot[VNCHUNK];
+	unsigned head, tail, count;  /* ring: filled, not yet checked */
+	bool eof, stop, worker_waited;
+	pthread_t thread;
+	struct vworker w;
+};
+
+/* Worker: the checkpoints reached at the current size; key of "after
+ * leaf i". false on a problem. */
+static bool vworker_checkpoints(struct vworker *w, uint64_t key)
+{
+	const struct vcp *c;
+
+	for (;;) {
+		if (w->next == w->ncp) {
+			if (w->cp_bad) {
+				vfail_set(&w->fail, key, ET_EVERIFY, "checkpoint table: malformed row");
+				return false;
+			}
+			return true;
+		}
+		c = &w->cps[w->next];
+		if (c->size < w->f.n) {
+			vfail_set(&w->fail, key, ET_EVERIFY, "checkpoint table: sizes out of order");
+			return false;
+		}
+		if (c->size != w->f.n)
+			return true;
+		w->rep.diff[0] = 0;
+		if (check_checkpoint(w->l, &w->sha, w->last_cp, c->size, w->notes + c->note, &w->f,
+				     &w->rep)) {
+			vfail_set(&w->fail, key, ET_EVERIFY, w->rep.diff);
+			return false;
+		}
+		w->last_cp = c->size;
+		w->next++;
+	}
+}
+
+/* Worker: check one chunk; false on a problem (the scan stops). */
+static bool vworker_chunk(struct vworker *w, struct vchunk *c)
+{
+	unsigned char lh[AUDIT_HASH_LEN];
+	size_t k;
+
+	for (k = 0; k < c->n; k++) {
+		uint64_t i = c->first + k;
+		const unsigned char *h = c->lh[k];
+
+		if (k >= c->nhashed) {
+			audit_sha_leaf(&w->sha, c->data + c->off[k], c->off[k + 1] - c->off[k], lh);
+			if (!c->stored_ok[k] || !crypto_ct_equal(lh, c->stored[k], AUDIT_HASH_LEN)) {
+				vfail_printf(&w->fail, 4 * i + 1, ET_EVERIFY,
+					     "leaf %" PRIu64 ": its bytes do not hash to its stored leaf"
+					     " hash (changed)", i);
+				return false;
+			}
+			h = lh;
+		}
+		frontier_push(&w->sha, &w->f, h);
+		w->rep.leaves++;
+		if (!vworker_checkpoints(w, 4 * i + 3))
+			return false;
+	}
+	return true;
+}
+
+static void *vworker_main(void *arg)
+{
+	struct vpipe *p = arg;
+	struct vchunk *c;
+	bool ok;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->count && !p->eof) {
+			p->worker_waited = true;
+			pthread_cond_wait(&p->cv, &p->mu);
+		}
+		if (!p->count) { /* eof and nothing left */
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		c = p->slot[p->tail];
+		pthread_mutex_unlock(&p->mu);
+		ok = vworker_chunk(&p->w, c);
+		pthread_mutex_lock(&p->mu);
+		p->tail = (p->tail + 1) % VNCHUNK;
+		p->count--;
+		if (!ok)
+			p->stop = true; /* the reader stops filling */
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (!ok)
+			break;
+	}
+	return NULL;
+}
+
+/* Reader: load every stored checkpoint (ascending size). */
+static int load_checkpoints(sqlite3 *db, struct vcp **out, size_t *n, char **notes, bool *bad)
+{
+	sqlite3_stmt *st = NULL;
+	struct vcp *v = NULL, *nv;
+	char *buf = NULL, *nb;
+	size_t cap = 0, len = 0, bcap = 0;
 	int rc = ET_OK, src;
 
-	if (!(f = calloc(1, sizeof *f)))
-		return et_fail(ET_ENOMEM);
-	if (sqlite3_prepare_v2(l->rdb, "SELECT idx, leaf, hash FROM log_leaf ORDER BY idx", -1, &lv,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(l->rdb, "SELECT size, note FROM ledger_checkpoint ORDER BY size", -1,
-			       &cps, NULL) != SQLITE_OK) {
-		rc = et_fail(ET_EDB);
-		goto out;
-	}
-#define NEXT_CP()                                                                          \
-	do {                                                                               \
-		src = sqlite3_step(cps);                                                   \
-		have_cp = src == SQLITE_ROW;                                               \
-		if (src != SQLITE_ROW && src != SQLITE_DONE) {                             \
-			rc = et_fail(ET_EDB);                                              \
-			goto out;                                                          \
-		}                                                                          \
-		if (have_cp) {                                                             \
-			cp_size = (uint64_t)sqlite3_column_int64(cps, 0);                  \
-			cp_note = (const char *)sqlite3_column_text(cps, 1);               \
-			if (sqlite3_column_int64(cps, 0) <= 0 || !cp_note) {               \
-				report_set(rep, "checkpoint table: malformed row");        \
-				rc = ET_EVERIFY;                                           \
-				goto out;                                                  \
-			}                                                                  \
-		}                                                                          \
-	} while (0)
-	NEXT_CP();
-	while ((src = sqlite3_step(lv)) == SQLITE_ROW) {
-		const unsigned char *leaf = sqlite3_column_blob(lv, 1);
-		size_t len = (size_t)sqlite3_column_bytes(lv, 1);
-		sqlite3_int64 idx = sqlite3_column_int64(lv, 0);
+	*out = NULL;
+	*notes = NULL;
+	*n = 0;
+	*bad = false;
+	if (sqlite3_prepare_v2(db, "SELECT size, note FROM ledger_checkpoint ORDER BY size", -1, &st,
+			       NULL) != SQLITE_OK)
+		return et_fail(ET_EDB);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *note = (const char *)sqlite3_column_text(st, 1);
+		size_t nl = note ? (size_t)sqlite3_column_bytes(st, 1) + 1 : 0;
 
-		if (idx != (sqlite3_int64)i) {
-			report_set(rep, "leaf %" PRIu64 ": missing from the log (next stored index is %lld)",
-				   i, (long long)idx);
-			rc = ET_EVERIFY;
-			goto out;
+		if (sqlite3_column_int64(st, 0) <= 0 || !note) {
+			*bad = true;
+			src = SQLITE_DONE;
+			break;
 		}
-		audit_leaf_hash(leaf ? leaf : (const unsigned char *)"", len, lh);
-		if (sqlite3_column_bytes(lv, 2) != AUDIT_HASH_LEN ||
-		    !crypto_ct_equal(lh, sqlite3_column_blob(lv, 2), AUDIT_HASH_LEN)) {
-			report_set(rep, "leaf %" PRIu64 ": its bytes do not hash to its stored leaf hash"
-				   " (changed)", i);
-			rc = ET_EVERIFY;
-			goto out;
-		}
-		frontier_push(f, lh);
-		i++;
-		rep->leaves++;
-		if (rp && (rc = replay_leaf(l, rp, i - 1, leaf ? leaf : (const unsigned char *)"", len,
-					    rep)))
-			goto out;
-		while (have_cp && cp_size == i) {
-			if ((rc = check_checkpoint(l, last_cp, cp_size, cp_note, f, rep)))
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			if (!(nv = realloc(v, cap * sizeof *v))) {
+				rc = et_fail(ET_ENOMEM);
 				goto out;
-			last_cp = cp_size;
-			NEXT_CP();
+			}
+			v = nv;
 		}
-		if (have_cp && cp_size < i) {
-			report_set(rep, "checkpoint table: sizes out of order");
-			rc = ET_EVERIFY;
+		while (bcap - len < nl) {
+			bcap = bcap ? 2 * bcap : 16384;
+			if (!(nb = realloc(buf, bcap))) {
+				rc = et_fail(ET_ENOMEM);
+				goto out;
+			}
+			buf = nb;
+		}
+		memcpy(buf + len, note, nl);
+		v[*n].size = (uint64_t)sqlite3_column_int64(st, 0);
+		v[*n].note = len;
+		len += nl;
+		(*n)++;
+	}
+	if (src != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+out:
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		free(buf);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	*notes = buf;
+	return ET_OK;
+}
+
+/* Reader: append leaf bytes to a chunk's buffer. */
+static int vchunk_add(struct vchunk *c, const void *leaf, size_t len)
+{
+	size_t used = c->off[c->n];
+
+	if (c->cap - used < len) {
+		size_t cap = c->cap ? c->cap : 65536;
+		unsigned char *p;
+		while (cap - used < len)
+			cap *= 2;
+		if (!(p = realloc(c->data, cap)))
+			return et_fail(ET_ENOMEM);
+		c->data = p;
+		c->cap = cap;
+	}
+	if (len)
+		memcpy(c->data + used, leaf, len);
+	c->off[c->n + 1] = used + len;
+	return ET_OK;
+}
+
+/* Scan the log of the reader snapshot: contiguity, stored leaf hashes,
+ * every checkpoint (signature, root), the latest checkpoint covering the
+ * whole log, the stored nodes agreeing with the leaves; and if rp, replay
+ * every leaf into rp->db. */
+static int scan_log(struct audit_ledger *l, struct replay *rp, struct audit_report *rep)
+{
+	struct vpipe *p = NULL;
+	struct vworker *w = NULL;
+	struct vchunk *c;
+	struct vfail rf;             /* the reader's first problem */
+	struct audit_report rrep;    /* the reader's counts and replay diff */
+	struct audit_sha rsha = { NULL, NULL };
+	sqlite3_stmt *lv = NULL;
+	struct vcp *cps = NULL;
+	char *notes = NULL;
+	unsigned char stored_root[AUDIT_HASH_LEN], root[AUDIT_HASH_LEN];
+	uint64_t size = audit_log_size(l->rlog), i = 0;
+	size_t share = VCHUNK / 4, k, nh;
+	bool threaded = false, eof = false, waited, mu_init = false;
+	unsigned s;
+	int rc = ET_OK, src;
+
+	memset(&rrep, 0, sizeof rrep);
+	rf.key = VKEY_NONE;
+	rf.rc = ET_OK;
+	rf.diff[0] = 0;
+	if (!(p = calloc(1, sizeof *p)))
+		return et_fail(ET_ENOMEM);
+	w = &p->w;
+	w->l = l;
+	w->fail.key = VKEY_NONE;
+	if (pthread_mutex_init(&p->mu, NULL) || pthread_cond_init(&p->cv, NULL)) {
+		rc = et_fail(ET_ENOMEM); /* (a failed cond init leaves a mutex: not freed) */
+		goto out;
+	}
+	mu_init = true;
+	for (s = 0; s < VNCHUNK; s++)
+		if (!(p->slot[s] = calloc(1, sizeof *p->slot[s]))) {
+			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
-	}
-#undef NEXT_CP
-	if (src != SQLITE_DONE) {
+	if ((rc = audit_sha_init(&rsha)) || (rc = audit_sha_init(&w->sha)) ||
+	    (rc = load_checkpoints(l->rdb, &cps, &w->ncp, &notes, &w->cp_bad)))
+		goto out;
+	w->cps = cps;
+	w->notes = notes;
+	if (sqlite3_prepare_v2(l->rdb, "SELECT idx, hash, leaf FROM log_leaf ORDER BY idx", -1, &lv,
+			       NULL) != SQLITE_OK) {
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
-	if (have_cp) {
+	if (!vworker_checkpoints(w, 0))
+		eof = true;
+	/* Without a second thread the reader checks each chunk itself. */
+#ifdef ET_TEST_HOOKS
+	if (atomic_load(&l->test_single_thread))
+		threaded = false;
+	else
+#endif
+		threaded = !eof && pthread_create(&p->thread, NULL, vworker_main, p) == 0;
+	if (!threaded)
+		share = 0;
+	while (!eof) {
+		/* a free chunk */
+		waited = false;
+		pthread_mutex_lock(&p->mu);
+		while (p->count == VNCHUNK && !p->stop) {
+			waited = true;
+			pthread_cond_wait(&p->cv, &p->mu);
+		}
+		if (p->stop) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		c = p->slot[p->head];
+		if (threaded) {
+			/* the slower side hashes less */
+			if (waited)
+				share = share + VCHUNK / 16 > VCHUNK ? VCHUNK : share + VCHUNK / 16;
+			else if (p->worker_waited)
+				share = share > VCHUNK / 16 ? share - VCHUNK / 16 : 0;
+			p->worker_waited = false;
+		}
+		pthread_mutex_unlock(&p->mu);
+
+		/* fill it */
+		c->first = i;
+		c->n = 0;
+		c->off[0] = 0;
+		while (c->n < VCHUNK) {
+			const unsigned char *leaf;
+			size_t len;
+
+			src = sqlite3_step(lv);
+			if (src == SQLITE_DONE) {
+				eof = true;
+				break;
+			}
+			if (src != SQLITE_ROW) {
+				vfail_set(&rf, 4 * i + 1, et_fail(ET_EDB), "");
+				eof = true;
+				break;
+			}
+			if (sqlite3_column_int64(lv, 0) != (sqlite3_int64)i) {
+				vfail_printf(&rf, 4 * i + 1, ET_EVERIFY,
+					     "leaf %" PRIu64 ": missing from the log (next stored index is"
+					     " %lld)", i, (long long)sqlite3_column_int64(lv, 0));
+				eof = true;
+				break;
+			}
+			k = c->n;
+			c->stored_ok[k] = sqlite3_column_bytes(lv, 1) == AUDIT_HASH_LEN;
+			if (c->stored_ok[k])
+				memcpy(c->stored[k], sqlite3_column_blob(lv, 1), AUDIT_HASH_LEN);
+			leaf = sqlite3_column_blob(lv, 2);
+			len = (size_t)sqlite3_column_bytes(lv, 2);
+			if ((rc = vchunk_add(c, leaf, len))) {
+				vfail_set(&rf, 4 * i + 1, rc, "");
+				rc = ET_OK;
+				eof = true;
+				break;
+			}
+			c->n++;
+			i++;
+			if (rp) {
+				rrep.diff[0] = 0;
+				if ((rc = replay_leaf(l, rp, i - 1, c->data + c->off[k], len, &rrep))) {
+					vfail_set(&rf, 4 * (i - 1) + 2, rc, rrep.diff);
+					rc = ET_OK;
+					eof = true;
+					break;
+				}
+			}
+		}
+		/* hash its first `share` leaves here */
+		nh = share < c->n ? share : c->n;
+		for (k = 0; k < nh; k++) {
+			audit_sha_leaf(&rsha, c->data + c->off[k], c->off[k + 1] - c->off[k], c->lh[k]);
+			if (!c->stored_ok[k] || !crypto_ct_equal(c->lh[k], c->stored[k], AUDIT_HASH_LEN)) {
+				vfail_printf(&rf, 4 * (c->first + k) + 1, ET_EVERIFY,
+					     "leaf %" PRIu64 ": its bytes do not hash to its stored leaf"
+					     " hash (changed)", c->first + k);
+				c->n = k;
+				eof = true;
+				break;
+			}
+		}
+		c->nhashed = nh < c->n ? nh : c->n;
+		if (!c->n)
+			break;
+		if (!threaded) {
+			if (!vworker_chunk(w, c))
+				break;
+			continue;
+		}
+		pthread_mutex_lock(&p->mu);
+		p->head = (p->head + 1) % VNCHUNK;
+		p->count++;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	if (threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->eof = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		threaded = false;
+	}
+	rep->leaves = w->rep.leaves;
+	rep->checkpoints = w->rep.checkpoints;
+	rep->confidential = rrep.confidential;
+	/* the first problem in index order, whichever thread met it */
+	vfail_set(&rf, w->fail.key, w->fail.rc, w->fail.diff);
+	if (rf.key != VKEY_NONE) {
+		report_set(rep, "%s", rf.diff);
+		rc = rf.rc;
+		goto out;
+	}
+	if (w->next < w->ncp) {
 		report_set(rep, "checkpoint of size %" PRIu64 " signs more leaves than the log holds"
-			   " (%" PRIu64 "): leaf %" PRIu64 " was removed", cp_size, i, i);
+			   " (%" PRIu64 "): leaf %" PRIu64 " was removed", cps[w->next].size, i, i);
 		rc = ET_EVERIFY;
 		goto out;
 	}
@@ -1151,14 +1529,14 @@ static int scan_log(struct audit_ledger *l, struct replay *rp, struct audit_repo
 		rc = ET_EVERIFY;
 		goto out;
 	}
-	if (last_cp != i) {
+	if (w->last_cp != i) {
 		report_set(rep, "leaves %" PRIu64 "..%" PRIu64 " are covered by no signed checkpoint",
-			   last_cp, i ? i - 1 : 0);
+			   w->last_cp, i ? i - 1 : 0);
 		rc = ET_EVERIFY;
 		goto out;
 	}
 	/* the stored subtree hashes (from which proofs are served) agree */
-	frontier_root(f, root);
+	frontier_root(&rsha, &w->f, root);
 	if ((rc = audit_log_root(l->rlog, size, stored_root)))
 		goto out;
 	if (!crypto_ct_equal(root, stored_root, AUDIT_HASH_LEN)) {
@@ -1167,8 +1545,21 @@ static int scan_log(struct audit_ledger *l, struct replay *rp, struct audit_repo
 	}
 out:
 	sqlite3_finalize(lv);
-	sqlite3_finalize(cps);
-	free(f);
+	free(cps);
+	free(notes);
+	audit_sha_free(&rsha);
+	if (w)
+		audit_sha_free(&w->sha);
+	for (s = 0; s < VNCHUNK; s++) {
+		if (p->slot[s])
+			free(p->slot[s]->data);
+		free(p->slot[s]);
+	}
+	if (mu_init) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+	}
+	free(p);
 	return rc;
 }
 
@@ -1936,6 +2327,7 @@ static int public_pass1(audit_leaf_source *src, void *ctx, uint64_t size, struct
 {
 	struct conf_leaf *cl = NULL, *ncl_p;
 	struct frontier *f = NULL;
+	struct audit_sha sha = { NULL, NULL };
 	struct audit_leaf lf;
 	unsigned char *leaf = NULL, lh[AUDIT_HASH_LEN];
 	size_t len = 0, ncl = 0, capcl = 0;
@@ -1944,13 +2336,15 @@ static int public_pass1(audit_leaf_source *src, void *ctx, uint64_t size, struct
 
 	if (!(f = calloc(1, sizeof *f)))
 		return et_fail(ET_ENOMEM);
+	if ((rc = audit_sha_init(&sha)))
+		goto out;
 	for (i = 0; i < size; i++) {
 		free(leaf);
 		leaf = NULL;
 		if ((rc = src(ctx, i, &leaf, &len)))
 			goto out;
-		audit_leaf_hash(leaf, len, lh);
-		frontier_push(f, lh);
+		audit_sha_leaf(&sha, leaf, len, lh);
+		frontier_push(&sha, f, lh);
 		rep->leaves++;
 		if (audit_leaf_decode(leaf, len, &lf)) {
 			report_set(rep, "leaf %" PRIu64 ": not a canonical event leaf", i);
@@ -1982,13 +2376,14 @@ static int public_pass1(audit_leaf_source *src, void *ctx, uint64_t size, struct
 		if (rc)
 			goto out;
 	}
-	frontier_root(f, root);
+	frontier_root(&sha, f, root);
 	if (keep->n)
 		qsort(keep->v, keep->n, sizeof *keep->v, cmp_opened);
 out:
 	free(leaf);
 	free(cl);
 	free(f);
+	audit_sha_free(&sha);
 	return rc;
 }
 
