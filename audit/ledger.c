@@ -29,6 +29,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +51,39 @@ struct kind_entry {
 	void *ctx;
 };
 
+/* Lives on its submitter's stack; the writer sets rc and res, then posts
+ * done (which publishes them), and never touches it again. */
 struct submission {
 	audit_command_fn *fn;
 	void *ctx;
 	int rc;
-	bool done;
+	sem_t done;
 	struct audit_result res;
 	struct submission *next;
+};
+
+/* The writer's statements, prepared once (no parse per command or batch). */
+enum {
+	WST_BEGIN,
+	WST_COMMIT,
+	WST_ROLLBACK,
+	WST_SAVEPOINT,
+	WST_RELEASE,
+	WST_ROLLBACK_TO,
+	WST_INS_CHECKPOINT,
+	WST_INS_CONF,
+	WST_COUNT
+};
+
+static const char *const wst_sql[WST_COUNT] = {
+	[WST_BEGIN] = "BEGIN IMMEDIATE",
+	[WST_COMMIT] = "COMMIT",
+	[WST_ROLLBACK] = "ROLLBACK",
+	[WST_SAVEPOINT] = "SAVEPOINT audit_cmd",
+	[WST_RELEASE] = "RELEASE audit_cmd",
+	[WST_ROLLBACK_TO] = "ROLLBACK TO audit_cmd",
+	[WST_INS_CHECKPOINT] = "INSERT INTO ledger_checkpoint(size, note, time_us) VALUES (?1, ?2, ?3)",
+	[WST_INS_CONF] = "INSERT INTO conf_event(idx, tender, salt, blind, event) VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 struct audit_ledger {
@@ -73,6 +100,10 @@ struct audit_ledger {
 
 	sqlite3 *wdb;                /* writer thread only (after open); NULL for a verifier */
 	struct audit_log *wlog;
+	sqlite3_stmt *wst[WST_COUNT];
+	EVP_PKEY *sign_key;          /* the log key, decoded once (writer) */
+	EVP_MD_CTX *sign_ctx;
+	uint32_t key_hash;           /* C2SP key hash of (origin, pub) */
 	int64_t last_time;           /* writer: time of the last committed command */
 	bool in_command, in_emit;    /* writer: what the authorizer allows (I6) */
 
@@ -81,7 +112,7 @@ struct audit_ledger {
 	struct audit_log *rlog;
 
 	pthread_mutex_t mu;          /* guards the fields below */
-	pthread_cond_t work, done;
+	pthread_cond_t work;
 	struct submission *head, *tail;
 	bool stop;
 	uint64_t size;               /* committed log size */
@@ -319,13 +350,9 @@ static int store_confidential(struct audit_tx *tx, uint64_t index, const char *t
 			      const unsigned char *salt, const unsigned char *blind,
 			      const struct et_buf *enc)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = tx->l->wst[WST_INS_CONF];
 	int rc = ET_OK;
 
-	if (sqlite3_prepare_v2(tx->db,
-			       "INSERT INTO conf_event(idx, tender, salt, blind, event) VALUES (?1, ?2, ?3, ?4, ?5)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return et_fail(ET_EDB);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
 	sqlite3_bind_text(st, 2, tender, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, salt, AUDIT_SALT_LEN, SQLITE_STATIC);
@@ -333,7 +360,8 @@ static int store_confidential(struct audit_tx *tx, uint64_t index, const char *t
 	sqlite3_bind_blob(st, 5, enc->data, (int)enc->len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = et_fail(ET_EDB);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* the salt and blind are the caller's, wiped after */
 	return rc;
 }
 
@@ -522,13 +550,61 @@ out:
 
 /* ---- the writer ---------------------------------------------------------- */
 
+/* Step one of the writer's prepared statements (no rows). */
+static int wstep(struct audit_ledger *l, int which)
+{
+	sqlite3_stmt *st = l->wst[which];
+	int src = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		et_log(ET_LOG_ERROR, "ledger: %s: %s", wst_sql[which], sqlite3_errmsg(l->wdb));
+		return et_fail(ET_EDB);
+	}
+	return ET_OK;
+}
+
+/* The signed note of text by the log key: byte for byte what
+ * audit_note_sign(text, origin, seed) makes (Ed25519 is deterministic;
+ * audit_ledger_open checks it once), with the key decoded once instead of
+ * per batch (~330 us -> ~55 us). *note malloc'd, caller frees. */
+static int sign_note(struct audit_ledger *l, const char *text, char **note)
+{
+	static const char em_dash_sp[] = "\xe2\x80\x94 ";
+	unsigned char raw[4 + CRYPTO_ED25519_SIG_LEN];
+	char b64[4 * ((sizeof raw + 2) / 3) + 1];
+	size_t tlen = strlen(text), slen = CRYPTO_ED25519_SIG_LEN;
+	struct et_buf b;
+	int rc;
+
+	*note = NULL;
+	raw[0] = (unsigned char)(l->key_hash >> 24);
+	raw[1] = (unsigned char)(l->key_hash >> 16);
+	raw[2] = (unsigned char)(l->key_hash >> 8);
+	raw[3] = (unsigned char)l->key_hash;
+	if (EVP_DigestSignInit(l->sign_ctx, NULL, NULL, NULL, l->sign_key) != 1 ||
+	    EVP_DigestSign(l->sign_ctx, raw + 4, &slen, (const unsigned char *)text, tlen) != 1 ||
+	    slen != CRYPTO_ED25519_SIG_LEN)
+		return et_fail(ET_ECRYPTO);
+	et_b64_encode(raw, sizeof raw, b64);
+	et_buf_init(&b, ET_NOTE_MAX_LEN);
+	if ((rc = et_buf_add(&b, text, tlen)) || (rc = et_buf_add(&b, "\n", 1)) ||
+	    (rc = et_buf_add(&b, em_dash_sp, sizeof em_dash_sp - 1)) ||
+	    (rc = et_buf_printf(&b, "%s %s\n", l->origin, b64))) {
+		et_buf_free(&b);
+		return rc;
+	}
+	*note = (char *)et_buf_steal(&b, NULL);
+	return ET_OK;
+}
+
 /* Sign and store the checkpoint of the current log size (in the batch's
  * transaction, so it commits with the leaves: I3). */
 static int store_checkpoint(struct audit_ledger *l, int64_t time_us)
 {
 	struct audit_checkpoint cp;
 	char *text = NULL, *note = NULL;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = l->wst[WST_INS_CHECKPOINT];
 	int rc;
 
 	memset(&cp, 0, sizeof cp);
@@ -536,22 +612,15 @@ static int store_checkpoint(struct audit_ledger *l, int64_t time_us)
 		return et_fail(ET_ELIMIT);
 	cp.size = audit_log_size(l->wlog);
 	if ((rc = audit_log_root(l->wlog, cp.size, cp.root)) ||
-	    (rc = audit_checkpoint_format(&cp, &text)) ||
-	    (rc = audit_note_sign(text, l->origin, l->seed, &note)))
+	    (rc = audit_checkpoint_format(&cp, &text)) || (rc = sign_note(l, text, &note)))
 		goto out;
-	if (sqlite3_prepare_v2(l->wdb,
-			       "INSERT INTO ledger_checkpoint(size, note, time_us) VALUES (?1, ?2, ?3)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = et_fail(ET_EDB);
-		goto out;
-	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)cp.size);
 	sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, time_us);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = et_fail(ET_EDB);
+	sqlite3_reset(st);
 out:
-	sqlite3_finalize(st);
 	free(text);
 	free(note);
 	return rc;
@@ -566,7 +635,7 @@ static int run_one(struct audit_ledger *l, struct submission *s, int64_t *last, 
 	int rc;
 
 	tx.time_us = now > *last ? now : *last;
-	if ((rc = exec(l->wdb, "SAVEPOINT audit_cmd"))) {
+	if ((rc = wstep(l, WST_SAVEPOINT))) {
 		*fatal = true;
 		return rc;
 	}
@@ -576,12 +645,11 @@ static int run_one(struct audit_ledger *l, struct submission *s, int64_t *last, 
 	if (!rc && tx.failed)
 		rc = tx.failed; /* an emit failed: the command fails whatever it said */
 	if (rc) {
-		if (exec(l->wdb, "ROLLBACK TO audit_cmd") || exec(l->wdb, "RELEASE audit_cmd") ||
-		    audit_log_resync(l->wlog))
+		if (wstep(l, WST_ROLLBACK_TO) || wstep(l, WST_RELEASE) || audit_log_resync(l->wlog))
 			*fatal = true;
 		return rc;
 	}
-	if (exec(l->wdb, "RELEASE audit_cmd")) {
+	if (wstep(l, WST_RELEASE)) {
 		*fatal = true;
 		return et_fail(ET_EDB);
 	}
@@ -603,7 +671,7 @@ static void run_batch(struct audit_ledger *l, struct submission *batch)
 	bool fatal = false;
 	int brc;
 
-	brc = exec(l->wdb, "BEGIN IMMEDIATE");
+	brc = wstep(l, WST_BEGIN);
 	if (brc) {
 		for (s = batch; s; s = s->next)
 			s->rc = brc;
@@ -627,9 +695,10 @@ static void run_batch(struct audit_ledger *l, struct submission *batch)
 	}
 #endif
 	if (!brc)
-		brc = exec(l->wdb, "COMMIT");
+		brc = wstep(l, WST_COMMIT);
 	if (brc) {
-		(void)exec(l->wdb, "ROLLBACK");
+		if (!sqlite3_get_autocommit(l->wdb))
+			(void)wstep(l, WST_ROLLBACK);
 		if (audit_log_resync(l->wlog))
 			et_log(ET_LOG_ERROR, "ledger: cannot resync the log after a failed batch");
 		for (s = batch; s; s = s->next)
@@ -666,12 +735,13 @@ static void *writer_main(void *arg)
 
 		pthread_mutex_lock(&l->mu);
 		l->size = after = audit_log_size(l->wlog);
+		pthread_mutex_unlock(&l->mu);
+		/* I4: after the COMMIT. Each submitter is woken alone (no
+		 * broadcast that wakes every waiting thread), outside mu. */
 		for (s = batch; s; s = next) {
 			next = s->next; /* s lives on its submitter's stack: read first */
-			s->done = true;
+			sem_post(&s->done);
 		}
-		pthread_cond_broadcast(&l->done);
-		pthread_mutex_unlock(&l->mu);
 		if (l->on_commit && after > before)
 			l->on_commit(l->on_commit_ctx, after);
 	}
@@ -694,9 +764,12 @@ int audit_ledger_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx,
 	memset(&s, 0, sizeof s);
 	s.fn = fn;
 	s.ctx = ctx;
+	if (sem_init(&s.done, 0, 0))
+		return et_fail(ET_ENOMEM);
 	pthread_mutex_lock(&l->mu);
 	if (l->stop) {
 		pthread_mutex_unlock(&l->mu);
+		sem_destroy(&s.done);
 		return et_fail(ET_ESTATE);
 	}
 	if (l->tail)
@@ -705,9 +778,10 @@ int audit_ledger_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx,
 		l->head = &s;
 	l->tail = &s;
 	pthread_cond_signal(&l->work);
-	while (!s.done)
-		pthread_cond_wait(&l->done, &l->mu);
 	pthread_mutex_unlock(&l->mu);
+	while (sem_wait(&s.done) != 0)
+		; /* EINTR */
+	sem_destroy(&s.done);
 	if (!s.rc && res)
 		*res = s.res;
 	return s.rc;
@@ -2205,6 +2279,30 @@ out:
 	return rc;
 }
 
+/* Decode the log key once for sign_note, and check once that sign_note
+ * makes what audit_note_sign makes (which also validates the origin as a
+ * key name). */
+static int open_signer(struct audit_ledger *l)
+{
+	static const char probe[] = "audit/ledger sign_note self-check\n";
+	char *a = NULL, *b = NULL;
+	int rc;
+
+	l->sign_key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, l->seed, sizeof l->seed);
+	l->sign_ctx = EVP_MD_CTX_new();
+	if (!l->sign_key || !l->sign_ctx)
+		return et_fail(ET_ECRYPTO);
+	l->key_hash = audit_note_key_hash(l->origin, 0x01, l->pub);
+	if ((rc = audit_note_sign(probe, l->origin, l->seed, &a)) || (rc = sign_note(l, probe, &b)))
+		goto out;
+	if (strcmp(a, b) != 0)
+		rc = et_fail(ET_ECRYPTO);
+out:
+	free(a);
+	free(b);
+	return rc;
+}
+
 /* The writer's connection: schemas, the log, recovery, the authorizer. */
 static int open_writer(struct audit_ledger *l, const char *path)
 {
@@ -2218,6 +2316,14 @@ static int open_writer(struct audit_ledger *l, const char *path)
 		return rc;
 	}
 	if ((rc = exec(l->wdb, "COMMIT")))
+		return rc;
+	for (int i = 0; i < WST_COUNT; i++)
+		if (sqlite3_prepare_v3(l->wdb, wst_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &l->wst[i],
+				       NULL) != SQLITE_OK) {
+			et_log(ET_LOG_ERROR, "ledger: prepare %s: %s", wst_sql[i], sqlite3_errmsg(l->wdb));
+			return et_fail(ET_EDB);
+		}
+	if ((rc = open_signer(l)))
 		return rc;
 	sqlite3_set_authorizer(l->wdb, writer_auth, l);
 	return ET_OK;
@@ -2242,7 +2348,6 @@ int audit_ledger_open(const struct audit_ledger_config *cfg, struct audit_ledger
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_mutex_init(&l->rmu, NULL);
 	pthread_cond_init(&l->work, NULL);
-	pthread_cond_init(&l->done, NULL);
 	if (!(l->origin = strdup(cfg->origin)) || !(l->db_path = strdup(cfg->db_path))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
@@ -2297,12 +2402,15 @@ void audit_ledger_close(struct audit_ledger *l)
 	}
 	audit_log_close(l->wlog);
 	audit_log_close(l->rlog);
+	for (int i = 0; i < WST_COUNT; i++)
+		sqlite3_finalize(l->wst[i]);
+	EVP_MD_CTX_free(l->sign_ctx);
+	EVP_PKEY_free(l->sign_key);
 	sqlite3_close(l->wdb);
 	sqlite3_close(l->rdb);
 	pthread_mutex_destroy(&l->mu);
 	pthread_mutex_destroy(&l->rmu);
 	pthread_cond_destroy(&l->work);
-	pthread_cond_destroy(&l->done);
 	crypto_wipe(l->seed, sizeof l->seed);
 	free(l->origin);
 	free(l->db_path);
