@@ -71,6 +71,18 @@ static int cmd_add(struct audit_tx *tx, void *ctx)
 	return rc;
 }
 
+/* Remove a database and its WAL and shared-memory files. */
+static void unlink_db(const char *path)
+{
+	char p[4200];
+
+	unlink(path);
+	if (snprintf(p, sizeof p, "%s-wal", path) < (int)sizeof p)
+		unlink(p);
+	if (snprintf(p, sizeof p, "%s-shm", path) < (int)sizeof p)
+		unlink(p);
+}
+
 static void die(const char *what, int rc)
 {
 	fprintf(stderr, "log_bench: %s: %s\n", what, et_strerror_both(rc));
@@ -138,7 +150,7 @@ static double appends(const char *dir, unsigned nthreads, unsigned total, double
 	unsigned i;
 
 	snprintf(path, sizeof path, "%s/appends-%u.db", dir, nthreads);
-	unlink(path);
+	unlink_db(path);
 	l = open_ledger(path);
 	t0 = et_clock_mono_us();
 	for (i = 0; i < nthreads; i++) {
@@ -154,7 +166,7 @@ static double appends(const char *dir, unsigned nthreads, unsigned total, double
 		die("count commits", rc);
 	*per_commit = commits ? (double)audit_ledger_size(l) / (double)commits : 0;
 	audit_ledger_close(l);
-	unlink(path);
+	unlink_db(path);
 	return (double)(total / nthreads * nthreads) / ((double)(t1 - t0) / 1e6);
 }
 
@@ -169,7 +181,7 @@ static double sqlite_fsync_inserts(const char *dir, unsigned n)
 	unsigned i;
 
 	snprintf(path, sizeof path, "%s/ref.db", dir);
-	unlink(path);
+	unlink_db(path);
 	if (sqlite3_open(path, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			     "CREATE TABLE t(idx INTEGER PRIMARY KEY, leaf BLOB)", NULL, NULL, NULL) != SQLITE_OK ||
@@ -185,7 +197,7 @@ static double sqlite_fsync_inserts(const char *dir, unsigned n)
 	t1 = et_clock_mono_us();
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	unlink(path);
+	unlink_db(path);
 	return n / ((double)(t1 - t0) / 1e6);
 }
 
@@ -212,7 +224,7 @@ static void big_log(const char *dir, uint64_t n)
 	int rc;
 
 	snprintf(path, sizeof path, "%s/big-%" PRIu64 ".db", dir, n);
-	unlink(path);
+	unlink_db(path);
 	l = open_ledger(path);
 	t0 = et_clock_mono_us();
 	for (i = 0; i < n; i += 2000) {
@@ -296,25 +308,23 @@ static void big_log(const char *dir, uint64_t n)
 	audit_log_close(log);
 	sqlite3_close(db);
 	audit_ledger_close(l);
-	unlink(path);
-	{
-		char wal[4200];
-		snprintf(wal, sizeof wal, "%s-wal", path);
-		unlink(wal);
-		snprintf(wal, sizeof wal, "%s-shm", path);
-		unlink(wal);
-	}
+	unlink_db(path);
 	fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "/var/tmp";
+	const char *base = argc > 1 ? argv[1] : "/var/tmp";
+	char dir[2048];
 	static const unsigned threads[] = { 1, 8, 64 };
 	double ref;
 	unsigned i;
 	int a;
 
+	/* a folder of our own: runs in parallel (other worktrees' meson test)
+	 * must not share database files */
+	if (snprintf(dir, sizeof dir, "%s/log_bench-XXXXXX", base) >= (int)sizeof dir || !mkdtemp(dir))
+		die("mkdtemp", ET_EIO);
 	ref = sqlite_fsync_inserts(dir, 500);
 	printf("reference: plain SQLite, one fsync'd INSERT per event (WAL, synchronous=FULL): %.0f/s\n", ref);
 	for (i = 0; i < 3; i++) {
@@ -336,5 +346,6 @@ int main(int argc, char **argv)
 		if (n)
 			big_log(dir, n);
 	}
+	rmdir(dir);
 	return 0;
 }
