@@ -8,7 +8,9 @@
  *      the time to verify the same proof (OpenSSL SHA-256 node hashes);
  *   3. verification of a whole log (leaf hashes, tree, every checkpoint's
  *      signature and root; replay excluded), entries/s, against OpenSSL
- *      hashing the same leaves once.
+ *      hashing the same leaves once;
+ *   4. a receipt right after an append (the ledger's reader catches up with
+ *      a grown log) against one with no append in between.
  * Usage: log_bench [DIR] [N1 N2 ...]  (DIR default /var/tmp; N = 0: appends
  * only) */
 #include <inttypes.h>
@@ -282,6 +284,35 @@ static void big_log(const char *dir, uint64_t n)
 	printf("inclusion proof at %" PRIu64 " entries: %.2f us to generate (target <= 50 us: %s), "
 	       "%.2f us to verify with OpenSSL SHA-256; ratio generate/verify %.1f\n",
 	       size, proof_us, proof_us <= 50 ? "met" : "MISSED", verify_us, proof_us / verify_us);
+
+	/* 4. receipts through the ledger right after an append (its reader
+	 * resyncs a grown log) against receipts with no append in between */
+	{
+		const unsigned rounds = 200;
+		double after_us = 0, still_us = 0;
+		for (i = 0; i < 2 * rounds; i++) {
+			struct cmd c = { 1, (unsigned)i };
+			struct audit_result res;
+			char *note = NULL;
+			unsigned char (*p)[32] = NULL;
+			size_t np;
+			uint64_t at, cs;
+			if (i < rounds && (rc = audit_ledger_submit(l, cmd_add, &c, &res)))
+				die("submit", rc);
+			at = i < rounds ? res.first : rnd(&seed) % size;
+			t0 = et_clock_mono_us();
+			if ((rc = audit_ledger_receipt(l, at, &note, &cs, &p, &np)))
+				die("receipt", rc);
+			t1 = et_clock_mono_us();
+			*(i < rounds ? &after_us : &still_us) += (double)(t1 - t0);
+			free(note);
+			free(p);
+		}
+		printf("receipt at %" PRIu64 " entries right after an append: %.3f ms; with no append"
+		       " in between: %.3f ms; ratio %.1f\n", size, after_us / rounds / 1000,
+		       still_us / rounds / 1000, after_us / still_us);
+		size = audit_ledger_size(l);
+	}
 
 	/* 3. verify the whole log (replay excluded) vs hashing the leaves once */
 	t0 = et_clock_mono_us();
