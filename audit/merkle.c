@@ -304,6 +304,7 @@ enum {
 	ST_GET_LEAF,
 	ST_MAX_IDX,
 	ST_GET_NODES,
+	ST_GET_GROUP,
 	ST_READ_BEGIN,
 	ST_READ_END,
 	ST_COUNT
@@ -318,6 +319,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MAX_IDX] = "SELECT max(idx) FROM log_leaf",
 	[ST_GET_NODES] = "SELECT idx, hash FROM log_node WHERE level = ?1 AND idx >= ?2 AND idx < ?3"
 			 " ORDER BY idx",
+	[ST_GET_GROUP] = "SELECT idx, hash FROM log_leaf WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
 	/* A savepoint opens a (deferred) read transaction when the caller has
 	 * none, and nests cheaply when it has one: all lookups of one root or
 	 * proof then share one snapshot and one file lock instead of taking
@@ -359,6 +361,7 @@ static const char schema_sql[] =
 #ifndef CACHE_MIN_LEVEL
 #define CACHE_MIN_LEVEL 4
 #endif
+#define GROUP_LEAVES (1u << CACHE_MIN_LEVEL)
 
 struct audit_log {
 	sqlite3 *db;
@@ -373,6 +376,17 @@ struct audit_log {
 	uint64_t cache_cap[64];
 	bool cache_loaded;
 	uint64_t size_cached; /* size when the cache was last known whole */
+	/* The subtrees below CACHE_MIN_LEVEL inside one aligned group of
+	 * GROUP_LEAVES leaves, for the inclusion proof being built: the leaf
+	 * hashes read with one range scan (neighbouring rows, one or two
+	 * pages) and the nodes above them hashed in memory, instead of one
+	 * random b-tree lookup per level (log_leaf, then log_node at each
+	 * level: at 10 M leaves each is a cold page). gnode[L][j] = subtree
+	 * (L, (group << (CACHE_MIN_LEVEL - L)) + j). Valid inside one read
+	 * savepoint only (group_valid). */
+	unsigned char gnode[CACHE_MIN_LEVEL][GROUP_LEAVES][AUDIT_HASH_LEN];
+	uint64_t group;
+	bool group_valid;
 };
 
 /* Run a cached statement that returns one 32-byte blob (or no row). */
@@ -433,6 +447,11 @@ static int ET_MUST_CHECK subtree_hash(struct audit_log *log, unsigned level, uin
 	}
 	if (level >= CACHE_MIN_LEVEL && log->cache_loaded) {
 		memcpy(out, log->cache[level][idx], AUDIT_HASH_LEN);
+		return ET_OK;
+	}
+	if (level < CACHE_MIN_LEVEL && log->group_valid &&
+	    idx >> (CACHE_MIN_LEVEL - level) == log->group) {
+		memcpy(out, log->gnode[level][idx & ((GROUP_LEAVES >> level) - 1)], AUDIT_HASH_LEN);
 		return ET_OK;
 	}
 	return subtree_hash_db(log, level, idx, out);
@@ -554,6 +573,43 @@ static int ET_MUST_CHECK read_begin(struct audit_log *log)
 	return src == SQLITE_DONE ? ET_OK : et_fail(ET_EDB);
 }
 
+/* Load group g (complete in the log: (g + 1) * GROUP_LEAVES <= size) into
+ * gnode, inside a read savepoint. */
+static int ET_MUST_CHECK group_load(struct audit_log *log, uint64_t g)
+{
+	sqlite3_stmt *st = log->st[ST_GET_GROUP];
+	uint64_t first = g << CACHE_MIN_LEVEL, n = 0;
+	unsigned L, j;
+	int rc = ET_OK, src;
+
+	assert(first + GROUP_LEAVES <= log->size);
+	log->group_valid = false;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)first);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(first + GROUP_LEAVES));
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == GROUP_LEAVES || sqlite3_column_int64(st, 0) != (sqlite3_int64)(first + n) ||
+		    sqlite3_column_bytes(st, 1) != AUDIT_HASH_LEN) {
+			rc = et_fail(ET_EDB); /* storage damaged */
+			goto out;
+		}
+		memcpy(log->gnode[0][n], sqlite3_column_blob(st, 1), AUDIT_HASH_LEN);
+		n++;
+	}
+	if (src != SQLITE_DONE || n != GROUP_LEAVES) {
+		rc = et_fail(ET_EDB); /* a leaf of a complete group is missing */
+		goto out;
+	}
+	for (L = 1; L < CACHE_MIN_LEVEL; L++)
+		for (j = 0; j < GROUP_LEAVES >> L; j++)
+			audit_sha_node(&log->sha, log->gnode[L - 1][2 * j], log->gnode[L - 1][2 * j + 1],
+				       log->gnode[L][j]);
+	log->group = g;
+	log->group_valid = true;
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Ends the savepoint of read_begin; returns rc, or ET_EDB if rc was ET_OK
  * and the release failed. */
 static int ET_MUST_CHECK read_end(struct audit_log *log, int rc)
@@ -561,6 +617,7 @@ static int ET_MUST_CHECK read_end(struct audit_log *log, int rc)
 	sqlite3_stmt *st = log->st[ST_READ_END];
 	int src = sqlite3_step(st);
 
+	log->group_valid = false; /* belongs to this snapshot */
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE && rc == ET_OK)
 		rc = et_fail(ET_EDB);
@@ -894,7 +951,12 @@ int audit_log_inclusion_proof(struct audit_log *log, uint64_t index, uint64_t si
 	rc = read_begin(log);
 	if (rc)
 		return rc;
-	rc = read_end(log, inclusion_path(log, index, size, &a));
+	/* the path's siblings below CACHE_MIN_LEVEL lie in index's group */
+	if (((index >> CACHE_MIN_LEVEL) + 1) << CACHE_MIN_LEVEL <= size)
+		rc = group_load(log, index >> CACHE_MIN_LEVEL);
+	if (!rc)
+		rc = inclusion_path(log, index, size, &a);
+	rc = read_end(log, rc);
 	if (rc)
 		return rc;
 	return acc_finish(&a, proof, n);

@@ -794,6 +794,23 @@ START_TEST(tamper_detected)
 	exec_ok(evil, "DELETE FROM log_leaf WHERE idx = 2");
 	sqlite3_close(evil);
 	ck_assert_int_eq(audit_log_recompute_root(log, 13, r2), ET_EVERIFY);
+	/* an inclusion proof reads the 16 leaf hashes of its index's group
+	 * with one range scan: a gap there is storage damage, in any group */
+	exec_ok(t.db, "BEGIN");
+	for (i = 13; i < 40; i++)
+		ck_assert_int_eq(audit_log_append(log, &i, sizeof i, &idx), ET_OK);
+	exec_ok(t.db, "COMMIT");
+	ck_assert_int_eq(audit_log_inclusion_proof(log, 7, 40, &proof, &np), ET_EDB);
+	ck_assert_ptr_null(proof);
+	ck_assert_int_eq(audit_log_inclusion_proof(log, 20, 40, &proof, &np), ET_OK);
+	free(proof);
+	proof = NULL;
+	ck_assert_int_eq(sqlite3_open(t.path, &evil), SQLITE_OK);
+	exec_ok(evil, "DELETE FROM log_leaf WHERE idx = 31");
+	sqlite3_close(evil);
+	ck_assert_int_eq(audit_log_inclusion_proof(log, 20, 40, &proof, &np), ET_EDB);
+	ck_assert_int_eq(audit_log_inclusion_proof(log, 35, 40, &proof, &np), ET_OK);
+	free(proof);
 	audit_log_close(log);
 	tmpdb_close(&t);
 }
