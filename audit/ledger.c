@@ -1270,22 +1270,25 @@ struct vchunk {
 };
 
 /* The stored checkpoints, loaded before the scan: size and note (offset
- * into notes). A malformed row ends the list (cp_bad). The reader checks
- * each note (signature, origin, size: the costly part, ~140 us) before it
- * hands over the chunk that reaches its size, and sets root and note_ok;
- * the worker compares the root with the tree's. */
+ * into notes). A malformed row ends the list (cp_bad). Each note
+ * (signature, origin, size: the costly part, ~140 us) is checked by the
+ * reader before it hands over the chunk that reaches its size when the
+ * reader has time to spare (it is hashing a share of the leaves), else by
+ * the worker when it gets there; then the worker compares the root with
+ * the tree's. */
+enum { NOTE_UNCHECKED, NOTE_OK, NOTE_BAD };
 struct vcp {
 	uint64_t size;
 	size_t note;
 	unsigned char root[AUDIT_HASH_LEN];
-	bool note_ok;
+	int note_state;
 };
 
 struct vworker {
 	struct audit_ledger *l;
 	struct audit_sha sha;
 	struct frontier f;           /* the tree of the leaves checked so far */
-	const struct vcp *cps;
+	struct vcp *cps;
 	const char *notes;
 	size_t ncp, next;            /* cps[next]: the next checkpoint to reach */
 	bool cp_bad;                 /* a malformed row follows cps[ncp - 1] */
@@ -1308,7 +1311,7 @@ struct vpipe {
  * leaf i". false on a problem. */
 static bool vworker_checkpoints(struct vworker *w, uint64_t key)
 {
-	const struct vcp *c;
+	struct vcp *c;
 
 	for (;;) {
 		if (w->next == w->ncp) {
@@ -1325,9 +1328,14 @@ static bool vworker_checkpoints(struct vworker *w, uint64_t key)
 		}
 		if (c->size != w->f.n)
 			return true;
-		if (!c->note_ok)
+		if (c->note_state == NOTE_BAD)
 			return false; /* the reader recorded why, under the same key */
 		w->rep.diff[0] = 0;
+		if (c->note_state == NOTE_UNCHECKED &&
+		    check_checkpoint_note(w->l, c->size, w->notes + c->note, c->root, &w->rep)) {
+			vfail_set(&w->fail, key, ET_EVERIFY, w->rep.diff);
+			return false;
+		}
 		if (check_checkpoint_root(&w->sha, w->last_cp, c->size, c->root, &w->f, &w->rep)) {
 			vfail_set(&w->fail, key, ET_EVERIFY, w->rep.diff);
 			return false;
@@ -1628,12 +1636,17 @@ static int scan_log(struct audit_ledger *l, struct replay *rp, struct audit_repo
 			}
 		}
 		c->nhashed = nh < c->n ? nh : c->n;
-		/* the notes of the checkpoints this chunk reaches */
+		/* the notes of the checkpoints this chunk reaches (the worker
+		 * checks them when the reader is the slower side) */
 		while (cpn < w->ncp && cps[cpn].size <= c->first + c->n) {
+			if (!nh) {
+				cps[cpn++].note_state = NOTE_UNCHECKED;
+				continue;
+			}
 			rrep.diff[0] = 0;
-			cps[cpn].note_ok = !check_checkpoint_note(l, cps[cpn].size, notes + cps[cpn].note,
-								  cps[cpn].root, &rrep);
-			if (!cps[cpn].note_ok) {
+			cps[cpn].note_state = check_checkpoint_note(l, cps[cpn].size, notes + cps[cpn].note,
+								    cps[cpn].root, &rrep) ? NOTE_BAD : NOTE_OK;
+			if (cps[cpn].note_state == NOTE_BAD) {
 				vfail_set(&rf, 4 * (cps[cpn].size - 1) + 3, ET_EVERIFY, rrep.diff);
 				eof = true;
 				break;
