@@ -725,8 +725,9 @@ static void run_batch(struct audit_ledger *l, struct submission *batch)
  * batches that alternate, each paying an fsync. So the writer gathers:
  * having work, it waits until as many submissions are queued as the last
  * batch had plus those that were already waiting when it committed, but no
- * longer than half the last COMMIT took (at most GATHER_MAX_US): an fsync
- * saved for every late submitter costs more than the wait. A gather that
+ * longer than half the time the last batch took, BEGIN to COMMIT (at most
+ * GATHER_MAX_US): an fsync saved for every late submitter costs more than
+ * the wait. A gather that
  * times out short of its target means submitters do not come back (open
  * traffic): the next batch does not gather, so such traffic pays the wait
  * at most every other batch. */
