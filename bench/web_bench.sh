@@ -17,7 +17,8 @@
 # each pair, the ratio and whether the target is met, and fails only if a run
 # goes wrong (a refused request, a server that does not start).
 #
-# Usage: bench/web_bench.sh BUILD_DIR [SECONDS=10] [ROUNDS=2] [SIZE_MIB=100]
+# Usage: bench/web_bench.sh BUILD_DIR [SECONDS=10] [ROUNDS=3] [SIZE_MIB=100]
+#   (WB_RAW=1 also prints every run)
 #   BUILD_DIR holds web/etenderd and bench/web_bench_setup (any buildtype; a
 #   release build has no test hooks and needs none). Each pair runs ROUNDS
 #   times, etenderd and nginx alternating; the best run of each side counts.
@@ -25,11 +26,11 @@
 # them); installs nothing itself. Exit 77 when either is missing.
 set -euo pipefail
 
-usage() { echo "usage: $0 BUILD_DIR [SECONDS=10] [ROUNDS=2] [SIZE_MIB=100]" >&2; exit 2; }
+usage() { echo "usage: $0 BUILD_DIR [SECONDS=10] [ROUNDS=3] [SIZE_MIB=100]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 BUILD="$(realpath "$1")"
 SECS="${2:-10}"
-ROUNDS="${3:-2}"
+ROUNDS="${3:-3}"
 MIB="${4:-100}"
 CONNS=64
 ETENDERD="$BUILD/web/etenderd"
@@ -176,68 +177,95 @@ if tf and tf ~= "" then
 end
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("WBRESULT %d %d %d %d %d %d %d %d %.0f\n", summary.duration,
+  io.write(string.format("WBRESULT %.0f %.0f %.0f %d %d %d %d %d %.0f\n", summary.duration,
     summary.requests, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
     latency.mean))
 end
 EOF
 
-# run NAME URL [token]: one wrk run; prints "requests/s MiB/s mean_latency_us".
+# CPU time (clock ticks, user + system) of processes, for the server's cost per
+# byte or per request: less disturbed than wall-clock rates by other work on
+# the machine.
+TICK="$(getconf CLK_TCK)"
+ticks() { local p t=0 v; for p in "$@"; do
+  v="$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)"; t=$((t + v)); done
+  echo "$t"; }
+ng_pids() { echo "$NG_PID" $(pgrep -P "$NG_PID" || true); }
+
+# run KEY SERVER URL [token]: one wrk run; appends to $T/runs.KEY the line
+# "requests/s MiB/s mean_latency_us server_cpu_s requests bytes".
 run() {
-  local name="$1" url="$2" tok="${3:-}" out line
+  local key="$1" server="$2" url="$3" tok="${4:-}" out line pids c0 c1
+  if [ "$server" = etenderd ]; then pids="$ET_PID"; else pids="$(ng_pids)"; fi
+  c0="$(ticks $pids)"
   out="$(WB_TOKEN="$tok" timeout $((SECS + 60)) "$WRK" -t2 -c"$CONNS" -d"${SECS}s" \
-           --timeout 120s -s "$T/report.lua" "$url" 2>&1)" || fail "wrk failed on $name: $out"
-  line="$(grep '^WBRESULT' <<<"$out")" || fail "wrk printed no result for $name: $out"
+           --timeout 120s -s "$T/report.lua" "$url" 2>&1)" || fail "wrk failed on $key: $out"
+  c1="$(ticks $pids)"
+  line="$(grep '^WBRESULT' <<<"$out")" || fail "wrk printed no result for $key: $out"
   read -r _ dur req bytes ec er ew es et lat <<<"$line"
-  ((es == 0)) || fail "$name: $es answers were not 2xx/3xx"
+  ((es == 0)) || fail "$key: $es answers were not 2xx/3xx"
   ((ec + er + ew + et == 0)) ||
-    echo "  (warning: $name had socket errors: connect $ec, read $er, write $ew, timeout $et)" >&2
-  awk -v d="$dur" -v r="$req" -v b="$bytes" -v l="$lat" \
-    'BEGIN { printf "%.1f %.1f %.0f\n", r / (d / 1e6), b / 1048576 / (d / 1e6), l }'
+    echo "  (warning: $key had socket errors: connect $ec, read $er, write $ew, timeout $et)" >&2
+  awk -v d="$dur" -v r="$req" -v b="$bytes" -v l="$lat" -v c=$((c1 - c0)) -v hz="$TICK" \
+    'BEGIN { printf "%.1f %.1f %.0f %.2f %.0f %.0f\n", r / (d / 1e6), b / 1048576 / (d / 1e6), l,
+             c / hz, r, b }' >>"$T/runs.$key"
 }
-# best A B: the larger of two "rps mibps lat" lines by field $2 (1 = rps, 2 = MiB/s).
-best() { awk -v k="$3" 'BEGIN { split(ARGV[1], a, " "); split(ARGV[2], b, " ");
-  if (b[k] > a[k]) print ARGV[2]; else print ARGV[1]; exit }' "$1" "$2"; }
 
 LOAD_BEFORE="$(uptime)"
 EVENTS_BEFORE="$(curl -sf --noproxy '*' "$ET/log/checkpoint" | sed -n 2p)"
-echo "etenderd vs nginx on 127.0.0.1: wrk -t2 -c$CONNS -d${SECS}s, best of $ROUNDS alternating rounds"
+echo "etenderd vs nginx on 127.0.0.1: wrk -t2 -c$CONNS -d${SECS}s, $ROUNDS alternating rounds"
 echo "machine: $(nproc) CPUs; $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'); $("$WRK" -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 echo "load before: $LOAD_BEFORE"
-
-R_ET_DL="0 0 0" R_NG_DL="0 0 0" R_ET_1K="0 0 0" R_NG_1K="0 0 0" R_CP="0 0 0" R_JS="0 0 0"
 for ((round = 1; round <= ROUNDS; round++)); do
-  R_ET_DL="$(best "$R_ET_DL" "$(run download "$ET/api/tenders/$TENDER/documents/$DOC_BIG" "$T/token")" 2)"
-  R_NG_DL="$(best "$R_NG_DL" "$(run nginx-download "$NG/doc.bin")" 2)"
-  R_ET_1K="$(best "$R_ET_1K" "$(run download-1k "$ET/api/tenders/$TENDER/documents/$DOC_1K" "$T/token")" 1)"
-  R_NG_1K="$(best "$R_NG_1K" "$(run nginx-1k "$NG/1k.bin")" 1)"
-  R_CP="$(best "$R_CP" "$(run checkpoint "$ET/log/checkpoint")" 1)"
-  R_JS="$(best "$R_JS" "$(run json "$ET/api/tenders/$TENDER")" 1)"
+  echo "round $round of $ROUNDS ..."
+  run et_dl etenderd "$ET/api/tenders/$TENDER/documents/$DOC_BIG" "$T/token"
+  run ng_dl nginx "$NG/doc.bin"
+  run et_1k etenderd "$ET/api/tenders/$TENDER/documents/$DOC_1K" "$T/token"
+  run ng_1k nginx "$NG/1k.bin"
+  run et_cp etenderd "$ET/log/checkpoint"
+  run et_js etenderd "$ET/api/tenders/$TENDER"
 done
 LOAD_AFTER="$(uptime)"
 EVENTS_AFTER="$(curl -sf --noproxy '*' "$ET/log/checkpoint" | sed -n 2p)"
 
 # ---- report -------------------------------------------------------------------------
-# row LABEL ET NG FIELD UNIT TARGET
+# Over the rounds of a key: the best rate (field 1 req/s, 2 MiB/s), and the
+# least server CPU per unit (per GiB for downloads of the large file, else per
+# request), each run's own figure.
+best() { awk -v k="$2" '$k > m { m = $k } END { printf "%.1f", m }' "$T/runs.$1"; }
+cpu_gib() { awk '$6 > 0 { v = $4 / ($6 / 1073741824); if (m == "" || v < m) m = v }
+  END { printf "%.3f", m }' "$T/runs.$1"; }
+cpu_req() { awk '$5 > 0 { v = $4 * 1e6 / $5; if (m == "" || v < m) m = v }
+  END { printf "%.1f", m }' "$T/runs.$1"; }
+lat_of_best() { awk '$2 > m { m = $2; l = $3 } END { printf "%.3f", l / 1e6 }' "$T/runs.$1"; }
+# row LABEL ETENDERD NGINX UNIT TARGET [inverse]: ratio etenderd / nginx (for a
+# cost, inverse: nginx / etenderd, so that above 1 is etenderd's advantage).
 row() {
-  awk -v lab="$1" -v e="$2" -v n="$3" -v k="$4" -v u="$5" -v t="$6" 'BEGIN {
-    split(e, a, " "); split(n, b, " "); r = b[k] > 0 ? a[k] / b[k] : 0
-    if (t == "") verdict = "(no target)"
+  awk -v lab="$1" -v e="$2" -v n="$3" -v u="$4" -v t="$5" -v inv="${6:-}" 'BEGIN {
+    r = inv == "" ? (n > 0 ? e / n : 0) : (e > 0 ? n / e : 0)
+    if (t == "") verdict = inv == "" ? "" : "(nginx / etenderd)"
     else verdict = sprintf(">= %.2f %s", t, r >= t ? "met" : "MISSED")
-    printf "%-44s %12.1f %12.1f %-6s %6.2f  %s\n", lab, a[k], b[k], u, r, verdict }'
+    printf "%-46s %11s %11s %-7s %5.2f  %s\n", lab, e, n, u, r, verdict }'
 }
 echo
-printf '%-44s %12s %12s %-6s %6s  %s\n' "" etenderd nginx unit ratio target
-row "document ${MIB} MiB, $CONNS conn: throughput" "$R_ET_DL" "$R_NG_DL" 2 MiB/s 0.90
-row "  same runs: completed downloads/s" "$R_ET_DL" "$R_NG_DL" 1 req/s ""
-awk -v e="$R_ET_DL" -v n="$R_NG_DL" 'BEGIN { split(e, a, " "); split(n, b, " ");
-  printf "%-44s %12.3f %12.3f %-6s\n", "  same runs: mean time of one download", a[3] / 1e6, b[3] / 1e6, "s" }'
-row "document 1 KiB (recorded) vs static 1 KiB" "$R_ET_1K" "$R_NG_1K" 1 req/s ""
-row "GET /log/checkpoint vs static 1 KiB" "$R_CP" "$R_NG_1K" 1 req/s 0.50
-row "GET /api/tenders/ID (JSON) vs static 1 KiB" "$R_JS" "$R_NG_1K" 1 req/s ""
+printf '%-46s %11s %11s %-7s %5s  %s\n' "best of $ROUNDS rounds" etenderd nginx unit ratio target
+row "document ${MIB} MiB, $CONNS conn: throughput" "$(best et_dl 2)" "$(best ng_dl 2)" MiB/s 0.90
+row "  completed downloads" "$(best et_dl 1)" "$(best ng_dl 1)" req/s ""
+row "  mean time of one download (best run)" "$(lat_of_best et_dl)" "$(lat_of_best ng_dl)" s "" inv
+row "  server CPU per GiB sent" "$(cpu_gib et_dl)" "$(cpu_gib ng_dl)" s "" inv
+row "document 1 KiB (recorded) vs static 1 KiB" "$(best et_1k 1)" "$(best ng_1k 1)" req/s ""
+row "  server CPU per request" "$(cpu_req et_1k)" "$(cpu_req ng_1k)" us "" inv
+row "GET /log/checkpoint vs static 1 KiB" "$(best et_cp 1)" "$(best ng_1k 1)" req/s 0.50
+row "  server CPU per request" "$(cpu_req et_cp)" "$(cpu_req ng_1k)" us "" inv
+row "GET /api/tenders/ID (JSON) vs static 1 KiB" "$(best et_js 1)" "$(best ng_1k 1)" req/s ""
+row "  server CPU per request" "$(cpu_req et_js)" "$(cpu_req ng_1k)" us "" inv
 echo
-echo "Every etenderd document download above is a recorded confidential event, durable"
-echo "(ledger append, group commit with fsync) before its first byte: the raw figures"
-echo "include that cost; the 1 KiB document row shows it per request."
+echo "Every etenderd document download above is a recorded confidential event, made"
+echo "durable (ledger append, group commit with fsync) before its first byte: the raw"
+echo "figures include that cost; the 1 KiB document row shows it per request."
 echo "log size: $EVENTS_BEFORE before the runs, $EVENTS_AFTER after"
 echo "load after:  $LOAD_AFTER"
+if [ -n "${WB_RAW:-}" ]; then
+  echo "raw runs (req/s MiB/s latency_us server_cpu_s requests bytes):"
+  for k in et_dl ng_dl et_1k ng_1k et_cp et_js; do sed "s/^/  $k /" "$T/runs.$k"; done
+fi
