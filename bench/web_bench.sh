@@ -36,12 +36,15 @@ CONNS=64
 ETENDERD="$BUILD/web/etenderd"
 SETUP="$BUILD/bench/web_bench_setup"
 for v in "$SECS" "$ROUNDS" "$MIB"; do [[ "$v" =~ ^[1-9][0-9]*$ ]] || usage; done
-[ -x "$ETENDERD" ] && [ -x "$SETUP" ] || {
-  echo "web_bench: $ETENDERD or $SETUP missing: build first (ninja -C $1)" >&2; exit 2; }
+if [ ! -x "$ETENDERD" ] || [ ! -x "$SETUP" ]; then
+  echo "web_bench: $ETENDERD or $SETUP missing: build first (ninja -C $1)" >&2
+  exit 2
+fi
 
 NGINX="$(command -v nginx || true)"
 [ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; } || true
 WRK="$(command -v wrk || true)"
+command -v curl >/dev/null || { echo "web_bench: needs curl (bash scripts/bench-deps.sh)" >&2; exit 77; }
 if [ -z "$NGINX" ] || [ -z "$WRK" ]; then
   echo "web_bench: needs nginx and wrk; missing:${NGINX:- nginx}${WRK:- wrk}" | sed 's|/[^ ]*||g' >&2
   echo "  Debian: bash scripts/bench-deps.sh   (apt-get install nginx wrk)" >&2
@@ -158,7 +161,7 @@ done
 NG="http://127.0.0.1:$NG_PORT"
 
 # Same bytes on both sides (one download each; etenderd's is one more recorded event).
-printf 'Authorization: Bearer %s\n' "$(cat "$T/token")" >"$T/authhdr"
+(umask 077; printf 'Authorization: Bearer %s\n' "$(cat "$T/token")" >"$T/authhdr")
 H_ET="$(curl -sf --noproxy '*' -H "@$T/authhdr" "$ET/api/tenders/$TENDER/documents/$DOC_BIG" | sha256sum)"
 H_NG="$(curl -sf --noproxy '*' "$NG/doc.bin" | sha256sum)"
 [ "$H_ET" = "$H_NG" ] || fail "etenderd and nginx serve different bytes"
@@ -190,17 +193,17 @@ TICK="$(getconf CLK_TCK)"
 ticks() { local p t=0 v; for p in "$@"; do
   v="$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)"; t=$((t + v)); done
   echo "$t"; }
-ng_pids() { echo "$NG_PID" $(pgrep -P "$NG_PID" || true); }
+ng_pids() { echo "$NG_PID"; pgrep -P "$NG_PID" || true; }
 
 # run KEY SERVER URL [token]: one wrk run; appends to $T/runs.KEY the line
 # "requests/s MiB/s mean_latency_us server_cpu_s requests bytes".
 run() {
-  local key="$1" server="$2" url="$3" tok="${4:-}" out line pids c0 c1
-  if [ "$server" = etenderd ]; then pids="$ET_PID"; else pids="$(ng_pids)"; fi
-  c0="$(ticks $pids)"
+  local key="$1" server="$2" url="$3" tok="${4:-}" out line c0 c1 pids=()
+  if [ "$server" = etenderd ]; then pids=("$ET_PID"); else mapfile -t pids < <(ng_pids); fi
+  c0="$(ticks "${pids[@]}")"
   out="$(WB_TOKEN="$tok" timeout $((SECS + 60)) "$WRK" -t2 -c"$CONNS" -d"${SECS}s" \
            --timeout 120s -s "$T/report.lua" "$url" 2>&1)" || fail "wrk failed on $key: $out"
-  c1="$(ticks $pids)"
+  c1="$(ticks "${pids[@]}")"
   line="$(grep '^WBRESULT' <<<"$out")" || fail "wrk printed no result for $key: $out"
   read -r _ dur req bytes ec er ew es et lat <<<"$line"
   ((es == 0)) || fail "$key: $es answers were not 2xx/3xx"
