@@ -334,7 +334,7 @@ static void file_sha256(const char *path, unsigned char out[32])
 int main(int argc, char **argv)
 {
 	enum { O_TENDERER, O_AGENT, O_SUPER, O_BIDDER, O_COUNT };
-	char org[O_COUNT][TENDER_ID_LEN], center[TENDER_ID_LEN], tender[32], path[512],
+	char org[O_COUNT][TENDER_ID_LEN], tender[32], path[512],
 		body[1024], t0[32], t1[32], t2[32], t3[32], doc[MAX_DOCS][TENDER_ID_LEN],
 		line[2][512], *rcpt[2] = { NULL, NULL };
 	struct user admin, agent, kh[2], super, bidder;
@@ -357,10 +357,6 @@ int main(int argc, char **argv)
 
 	/* Accounts and keys, through the administrator. */
 	login(&admin, "admin", argv[2]);
-	j = api("GET", "/api/me", admin.token, NULL);
-	copy_str(center, sizeof center, json_object_get(json_object_get(j, "principal"), "org"),
-		 "org");
-	json_decref(j);
 	add_org(&admin, "tenderer", "江城市第一中学", 1, org[O_TENDERER]);
 	add_org(&admin, "agent", "江城招标代理有限公司", 2, org[O_AGENT]);
 	add_org(&admin, "supervisor", "江城市住房和城乡建设局", 3, org[O_SUPER]);
