@@ -288,7 +288,10 @@ int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint
 	int rc;
 
 	*out = NULL;
-	if (!(d = calloc(1, sizeof *d)) || !(d->dir = strdup(dir))) {
+	if (!(d = calloc(1, sizeof *d)))
+		return et_fail(ET_ENOMEM);
+	pthread_mutex_init(&d->cp_mu, NULL);
+	if (!(d->dir = strdup(dir))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
@@ -333,6 +336,8 @@ void web_data_close(struct web_data *d)
 	tender_private_close(d->priv);
 #endif
 	crypto_wipe(d->seed, sizeof d->seed);
+	pthread_mutex_destroy(&d->cp_mu);
+	free(d->cp_note);
 	free(d->dir);
 	free(d->origin);
 	free(d->witness_url);

@@ -4,6 +4,7 @@
 #ifndef ET_WEB_INT_H
 #define ET_WEB_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,13 @@ struct web_data {
 	bool verifier;
 	struct audit_ledger *ledger;
 	struct tender_private *priv;       /* private side store (NULL for a verifier) */
+	/* GET /log/checkpoint's note, kept between commits (log.c): valid while
+	 * cp_size equals the ledger's size, since every commit that grows the
+	 * log signs exactly one checkpoint of the new size and a stored note
+	 * never changes (audit/ledger.c, I3). Guarded by cp_mu. */
+	pthread_mutex_t cp_mu;
+	uint64_t cp_size;
+	char *cp_note;                     /* NULL until first read */
 };
 
 /* Build "dir/name" into out[cap]; ET_ELIMIT if it does not fit. */

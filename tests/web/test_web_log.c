@@ -177,6 +177,43 @@ START_TEST(test_proofs)
 }
 END_TEST
 
+/* The checkpoint is served from a cache between commits (web/log.c): after
+ * every commit the next GET has the new size, and two GETs without a commit
+ * between them serve the same signed note. */
+START_TEST(test_checkpoint_follows_commits)
+{
+	struct srv s;
+	struct audit_checkpoint cp, again;
+	char *note = NULL, *note2 = NULL, text[32];
+	uint64_t base;
+
+	srv_init(&s);
+	srv_start(&s, NULL);
+	get_checkpoint(&s, &cp, &note);
+	base = cp.size;
+	free(note);
+	for (int i = 0; i < 12; i++) {
+		snprintf(text, sizeof text, "cache %d", i);
+		add_event(&s, text);
+		get_checkpoint(&s, &cp, &note);
+		ck_assert_uint_eq(cp.size, base + (uint64_t)i + 1);
+		get_checkpoint(&s, &again, &note2);
+		ck_assert_uint_eq(again.size, cp.size);
+		ck_assert_str_eq(note, note2);
+		free(note);
+		free(note2);
+	}
+	ck_assert_int_eq(srv_stop(&s), 0);
+	/* A restart serves the same latest checkpoint. */
+	srv_start(&s, NULL);
+	get_checkpoint(&s, &cp, &note);
+	ck_assert_uint_eq(cp.size, base + 12);
+	free(note);
+	ck_assert_int_eq(srv_stop(&s), 0);
+	srv_cleanup(&s);
+}
+END_TEST
+
 static uint64_t log_size(struct srv *s)
 {
 	struct audit_checkpoint cp;
@@ -329,6 +366,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_proofs);
+	tcase_add_test(tc, test_checkpoint_follows_commits);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_entries_and_clock);
 	suite_add_tcase(s, tc);
