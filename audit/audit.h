@@ -52,7 +52,12 @@ int audit_verify_consistency(uint64_t size1, uint64_t size2, const unsigned char
 struct audit_log;
 
 /* Creates the tables and triggers if missing, prepares statements, loads
- * the size. *out is freed with audit_log_close (which leaves db open). */
+ * the size and an in-memory cache of the upper tree levels (2 bytes per
+ * leaf). *out is freed with audit_log_close (which leaves db open).
+ * Performance: a root or proof is one savepoint and O(log n) lookups, at
+ * most 4 per side of the tree in SQLite, the rest in memory; at 10 M
+ * leaves each lookup is bound by page access, so give the connection
+ * PRAGMA mmap_size (or a page cache) that holds log_node. */
 int audit_log_open(sqlite3 *db, struct audit_log **out) ET_MUST_CHECK;
 void audit_log_close(struct audit_log *log);
 /* Leaves in the log (as committed or appended in the current transaction). */

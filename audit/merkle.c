@@ -304,7 +304,7 @@ struct audit_log {
 };
 
 /* Run a cached statement that returns one 32-byte blob (or no row). */
-static int fetch_hash(sqlite3_stmt *st, unsigned char out[AUDIT_HASH_LEN])
+static int ET_MUST_CHECK fetch_hash(sqlite3_stmt *st, unsigned char out[AUDIT_HASH_LEN])
 {
 	int rc = ET_OK, src;
 
@@ -329,7 +329,7 @@ out:
 }
 
 /* Hash of the perfect subtree (level, idx) as stored in SQLite. */
-static int subtree_hash_db(struct audit_log *log, unsigned level, uint64_t idx,
+static int ET_MUST_CHECK subtree_hash_db(struct audit_log *log, unsigned level, uint64_t idx,
 			   unsigned char out[AUDIT_HASH_LEN])
 {
 	sqlite3_stmt *st;
@@ -351,7 +351,7 @@ static int subtree_hash_db(struct audit_log *log, unsigned level, uint64_t idx,
 
 /* Hash of the perfect subtree (level, idx), complete in the log (idx <
  * size >> level): from the frontier or the cache if there, else SQLite. */
-static int subtree_hash(struct audit_log *log, unsigned level, uint64_t idx,
+static int ET_MUST_CHECK subtree_hash(struct audit_log *log, unsigned level, uint64_t idx,
 			unsigned char out[AUDIT_HASH_LEN])
 {
 	assert(level < 64 && idx < log->size >> level);
@@ -367,7 +367,7 @@ static int subtree_hash(struct audit_log *log, unsigned level, uint64_t idx,
 }
 
 /* Make room for cache[level][idx]. */
-static int cache_reserve(struct audit_log *log, unsigned level, uint64_t idx)
+static int ET_MUST_CHECK cache_reserve(struct audit_log *log, unsigned level, uint64_t idx)
 {
 	unsigned char (*p)[AUDIT_HASH_LEN];
 	uint64_t cap = log->cache_cap[level];
@@ -388,7 +388,7 @@ static int cache_reserve(struct audit_log *log, unsigned level, uint64_t idx)
 }
 
 /* Fill the cache from log_node for a log of size leaves. */
-static int cache_load(struct audit_log *log, uint64_t size)
+static int ET_MUST_CHECK cache_load(struct audit_log *log, uint64_t size)
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t got[64] = { 0 };
@@ -439,7 +439,7 @@ out:
  * power of two below hi - lo (every range met by RFC 9162's recursions):
  * fold the perfect subtrees of the binary decomposition of hi - lo, right
  * to left. hi <= log->size, lo < hi. */
-static int range_hash(struct audit_log *log, uint64_t lo, uint64_t hi,
+static int ET_MUST_CHECK range_hash(struct audit_log *log, uint64_t lo, uint64_t hi,
 		      unsigned char out[AUDIT_HASH_LEN])
 {
 	unsigned char parts[64][AUDIT_HASH_LEN];
@@ -472,7 +472,7 @@ static uint64_t split_point(uint64_t n)
 	return k;
 }
 
-static int read_begin(struct audit_log *log)
+static int ET_MUST_CHECK read_begin(struct audit_log *log)
 {
 	sqlite3_stmt *st = log->st[ST_READ_BEGIN];
 	int src = sqlite3_step(st);
@@ -483,7 +483,7 @@ static int read_begin(struct audit_log *log)
 
 /* Ends the savepoint of read_begin; returns rc, or ET_EDB if rc was ET_OK
  * and the release failed. */
-static int read_end(struct audit_log *log, int rc)
+static int ET_MUST_CHECK read_end(struct audit_log *log, int rc)
 {
 	sqlite3_stmt *st = log->st[ST_READ_END];
 	int src = sqlite3_step(st);
@@ -498,7 +498,7 @@ static int read_end(struct audit_log *log, int rc)
  * the log only shrank (a rollback removes whole appends, and every subtree
  * complete in the smaller log was written by an append that survived),
  * reloaded otherwise. */
-static int load_state(struct audit_log *log)
+static int ET_MUST_CHECK load_state(struct audit_log *log)
 {
 	sqlite3_stmt *st = log->st[ST_MAX_IDX];
 	uint64_t size = 0, pos = 0;
@@ -597,7 +597,7 @@ uint64_t audit_log_size(const struct audit_log *log)
 	return log ? log->size : 0;
 }
 
-static int step_insert(sqlite3_stmt *st)
+static int ET_MUST_CHECK step_insert(sqlite3_stmt *st)
 {
 	int src = sqlite3_step(st);
 
@@ -607,7 +607,7 @@ static int step_insert(sqlite3_stmt *st)
 
 /* The blobs are bound SQLITE_STATIC: they live until the step returns, and
  * every call binds all parameters again. */
-static int insert_leaf(struct audit_log *log, uint64_t idx, const void *leaf, size_t len,
+static int ET_MUST_CHECK insert_leaf(struct audit_log *log, uint64_t idx, const void *leaf, size_t len,
 		       const unsigned char hash[AUDIT_HASH_LEN])
 {
 	sqlite3_stmt *st = log->st[ST_INS_LEAF];
@@ -618,7 +618,7 @@ static int insert_leaf(struct audit_log *log, uint64_t idx, const void *leaf, si
 	return step_insert(st);
 }
 
-static int insert_node(struct audit_log *log, unsigned level, uint64_t idx,
+static int ET_MUST_CHECK insert_node(struct audit_log *log, unsigned level, uint64_t idx,
 		       const unsigned char hash[AUDIT_HASH_LEN])
 {
 	sqlite3_stmt *st = log->st[ST_INS_NODE];
@@ -752,14 +752,14 @@ struct proof_acc {
 	size_t n;
 };
 
-static int acc_range(struct audit_log *log, struct proof_acc *a, uint64_t lo, uint64_t hi)
+static int ET_MUST_CHECK acc_range(struct audit_log *log, struct proof_acc *a, uint64_t lo, uint64_t hi)
 {
 	if (a->n >= ET_PROOF_MAX_HASHES)
 		return et_fail(ET_ELIMIT);
 	return range_hash(log, lo, hi, a->h[a->n++]);
 }
 
-static int acc_finish(struct proof_acc *a, unsigned char (**proof)[AUDIT_HASH_LEN], size_t *n)
+static int ET_MUST_CHECK acc_finish(struct proof_acc *a, unsigned char (**proof)[AUDIT_HASH_LEN], size_t *n)
 {
 	unsigned char (*p)[AUDIT_HASH_LEN];
 	size_t i;
@@ -776,7 +776,7 @@ static int acc_finish(struct proof_acc *a, unsigned char (**proof)[AUDIT_HASH_LE
 
 /* PATH(index, D[0:size]), RFC 9162 §2.1.3.1: descend towards the leaf,
  * taking the sibling range at every split. */
-static int inclusion_path(struct audit_log *log, uint64_t index, uint64_t size,
+static int ET_MUST_CHECK inclusion_path(struct audit_log *log, uint64_t index, uint64_t size,
 			  struct proof_acc *a)
 {
 	uint64_t lo = 0, hi = size, k;
@@ -821,7 +821,7 @@ int audit_log_inclusion_proof(struct audit_log *log, uint64_t index, uint64_t si
 
 /* SUBPROOF(m, D[0:size2], true), RFC 9162 §2.1.4.1, 0 < m < size2; in the
  * loop m counts from lo. */
-static int consistency_path(struct audit_log *log, uint64_t m, uint64_t size2,
+static int ET_MUST_CHECK consistency_path(struct audit_log *log, uint64_t m, uint64_t size2,
 			    struct proof_acc *a)
 {
 	uint64_t lo = 0, hi = size2, k;

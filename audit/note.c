@@ -132,7 +132,7 @@ uint32_t audit_note_key_hash(const char *name, unsigned char type, const unsigne
 	return key_hash_n(name, strlen(name), type, pub);
 }
 
-static int vkey_format(const char *name, unsigned char type, const unsigned char pub[32], char **out)
+static int ET_MUST_CHECK vkey_format(const char *name, unsigned char type, const unsigned char pub[32], char **out)
 {
 	unsigned char raw[33];
 	char b64[64];
@@ -158,7 +158,7 @@ static int vkey_format(const char *name, unsigned char type, const unsigned char
 	return ET_OK;
 }
 
-static int vkey_parse(const char *vkey, unsigned char type, char **name, unsigned char pub[32],
+static int ET_MUST_CHECK vkey_parse(const char *vkey, unsigned char type, char **name, unsigned char pub[32],
 		      uint32_t *hash)
 {
 	const char *p1, *p2;
@@ -255,7 +255,7 @@ struct sig_line {
 };
 
 /* Parse the signature line at *p (ending at or before end); advance *p. */
-static int sig_line_next(const char **p, const char *end, unsigned char *buf, size_t cap,
+static int ET_MUST_CHECK sig_line_next(const char **p, const char *end, unsigned char *buf, size_t cap,
 			 struct sig_line *sl)
 {
 	const char *s = *p, *nl, *sp;
@@ -284,7 +284,7 @@ static int sig_line_next(const char **p, const char *end, unsigned char *buf, si
 
 /* Check the whole note and split it; every signature line is checked for
  * form. ET_ELIMIT past the caps, ET_EINVAL if malformed. */
-static int note_split(const char *note, size_t len, struct note_parts *np)
+static int ET_MUST_CHECK note_split(const char *note, size_t len, struct note_parts *np)
 {
 	unsigned char *buf = NULL;
 	const char *p, *end;
@@ -341,7 +341,7 @@ static bool sig_is_key(const struct sig_line *sl, const char *name, size_t nlen,
 
 /* ---- signing and verifying notes --------------------------------------- */
 
-static int sig_line_make(const char *name, uint32_t kh, const unsigned char *sig, size_t sig_len,
+static int ET_MUST_CHECK sig_line_make(const char *name, uint32_t kh, const unsigned char *sig, size_t sig_len,
 			 struct et_buf *out)
 {
 	unsigned char raw[4 + 8 + CRYPTO_ED25519_SIG_LEN];
@@ -363,7 +363,7 @@ static int sig_line_make(const char *name, uint32_t kh, const unsigned char *sig
 }
 
 /* The Ed25519 signature line of text by (name, seed), appended to out. */
-static int note_sig_line(const char *text, size_t tlen, const char *name,
+static int ET_MUST_CHECK note_sig_line(const char *text, size_t tlen, const char *name,
 			 const unsigned char seed[32], struct et_buf *out)
 {
 	unsigned char pub[32], sig[CRYPTO_ED25519_SIG_LEN];
@@ -406,7 +406,7 @@ int audit_note_sign(const char *text, const char *name, const unsigned char seed
 
 /* Append a signature line (already made) to a well-formed note, refusing a
  * second line by the same key. */
-static int note_append_line(const char *note, const char *line, size_t line_len, char **out)
+static int ET_MUST_CHECK note_append_line(const char *note, const char *line, size_t line_len, char **out)
 {
 	struct note_parts np;
 	struct sig_line sl, nl;
@@ -481,7 +481,7 @@ int audit_note_add_signature(const char *note, const char *name, const unsigned 
  * (name, kh) call check(). ET_OK if at least one line of the key exists and
  * all of them verify; ET_EVERIFY if none exists or one fails; ET_EINVAL if
  * the key signed twice. */
-static int for_key_lines(const struct note_parts *np, const char *name, uint32_t kh,
+static int ET_MUST_CHECK for_key_lines(const struct note_parts *np, const char *name, uint32_t kh,
 			 int (*check)(const struct note_parts *np, const struct sig_line *sl, void *ctx),
 			 void *ctx)
 {
@@ -517,7 +517,7 @@ out:
 	return rc;
 }
 
-static int check_note_sig(const struct note_parts *np, const struct sig_line *sl, void *ctx)
+static int ET_MUST_CHECK check_note_sig(const struct note_parts *np, const struct sig_line *sl, void *ctx)
 {
 	const unsigned char *pub = ctx;
 
@@ -642,7 +642,7 @@ bad:
 /* ---- cosignature/v1 ---------------------------------------------------- */
 
 /* "cosignature/v1\ntime T\n" + body, into b. */
-static int cosig_message(const char *body, size_t blen, uint64_t ts, struct et_buf *b)
+static int ET_MUST_CHECK cosig_message(const char *body, size_t blen, uint64_t ts, struct et_buf *b)
 {
 	int rc = et_buf_printf(b, "cosignature/v1\ntime %llu\n", (unsigned long long)ts);
 
@@ -724,7 +724,7 @@ struct cosig_ctx {
 	uint64_t ts;
 };
 
-static int check_cosig(const struct note_parts *np, const struct sig_line *sl, void *vctx)
+static int ET_MUST_CHECK check_cosig(const struct note_parts *np, const struct sig_line *sl, void *vctx)
 {
 	struct cosig_ctx *ctx = vctx;
 	struct et_buf msg;

@@ -119,6 +119,25 @@ int client_saved_checkpoint_save(const char *url, const char *note) ET_MUST_CHEC
 struct audit_module;
 const struct audit_module *const *client_replay_modules(size_t *n);
 
+/* ---- the witness's request parser (witness_req.c) ---------------------- */
+
+#define CLIENT_WITNESS_MAX_PROOF 63
+/* A parsed add-checkpoint body: "old N\n", up to 63 base64 hash lines, an
+ * empty line, the signed checkpoint note. note points into the body. */
+struct client_witness_req {
+	uint64_t old;
+	unsigned char proof[CLIENT_WITNESS_MAX_PROOF][32];
+	size_t nproof;
+	const char *note;
+	size_t note_len;
+	char origin[ET_NOTE_MAX_NAME];   /* the note's first line */
+	const char *why;                 /* static text on failure */
+};
+/* ET_OK, ET_EINVAL or ET_ELIMIT (why set). The note itself is not checked
+ * here (the note parser does that when verifying it). */
+int client_witness_req_parse(const char *body, size_t len,
+			     struct client_witness_req *rq) ET_MUST_CHECK;
+
 int client_cmd_pin(int argc, char **argv);
 int client_cmd_witness(int argc, char **argv);
 int client_cmd_audit(int argc, char **argv);

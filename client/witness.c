@@ -186,7 +186,8 @@ static int load_state(struct witness *w)
 	return rc;
 }
 
-/* Keep a refused request that the log signed: it may prove misbehaviour. */
+/* Keep a refused request that the log signed: it may prove misbehaviour.
+ * Named by time, pid and a counter, so that no evidence replaces another. */
 static void keep_evidence(struct witness *w, const struct wlog *lg, const char *why,
 			  const char *body, size_t len)
 {
@@ -200,7 +201,7 @@ static void keep_evidence(struct witness *w, const struct wlog *lg, const char *
 	et_log(ET_LOG_WARN, "witness: refused a checkpoint of %s: %s (evidence kept)", lg->origin,
 	       why);
 	if (snprintf(dir, sizeof dir, "%s/evidence", w->dir) >= (int)sizeof dir ||
-	    snprintf(path, sizeof path, "%s/%lld-%llu.txt", dir, (long long)t,
+	    snprintf(path, sizeof path, "%s/%lld-%ld-%llu.txt", dir, (long long)t, (long)getpid(),
 		     (unsigned long long)++w->nevidence) >= (int)sizeof path)
 		return;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -252,56 +253,28 @@ static bool empty_root(const unsigned char root[AUDIT_HASH_LEN])
 /* Decide on one add-checkpoint body; fills a (status, type, body). */
 static void add_checkpoint(struct witness *w, const char *body, size_t len, struct answer *a)
 {
-	unsigned char proof[ET_PROOF_MAX_HASHES][AUDIT_HASH_LEN];
-	char origin[ET_NOTE_MAX_NAME], *text = NULL, *line = NULL;
-	const char *p = body, *end = body + len, *nl, *note;
+	struct client_witness_req *rq = NULL;
+	char *text = NULL, *line = NULL;
+	const char *note, *end;
 	struct audit_checkpoint cp;
 	struct wlog *lg;
 	uint64_t old, stored;
-	size_t nproof = 0, olen;
+	size_t nproof;
 	int rc;
 
-	/* old <size>\n */
-	nl = memchr(p, '\n', (size_t)(end - p));
-	if (!nl || nl - p < 5 || memcmp(p, "old ", 4) != 0 ||
-	    et_parse_u64(p + 4, (size_t)(nl - p - 4), &old) != ET_OK) {
-		(void)answer_text(a, 400, "bad old size line\n");
+	if (!(rq = malloc(sizeof *rq))) {
+		(void)answer_text(a, 500, "out of memory\n");
 		goto out;
 	}
-	p = nl + 1;
-	/* proof lines, then an empty line */
-	for (;;) {
-		size_t got = 0;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl) {
-			(void)answer_text(a, 400, "missing empty line before the checkpoint\n");
-			goto out;
-		}
-		if (nl == p)
-			break;
-		if (nproof == 63) {
-			(void)answer_text(a, 400, "more than 63 proof lines\n");
-			goto out;
-		}
-		if (et_b64_decode(p, (size_t)(nl - p), proof[nproof], AUDIT_HASH_LEN, &got) != ET_OK ||
-		    got != AUDIT_HASH_LEN) {
-			(void)answer_text(a, 400, "bad proof line %zu\n", nproof + 1);
-			goto out;
-		}
-		nproof++;
-		p = nl + 1;
-	}
-	note = nl + 1;
-	/* the origin is the checkpoint's first line */
-	nl = memchr(note, '\n', (size_t)(end - note));
-	olen = nl ? (size_t)(nl - note) : 0;
-	if (!nl || olen == 0 || olen >= sizeof origin) {
-		(void)answer_text(a, 400, "bad checkpoint\n");
+	if (client_witness_req_parse(body, len, rq) != ET_OK) {
+		(void)answer_text(a, 400, "%s\n", rq->why);
 		goto out;
 	}
-	memcpy(origin, note, olen);
-	origin[olen] = 0;
-	if (!(lg = find_log(w, origin))) {
+	old = rq->old;
+	nproof = rq->nproof;
+	note = rq->note;
+	end = rq->note + rq->note_len;
+	if (!(lg = find_log(w, rq->origin))) {
 		(void)answer_text(a, 404, "unknown log\n");
 		goto out;
 	}
@@ -312,7 +285,7 @@ static void add_checkpoint(struct witness *w, const char *body, size_t len, stru
 	}
 	if (rc == ET_OK)
 		rc = audit_checkpoint_parse(text, strlen(text), &cp);
-	if (rc == ET_OK && strcmp(cp.origin, origin) != 0)
+	if (rc == ET_OK && strcmp(cp.origin, rq->origin) != 0)
 		rc = ET_EINVAL;
 	if (rc) {
 		(void)answer_text(a, rc == ET_ENOMEM ? 500 : 403, "malformed checkpoint: %s\n",
@@ -352,14 +325,14 @@ static void add_checkpoint(struct witness *w, const char *body, size_t len, stru
 		}
 	} else if (old > 0 &&
 		   audit_verify_consistency(old, cp.size, lg->root, cp.root,
-					    (const unsigned char(*)[AUDIT_HASH_LEN])proof, nproof) != ET_OK) {
+					    (const unsigned char(*)[AUDIT_HASH_LEN])rq->proof, nproof) != ET_OK) {
 		keep_evidence(w, lg, "consistency proof does not verify (fork or bad proof)", body, len);
 		(void)answer_text(a, 422, "consistency proof does not verify\n");
 		goto out;
 	}
 	/* durable before we answer */
 	if ((rc = et_write_file_atomic(lg->path, note, (size_t)(end - note), 0600))) {
-		et_log(ET_LOG_ERROR, "witness: cannot store the checkpoint of %s: %s", origin,
+		et_log(ET_LOG_ERROR, "witness: cannot store the checkpoint of %s: %s", rq->origin,
 		       et_strerror(rc));
 		(void)answer_text(a, 500, "cannot store the checkpoint\n");
 		goto out;
@@ -376,12 +349,13 @@ static void add_checkpoint(struct witness *w, const char *body, size_t len, stru
 			goto out;
 		}
 		(void)answer_text(a, 200, "%s", line);
-		et_log(ET_LOG_INFO, "witness: cosigned %s size %llu at %llu", origin,
+		et_log(ET_LOG_INFO, "witness: cosigned %s size %llu at %llu", rq->origin,
 		       (unsigned long long)cp.size, (unsigned long long)ts);
 	}
 out:
 	free(line);
 	free(text);
+	free(rq);
 }
 
 /* ---- HTTP ------------------------------------------------------------------ */
@@ -578,8 +552,10 @@ static int cmd_serve(struct witness *w, const char *listen, const char *key)
 		client_error(rc, "状态文件 / state in %s", w->dir);
 		goto out;
 	}
-	if ((rc = print_vkey(w->name, w->seed, stderr)))
+	if ((rc = print_vkey(w->name, w->seed, stderr))) {
+		client_error(rc, "--name %s", w->name);
 		goto out;
+	}
 	/* signals are taken by sigwait below, in this thread only */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

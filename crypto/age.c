@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,13 +129,17 @@ static void b64_raw_encode_to(const unsigned char *in, size_t n, char *out)
 int crypto_b64_raw_encode(const unsigned char *in, size_t len, char **out)
 {
 	char *s = malloc(b64_raw_len(len) + 1);
+	int rc = ET_OK;
 
 	*out = NULL;
-	if (!s)
-		return et_fail(ET_ENOMEM);
+	if (!s) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
 	b64_raw_encode_to(in, len, s);
 	*out = s;
-	return ET_OK;
+out:
+	return rc;
 }
 
 /* ---- stanza lists ---------------------------------------------------- */
@@ -231,7 +236,7 @@ static bool valid_arg(const char *s, size_t n)
 	return true;
 }
 
-static int header_mac(const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+static ET_MUST_CHECK int header_mac(const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		      const unsigned char *data, size_t len, unsigned char mac[CRYPTO_SHA256_LEN])
 {
 	unsigned char hk[32];
@@ -259,7 +264,7 @@ int crypto_age_header_check_mac(const struct crypto_age_header *hdr,
 }
 
 /* Append the whole header (through the MAC line) for stanzas l to out. */
-static int header_encode(const struct crypto_stanza_list *l,
+static ET_MUST_CHECK int header_encode(const struct crypto_stanza_list *l,
 			 const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN], struct et_buf *out)
 {
 	unsigned char mac[CRYPTO_SHA256_LEN];
@@ -341,8 +346,9 @@ static bool next_line(const unsigned char *buf, size_t len, size_t *pos, size_t 
 	return true;
 }
 
-static int parse_stanza(const unsigned char *buf, size_t len, size_t *pos, size_t ls, size_t le,
-			struct crypto_stanza_list *l)
+/* The stanza whose "-> " line is buf[ls..le), and its body lines from *pos. */
+static ET_MUST_CHECK int parse_stanza(const unsigned char *buf, size_t len, size_t *pos,
+				      size_t ls, size_t le, struct crypto_stanza_list *l)
 {
 	const char *args[ET_AGE_MAX_STANZA_ARGS + 1];
 	char *line = NULL;
@@ -379,7 +385,7 @@ static int parse_stanza(const unsigned char *buf, size_t len, size_t *pos, size_
 			goto out;
 		}
 		n = ble - bls;
-		if (n > COLS || blen + LINE_BYTES > ET_AGE_MAX_BODY + LINE_BYTES ||
+		if (n > COLS ||
 		    crypto_b64_raw_decode((const char *)buf + bls, n, body + blen, LINE_BYTES,
 					  &got) != ET_OK) {
 			rc = ET_EHEADER;
@@ -515,7 +521,8 @@ struct x25519_identity {
 	unsigned char pub[CRYPTO_X25519_LEN];
 };
 
-static int x25519_wrap_key(const unsigned char shared[32], const unsigned char share[32],
+static ET_MUST_CHECK int x25519_wrap_key(const unsigned char shared[32],
+		const unsigned char share[32],
 			   const unsigned char rpub[32], unsigned char key[32])
 {
 	unsigned char salt[64];
@@ -526,7 +533,7 @@ static int x25519_wrap_key(const unsigned char shared[32], const unsigned char s
 				  strlen(X25519_LABEL), key, 32);
 }
 
-static int x25519_wrap(const struct crypto_age_recipient *r,
+static ET_MUST_CHECK int x25519_wrap(const struct crypto_age_recipient *r,
 		       const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		       struct crypto_stanza_list *out)
 {
@@ -558,7 +565,8 @@ out:
 	return rc;
 }
 
-static int x25519_unwrap(const struct crypto_age_identity *id, const struct crypto_stanza *st,
+static ET_MUST_CHECK int x25519_unwrap(const struct crypto_age_identity *id,
+		const struct crypto_stanza *st,
 			 size_t n, unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN])
 {
 	const struct x25519_identity *xi = (const struct x25519_identity *)id;
@@ -658,25 +666,30 @@ out:
 	return rc;
 }
 
-static int x25519_identity_from_priv(const unsigned char priv[32], struct crypto_age_identity **out)
+static ET_MUST_CHECK int x25519_identity_from_priv(const unsigned char priv[32],
+		struct crypto_age_identity **out)
 {
 	struct x25519_identity *id = calloc(1, sizeof *id);
 	int rc;
 
 	*out = NULL;
-	if (!id)
-		return et_fail(ET_ENOMEM);
+	if (!id) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
 	memcpy(id->priv, priv, 32);
 	rc = crypto_x25519_public(id->priv, id->pub);
-	if (rc) {
-		x25519_identity_destroy(&id->base);
-		return rc;
-	}
+	if (rc)
+		goto out;
 	id->base.unwrap = x25519_unwrap;
 	id->base.destroy = x25519_identity_destroy;
 	id->base.sealer_fault_on_mac = false;
 	*out = &id->base;
-	return ET_OK;
+	id = NULL;
+out:
+	if (id)
+		x25519_identity_destroy(&id->base);
+	return rc;
 }
 
 int crypto_age_identity_parse(const char *s, struct crypto_age_identity **out)
@@ -828,29 +841,27 @@ struct src {
 	crypto_read_fn *rd;
 	void *ctx;
 	unsigned char *buf;
-	size_t cap, pos, len;
+	size_t cap, pos, len, high; /* high: bytes ever filled, to wipe */
 	bool eof;
 	int err;
 };
 
-static int src_init(struct src *s, size_t cap, crypto_read_fn *rd, void *ctx)
+static ET_MUST_CHECK int src_init(struct src *s, size_t cap, crypto_read_fn *rd, void *ctx)
 {
 	memset(s, 0, sizeof *s);
 	/* room for cap bytes after any alignment shift (see src_need) */
 	cap = (cap + 2 * SRC_ALIGN - 1) / SRC_ALIGN * SRC_ALIGN;
 	s->buf = aligned_alloc(SRC_ALIGN, cap);
-	if (!s->buf)
-		return et_fail(ET_ENOMEM);
-	s->cap = cap;
+	s->cap = s->buf ? cap : 0;
 	s->rd = rd;
 	s->ctx = ctx;
-	return ET_OK;
+	return s->buf ? ET_OK : et_fail(ET_ENOMEM);
 }
 
 static void src_free(struct src *s)
 {
 	if (s->buf)
-		crypto_wipe(s->buf, s->cap);
+		crypto_wipe(s->buf, s->high);
 	free(s->buf);
 	s->buf = NULL;
 }
@@ -862,12 +873,13 @@ static size_t src_avail(const struct src *s)
 
 /* Make at least need bytes available (need <= cap). ET_OK with fewer only
  * at the end of input; the callback's error if it failed first. */
-static int src_need(struct src *s, size_t need)
+static ET_MUST_CHECK int src_need(struct src *s, size_t need)
 {
 	size_t np, avail;
+	int rc = ET_OK;
 
 	if (src_avail(s) >= need)
-		return ET_OK;
+		goto out;
 	/* keep the end of the buffered bytes aligned: the kernel copies into
 	 * aligned memory faster */
 	avail = src_avail(s);
@@ -879,9 +891,9 @@ static int src_need(struct src *s, size_t need)
 	}
 	while (!s->eof && !s->err && s->len < s->cap) {
 		size_t got = 0;
-		int rc = s->rd(s->ctx, s->buf + s->len, s->cap - s->len, &got);
-		if (rc) {
-			s->err = rc;
+		int r = s->rd(s->ctx, s->buf + s->len, s->cap - s->len, &got);
+		if (r) {
+			s->err = r;
 			break;
 		}
 		if (got > s->cap - s->len) {
@@ -893,18 +905,21 @@ static int src_need(struct src *s, size_t need)
 			break;
 		}
 		s->len += got;
+		s->high = s->len > s->high ? s->len : s->high;
 	}
 	if (src_avail(s) < need && s->err)
-		return s->err;
-	return ET_OK;
+		rc = s->err;
+out:
+	return rc;
 }
 
 /* A read callback over a src: its buffered bytes, then the callback itself
  * with the caller's (large) buffer. */
-static int src_read_cb(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+static ET_MUST_CHECK int src_read_cb(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 {
 	struct src *s = ctx;
 	size_t n = src_avail(s);
+	int rc = ET_OK;
 
 	*got = 0;
 	if (n) {
@@ -912,13 +927,12 @@ static int src_read_cb(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 		memcpy(buf, s->buf + s->pos, n);
 		s->pos += n;
 		*got = n;
-		return ET_OK;
+	} else if (s->err) {
+		rc = s->err;
+	} else if (!s->eof) {
+		rc = s->rd(s->ctx, buf, cap, got);
 	}
-	if (s->err)
-		return s->err;
-	if (s->eof)
-		return ET_OK;
-	return s->rd(s->ctx, buf, cap, got);
+	return rc;
 }
 
 /* ---- ASCII armor, reading -------------------------------------------- */
@@ -938,7 +952,7 @@ static bool is_ws(unsigned char c)
 
 /* One line into line[0..*n) without "\n" and one "\r" before it. *eol is
  * false at the end of input. ET_EARMOR if longer than max. */
-static int armor_line(struct src *s, char *line, size_t max, size_t *n, bool *eol)
+static ET_MUST_CHECK int armor_line(struct src *s, char *line, size_t max, size_t *n, bool *eol)
 {
 	int rc = ET_OK;
 
@@ -981,7 +995,7 @@ static bool line_is(const char *line, size_t n, const char *what)
 
 /* After the END line: at most ARMOR_MAX_WS - 1 bytes of whitespace, then the
  * end of input. */
-static int armor_drain(struct src *s)
+static ET_MUST_CHECK int armor_drain(struct src *s)
 {
 	size_t seen = 0;
 	int rc = ET_OK;
@@ -999,7 +1013,7 @@ static int armor_drain(struct src *s)
 	return rc;
 }
 
-static int armor_next(struct armor_rd *a)
+static ET_MUST_CHECK int armor_next(struct armor_rd *a)
 {
 	char line[ARMOR_MAX_WS + 2];
 	size_t n, ws = 0, i, got;
@@ -1051,7 +1065,7 @@ out:
 }
 
 /* crypto_read_fn: the decoded bytes of the armor. */
-static int armor_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+static ET_MUST_CHECK int armor_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 {
 	struct armor_rd *a = ctx;
 	size_t o = 0;
@@ -1076,9 +1090,7 @@ static int armor_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 	}
 	*got = o;
 	/* hand back decoded bytes first; the error comes with the next call */
-	if (o)
-		return ET_OK;
-	return a->err;
+	return o ? ET_OK : a->err;
 }
 
 /* ---- ASCII armor, writing -------------------------------------------- */
@@ -1094,7 +1106,7 @@ struct armor_wr {
 	size_t tlen;
 };
 
-static int armor_flush(struct armor_wr *w)
+static ET_MUST_CHECK int armor_flush(struct armor_wr *w)
 {
 	int rc = ET_OK;
 
@@ -1104,22 +1116,21 @@ static int armor_flush(struct armor_wr *w)
 	return rc;
 }
 
-static int armor_line_out(struct armor_wr *w, const unsigned char *in, size_t n)
+static ET_MUST_CHECK int armor_line_out(struct armor_wr *w, const unsigned char *in, size_t n)
 {
 	int rc = ET_OK;
 
-	if (w->tlen + COLS + 1 > ARMOR_TEXT) {
+	if (w->tlen + COLS + 1 > ARMOR_TEXT)
 		rc = armor_flush(w);
-		if (rc)
-			return rc;
+	if (rc == ET_OK) {
+		et_b64_encode(in, n, w->text + w->tlen);
+		w->tlen += et_b64_encoded_len(n);
+		w->text[w->tlen++] = '\n';
 	}
-	et_b64_encode(in, n, w->text + w->tlen);
-	w->tlen += et_b64_encoded_len(n);
-	w->text[w->tlen++] = '\n';
 	return rc;
 }
 
-static int armor_write(void *ctx, const unsigned char *buf, size_t n)
+static ET_MUST_CHECK int armor_write(void *ctx, const unsigned char *buf, size_t n)
 {
 	struct armor_wr *w = ctx;
 	int rc = ET_OK;
@@ -1144,7 +1155,7 @@ static int armor_write(void *ctx, const unsigned char *buf, size_t n)
 	return rc;
 }
 
-static int armor_finish(struct armor_wr *w)
+static ET_MUST_CHECK int armor_finish(struct armor_wr *w)
 {
 	int rc = ET_OK;
 
@@ -1173,7 +1184,8 @@ struct stream {
 	uint64_t ctr;
 };
 
-static int stream_init(struct stream *s, const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+static ET_MUST_CHECK int stream_init(struct stream *s,
+		const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 		       const unsigned char salt[16], int enc)
 {
 	unsigned char key[32];
@@ -1213,104 +1225,107 @@ static void chunk_nonce(uint64_t ctr, bool last, unsigned char nonce[12])
 }
 
 /* Seal n <= CHUNK bytes: out gets n + TAG. */
-static int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+static ET_MUST_CHECK int chunk_seal(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in,
+		size_t n,
 		      bool last, unsigned char *out)
 {
 	unsigned char nonce[12];
-	int outl = 0, fl = 0;
+	int outl = 0, fl = 0, rc = ET_OK;
 
 	chunk_nonce(ctr, last, nonce);
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 1) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &outl, in, (int)n) != 1 ||
 	    EVP_CipherFinal_ex(ctx, out + outl, &fl) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, out + n) != 1)
-		return et_fail(ET_ECRYPTO);
-	return ET_OK;
+		rc = et_fail(ET_ECRYPTO);
+	return rc;
 }
 
 /* Open n >= TAG bytes into out (n - TAG). ET_EPAYLOAD if the tag fails
  * (out is wiped then). */
-static int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in, size_t n,
+static ET_MUST_CHECK int chunk_open(EVP_CIPHER_CTX *ctx, uint64_t ctr, const unsigned char *in,
+		size_t n,
 		      bool last, unsigned char *out)
 {
 	unsigned char nonce[12];
-	int outl = 0, fl = 0;
+	int outl = 0, fl = 0, rc = ET_OK;
 
-	if (n < TAG)
-		return ET_EPAYLOAD;
+	if (n < TAG) {
+		rc = ET_EPAYLOAD;
+		goto out;
+	}
 	chunk_nonce(ctr, last, nonce);
 	if (EVP_CipherInit_ex(ctx, NULL, NULL, NULL, nonce, 0) != 1 ||
 	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, (void *)(in + n - TAG)) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &outl, in, (int)(n - TAG)) != 1 ||
 	    EVP_CipherFinal_ex(ctx, out + outl, &fl) != 1) {
 		crypto_wipe(out, n - TAG);
-		return ET_EPAYLOAD;
+		rc = ET_EPAYLOAD;
 	}
-	return ET_OK;
-}
-
-/* Seal or open n full middle chunks from counter ctr; *ok counts those
- * done, in order, before the first failure. */
-static int run_chunks(EVP_CIPHER_CTX *ctx, int enc, const unsigned char *in, unsigned char *out,
-		      size_t n, uint64_t ctr, size_t *ok)
-{
-	size_t j;
-	int rc = ET_OK;
-
-	for (j = 0; j < n; j++) {
-		if (enc)
-			rc = chunk_seal(ctx, ctr + j, in + j * CHUNK, CHUNK, false,
-					out + j * ENC_CHUNK);
-		else
-			rc = chunk_open(ctx, ctr + j, in + j * ENC_CHUNK, ENC_CHUNK, false,
-					out + j * CHUNK);
-		if (rc)
-			break;
-	}
-	*ok = j;
+out:
 	return rc;
 }
 
-/* A helper thread for large payloads. For a batch of middle chunks the
- * helper seals or opens the first half while the caller does the second.
- * Only cryptography runs on it: the read and write callbacks are always
- * called from the caller's thread. If it cannot be started, the caller
- * does everything itself. States: idle -> busy (job posted) -> idle (job
- * done, result read by the caller) ... -> quit. */
+/* A helper thread for large payloads. The chunks of a batch of middle
+ * chunks are handed out one at a time (an atomic counter) to the caller
+ * and the helper, so a helper that is not scheduled costs nothing: the
+ * caller then does the whole batch itself. Only cryptography runs on the
+ * helper: the read and write callbacks are always called from the
+ * caller's thread. If it cannot be started, the caller works alone.
+ * Job states: idle -> posted (busy) -> taken (busy, started) -> idle; a
+ * job the helper has not taken when the caller is done is withdrawn. */
 #define HELPER_MIN_CHUNKS 4u
+
+struct batch {
+	int enc;
+	const unsigned char *in;
+	unsigned char *out;
+	size_t n;
+	uint64_t ctr;
+	atomic_size_t next;
+	int rc[BATCH];
+};
 
 struct helper {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	EVP_CIPHER_CTX *ctx; /* a copy of the stream's context */
-	bool busy, quit;
-	int enc;
-	const unsigned char *in;
-	unsigned char *out;
-	size_t n, ok;
-	uint64_t ctr;
-	int rc;
+	struct batch *job;
+	bool busy, started, quit;
 };
+
+/* Take chunks of b until none is left. */
+static void batch_work(struct batch *b, EVP_CIPHER_CTX *ctx)
+{
+	size_t j;
+
+	while ((j = atomic_fetch_add(&b->next, 1)) < b->n) {
+		if (b->enc)
+			b->rc[j] = chunk_seal(ctx, b->ctr + j, b->in + j * CHUNK, CHUNK, false,
+					      b->out + j * ENC_CHUNK);
+		else
+			b->rc[j] = chunk_open(ctx, b->ctr + j, b->in + j * ENC_CHUNK, ENC_CHUNK,
+					      false, b->out + j * CHUNK);
+	}
+}
 
 static void *helper_main(void *arg)
 {
 	struct helper *h = arg;
-	size_t ok;
-	int rc;
 
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
-		while (!h->busy && !h->quit)
+		while (!(h->busy && !h->started) && !h->quit)
 			pthread_cond_wait(&h->cv, &h->mu);
 		if (h->quit)
 			break;
+		h->started = true;
 		pthread_mutex_unlock(&h->mu);
-		rc = run_chunks(h->ctx, h->enc, h->in, h->out, h->n, h->ctr, &ok);
+		batch_work(h->job, h->ctx);
 		pthread_mutex_lock(&h->mu);
-		h->rc = rc;
-		h->ok = ok;
 		h->busy = false;
+		h->started = false;
 		pthread_cond_broadcast(&h->cv);
 	}
 	pthread_mutex_unlock(&h->mu);
@@ -1318,14 +1333,13 @@ static void *helper_main(void *arg)
 }
 
 /* A started helper with a copy of st's context, or NULL. */
-static struct helper *helper_start(const struct stream *st, int enc)
+static struct helper *helper_start(const struct stream *st)
 {
 	struct helper *h = calloc(1, sizeof *h);
 	int stage = 0;
 
 	if (!h)
 		goto out;
-	h->enc = enc;
 	h->ctx = EVP_CIPHER_CTX_new();
 	if (!h->ctx || EVP_CIPHER_CTX_copy(h->ctx, st->ctx) != 1)
 		goto out;
@@ -1366,36 +1380,43 @@ static void helper_stop(struct helper *h)
 	free(h);
 }
 
-/* run_chunks for n >= 2 chunks from st->ctr, the first half on the helper. */
-static int run_parallel(struct helper *h, struct stream *st, const unsigned char *in,
-			unsigned char *out, size_t n, size_t *ok)
+/* Seal or open n <= BATCH full middle chunks from st->ctr, with the helper
+ * if there is one; *ok counts those done, in order, before the first
+ * failure (outputs after it are wiped: never released). */
+static ET_MUST_CHECK int run_batch(struct helper *h, struct stream *st, int enc,
+				   const unsigned char *in, unsigned char *out, size_t n, size_t *ok)
 {
-	const size_t istep = h->enc ? CHUNK : ENC_CHUNK, ostep = h->enc ? ENC_CHUNK : CHUNK;
-	size_t na = n / 2, okb = 0;
-	int rc, rcb;
+	struct batch b = { .enc = enc, .in = in, .out = out, .n = n, .ctr = st->ctr };
+	size_t j;
+	int rc = ET_OK;
 
-	pthread_mutex_lock(&h->mu);
-	h->in = in;
-	h->out = out;
-	h->n = na;
-	h->ctr = st->ctr;
-	h->busy = true;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	rcb = run_chunks(st->ctx, h->enc, in + na * istep, out + na * ostep, n - na, st->ctr + na,
-			 &okb);
-	pthread_mutex_lock(&h->mu);
-	while (h->busy)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
-	if (h->ok < na) {
-		/* the second half came after a failure: never released */
-		crypto_wipe(out + na * ostep, okb * ostep);
-		*ok = h->ok;
-		rc = h->rc;
-	} else {
-		*ok = na + okb;
-		rc = rcb;
+	assert(n <= BATCH);
+	atomic_init(&b.next, 0);
+	if (h && n >= 2) {
+		pthread_mutex_lock(&h->mu);
+		h->job = &b;
+		h->busy = true;
+		h->started = false;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	batch_work(&b, st->ctx);
+	if (h && n >= 2) {
+		pthread_mutex_lock(&h->mu);
+		if (!h->started)
+			h->busy = false; /* not taken: withdraw it */
+		while (h->busy)
+			pthread_cond_wait(&h->cv, &h->mu);
+		h->job = NULL;
+		pthread_mutex_unlock(&h->mu);
+	}
+	for (j = 0; j < n && b.rc[j] == ET_OK; j++)
+		;
+	*ok = j;
+	if (j < n) {
+		rc = b.rc[j];
+		if (!enc)
+			crypto_wipe(out + j * CHUNK, (n - j) * CHUNK);
 	}
 	return rc;
 }
@@ -1403,7 +1424,7 @@ static int run_parallel(struct helper *h, struct stream *st, const unsigned char
 /* One chunk the careful way: a short chunk is the last one (empty only if
  * it is the first), a full one is tried as a middle chunk, then as the
  * last one. */
-static int open_one(struct stream *st, struct src *in, unsigned char *out, bool *last,
+static ET_MUST_CHECK int open_one(struct stream *st, struct src *in, unsigned char *out, bool *last,
 		    size_t *outn)
 {
 	const unsigned char *c;
@@ -1447,7 +1468,8 @@ out:
 
 /* Decrypt the payload after the nonce. Verified plaintext is written in
  * batches; whatever verified before a failure is written before returning. */
-static int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *wr, void *wctx)
+static ET_MUST_CHECK int payload_decrypt(struct stream *st, struct src *in,
+		crypto_write_fn *wr, void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * CHUNK;
 	unsigned char *ob = malloc(ocap);
@@ -1472,13 +1494,9 @@ static int payload_decrypt(struct stream *st, struct src *in, crypto_write_fn *w
 		nsafe = avail ? (avail - 1) / ENC_CHUNK : 0;
 		nsafe = nsafe < BATCH ? nsafe : BATCH;
 		if (!h && nsafe >= HELPER_MIN_CHUNKS)
-			h = helper_start(st, 0);
+			h = helper_start(st);
 		if (nsafe) {
-			if (h && nsafe >= 2)
-				rc = run_parallel(h, st, in->buf + in->pos, ob, nsafe, &done);
-			else
-				rc = run_chunks(st->ctx, 0, in->buf + in->pos, ob, nsafe, st->ctr,
-						&done);
+			rc = run_batch(h, st, 0, in->buf + in->pos, ob, nsafe, &done);
 			if (rc && rc != ET_EPAYLOAD)
 				goto out;
 			rc = ET_OK;
@@ -1512,13 +1530,15 @@ out:
 		if (wrc && rc == ET_OK)
 			rc = wrc;
 	}
+	/* every other plaintext in ob was wiped once written or refuted */
 	if (ob)
-		crypto_wipe(ob, ocap);
+		crypto_wipe(ob, olen);
 	free(ob);
 	return rc;
 }
 
-static int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
+static ET_MUST_CHECK int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx,
+		crypto_write_fn *wr,
 			   void *wctx)
 {
 	const size_t ocap = (size_t)BATCH * ENC_CHUNK;
@@ -1550,11 +1570,8 @@ static int payload_encrypt(struct stream *st, crypto_read_fn *rd, void *rctx, cr
 			nmid = avail ? (avail - 1) / CHUNK : 0;
 		}
 		if (!h && nmid >= HELPER_MIN_CHUNKS)
-			h = helper_start(st, 1);
-		if (h && nmid >= 2)
-			rc = run_parallel(h, st, in.buf + in.pos, ob, nmid, &done);
-		else
-			rc = run_chunks(st->ctx, 1, in.buf + in.pos, ob, nmid, st->ctr, &done);
+			h = helper_start(st);
+		rc = run_batch(h, st, 1, in.buf + in.pos, ob, nmid, &done);
 		if (rc)
 			goto out;
 		in.pos += nmid * CHUNK;
@@ -1611,6 +1628,10 @@ int crypto_age_encrypt(const struct crypto_age_recipient *const *rs, size_t nr, 
 		if (rc)
 			goto out;
 	}
+	if (l.n == 0) {
+		rc = et_fail(ET_EINVAL); /* nobody could open it */
+		goto out;
+	}
 	rc = header_encode(&l, fk, &hb);
 	if (rc == ET_OK)
 		rc = crypto_random(nonce, sizeof nonce);
@@ -1654,7 +1675,7 @@ out:
 
 /* Read header lines from s into hb through the first line starting "---"
  * (or the end of input, or the cap). */
-static int read_header(struct src *s, struct et_buf *hb)
+static ET_MUST_CHECK int read_header(struct src *s, struct et_buf *hb)
 {
 	size_t ls = 0;
 	int rc = ET_OK;
@@ -1684,7 +1705,7 @@ static int read_header(struct src *s, struct et_buf *hb)
 	return rc;
 }
 
-static int decrypt_common(const struct crypto_age_identity *const *ids, size_t nid,
+static ET_MUST_CHECK int decrypt_common(const struct crypto_age_identity *const *ids, size_t nid,
 			  const unsigned char *given_key, crypto_read_fn *rd, void *rctx,
 			  crypto_write_fn *wr, void *wctx)
 {
@@ -1727,6 +1748,12 @@ static int decrypt_common(const struct crypto_age_identity *const *ids, size_t n
 	if (rc)
 		goto out;
 	assert(hlen == hb.len);
+	/* the spec: an scrypt stanza must be the only one */
+	for (i = 0; i < hdr->stanzas.n; i++)
+		if (strcmp(hdr->stanzas.v[i].type, "scrypt") == 0 && hdr->stanzas.n != 1) {
+			rc = ET_EHEADER;
+			goto out;
+		}
 	if (given_key) {
 		memcpy(fk, given_key, sizeof fk);
 		rc = crypto_age_header_check_mac(hdr, fk);
@@ -1794,14 +1821,13 @@ int crypto_age_decrypt_with_file_key(const unsigned char file_key[CRYPTO_AGE_FIL
 				     crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
 				     void *wctx)
 {
-	if (!file_key)
-		return et_fail(ET_EINVAL);
-	return decrypt_common(NULL, 0, file_key, rd, rctx, wr, wctx);
+	return file_key ? decrypt_common(NULL, 0, file_key, rd, rctx, wr, wctx) :
+			  et_fail(ET_EINVAL);
 }
 
 /* ---- file descriptors ------------------------------------------------ */
 
-static int fd_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+static ET_MUST_CHECK int fd_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 {
 	int fd = *(int *)ctx;
 	ssize_t r;
@@ -1812,13 +1838,12 @@ static int fd_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
 	do
 		r = read(fd, buf, cap);
 	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return et_fail(ET_EIO);
-	*got = (size_t)r;
-	return ET_OK;
+	if (r >= 0)
+		*got = (size_t)r;
+	return r >= 0 ? ET_OK : et_fail(ET_EIO);
 }
 
-static int fd_write(void *ctx, const unsigned char *buf, size_t n)
+static ET_MUST_CHECK int fd_write(void *ctx, const unsigned char *buf, size_t n)
 {
 	return et_write_all(*(int *)ctx, buf, n);
 }

@@ -105,8 +105,9 @@ int crypto_age_recipient_parse(const char *s, struct crypto_age_recipient **out)
 /* "AGE-SECRET-KEY-1..." X25519 identity. */
 int crypto_age_identity_parse(const char *s, struct crypto_age_identity **out) ET_MUST_CHECK;
 /* Every identity in an identity file written by age-keygen or etender
- * keygen (lines starting '#' and blank lines ignored). *ids is a malloc'd
- * array; free with crypto_age_identities_free. */
+ * keygen (lines starting '#' and blank lines ignored; LF or CRLF). *ids is
+ * a malloc'd array; free with crypto_age_identities_free. ET_EINVAL if a
+ * line is not an identity or there is none. */
 int crypto_age_identity_file_load(const char *path, struct crypto_age_identity ***ids,
 				  size_t *n) ET_MUST_CHECK;
 void crypto_age_identities_free(struct crypto_age_identity **ids, size_t n);
@@ -127,12 +128,18 @@ typedef int crypto_write_fn(void *ctx, const unsigned char *buf, size_t n);
 
 /* Encrypt everything read from rd to wr as an age v1 file, to every
  * recipient (each may contribute several stanzas). Memory is constant in
- * the input size. armor: PEM-style ASCII armor. */
+ * the input size (about 2 MiB). armor: PEM-style ASCII armor. Large
+ * payloads are sealed on the calling thread and one helper thread; the
+ * callbacks are only ever called from the calling thread. On failure the
+ * output written so far is incomplete: the caller discards it. */
 int crypto_age_encrypt(const struct crypto_age_recipient *const *rs, size_t nr, bool armor,
 		       crypto_read_fn *rd, void *rctx, crypto_write_fn *wr, void *wctx) ET_MUST_CHECK;
 
-/* Decrypt an age v1 file (armored or binary, detected) with the first
- * identity that unwraps a file key whose header MAC verifies. Plaintext of
+/* Decrypt an age v1 file (armored or binary, detected: binary if the input
+ * is empty or starts like "age-encryption.org/", armored otherwise) with
+ * the first identity that unwraps a file key whose header MAC verifies; if
+ * none does, the first MAC failure (ET_EHMAC, or ET_ESEALER for an identity
+ * with sealer_fault_on_mac) or else ET_ENOMATCH. Plaintext of
  * a chunk reaches wr only after that chunk's tag verifies; on a later
  * payload failure, earlier verified chunks have been written (CCTV counts
  * them) and the result is ET_EPAYLOAD. Results: ET_OK, ET_ENOMATCH,
@@ -152,7 +159,8 @@ int crypto_age_decrypt_fd(const struct crypto_age_identity *const *ids, size_t n
 struct crypto_age_header;
 /* Parse the header at the start of buf (binary age, not armored). On
  * success *hdr is allocated (free with crypto_age_header_free) and
- * *header_len is the number of bytes through the MAC line's newline. */
+ * *header_len is the number of bytes through the MAC line's newline.
+ * ET_EHEADER if malformed, incomplete or past the caps of core/limits.h. */
 int crypto_age_header_parse(const unsigned char *buf, size_t len, struct crypto_age_header **hdr,
 			    size_t *header_len) ET_MUST_CHECK;
 size_t crypto_age_header_count(const struct crypto_age_header *hdr);
@@ -238,7 +246,9 @@ int crypto_threshold_combine(const struct crypto_age_header *hdr, const unsigned
 int crypto_threshold_header_check(const struct crypto_age_header *hdr, unsigned k, unsigned n,
 				  const unsigned char (*holder_pubs)[CRYPTO_X25519_LEN]) ET_MUST_CHECK;
 
-/* Decrypt the payload with a known file key (after combining by hand). */
+/* Decrypt a whole age file (header and payload, armored or binary, as
+ * crypto_age_decrypt) with a known file key (after combining by hand): no
+ * identity is used, ET_EHMAC if the header MAC refutes the key. */
 int crypto_age_decrypt_with_file_key(const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
 				     crypto_read_fn *rd, void *rctx, crypto_write_fn *wr,
 				     void *wctx) ET_MUST_CHECK;

@@ -200,6 +200,9 @@ static bool login_ok(const char *login)
 
 	if (n == 0 || n > ET_TENDER_LOGIN_MAX)
 		return false;
+	/* login is by name or by user id: a name must never look like an id */
+	if (!strncmp(login, "usr-", 4))
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)login[i];
 		if (ch <= 0x20 || ch >= 0x7f)

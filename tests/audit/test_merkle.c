@@ -555,6 +555,74 @@ START_TEST(log_matches_reference)
 	ck_assert_mem_eq(root, eroot, H);
 	ck_assert_int_eq(audit_log_recompute_root(log, NLEAF, root), ET_OK);
 	ck_assert_mem_eq(root, eroot, H);
+	/* after reopening (node cache loaded from log_node) proofs still match */
+	for (n = 1; n <= NLEAF; n += 3) {
+		ck_assert_int_eq(audit_log_root(log, n, root), ET_OK);
+		for (m = 0; m < n; m += 2) {
+			ck_assert_int_eq(audit_log_inclusion_proof(log, m, n, &proof, &np), ET_OK);
+			nref = 0;
+			path((const unsigned char (*)[H])lh, m, n, ref, &nref);
+			ck_assert_uint_eq(np, nref);
+			if (np)
+				ck_assert_mem_eq(proof, ref, np * H);
+			free(proof);
+			proof = NULL;
+		}
+	}
+	audit_log_close(log);
+	tmpdb_close(&t);
+}
+END_TEST
+
+/* Rolled-back appends leave no trace in roots or proofs, also in the
+ * in-memory caches: commit 40, roll back 30, append 30 others. */
+START_TEST(rollback_then_regrow)
+{
+	struct tmpdb t;
+	struct audit_log *log = NULL;
+	unsigned char lh[NLEAF][H], buf[64], root[H], eroot[H], ref[64][H];
+	unsigned char (*proof)[H] = NULL;
+	uint64_t i, m, n, idx;
+	size_t len, np, nref;
+
+	tmpdb_open(&t);
+	ck_assert_int_eq(audit_log_open(t.db, &log), ET_OK);
+	exec_ok(t.db, "BEGIN");
+	for (i = 0; i < 40; i++) {
+		len = test_leaf(i, buf);
+		audit_leaf_hash(buf, len, lh[i]);
+		ck_assert_int_eq(audit_log_append(log, buf, len, &idx), ET_OK);
+	}
+	exec_ok(t.db, "COMMIT");
+	exec_ok(t.db, "BEGIN");
+	for (i = 40; i < NLEAF; i++)
+		ck_assert_int_eq(audit_log_append(log, "other", 5, &idx), ET_OK);
+	exec_ok(t.db, "ROLLBACK");
+	ck_assert_int_eq(audit_log_resync(log), ET_OK);
+	ck_assert_uint_eq(audit_log_size(log), 40);
+	exec_ok(t.db, "BEGIN");
+	for (i = 40; i < NLEAF; i++) {
+		len = test_leaf(i, buf);
+		audit_leaf_hash(buf, len, lh[i]);
+		ck_assert_int_eq(audit_log_append(log, buf, len, &idx), ET_OK);
+		ck_assert_uint_eq(idx, i);
+	}
+	exec_ok(t.db, "COMMIT");
+	for (n = 1; n <= NLEAF; n++) {
+		ck_assert_int_eq(audit_root_of((const unsigned char (*)[H])lh, n, eroot), ET_OK);
+		ck_assert_int_eq(audit_log_root(log, n, root), ET_OK);
+		ck_assert_mem_eq(root, eroot, H);
+		for (m = 0; m < n; m++) {
+			ck_assert_int_eq(audit_log_inclusion_proof(log, m, n, &proof, &np), ET_OK);
+			nref = 0;
+			path((const unsigned char (*)[H])lh, m, n, ref, &nref);
+			ck_assert_uint_eq(np, nref);
+			if (np)
+				ck_assert_mem_eq(proof, ref, np * H);
+			free(proof);
+			proof = NULL;
+		}
+	}
 	audit_log_close(log);
 	tmpdb_close(&t);
 }
@@ -583,6 +651,11 @@ START_TEST(rollback_and_resync)
 	for (i = 0; i < 40; i++)
 		ck_assert_int_eq(audit_log_append(log, "junk", 4, &idx), ET_OK);
 	ck_assert_uint_eq(audit_log_size(log), 45);
+	exec_ok(t.db, "ROLLBACK");
+	/* forgetting the resync cannot corrupt the log: the next index would
+	 * leave a gap, which the trigger refuses */
+	exec_ok(t.db, "BEGIN");
+	ck_assert_int_eq(audit_log_append(log, "late", 4, &idx), ET_EDB);
 	exec_ok(t.db, "ROLLBACK");
 	ck_assert_int_eq(audit_log_resync(log), ET_OK);
 	ck_assert_uint_eq(audit_log_size(log), 5);
@@ -741,6 +814,7 @@ static Suite *merkle_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, log_matches_reference);
 	tcase_add_test(tc, rollback_and_resync);
+	tcase_add_test(tc, rollback_then_regrow);
 	tcase_add_test(tc, triggers_reject_changes);
 	tcase_add_test(tc, tamper_detected);
 	suite_add_tcase(s, tc);

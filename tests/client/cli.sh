@@ -23,11 +23,24 @@ head -c 200000 /dev/urandom >"$T/plain"
 printf 'bid.xml: <bid><price>1234500</price></bid>\n' >"$T/bid.xml"
 
 # --- help for every command
-for c in keygen seal unseal "holder" "share" "log"; do
+for c in keygen seal unseal "holder" "share" "log" witness pin audit; do
   check "help: $c" "$ET" $c --help >/dev/null
 done
 check "help: top" "$ET" --help >/dev/null
 expect_fail "unknown command" "$ET" frobnicate
+expect_fail "witness serve without --listen/--data/--log-key" "$ET" witness serve --name w.example/x
+expect_fail "witness keygen without -o" "$ET" witness keygen --name w.example/x
+expect_fail "audit verify without --server" "$ET" audit verify
+expect_fail "audit verify: only http(s) URLs" env ETENDER_HOME="$T/eh" "$ET" audit verify --server file:///etc
+expect_fail "audit verify: nothing listening" env ETENDER_HOME="$T/eh" "$ET" audit verify --server http://127.0.0.1:9
+# pinning a witness key explicitly shows the fingerprint of docs/witness.md
+FP=$(ETENDER_HOME="$T/eh" "$ET" pin --server http://x.example/ --witness-key "witness.example/w1+fa907ab1+BBd/ty19GFLTgn0bpbxHRh1z8KJgLgoFYGUz+ASOvOdD" 2>/dev/null)
+check "pin: fingerprint vector" grep -q "fingerprint 5e8a 4ee4 3ae2 ebe9 742d f35c c56e 7c28 793c d95b 8044 049c 8e0c 8305 40b1 7fea" <<<"$FP"
+check "pin: config dir is 0700" [ "$(stat -c %a "$T/eh")" = "700" ]
+expect_fail "pin: another witness key is refused" env ETENDER_HOME="$T/eh" "$ET" pin --server http://x.example --witness-key "witness.example/w1+f8e2cdfa+BPhYMEKnkhy+O7qFdMgdPd0brvU2ex5wjLi8uEGQJJ5+"
+check "pin --reset" env ETENDER_HOME="$T/eh" "$ET" pin --server http://x.example --reset
+check "pin: after reset another key is accepted" env ETENDER_HOME="$T/eh" "$ET" pin --server http://x.example --witness-key "witness.example/w1+f8e2cdfa+BPhYMEKnkhy+O7qFdMgdPd0brvU2ex5wjLi8uEGQJJ5+"
+expect_fail "pin: a witness key is not a log key" env ETENDER_HOME="$T/eh" "$ET" pin --server http://x.example --log-key "witness.example/w1+fa907ab1+BBd/ty19GFLTgn0bpbxHRh1z8KJgLgoFYGUz+ASOvOdD"
 
 # --- keygen
 R=$("$ET" keygen -o "$T/me.key")

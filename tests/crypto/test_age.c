@@ -62,6 +62,15 @@ static void out_init(struct mem_out *o)
 	et_buf_init(&o->b, MAX_FILE);
 }
 
+static int encrypt_mem_step(const struct crypto_age_recipient *const *rs, size_t nr, bool armor,
+			    const unsigned char *in, size_t n, size_t step, struct mem_out *out)
+{
+	struct mem_in m = { in, n, step, 0 };
+
+	out_init(out);
+	return crypto_age_encrypt(rs, nr, armor, mem_read, &m, mem_write, out);
+}
+
 static int encrypt_mem(const struct crypto_age_recipient *const *rs, size_t nr, bool armor,
 		       const unsigned char *in, size_t n, struct mem_out *out)
 {
@@ -158,7 +167,8 @@ static int run_vector(const char *dir, const char *name, size_t step)
 	unsigned char *data = NULL, *file = NULL, *infl = NULL, want[32], got[32];
 	size_t len = 0, pos = 0, flen, ilen, nids = 0, i;
 	struct crypto_age_identity *ids[8];
-	bool has_payload = false, compressed = false, armored = false;
+	bool has_payload = false, compressed = false, armored = false, has_fk = false;
+	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN];
 	int kind = V_RUN, rc, n;
 	struct mem_out out;
 
@@ -207,7 +217,10 @@ static int run_vector(const char *dir, const char *name, size_t step)
 		} else if (!strcmp(line, "compressed")) {
 			ck_assert_str_eq(v, "zlib");
 			compressed = true;
-		} else if (strcmp(line, "file key") && strcmp(line, "comment")) {
+		} else if (!strcmp(line, "file key")) {
+			/* x25519_long_file_key has a longer one: not a file key of ours */
+			has_fk = et_hex_decode(v, fk, sizeof fk) == ET_OK;
+		} else if (strcmp(line, "comment")) {
 			kind = V_SKIP_UNKNOWN; /* "files with unknown keys should be ignored" */
 		}
 	}
@@ -233,6 +246,16 @@ static int run_vector(const char *dir, const char *name, size_t step)
 	else
 		ck_assert_msg(out.b.len == 0, "%s: released %zu bytes", name, out.b.len);
 	et_buf_free(&out.b);
+	/* the same through the file key alone, where the outcome is the stream's */
+	if (has_fk && has_payload && (rc == ET_OK || rc == ET_EPAYLOAD)) {
+		struct mem_in m = { file, flen, step, 0 };
+		out_init(&out);
+		ck_assert_int_eq(crypto_age_decrypt_with_file_key(fk, mem_read, &m, mem_write, &out),
+				 rc);
+		crypto_sha256(out.b.data ? out.b.data : (const unsigned char *)"", out.b.len, got);
+		ck_assert_msg(!memcmp(got, want, 32), "%s: payload hash with file key", name);
+		et_buf_free(&out.b);
+	}
 out:
 	for (i = 0; i < nids; i++)
 		crypto_age_identity_free(ids[i]);
@@ -324,8 +347,9 @@ START_TEST(round_trip)
 	keypair(&id2, &r2);
 	keypair(&id3, &r3);
 	{
+		/* armored runs also read their input in small, uneven pieces */
 		const struct crypto_age_recipient *rs[2] = { r1, r2 };
-		ck_assert_int_eq(encrypt_mem(rs, 2, armor, pt, n, &ct), ET_OK);
+		ck_assert_int_eq(encrypt_mem_step(rs, 2, armor, pt, n, armor ? 30011 : 0, &ct), ET_OK);
 	}
 	if (!armor) {
 		/* size: header, nonce, one tag per chunk (at least one chunk) */
@@ -335,7 +359,23 @@ START_TEST(round_trip)
 		ck_assert_uint_eq(ct.b.len, hl + 16 + n + 16 * chunks);
 		crypto_age_header_free(hdr);
 	} else {
+		/* 64-column lines, a last short or full one, the END line */
+		size_t pos = 35, ll;
 		ck_assert_int_eq(memcmp(ct.b.data, "-----BEGIN AGE ENCRYPTED FILE-----\n", 35), 0);
+		for (;;) {
+			unsigned char *nl = memchr(ct.b.data + pos, '\n', ct.b.len - pos);
+			ck_assert_ptr_nonnull(nl);
+			ll = (size_t)(nl - (ct.b.data + pos));
+			if (ct.b.data[pos] == '-')
+				break;
+			ck_assert_uint_le(ll, 64);
+			ck_assert_uint_eq(ll % 4, 0);
+			pos += ll + 1;
+			if (ll < 64)
+				break;
+		}
+		ck_assert_uint_eq(ct.b.len - pos, 33);
+		ck_assert_int_eq(memcmp(ct.b.data + pos, "-----END AGE ENCRYPTED FILE-----\n", 33), 0);
 	}
 	{
 		const struct crypto_age_identity *ids[2] = { id3, id2 }; /* second one matches */
@@ -461,6 +501,18 @@ static int badarg_wrap(const struct crypto_age_recipient *r,
 	return crypto_stanza_list_add(out, "t", args, 1, NULL, 0);
 }
 
+static int scrypt_wrap(const struct crypto_age_recipient *r,
+		       const unsigned char file_key[CRYPTO_AGE_FILE_KEY_LEN],
+		       struct crypto_stanza_list *out)
+{
+	const char *args[2] = { "c2FsdHNhbHRzYWx0c2FsdA", "10" };
+	unsigned char body[32] = { 0 };
+
+	(void)r;
+	(void)file_key;
+	return crypto_stanza_list_add(out, "scrypt", args, 2, body, sizeof body);
+}
+
 /* An identity that offers a fixed key (right or wrong). */
 struct fixed_identity {
 	struct crypto_age_identity base;
@@ -561,6 +613,18 @@ START_TEST(header_api)
 		ck_assert_uint_eq(out.b.len, 0);
 		et_buf_free(&out.b);
 	}
+	/* an scrypt stanza next to others is a header failure (spec) */
+	{
+		struct spy_recipient scr = { { scrypt_wrap, NULL }, { 0 } };
+		const struct crypto_age_recipient *rs[2] = { r, &scr.base };
+		const struct crypto_age_identity *ids[1] = { id };
+		struct mem_out ct2;
+		ck_assert_int_eq(encrypt_mem(rs, 2, false, pt, sizeof pt, &ct2), ET_OK);
+		et_buf_free(&out.b);
+		ck_assert_int_eq(decrypt_mem(ids, 1, ct2.b.data, ct2.b.len, 0, &out), ET_EHEADER);
+		et_buf_free(&out.b);
+		et_buf_free(&ct2.b);
+	}
 	/* a stanza argument with a space is refused on writing */
 	{
 		struct spy_recipient bad_arg = { { badarg_wrap, NULL }, { 0 } };
@@ -572,6 +636,54 @@ START_TEST(header_api)
 	et_buf_free(&ct.b);
 	crypto_age_identity_free(id);
 	crypto_age_recipient_free(r);
+}
+END_TEST
+
+/* Headers past the caps of core/limits.h are header failures. */
+START_TEST(header_caps)
+{
+	static const char mac[] = "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+	struct crypto_age_header *hdr = NULL;
+	struct et_buf b;
+	size_t hl, i;
+
+	/* the shape itself parses */
+	et_buf_init(&b, 8u << 20);
+	ck_assert_int_eq(et_buf_printf(&b, "age-encryption.org/v1\n-> a b\n\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_OK);
+	ck_assert_uint_eq(hl, b.len);
+	crypto_age_header_free(hdr);
+	/* too many stanzas */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n"), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_STANZAS; i++)
+		ck_assert_int_eq(et_buf_addstr(&b, "-> a\n\n"), ET_OK);
+	ck_assert_int_eq(et_buf_addstr(&b, mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	/* too many arguments */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n-> a"), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_STANZA_ARGS; i++)
+		ck_assert_int_eq(et_buf_addstr(&b, " x"), ET_OK);
+	ck_assert_int_eq(et_buf_printf(&b, "\n\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	/* an argument too long */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n-> a "), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_ARG_LEN; i++)
+		ck_assert_int_eq(et_buf_add(&b, "y", 1), ET_OK);
+	ck_assert_int_eq(et_buf_printf(&b, "\n\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	/* a body too long */
+	et_buf_reset(&b);
+	ck_assert_int_eq(et_buf_addstr(&b, "age-encryption.org/v1\n-> a\n"), ET_OK);
+	for (i = 0; i <= ET_AGE_MAX_BODY / 48; i++)
+		ck_assert_int_eq(et_buf_addstr(&b, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"),
+				 ET_OK);
+	ck_assert_int_eq(et_buf_printf(&b, "\n%s", mac), ET_OK);
+	ck_assert_int_eq(crypto_age_header_parse(b.data, b.len, &hdr, &hl), ET_EHEADER);
+	ck_assert_ptr_null(hdr);
+	et_buf_free(&b);
 }
 END_TEST
 
@@ -861,6 +973,7 @@ int main(void)
 	tcase_add_loop_test(tc, round_trip, 0, (int)(2 * sizeof sizes / sizeof *sizes));
 	tcase_add_test(tc, corrupt_chunk_release);
 	tcase_add_test(tc, header_api);
+	tcase_add_test(tc, header_caps);
 	tcase_add_test(tc, b64_raw);
 	tcase_add_test(tc, identity_file);
 	tcase_add_test(tc, interop_age_tool);

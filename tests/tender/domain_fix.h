@@ -20,6 +20,7 @@
 #define HOUR (3600LL * 1000000)
 #define DAY (24 * HOUR)
 #define ORIGIN "test.etender.example/domain"
+#define FIX_FN static __attribute__((unused))
 
 static const unsigned char log_seed[32] = { 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
 					    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7 };
@@ -334,7 +335,7 @@ static void tender_xml_for(const struct world *w, const char *id, int64_t from,
 
 /* Draft, register holder keys, propose, approve, publish: a published tender
  * whose documents are issued at `from` (>= now). */
-static void make_published(struct world *w, const char *id, int64_t from, bool publish)
+FIX_FN void make_published(struct world *w, const char *id, int64_t from, bool publish)
 {
 	struct tkeys t;
 	struct et_buf b;
@@ -359,7 +360,7 @@ static void make_published(struct world *w, const char *id, int64_t from, bool p
 	et_buf_free(&b);
 }
 
-static void principal(struct world *w, int u, struct tender_principal *p)
+FIX_FN void principal(struct world *w, int u, struct tender_principal *p)
 {
 	char tok[TENDER_TOKEN_LEN];
 	const char *pw = u == U_ADMIN ? w->admin_pw : user_pw;
@@ -369,7 +370,7 @@ static void principal(struct world *w, int u, struct tender_principal *p)
 }
 
 /* Every leaf of the log, concatenated into *all (caller frees with et_buf_free). */
-static void all_leaves(struct world *w, uint64_t from, struct et_buf *all, uint64_t *conf)
+FIX_FN void all_leaves(struct world *w, uint64_t from, struct et_buf *all, uint64_t *conf)
 {
 	uint64_t n = audit_ledger_size(w->l);
 
@@ -388,7 +389,7 @@ static void all_leaves(struct world *w, uint64_t from, struct et_buf *all, uint6
 	}
 }
 
-static bool has(const struct et_buf *b, const void *s, size_t n)
+FIX_FN bool has(const struct et_buf *b, const void *s, size_t n)
 {
 	return b->len && memmem(b->data, b->len, s, n) != NULL;
 }

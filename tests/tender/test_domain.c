@@ -5,9 +5,17 @@
  * question the agent sees without the asker, a late clarification that moves
  * the deadline, a two-person deadline change, cancel with a membership
  * reveal), confidentiality from the agent's, another bidder's and the public
- * log's side, replay equal to live, and no personal data or credential in
- * any leaf. */
+ * log's side, replay (full and public) equal to live, no personal data or
+ * credential in any leaf, a failed commit that leaves nothing, and sixteen
+ * concurrent registrations of one firm of which exactly one succeeds. */
+#include <pthread.h>
+
 #include "tests/tender/domain_fix.h"
+
+static int leaf_src(void *ctx, uint64_t index, unsigned char **leaf, size_t *len)
+{
+	return audit_ledger_leaf(ctx, index, leaf, len);
+}
 
 START_TEST(test_bootstrap_login_tokens)
 {
@@ -106,6 +114,10 @@ START_TEST(test_accounts_refused)
 			 ET_EINVAL);
 	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], "org-nonexistent", TENDER_ROLE_BIDDER,
 					      "newuser", user_pw, &pd, id, &d), ET_ENOTFOUND);
+	/* a login name cannot look like a user id */
+	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B1],
+					      TENDER_ROLE_BIDDER, w.user[U_AGENT1], user_pw, &pd, id, &d),
+			 ET_EINVAL);
 	/* login names are unique; passwords long enough */
 	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B1],
 					      TENDER_ROLE_BIDDER, "agent1", user_pw, &pd, id, &d),
@@ -510,6 +522,40 @@ START_TEST(test_flow)
 		ck_assert_uint_gt(rep.rows, 30);
 	}
 
+	/* public replay from the leaves alone: the tenders, documents and
+	 * clarifications are rebuilt; registrations, downloads and questions are not */
+	{
+		struct audit_report rep;
+		unsigned char root[32];
+		char out[400];
+		size_t nm;
+		const struct audit_module *const *m = tender_ledger_modules(&nm);
+		sqlite3 *pdb = NULL;
+		sqlite3_stmt *st = NULL;
+
+		memset(&rep, 0, sizeof rep);
+		ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", w.dir), (int)sizeof out);
+		ck_assert_msg(audit_replay_public(m, nm, leaf_src, w.l, audit_ledger_size(w.l), out, root,
+						  &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_int_eq(sqlite3_open(out, &pdb), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(pdb,
+			"SELECT (SELECT stage FROM td_tender WHERE id = ?1),"
+			" (SELECT count(*) FROM td_clarification), (SELECT count(*) FROM td_registration),"
+			" (SELECT count(*) FROM td_question), (SELECT count(*) FROM td_download),"
+			" (SELECT deadline FROM td_tender WHERE id = ?1)", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, T, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "cancelled");
+		ck_assert_int_eq(sqlite3_column_int(st, 1), 2);
+		ck_assert_int_eq(sqlite3_column_int(st, 2), 0);
+		ck_assert_int_eq(sqlite3_column_int(st, 3), 0);
+		ck_assert_int_eq(sqlite3_column_int(st, 4), 0);
+		ck_assert_int_eq(sqlite3_column_int64(st, 5), nd + 5 * DAY);
+		sqlite3_finalize(st);
+		sqlite3_close(pdb);
+		unlink(out);
+	}
+
 	/* no personal detail, login, password, password hash or token in any leaf */
 	{
 		char tok[TENDER_TOKEN_LEN];
@@ -550,14 +596,20 @@ START_TEST(test_flow)
 		et_buf_free(&all);
 
 		/* nor anywhere in the ledger's database (store and projections included) */
-		unsigned char *file = NULL;
-		size_t flen = 0;
-		ck_assert_int_eq(et_read_file(w.ledger_path, 256u << 20, &file, &flen), ET_OK);
-		struct et_buf fb = { file, flen, flen, flen };
-		for (int i = 0; secret_words[i]; i++)
-			ck_assert_msg(!has(&fb, secret_words[i], strlen(secret_words[i])), "%s in the db",
-				      secret_words[i]);
-		free(file);
+		for (int f = 0; f < 2; f++) {
+			unsigned char *file = NULL;
+			size_t flen = 0;
+			char path[400];
+			ck_assert_int_lt(snprintf(path, sizeof path, "%s%s", w.ledger_path, f ? "-wal" : ""),
+					 (int)sizeof path);
+			if (et_read_file(path, 256u << 20, &file, &flen) != ET_OK)
+				continue; /* no WAL at the moment */
+			struct et_buf fb = { file, flen, flen, flen };
+			for (int i = 0; secret_words[i]; i++)
+				ck_assert_msg(!has(&fb, secret_words[i], strlen(secret_words[i])),
+					      "%s in %s", secret_words[i], path);
+			free(file);
+		}
 	}
 	holder_keys_free(&t);
 	et_buf_free(&xml);
@@ -638,6 +690,83 @@ START_TEST(test_redraft_and_fresh_keys)
 }
 END_TEST
 
+/* G8: a failing commit leaves neither events nor side-store rows behind. */
+START_TEST(test_commit_failure)
+{
+	struct world w;
+	struct tender_diag d;
+	struct tender_principal p;
+	struct tender_person pd = { "钱多多", "13600000000", NULL, NULL };
+	char id[TENDER_ID_LEN], tok[TENDER_TOKEN_LEN];
+	const char *T = "FAIL-1";
+	uint64_t size;
+
+	world_setup(&w);
+	make_published(&w, T, T0 + HOUR, true);
+	et_clock_set_test(T0 + 2 * HOUR);
+	size = audit_ledger_size(w.l);
+	audit_ledger_test_fail_commits(w.l, 1);
+	ck_assert_int_ne(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B2], TENDER_ROLE_BIDDER,
+					      "lost-user", user_pw, &pd, id, &d), ET_OK);
+	ck_assert_int_eq(tender_login(w.l, w.p, "lost-user", user_pw, tok, &p), ET_EDENIED);
+	audit_ledger_test_fail_commits(w.l, 1);
+	ck_assert_int_ne(tender_register(w.l, w.user[U_BIDDER1], T, &d), ET_OK);
+	ck_assert_uint_eq(audit_ledger_size(w.l), size);
+	/* the same acts succeed afterwards */
+	ck_assert_int_eq(tender_user_register(w.l, w.p, w.user[U_ADMIN], w.org[O_B2], TENDER_ROLE_BIDDER,
+					      "lost-user", user_pw, &pd, id, &d), ET_OK);
+	ck_assert_int_eq(tender_register(w.l, w.user[U_BIDDER1], T, &d), ET_OK);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	fix_close(&w);
+}
+END_TEST
+
+/* Check and use in one writer: many concurrent registrations of one firm,
+ * exactly one succeeds. */
+struct race {
+	struct world *w;
+	const char *tender;
+	int rc;
+};
+
+static void *race_register(void *arg)
+{
+	struct race *r = arg;
+	struct tender_diag d;
+
+	r->rc = tender_register(r->w->l, r->w->user[U_BIDDER1], r->tender, &d);
+	return NULL;
+}
+
+START_TEST(test_concurrent_registration)
+{
+	struct world w;
+	struct race r[16];
+	pthread_t th[16];
+	int ok = 0, exist = 0;
+
+	world_setup(&w);
+	make_published(&w, "RACE-1", T0 + HOUR, true);
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 16; i++) {
+		r[i] = (struct race){ &w, "RACE-1", -1 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, race_register, &r[i]), 0);
+	}
+	for (int i = 0; i < 16; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ok += r[i].rc == ET_OK;
+		exist += r[i].rc == ET_EEXIST;
+	}
+	ck_assert_int_eq(ok, 1);
+	ck_assert_int_eq(exist, 15);
+	fix_close(&w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("tender_domain");
@@ -649,6 +778,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_keys);
 	tcase_add_test(tc, test_flow);
 	tcase_add_test(tc, test_redraft_and_fresh_keys);
+	tcase_add_test(tc, test_commit_failure);
+	tcase_add_test(tc, test_concurrent_registration);
 	suite_add_tcase(s, tc);
 	return s;
 }
