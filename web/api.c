@@ -1,11 +1,13 @@
-/* web/api.c — the JSON API under /api/: body handling per route, and in
- * test builds the test-only controls (clock, a bare event). The domain
- * routes arrive with the domain API (tender/tender.h). */
+/* web/api.c — the JSON API under /api/: the route tables, path matching,
+ * bearer-token authentication and body handling per route, and in test
+ * builds the test-only controls (clock, a bare event). The domain routes
+ * themselves are in routes.c. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "web/web_int.h"
 
+#ifdef ET_TEST_HOOKS
 /* Parse the request body as a JSON object; on failure a 400 is in rep. */
 static int body_object(struct web_req *r, json_t **out, struct web_reply *rep)
 {
@@ -37,7 +39,6 @@ static int wrong_type(struct web_reply *rep, const char *field)
 	return ET_EINVAL;
 }
 
-#ifdef ET_TEST_HOOKS
 /* POST /api/test/clock {"now_us": N} fixes the clock (0: the system clock
  * again), {"advance_us": N} moves it; answers {"now_us": now}. */
 static int test_clock(struct web_req *r, struct web_reply *rep)
@@ -226,7 +227,12 @@ int web_api_route(struct web_req *r, struct web_reply *rep)
 	if (rt->body != WEB_BODY_STREAM && rt->body != WEB_BODY_STREAM_UNCAPPED &&
 	    (rc = authenticate(r, rt, rep)))
 		return rc;
-	return rt->fn(r, rep);
+	rc = rt->fn(r, rep);
+	/* A refusal without its own message (e.g. an unknown tender): the
+	 * generic one of its code, so that it is not taken for a missing route. */
+	if (rc && !rep->resp)
+		web_reply_error(rep, 0, rc, NULL, NULL, NULL);
+	return rc;
 }
 
 int web_api_stream_begin(struct web_req *r, struct web_reply *rep)

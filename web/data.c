@@ -234,6 +234,27 @@ out:
 	return rc;
 }
 
+/* ---- blobs --------------------------------------------------------------- */
+
+int web_blobs_sweep(const char *dir)
+{
+	char path[4096], file[4400];
+	DIR *dp;
+	struct dirent *e;
+	int rc;
+
+	if ((rc = web_path(dir, WEB_DIR_BLOBS, path, sizeof path)))
+		return rc;
+	if (!(dp = opendir(path)))
+		return et_fail(ET_EIO);
+	while ((e = readdir(dp)))
+		if (!strncmp(e->d_name, ".upload-", 8) &&
+		    snprintf(file, sizeof file, "%s/%s", path, e->d_name) < (int)sizeof file)
+			(void)unlink(file);
+	closedir(dp);
+	return ET_OK;
+}
+
 /* ---- open ---------------------------------------------------------------- */
 
 static int read_key(struct web_data *d)

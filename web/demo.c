@@ -278,7 +278,11 @@ int web_demo(const char *dir)
 		struct tender_user_info ui;
 
 		TRY(tender_user_get(d->ledger, m.user[U_ADMIN], &ui));
-		snprintf(m.org[O_CENTER], sizeof m.org[O_CENTER], "%s", ui.org);
+		if (snprintf(m.org[O_CENTER], sizeof m.org[O_CENTER], "%s", ui.org) >=
+		    (int)sizeof m.org[O_CENTER]) {
+			rc = ET_ELIMIT;
+			goto out;
+		}
 	}
 	TRY(user(&m, U_AGENT1, O_AGENT, TENDER_ROLE_AGENT, "agent1", "王芳"));
 	TRY(user(&m, U_AGENT2, O_AGENT, TENDER_ROLE_AGENT, "agent2", "刘洋"));
@@ -326,8 +330,9 @@ int web_demo(const char *dir)
 
 		CMD("register", tender_register(d->ledger, m.user[u], "JC-DEMO-001", &m.diag));
 		memset(&who, 0, sizeof who);
-		snprintf(who.user, sizeof who.user, "%s", m.user[u]);
-		snprintf(who.org, sizeof who.org, "%s", m.org[O_B1 + (u - U_B1)]);
+		/* ids are at most TENDER_ID_LEN - 1 bytes: they fit */
+		memcpy(who.user, m.user[u], sizeof who.user);
+		memcpy(who.org, m.org[O_B1 + (u - U_B1)], sizeof who.org);
 		who.org_kind = TENDER_ORG_BIDDER;
 		who.roles = TENDER_ROLE_BIDDER;
 		TRY(tender_documents(d->ledger, &who, "JC-DEMO-001", &docs, &n));

@@ -177,6 +177,8 @@ static int cmd_serve(const struct opts *o)
 	}
 	if (wurl && !wkey)
 		et_log(ET_LOG_WARN, "witness URL without key: checkpoints are not pushed");
+	if ((rc = web_blobs_sweep(o->data)))
+		et_log(ET_LOG_WARN, "cannot sweep unfinished uploads: %s", et_strerror(rc));
 	if ((rc = web_data_open(o->data, false, w ? web_witness_on_commit : NULL, w, &d))) {
 		fail(rc, o->data);
 		goto out;

@@ -65,6 +65,10 @@ int web_data_init(const char *dir, const char *origin, const char *witness_url,
 		  const char *witness_key, const char *center_name, char **vkey,
 		  char **password, char admin_user[64]) ET_MUST_CHECK;
 
+/* Remove the temporary files of uploads that a stop or crash cut short
+ * (blobs/.upload-*); at start, before serving. */
+int web_blobs_sweep(const char *dir) ET_MUST_CHECK;
+
 /* Open DIR: read config and key, open the ledger with every module of the
  * platform. verifier: read-only (the key's public half only). on_commit may
  * be NULL. *out freed with web_data_close (closes the ledger first). */

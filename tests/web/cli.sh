@@ -24,7 +24,8 @@ start() {
   "$ED" serve --data "$dir" --listen 127.0.0.1:0 --ready-file "$T/ready" "$@" 2>>"$T/serve.log" &
   PID=$!
   PIDS+=("$PID")
-  for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
+  for _ in $(seq 3000); do [ -s "$T/ready" ] && break; sleep 0.01; done
+  [ -s "$T/ready" ] || { bad "etenderd did not become ready in 30 s"; cat "$T/serve.log"; }
   local scheme=http
   for a in "$@"; do [ "$a" = --tls-cert ] && scheme=https; done
   URL="$scheme://$(cat "$T/ready")"
@@ -69,7 +70,9 @@ check "verify while serving" verify_ok "$D"
 check "verify reports the leaves" grep -q "$((BASE + 12)) leaves" "$T/v.out"
 stop TERM; rc=$?
 check "SIGTERM: clean exit" [ $rc -eq 0 ]
+printf 'half an upload' >"$D/blobs/.upload-0123456789abcdef01234567"
 start "$D"
+check "serve sweeps unfinished uploads" [ ! -e "$D/blobs/.upload-0123456789abcdef01234567" ]
 event "after restart"
 check "restart keeps the log" bash -c "curl -sf '$URL/log/checkpoint' | sed -n 2p | grep -qx $((BASE + 13))"
 stop INT; rc=$?

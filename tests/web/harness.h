@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* snprintf into an array, asserting that it fits. */
+#define FMT(buf, ...) ck_assert_int_lt(snprintf((buf), sizeof(buf), __VA_ARGS__), (int)sizeof(buf))
+
 struct srv {
 	char dir[256];      /* temp folder: data/ inside */
 	char data[300];
@@ -69,10 +72,10 @@ static inline void srv_init(struct srv *s)
 	char out[400];
 
 	memset(s, 0, sizeof *s);
-	snprintf(s->dir, sizeof s->dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	FMT(s->dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(s->dir));
-	snprintf(s->data, sizeof s->data, "%s/data", s->dir);
-	snprintf(out, sizeof out, "%s/init.out", s->dir);
+	FMT(s->data, "%s/data", s->dir);
+	FMT(out, "%s/init.out", s->dir);
 	ck_assert_int_eq(run_etenderd(args, out), 0);
 }
 
@@ -82,7 +85,7 @@ static inline void srv_start(struct srv *s, const char *const *extra)
 	char ready[400], line[128];
 	FILE *f;
 
-	snprintf(ready, sizeof ready, "%s/ready", s->dir);
+	FMT(ready, "%s/ready", s->dir);
 	unlink(ready);
 	s->pid = fork();
 	ck_assert_int_ge(s->pid, 0);
@@ -113,7 +116,7 @@ static inline void srv_start(struct srv *s, const char *const *extra)
 			fclose(f);
 			if (ok) {
 				line[strcspn(line, "\n")] = 0;
-				snprintf(s->base, sizeof s->base, "http://%s", line);
+				FMT(s->base, "http://%s", line);
 				return;
 			}
 		}
@@ -177,7 +180,7 @@ static inline void http_do(struct srv *s, const char *method, const char *path, 
 
 	memset(h, 0, sizeof *h);
 	ck_assert_ptr_nonnull(c);
-	snprintf(url, sizeof url, "%s%s", s->base, path);
+	FMT(url, "%s%s", s->base, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -195,7 +198,7 @@ static inline void http_do(struct srv *s, const char *method, const char *path, 
 	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
 	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-		snprintf(h->ctype, sizeof h->ctype, "%s", ct);
+		FMT(h->ctype, "%s", ct);
 	if (!h->body)
 		h->body = calloc(1, 1);
 	curl_slist_free_all(hl);

@@ -15,7 +15,7 @@ static void add_event(struct srv *s, const char *text)
 	struct http h;
 	char body[256];
 
-	snprintf(body, sizeof body, "{\"text\":\"%s\"}", text);
+	FMT(body, "{\"text\":\"%s\"}", text);
 	http_do(s, "POST", "/api/test/event", body, strlen(body), NULL, &h);
 	ck_assert_msg(h.status == 200, "%ld %s", h.status, h.body);
 	http_free(&h);
@@ -81,7 +81,7 @@ static void get_leaf_hashes(struct srv *s, uint64_t n, unsigned char (*lh)[32])
 		json_t *j, *arr, *e;
 		size_t i;
 
-		snprintf(path, sizeof path, "/log/entries?start=%llu&count=5",
+		FMT(path, "/log/entries?start=%llu&count=5",
 			 (unsigned long long)start);
 		http_do(s, "GET", path, NULL, 0, NULL, &h);
 		ck_assert_int_eq(h.status, 200);
@@ -121,27 +121,27 @@ START_TEST(test_proofs)
 	total = base + NEVENTS;
 	ck_assert_uint_le(total, MAXLEAVES);
 	for (int i = 0; i < 9; i++) {
-		snprintf(text, sizeof text, "event %d", i);
+		FMT(text, "event %d", i);
 		add_event(&s, text);
 	}
 	get_checkpoint(&s, &mid, &mid_note);
 	ck_assert_uint_eq(mid.size, base + 9);
 	for (int i = 9; i < NEVENTS; i++) {
-		snprintf(text, sizeof text, "event %d", i);
+		FMT(text, "event %d", i);
 		add_event(&s, text);
 	}
 	get_checkpoint(&s, &last, &last_note);
 	ck_assert_uint_eq(last.size, total);
 	get_leaf_hashes(&s, total, lh);
 	for (uint64_t i = 0; i < total; i++) {
-		snprintf(path, sizeof path, "/log/proof/inclusion?index=%llu&size=%llu",
+		FMT(path, "/log/proof/inclusion?index=%llu&size=%llu",
 			 (unsigned long long)i, (unsigned long long)last.size);
 		n = get_hashes(&s, path, proof, 64);
 		ck_assert_int_eq(audit_verify_inclusion(i, last.size, lh[i],
 							(const unsigned char(*)[32])proof, n,
 							last.root), ET_OK);
 		if (i < mid.size) {
-			snprintf(path, sizeof path, "/log/proof/inclusion?index=%llu&size=%llu",
+			FMT(path, "/log/proof/inclusion?index=%llu&size=%llu",
 				 (unsigned long long)i, (unsigned long long)mid.size);
 			n = get_hashes(&s, path, proof, 64);
 			ck_assert_int_eq(audit_verify_inclusion(i, mid.size, lh[i],
@@ -153,7 +153,7 @@ START_TEST(test_proofs)
 								n, mid.root), ET_EVERIFY);
 		}
 	}
-	snprintf(path, sizeof path, "/log/proof/consistency?from=%llu&size=%llu",
+	FMT(path, "/log/proof/consistency?from=%llu&size=%llu",
 		 (unsigned long long)mid.size, (unsigned long long)last.size);
 	n = get_hashes(&s, path, proof, 64);
 	ck_assert_int_eq(audit_verify_consistency(mid.size, last.size, mid.root, last.root,
@@ -162,7 +162,7 @@ START_TEST(test_proofs)
 		unsigned char root[32];
 
 		ck_assert_int_eq(audit_root_of((const unsigned char(*)[32])lh, m, root), ET_OK);
-		snprintf(path, sizeof path, "/log/proof/consistency?from=%llu&size=%llu",
+		FMT(path, "/log/proof/consistency?from=%llu&size=%llu",
 			 (unsigned long long)m, (unsigned long long)last.size);
 		n = get_hashes(&s, path, proof, 64);
 		ck_assert_int_eq(audit_verify_consistency(m, last.size, root, last.root,

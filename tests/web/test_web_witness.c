@@ -69,13 +69,13 @@ static void log_vkey(struct srv *s, char *out, size_t cap)
 	char path[400], line[512];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/init.out", s->dir);
+	FMT(path, "%s/init.out", s->dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "r"));
 	out[0] = 0;
 	while (fgets(line, sizeof line, f))
 		if (!strncmp(line, "etenderd.local/log+", 19)) {
 			line[strcspn(line, "\n")] = 0;
-			snprintf(out, cap, "%s", line);
+			ck_assert_int_lt(snprintf(out, cap, "%s", line), (int)cap);
 		}
 	fclose(f);
 	ck_assert(out[0]);
@@ -87,9 +87,9 @@ static void wit_keygen(struct wit *w, const char *base)
 	const char *args[] = { "witness", "keygen", "--name", "witness.test", "-o", key, NULL };
 
 	memset(w, 0, sizeof *w);
-	snprintf(w->dir, sizeof w->dir, "%s/witness", base);
-	snprintf(key, sizeof key, "%s/witness.key", base);
-	snprintf(out, sizeof out, "%s/witness.vkey", base);
+	FMT(w->dir, "%s/witness", base);
+	FMT(key, "%s/witness.key", base);
+	FMT(out, "%s/witness.vkey", base);
 	ck_assert_int_eq(run_etender(args, out), 0);
 	first_line(out, w->vkey, sizeof w->vkey);
 }
@@ -99,8 +99,8 @@ static void wit_start(struct wit *w, const char *base, const char *listen, const
 {
 	char key[500], out[500];
 
-	snprintf(key, sizeof key, "%s/witness.key", base);
-	snprintf(out, sizeof out, "%s/witness.out", base);
+	FMT(key, "%s/witness.key", base);
+	FMT(out, "%s/witness.out", base);
 	unlink(out);
 	w->pid = fork();
 	ck_assert_int_ge(w->pid, 0);
@@ -121,7 +121,7 @@ static void wit_start(struct wit *w, const char *base, const char *listen, const
 			fclose(f);
 			if (ok && strchr(line, '\n') && !strncmp(line, "listen ", 7)) {
 				line[strcspn(line, "\n")] = 0;
-				snprintf(w->addr, sizeof w->addr, "http://%s", line + 7);
+				FMT(w->addr, "http://%s", line + 7);
 				return;
 			}
 		}
@@ -144,7 +144,7 @@ static void add_event(struct srv *s, const char *text)
 	struct http h;
 	char body[128];
 
-	snprintf(body, sizeof body, "{\"text\":\"%s\"}", text);
+	FMT(body, "{\"text\":\"%s\"}", text);
 	http_do(s, "POST", "/api/test/event", body, strlen(body), NULL, &h);
 	ck_assert_msg(h.status == 200, "%ld %s", h.status, h.body);
 	http_free(&h);
@@ -227,7 +227,7 @@ START_TEST(test_push_and_resync)
 	ck_assert_int_eq(srv_stop(&s), 0);
 	/* Forget what the witness holds: the next push says "old 0", the witness
 	 * answers 409 with its size, and the pusher retries with that. */
-	snprintf(cosigned, sizeof cosigned, "%s/cosigned.note", s.data);
+	FMT(cosigned, "%s/cosigned.note", s.data);
 	ck_assert_int_eq(unlink(cosigned), 0);
 	srv_start(&s, extra);
 	add_event(&s, "after 409");
@@ -271,8 +271,8 @@ START_TEST(test_unreachable_then_up)
 	srv_init(&s);
 	log_vkey(&s, logkey, sizeof logkey);
 	wit_keygen(&w, s.dir);
-	snprintf(listen, sizeof listen, "127.0.0.1:%u", port);
-	snprintf(url, sizeof url, "http://127.0.0.1:%u/", port);
+	FMT(listen, "127.0.0.1:%u", port);
+	FMT(url, "http://127.0.0.1:%u/", port);
 	extra[0] = "--witness";
 	extra[1] = url;
 	extra[2] = "--witness-key";
