@@ -153,6 +153,7 @@ struct client_session {
 	char login[128];
 	int64_t expires_us;
 	bool have_token;
+	bool expired;       /* a saved token had expired (it is not used) */
 };
 /* Resolve the server (server from --server if not NULL, else
  * $ETENDER_SERVER, else the server of the last login) and load its saved

@@ -236,6 +236,12 @@ static int session_load(struct client_session *s)
 	crypto_wipe(file, len);
 	free(file);
 	s->have_token = rc == ET_OK && s->token[0];
+	/* an expired token is no token (public reads go without it) */
+	if (s->have_token && s->expires_us && s->expires_us <= (int64_t)time(NULL) * 1000000) {
+		s->have_token = false;
+		s->expired = true;
+		crypto_wipe(s->token, sizeof s->token);
+	}
 	return rc;
 }
 
@@ -338,8 +344,9 @@ int client_session_open(const char *server, bool need_login, struct client_sessi
 		return rc;
 	}
 	if (need_login && !s->have_token) {
-		client_error(ET_EDENIED, "未登录 %s / not logged in to %s: etender login --server %s --user LOGIN",
-			     s->url, s->url, s->url);
+		client_error(ET_EDENIED, "%s %s / %s %s: etender login --server %s --user LOGIN",
+			     s->expired ? "会话已过期" : "未登录", s->url,
+			     s->expired ? "the session expired at" : "not logged in to", s->url, s->url);
 		return ET_EDENIED;
 	}
 	return ET_OK;

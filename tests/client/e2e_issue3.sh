@@ -327,11 +327,35 @@ works "deadline approve (agent2, pending proposal)" agent2 deadline approve --te
 works "tender show: the new deadline" public tender show --server "$URL" --tender "$TID" --json
 check "deadline moved by two people" [ "$(jq_out .schedule.bid_deadline_us)" = $(( F + 40 * MIN )) ]
 
+# ---- cancel: a published tender's confidential leaves are revealed as membership only -----------
+refused "tender cancel: not by another agency" "EDENIED" agento tender cancel --tender "$TID" --reason x
+works "tender cancel" agent1 tender cancel --tender "$TID" --reason "项目资金未落实"
+check "tender cancel: cancelled" out_has 'cancelled'
+refused "register after the cancellation" "ESTATE" bidder2 register --tender "$TID"
+
 # ---- sessions --------------------------------------------------------------------------------
 works "logout bidder2" bidder2 logout
 refused "after logout: not logged in" "not logged in" bidder2 whoami
-works "usage: --help" agent1 tender --help
+for c in login logout whoami passwd key org user credit tender keyholders "holder register" document \
+         clarify clarifications deadline register registrations question; do
+  # shellcheck disable=SC2086
+  as agent1 $c --help; check "$c --help" bash -c "[ $? -eq 0 ] && grep -q 'usage' $T/out"
+done
 as agent1 tender frobnicate; check "usage error: exit 2" [ $? -eq 2 ]
+as agent1 register --tender; check "usage error: a missing value, exit 2" [ $? -eq 2 ]
+# the administrator changes the one-time password; the old one stops working
+printf 'a new long password\n' >"$T/admin.pw2"
+works "passwd" admin passwd --password-file "$T/admin.pw" --file "$T/admin.pw2"
+refused "passwd: the session ended" "not logged in" admin whoami
+refused "login: the old password" "EAUTH" admin login --user admin --password-file "$T/admin.pw"
+works "login: the new password" admin login --user admin --password-file "$T/admin.pw2"
+# a server presenting another log key than the one pinned is refused at login
+"$ED" init --data "$T/other" >"$T/other.out" 2>&1
+OTHERKEY=$(grep -m1 '^[a-z0-9.]*/log+[0-9a-f]\{8\}+' "$T/other.out")
+works "pin another log key for the server" mallory pin --server "$URL" --log-key "$OTHERKEY"
+refused "login: a log key other than the pinned one" "pinned" mallory login --server "$URL" --user agent1 \
+  --password-file "$T/pw.agent1"
+check "login refused: no session saved" bash -c "! ls $T/home/mallory/servers/*/session 2>/dev/null | grep -q ."
 
 # ---- audit: the supervisor verifies the public log with the witness pinned ---------------------
 SIZE=$(log_size)
