@@ -27,8 +27,11 @@ check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi
 
 # as WHO ARGS...: run etender as WHO (its own config dir = its own machine);
 # stdout to $T/out, stderr to $T/err; returns etender's exit status.
-as() { local who="$1"; shift; mkdir -p -m 700 "$T/home/$who"
-       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; }
+# A sanitizer's report (ASan/UBSan builds) is a failure of its own.
+as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
+       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; rc=$?
+       if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
+       return $rc; }
 # works NAME WHO ARGS...: the command succeeds.
 works() { local name="$1"; shift
           if as "$@"; then ok "$name"; else bad "$name: $(cat "$T/err")"; fi; }
@@ -419,6 +422,9 @@ stop
 start "$D"
 works "audit verify: the real server still passes" super audit verify --server "$URL"
 stop
+
+check "no sanitizer report from etenderd or the witness" \
+  bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log' '$T/wit.err'"
 
 echo "e2e issue 3: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
