@@ -107,8 +107,10 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	curl_off_t now = ultotal ? ulnow : dlnow, tot = ultotal ? ultotal : dltotal;
 	int64_t t = et_clock_mono_us();
 
-	if (!x->tty || t - x->last_us < 200000 || !tot)
+	if (!x->tty || !tot || (t - x->last_us < 200000 && now != tot) || x->last_us == -1)
 		return 0;
+	if (now == tot)
+		t = -1; /* 100% is shown once */
 	x->last_us = t;
 	fprintf(stderr, "\r%s %3d%%  %.1f / %.1f MiB ", x->verb, (int)(now * 100 / tot),
 		(double)now / 1048576.0, (double)tot / 1048576.0);

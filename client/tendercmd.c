@@ -321,13 +321,15 @@ static const char tender_usage[] =
 	"       etender tender cancel --tender T --reason TEXT  (招标代理 / agent)\n"
 	"       etender tender show --tender T [--json]\n"
 	"       etender tender list [--json]\n"
+	"       etender tender xml --tender T [-o OUT]\n"
 	"  起草（或重新起草）、发布、终止、查看招标项目。draft 上传按平台 XSD 校验的\n"
 	"  tender.xml；publish 需要监督人已批准开标密钥保管人。list 显示已发布项目\n"
 	"  （以及本机构的草稿）。时间以北京时间显示。\n"
 	"  Draft (or redraft) a tender from tender.xml (validated against the\n"
 	"  platform's XSD), publish it once the supervisor has approved its key\n"
 	"  holders, cancel it, show one or list them (published ones, and drafts of\n"
-	"  your organisation). All take [--server URL].\n";
+	"  your organisation), or fetch its tender.xml as drafted (checked against\n"
+	"  the SHA-256 the tender lists). All take [--server URL].\n";
 
 static void print_tender(json_t *t, bool full)
 {
@@ -368,6 +370,48 @@ static void print_tender(json_t *t, bool full)
 	if (client_jstr(t, "pending_deadline_proposal")[0])
 		printf("待批准的截止时间变更 / pending deadline change: %s\n",
 		       client_jstr(t, "pending_deadline_proposal"));
+}
+
+/* GET path (tender.xml) into out ("-"/NULL: stdout) if its SHA-256 is want. */
+static int fetch_xml(const struct client_session *s, const char *path, const char *want,
+		     const char *outp)
+{
+	struct client_http_resp r;
+	struct client_out o;
+	unsigned char h[32];
+	char hex[65];
+	int rc;
+
+	rc = client_http_get(s->url, path, s->have_token ? s->token : NULL, ET_WEB_XML_MAX_BODY, &r);
+	if (rc) {
+		client_error(rc, "GET %s: %s", path, r.error);
+		goto out;
+	}
+	if (r.status != 200) {
+		rc = client_api_error(&r, path);
+		goto out;
+	}
+	crypto_sha256(r.body.data, r.body.len, h);
+	et_hex_encode(h, 32, hex);
+	if (strcmp(hex, want)) {
+		rc = ET_EVERIFY;
+		client_error(rc, "tender.xml: SHA-256 %s, 项目列出 / the tender lists %s", hex, want);
+		goto out;
+	}
+	if ((rc = client_out_open(&o, outp, 0644))) {
+		client_error(rc, "%s", outp);
+		goto out;
+	}
+	if ((rc = et_write_all(o.fd, r.body.data, r.body.len))) {
+		client_out_abort(&o);
+		client_error(rc, "%s", outp ? outp : "stdout");
+		goto out;
+	}
+	if ((rc = client_out_finish(&o)))
+		client_error(rc, "%s", outp);
+out:
+	client_http_resp_free(&r);
+	return rc;
 }
 
 int client_cmd_tender(int argc, char **argv)
@@ -434,6 +478,16 @@ int client_cmd_tender(int argc, char **argv)
 			client_json_print(j);
 		else
 			print_tender(j, true);
+	} else if (!strcmp(sub, "xml")) {
+		if ((rc = client_args_parse(argc - 1, argv + 1, "to", tender_usage, &a)))
+			return rc < 0 ? 0 : rc;
+		if (!(id = tender_arg(&a)) || tender_path(path, sizeof path, id, NULL))
+			return client_usage_error(tender_usage, "需要 --tender / --tender is required");
+		if (client_session_open(a.server, false, &s) ||
+		    client_api(&s, "GET", path, NULL, 0, NULL, id, &j))
+			goto out;
+		if (tender_path(path, sizeof path, id, "/xml") || fetch_xml(&s, path, client_jstr(j, "xml_sha256"), a.out))
+			goto out;
 	} else if (!strcmp(sub, "list")) {
 		if ((rc = client_args_parse(argc - 1, argv + 1, "", tender_usage, &a)))
 			return rc < 0 ? 0 : rc;

@@ -134,6 +134,7 @@ adduser kh2 super keyholder
 adduser kh3 center keyholder
 adduser super super supervisor
 adduser stat center statistician
+adduser expert1 center expert
 refused "user add: a taken login" "EEXIST" admin user add --org "${ORG[agent]}" --role agent --login agent1
 refused "user add: a role the org kind does not admit" "EDENIED\|EINVAL" admin user add \
   --org "${ORG[b1]}" --role supervisor --login nope1
@@ -198,7 +199,10 @@ works "tender draft" agent1 tender draft --file "$T/tender.xml"
 check "tender draft: one event" [ "$(log_size)" -eq $((before + 1)) ]
 refused "a draft is not public" "ENOTFOUND" public tender show --server "$URL" --tender "$TID"
 works "the agent sees its draft" agent1 tender show --tender "$TID"
+check "tender show: the drafted tender.xml's hash" out_has "$(sha256sum "$T/tender.xml" | cut -d' ' -f1)"
 check "tender show: stage draft" out_has 'draft'
+works "tender xml: as drafted, hash checked" agent1 tender xml --tender "$TID" -o "$T/fetched.xml"
+check "tender xml: the same bytes" cmp -s "$T/tender.xml" "$T/fetched.xml"
 refused "publish needs approved key holders" "et.keys.approved" agent1 tender publish --tender "$TID"
 
 # ---- key-holder set: registration, proposal, the supervisor's approval -------------
