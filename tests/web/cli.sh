@@ -8,6 +8,7 @@
 # Usage: cli.sh PATH/TO/etenderd
 set -u
 ED="$1"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy   # loopback only
 T=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"; }

@@ -17,6 +17,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Loopback only: no proxy from the environment, for us or the children. */
+static inline void no_proxies(void)
+{
+	static const char *const v[] = { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+					 "ALL_PROXY", "all_proxy" };
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		unsetenv(v[i]);
+}
+
 /* snprintf into an array, asserting that it fits. */
 #define FMT(buf, ...) ck_assert_int_lt(snprintf((buf), sizeof(buf), __VA_ARGS__), (int)sizeof(buf))
 
@@ -66,17 +76,30 @@ static inline int run_etenderd(const char *const *args, const char *out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static inline void srv_init(struct srv *s)
+/* etenderd init --data DIR [extra...] (extra: NULL-terminated, at most 12)
+ * in s->dir, which is created first unless already set. */
+static inline void srv_init_with(struct srv *s, const char *const *extra)
 {
-	const char *args[] = { "init", "--data", s->data, NULL };
+	const char *args[16] = { "init", "--data", s->data };
 	char out[400];
+	size_t n = 3;
 
-	memset(s, 0, sizeof *s);
-	FMT(s->dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	if (!s->dir[0]) {
+		FMT(s->dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		ck_assert_ptr_nonnull(mkdtemp(s->dir));
+	}
 	FMT(s->data, "%s/data", s->dir);
 	FMT(out, "%s/init.out", s->dir);
+	for (; extra && *extra && n < 15; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
 	ck_assert_int_eq(run_etenderd(args, out), 0);
+}
+
+static inline void srv_init(struct srv *s)
+{
+	memset(s, 0, sizeof *s);
+	srv_init_with(s, NULL);
 }
 
 /* Start serving; extra args (NULL-terminated, may be NULL). */
@@ -184,6 +207,7 @@ static inline void http_do(struct srv *s, const char *method, const char *path, 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	if (body) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -191,7 +215,10 @@ static inline void http_do(struct srv *s, const char *method, const char *path, 
 	}
 	for (; headers && *headers; headers++)
 		hl = curl_slist_append(hl, *headers);
-	hl = curl_slist_append(hl, "Expect:");
+	/* Large bodies ask first (Expect: 100-continue), as a client should: a
+	 * refusal decided from the headers then comes before any body is sent,
+	 * instead of a connection closed under a body still being sent. */
+	hl = curl_slist_append(hl, body && blen >= 65536 ? "Expect: 100-continue" : "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);

@@ -875,6 +875,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
+	no_proxies();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_lifecycle_over_http);

@@ -263,22 +263,24 @@ START_TEST(test_unreachable_then_up)
 	struct srv s;
 	struct wit w;
 	char logkey[512], listen[64], url[96];
-	const char *extra[5];
 	unsigned port = free_port();
 	struct http h;
 	uint64_t base;
 
-	srv_init(&s);
-	log_vkey(&s, logkey, sizeof logkey);
+	/* The witness comes from config.json, written by init. */
+	memset(&s, 0, sizeof s);
+	FMT(s.dir, "%s/etweb-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(s.dir));
 	wit_keygen(&w, s.dir);
-	FMT(listen, "127.0.0.1:%u", port);
 	FMT(url, "http://127.0.0.1:%u/", port);
-	extra[0] = "--witness";
-	extra[1] = url;
-	extra[2] = "--witness-key";
-	extra[3] = w.vkey;
-	extra[4] = NULL;
-	srv_start(&s, extra);
+	FMT(listen, "127.0.0.1:%u", port);
+	{
+		const char *init_extra[] = { "--witness", url, "--witness-key", w.vkey, NULL };
+
+		srv_init_with(&s, init_extra);
+	}
+	log_vkey(&s, logkey, sizeof logkey);
+	srv_start(&s, NULL);
 	base = served_size(&s);
 	for (int i = 0; i < 3; i++)
 		add_event(&s, "while the witness is down");
@@ -305,6 +307,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
+	no_proxies();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_push_and_resync);
