@@ -41,6 +41,15 @@
 #define ET_TENDER_MAX_BOQ_ITEMS  10000u       /* bill-of-quantities lines in one lot */
 #define ET_TENDER_MAX_QUALIFICATIONS 64u      /* qualification requirements */
 
+/* witness and client HTTP (client/witness.c, client/http.c) */
+#define ET_WITNESS_MAX_BODY      (ET_NOTE_MAX_LEN + 64u * 64) /* add-checkpoint request */
+#define ET_WITNESS_MAX_LOGS      64u          /* logs one witness is configured for */
+#define ET_HTTP_MAX_BODY         (16u << 20)  /* a JSON or text response to the client */
+#define ET_HTTP_MAX_ERROR_BODY   (64u * 1024) /* an error response body */
+#define ET_HTTP_ENTRIES_PAGE     256u         /* leaves asked for per /log/entries request */
+#define ET_HTTP_CONNECT_TIMEOUT_S 10L         /* seconds to connect */
+#define ET_HTTP_TIMEOUT_S        120L         /* seconds for one request */
+
 /* tender domain: accounts and tender commands (tender/party.c, lifecycle.c) */
 #define ET_TENDER_DRAFT_MAX_XML  (480u << 10) /* tender.xml in one tender.drafted leaf (JSON escaping <= 2x) */
 #define ET_TENDER_CLARIFY_MAX    (64u << 10)  /* bytes of one clarification text */
@@ -62,15 +71,6 @@
 #define ET_WEB_CONN_TIMEOUT_S    60u          /* idle seconds before a connection is closed */
 #define ET_WEB_WITNESS_MAX_RESP  (64u * 1024) /* bytes of a witness's answer */
 #define ET_WEB_CONFIG_MAX        (64u * 1024) /* bytes of etenderd's config.json */
-
-/* witness and client HTTP (client/witness.c, client/http.c) */
-#define ET_WITNESS_MAX_BODY      (ET_NOTE_MAX_LEN + 64u * 64) /* add-checkpoint request */
-#define ET_WITNESS_MAX_LOGS      64u          /* logs one witness is configured for */
-#define ET_HTTP_MAX_BODY         (16u << 20)  /* a JSON or text response to the client */
-#define ET_HTTP_MAX_ERROR_BODY   (64u * 1024) /* an error response body */
-#define ET_HTTP_ENTRIES_PAGE     256u         /* leaves asked for per /log/entries request */
-#define ET_HTTP_CONNECT_TIMEOUT_S 10L         /* seconds to connect */
-#define ET_HTTP_TIMEOUT_S        120L         /* seconds for one request */
 
 /* generic text buffers */
 #define ET_LINE_MAX              8192u
