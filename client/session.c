@@ -58,7 +58,7 @@ int client_args_parse(int argc, char **argv, const char *allowed, const char *us
 	memset(a, 0, sizeof *a);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hjs:t:f:o:d:k:n:q:r:a:p:O:l:u:P:L:b:F:U:i:R:g:c:A:H:I:e:x",
+	while ((c = getopt_long(argc, argv, "hjs:t:f:o:d:k:n:q:r:a:p:O:l:u:P:L:b:F:U:i:R:g:c:A:H:I:e:x",
 				opts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return client_usage_error(usage, "未知选项或缺少参数 / unknown option or missing value: %s",

@@ -229,6 +229,10 @@ works "document upload (agent, streamed)" agent1 document upload --tender "$TID"
 DOC=$(sed -n 1p "$T/out")
 check "document upload: server's SHA-256" out_has "$DOCSHA"
 check "document upload: the blob is stored by hash" cmp -s "$T/招标文件.pdf" "$D/blobs/$DOCSHA"
+head -c 100000 /dev/urandom >"$T/drawings.zip"
+works "document upload: options after the file" agent1 document upload "$T/drawings.zip" --kind drawings \
+  --name "图纸 A-3.zip" --tender "$TID"
+check "document upload: the name as given" out_has '图纸 A-3.zip'
 works "tender publish" agent1 tender publish --tender "$TID"
 check "tender publish: published" out_has 'published'
 refused "tender publish: twice" "ESTATE" agent1 tender publish --tender "$TID"
