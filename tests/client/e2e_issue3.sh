@@ -146,7 +146,7 @@ works "credit add: firm 3 barred" admin credit add --org "${ORG[b3]}" --basis "�
 works "statistician logs in and lists tenders" stat tender list
 
 # ---- every person registers keys (proof of possession) ----------------------------
-for u in agent1 agent2 agento bidder1 bidder2 bidder4 kh1 kh2 kh3 super; do
+for u in admin agent1 agent2 agento bidder1 bidder2 bidder3 bidder4 kh1 kh2 kh3 super stat expert1; do
   ETENDER_HOME="$T/home/$u" "$EC" keygen -o "$T/home/$u/id.key" >/dev/null 2>&1
   works "key register $u" "$u" key register -i "$T/home/$u/id.key"
 done
@@ -233,6 +233,12 @@ head -c 100000 /dev/urandom >"$T/drawings.zip"
 works "document upload: options after the file" agent1 document upload "$T/drawings.zip" --kind drawings \
   --name "图纸 A-3.zip" --tender "$TID"
 check "document upload: the name as given" out_has '图纸 A-3.zip'
+# on a terminal, transfers show their progress (script(1) gives the command a pty)
+if command -v script >/dev/null; then
+  script -qec "ETENDER_HOME='$T/home/agent1' '$EC' document upload --tender '$TID' --kind other '$T/drawings.zip'" \
+    "$T/typescript" >/dev/null 2>&1
+  check "document upload: progress on a terminal" bash -c "tr '\r' '\n' <'$T/typescript' | grep -q '100%'"
+fi
 works "tender publish" agent1 tender publish --tender "$TID"
 check "tender publish: published" out_has 'published'
 refused "tender publish: twice" "ESTATE" agent1 tender publish --tender "$TID"
@@ -260,6 +266,12 @@ check "download: the same bytes" cmp -s "$T/招标文件.pdf" "$T/b1.pdf"
 check "download: no temporary file left" bash -c "! ls $T/b1.pdf.partial* 2>/dev/null | grep -q ."
 works "download (another registered bidder)" bidder4 document download --tender "$TID" --doc "$DOC" -o "$T/b4.pdf"
 check "download: bidder4 too" cmp -s "$T/招标文件.pdf" "$T/b4.pdf"
+if command -v script >/dev/null; then
+  script -qec "ETENDER_HOME='$T/home/bidder4' '$EC' document download --tender '$TID' --doc '$DOC' -o '$T/b4tty.pdf'" \
+    "$T/typescript" >/dev/null 2>&1
+  check "document download: progress on a terminal" bash -c "tr '\r' '\n' <'$T/typescript' | grep -q '100%'"
+  check "document download on a terminal: the same bytes" cmp -s "$T/招标文件.pdf" "$T/b4tty.pdf"
+fi
 # bytes that do not match the listed SHA-256 never appear under the output name
 cp "$D/blobs/$DOCSHA" "$T/blob.orig"
 head -c 3145728 /dev/zero >"$D/blobs/$DOCSHA"
