@@ -144,6 +144,13 @@ check "user show: no personal details" bash -c "! grep -q '用户kh1\|137000' $T
 works "credit add: firm 3 barred" admin credit add --org "${ORG[b3]}" --basis "江建罚〔2026〕12号" \
   --from "$(( T0 - 86400000000 ))" --until "$(utc $(( T0 + 400 * 86400000000 )))"
 works "statistician logs in and lists tenders" stat tender list
+# typed at the terminal: prompted, not echoed (script(1) gives it a pty)
+if command -v script >/dev/null; then
+  (sleep 1; printf '%s\n' "${PW[stat]}") | ETENDER_HOME="$T/home/stat" \
+    script -qec "'$EC' login --server '$URL' --user stat" "$T/typescript" >/dev/null 2>&1
+  check "login: password typed at a prompt" grep -q 'logged in' "$T/typescript"
+  check "login: the typed password is not echoed" bash -c "! grep -qF -- '${PW[stat]}' '$T/typescript'"
+fi
 
 # ---- every person registers keys (proof of possession) ----------------------------
 for u in admin agent1 agent2 agento bidder1 bidder2 bidder3 bidder4 kh1 kh2 kh3 super stat expert1; do
