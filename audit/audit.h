@@ -67,7 +67,10 @@ uint64_t audit_log_size(const struct audit_log *log);
  * the log struct is unchanged but rows may have been written: the caller
  * rolls back its transaction or savepoint and calls audit_log_resync. */
 int audit_log_append(struct audit_log *log, const void *leaf, size_t len, uint64_t *index) ET_MUST_CHECK;
-/* Forget appends rolled back by the caller (re-reads the size from db). */
+/* Forget appends rolled back by the caller, or catch up with appends
+ * committed by another connection: re-reads the size and the frontier from
+ * db and loads only the cached nodes completed since the last resync
+ * (O(new leaves), not O(log)). */
 int audit_log_resync(struct audit_log *log) ET_MUST_CHECK;
 /* Root of the first size leaves (size <= audit_log_size). */
 int audit_log_root(struct audit_log *log, uint64_t size, unsigned char root[AUDIT_HASH_LEN]) ET_MUST_CHECK;
@@ -392,7 +395,9 @@ struct audit_report {
  * the live database, in one read snapshot. ET_OK, or ET_EVERIFY with
  * report->diff set; other errors for I/O. */
 int audit_ledger_replay(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
-/* Only the log part of replay (no projections). */
+/* Only the log part of replay (no projections). Both read the leaves once,
+ * in index order, and use a second thread for hashing and the tree; the
+ * report names the first problem in index order all the same. */
 int audit_ledger_verify_log(struct audit_ledger *l, struct audit_report *report) ET_MUST_CHECK;
 /* Where a public replay gets leaf i of the log: *leaf malloc'd (the
  * replay frees it). */
@@ -421,6 +426,9 @@ int audit_ledger_verify_reveals(struct audit_ledger *l, bool require_all,
 /* Test-only: the next n batches fail at COMMIT (as a full disk would),
  * after every command ran. */
 void audit_ledger_test_fail_commits(struct audit_ledger *l, int n);
+/* Test-only: whole-log verification and replay without their second
+ * thread (the path taken when it cannot be started). */
+void audit_ledger_test_single_thread(struct audit_ledger *l, bool on);
 #endif
 
 #endif

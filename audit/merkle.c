@@ -18,13 +18,20 @@
  *              level L that the binary decomposition of [0, size) puts there
  *              (the "compact range" of the tree). The root of the whole log
  *              and each append need only the frontier.
+ *   cache[L][i] for L >= CACHE_MIN_LEVEL and i < size_cached >> L = the
+ *              stored node (L, i) (entries past that are stale).
  * Appends change the struct before the caller's transaction commits; after a
- * rollback the caller calls audit_log_resync(), which reloads both. */
+ * rollback the caller calls audit_log_resync(), which rereads the size and
+ * the frontier and keeps the cache (a rollback removes whole appends). When
+ * the log grew (another connection appended), resync loads only the nodes
+ * completed since the cache was last whole: O(new leaves / 2^CACHE_MIN_LEVEL)
+ * rows, not the whole cache. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "crypto/crypto.h"
 
 /* ---- RFC 9162 hashing ------------------------------------------------ */
@@ -61,10 +68,65 @@ void audit_node_hash(const unsigned char left[AUDIT_HASH_LEN],
 	crypto_sha256(buf, sizeof buf, out);
 }
 
+/* ---- the reusable SHA-256 context (audit_int.h) ---------------------- */
+
+int audit_sha_init(struct audit_sha *h)
+{
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->md || !h->ctx)
+		return et_fail(ET_ECRYPTO);
+	return ET_OK;
+}
+
+void audit_sha_free(struct audit_sha *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	h->ctx = NULL;
+	h->md = NULL;
+}
+
+void audit_sha_leaf(struct audit_sha *h, const void *leaf, size_t len,
+		    unsigned char out[AUDIT_HASH_LEN])
+{
+	static const unsigned char zero = 0x00;
+
+	if (EVP_DigestInit_ex2(h->ctx, h->md, NULL) != 1 ||
+	    EVP_DigestUpdate(h->ctx, &zero, 1) != 1 ||
+	    (len && EVP_DigestUpdate(h->ctx, leaf, len) != 1) ||
+	    EVP_DigestFinal_ex(h->ctx, out, NULL) != 1)
+		abort(); /* a built-in digest on an allocated context cannot fail */
+}
+
+void audit_sha_node(struct audit_sha *h, const unsigned char left[AUDIT_HASH_LEN],
+		    const unsigned char right[AUDIT_HASH_LEN], unsigned char out[AUDIT_HASH_LEN])
+{
+	unsigned char buf[1 + 2 * AUDIT_HASH_LEN];
+
+	buf[0] = 0x01;
+	memcpy(buf + 1, left, AUDIT_HASH_LEN);
+	memcpy(buf + 1 + AUDIT_HASH_LEN, right, AUDIT_HASH_LEN);
+	if (EVP_DigestInit_ex2(h->ctx, h->md, NULL) != 1 ||
+	    EVP_DigestUpdate(h->ctx, buf, sizeof buf) != 1 ||
+	    EVP_DigestFinal_ex(h->ctx, out, NULL) != 1)
+		abort();
+}
+
+/* Node hash through h if there is one. */
+static void node_hash(struct audit_sha *h, const unsigned char left[AUDIT_HASH_LEN],
+		      const unsigned char right[AUDIT_HASH_LEN], unsigned char out[AUDIT_HASH_LEN])
+{
+	if (h)
+		audit_sha_node(h, left, right, out);
+	else
+		audit_node_hash(left, right, out);
+}
+
 /* Fold the frontier of a tree of n leaves (frontier[L] set for each bit L
  * of n) into its root: right to left, lowest level first. n > 0. */
-static void fold_frontier(const unsigned char (*frontier)[AUDIT_HASH_LEN], uint64_t n,
-			  unsigned char root[AUDIT_HASH_LEN])
+static void fold_frontier(struct audit_sha *h, const unsigned char (*frontier)[AUDIT_HASH_LEN],
+			  uint64_t n, unsigned char root[AUDIT_HASH_LEN])
 {
 	unsigned L;
 	bool have = false;
@@ -76,13 +138,13 @@ static void fold_frontier(const unsigned char (*frontier)[AUDIT_HASH_LEN], uint6
 			memcpy(root, frontier[L], AUDIT_HASH_LEN);
 			have = true;
 		} else {
-			audit_node_hash(frontier[L], root, root);
+			node_hash(h, frontier[L], root, root);
 		}
 	}
 }
 
 /* Push one more leaf hash onto a frontier of n leaves. */
-static void frontier_push(unsigned char (*frontier)[AUDIT_HASH_LEN], uint64_t n,
+static void frontier_push(struct audit_sha *h, unsigned char (*frontier)[AUDIT_HASH_LEN], uint64_t n,
 			  const unsigned char leaf_hash[AUDIT_HASH_LEN])
 {
 	unsigned char cur[AUDIT_HASH_LEN];
@@ -90,7 +152,7 @@ static void frontier_push(unsigned char (*frontier)[AUDIT_HASH_LEN], uint64_t n,
 
 	memcpy(cur, leaf_hash, AUDIT_HASH_LEN);
 	while (n >> L & 1) {
-		audit_node_hash(frontier[L], cur, cur);
+		node_hash(h, frontier[L], cur, cur);
 		L++;
 	}
 	memcpy(frontier[L], cur, AUDIT_HASH_LEN);
@@ -100,7 +162,9 @@ int audit_root_of(const unsigned char (*leaf_hashes)[AUDIT_HASH_LEN], uint64_t n
 		  unsigned char root[AUDIT_HASH_LEN])
 {
 	unsigned char frontier[64][AUDIT_HASH_LEN];
+	struct audit_sha h = { NULL, NULL };
 	uint64_t i;
+	int rc;
 
 	if (!root || (n && !leaf_hashes))
 		return et_fail(ET_EINVAL);
@@ -108,10 +172,14 @@ int audit_root_of(const unsigned char (*leaf_hashes)[AUDIT_HASH_LEN], uint64_t n
 		crypto_sha256("", 0, root);
 		return ET_OK;
 	}
+	if ((rc = audit_sha_init(&h)))
+		goto out;
 	for (i = 0; i < n; i++)
-		frontier_push(frontier, i, leaf_hashes[i]);
-	fold_frontier((const unsigned char (*)[AUDIT_HASH_LEN])frontier, n, root);
-	return ET_OK;
+		frontier_push(&h, frontier, i, leaf_hashes[i]);
+	fold_frontier(&h, (const unsigned char (*)[AUDIT_HASH_LEN])frontier, n, root);
+out:
+	audit_sha_free(&h);
+	return rc;
 }
 
 /* ---- RFC 9162 proof verification ------------------------------------- */
@@ -235,6 +303,8 @@ enum {
 	ST_GET_LEAF_HASH,
 	ST_GET_LEAF,
 	ST_MAX_IDX,
+	ST_GET_NODES,
+	ST_GET_GROUP,
 	ST_READ_BEGIN,
 	ST_READ_END,
 	ST_COUNT
@@ -247,6 +317,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_GET_LEAF_HASH] = "SELECT hash FROM log_leaf WHERE idx = ?1",
 	[ST_GET_LEAF] = "SELECT leaf FROM log_leaf WHERE idx = ?1",
 	[ST_MAX_IDX] = "SELECT max(idx) FROM log_leaf",
+	[ST_GET_NODES] = "SELECT idx, hash FROM log_node WHERE level = ?1 AND idx >= ?2 AND idx < ?3"
+			 " ORDER BY idx",
+	[ST_GET_GROUP] = "SELECT idx, hash FROM log_leaf WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
 	/* A savepoint opens a (deferred) read transaction when the caller has
 	 * none, and nests cheaply when it has one: all lookups of one root or
 	 * proof then share one snapshot and one file lock instead of taking
@@ -288,10 +361,12 @@ static const char schema_sql[] =
 #ifndef CACHE_MIN_LEVEL
 #define CACHE_MIN_LEVEL 4
 #endif
+#define GROUP_LEAVES (1u << CACHE_MIN_LEVEL)
 
 struct audit_log {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	struct audit_sha sha;
 	uint64_t size;
 	unsigned char frontier[64][AUDIT_HASH_LEN];
 	/* cache[L][i] = node (L, i) for L >= CACHE_MIN_LEVEL and every
@@ -301,6 +376,17 @@ struct audit_log {
 	uint64_t cache_cap[64];
 	bool cache_loaded;
 	uint64_t size_cached; /* size when the cache was last known whole */
+	/* The subtrees below CACHE_MIN_LEVEL inside one aligned group of
+	 * GROUP_LEAVES leaves, for the inclusion proof being built: the leaf
+	 * hashes read with one range scan (neighbouring rows, one or two
+	 * pages) and the nodes above them hashed in memory, instead of one
+	 * random b-tree lookup per level (log_leaf, then log_node at each
+	 * level: at 10 M leaves each is a cold page). gnode[L][j] = subtree
+	 * (L, (group << (CACHE_MIN_LEVEL - L)) + j). Valid inside one read
+	 * savepoint only (group_valid). */
+	unsigned char gnode[CACHE_MIN_LEVEL][GROUP_LEAVES][AUDIT_HASH_LEN];
+	uint64_t group;
+	bool group_valid;
 };
 
 /* Run a cached statement that returns one 32-byte blob (or no row). */
@@ -363,6 +449,11 @@ static int ET_MUST_CHECK subtree_hash(struct audit_log *log, unsigned level, uin
 		memcpy(out, log->cache[level][idx], AUDIT_HASH_LEN);
 		return ET_OK;
 	}
+	if (level < CACHE_MIN_LEVEL && log->group_valid &&
+	    idx >> (CACHE_MIN_LEVEL - level) == log->group) {
+		memcpy(out, log->gnode[level][idx & ((GROUP_LEAVES >> level) - 1)], AUDIT_HASH_LEN);
+		return ET_OK;
+	}
 	return subtree_hash_db(log, level, idx, out);
 }
 
@@ -387,51 +478,52 @@ static int ET_MUST_CHECK cache_reserve(struct audit_log *log, unsigned level, ui
 	return ET_OK;
 }
 
-/* Fill the cache from log_node for a log of size leaves. */
-static int ET_MUST_CHECK cache_load(struct audit_log *log, uint64_t size)
+/* Bring the cache from a log of `from` leaves (entries below from >> L
+ * valid) to one of `to` leaves: load, level by level, only the nodes
+ * [from >> L, to >> L) with one indexed range scan each. from = 0 is a full
+ * load. On failure the cache is marked unloaded (the next load is full). */
+static int ET_MUST_CHECK cache_load(struct audit_log *log, uint64_t from, uint64_t to)
 {
-	sqlite3_stmt *st = NULL;
-	uint64_t got[64] = { 0 };
+	sqlite3_stmt *st = log->st[ST_GET_NODES];
+	uint64_t want, got;
 	unsigned L;
 	int rc = ET_OK, src;
 
+	assert(from <= to);
 	log->cache_loaded = false;
-	if (sqlite3_prepare_v2(log->db,
-			       "SELECT level, idx, hash FROM log_node WHERE level >= ?1 AND level < 64"
-			       " ORDER BY level, idx", -1, &st, NULL) != SQLITE_OK) {
-		rc = et_fail(ET_EDB);
-		goto out;
-	}
-	sqlite3_bind_int(st, 1, CACHE_MIN_LEVEL);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 lv = sqlite3_column_int64(st, 0), ix = sqlite3_column_int64(st, 1);
-		if (lv < CACHE_MIN_LEVEL || lv >= 64 || ix < 0 ||
-		    sqlite3_column_bytes(st, 2) != AUDIT_HASH_LEN ||
-		    (uint64_t)ix != got[lv]) {
-			rc = et_fail(ET_EDB); /* not what append writes: storage damaged */
+	for (L = CACHE_MIN_LEVEL; L < 64 && (to >> L) > 0; L++) {
+		got = from >> L;
+		want = to >> L;
+		if (got == want)
+			continue;
+		if ((rc = cache_reserve(log, L, want - 1)))
+			goto out;
+		sqlite3_bind_int(st, 1, (int)L);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)got);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)want);
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			sqlite3_int64 ix = sqlite3_column_int64(st, 0);
+			if (ix < 0 || (uint64_t)ix != got ||
+			    sqlite3_column_bytes(st, 1) != AUDIT_HASH_LEN) {
+				rc = et_fail(ET_EDB); /* not what append writes: storage damaged */
+				goto out;
+			}
+			memcpy(log->cache[L][got], sqlite3_column_blob(st, 1), AUDIT_HASH_LEN);
+			got++;
+		}
+		if (src != SQLITE_DONE) {
+			rc = et_fail(ET_EDB);
 			goto out;
 		}
-		if ((uint64_t)ix >= size >> lv)
-			continue; /* cannot be complete in a log of this size */
-		rc = cache_reserve(log, (unsigned)lv, (uint64_t)ix);
-		if (rc)
-			goto out;
-		memcpy(log->cache[lv][ix], sqlite3_column_blob(st, 2), AUDIT_HASH_LEN);
-		got[lv]++;
-	}
-	if (src != SQLITE_DONE) {
-		rc = et_fail(ET_EDB);
-		goto out;
-	}
-	for (L = CACHE_MIN_LEVEL; L < 64; L++) {
-		if (got[L] != size >> L) {
+		sqlite3_reset(st);
+		if (got != want) {
 			rc = et_fail(ET_EDB); /* a complete subtree is missing */
 			goto out;
 		}
 	}
 	log->cache_loaded = true;
 out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -458,7 +550,7 @@ static int ET_MUST_CHECK range_hash(struct audit_log *log, uint64_t lo, uint64_t
 	}
 	memcpy(out, parts[np - 1], AUDIT_HASH_LEN);
 	while (np-- > 1)
-		audit_node_hash(parts[np - 1], out, out);
+		audit_sha_node(&log->sha, parts[np - 1], out, out);
 	return ET_OK;
 }
 
@@ -481,6 +573,43 @@ static int ET_MUST_CHECK read_begin(struct audit_log *log)
 	return src == SQLITE_DONE ? ET_OK : et_fail(ET_EDB);
 }
 
+/* Load group g (complete in the log: (g + 1) * GROUP_LEAVES <= size) into
+ * gnode, inside a read savepoint. */
+static int ET_MUST_CHECK group_load(struct audit_log *log, uint64_t g)
+{
+	sqlite3_stmt *st = log->st[ST_GET_GROUP];
+	uint64_t first = g << CACHE_MIN_LEVEL, n = 0;
+	unsigned L, j;
+	int rc = ET_OK, src;
+
+	assert(first + GROUP_LEAVES <= log->size);
+	log->group_valid = false;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)first);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(first + GROUP_LEAVES));
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == GROUP_LEAVES || sqlite3_column_int64(st, 0) != (sqlite3_int64)(first + n) ||
+		    sqlite3_column_bytes(st, 1) != AUDIT_HASH_LEN) {
+			rc = et_fail(ET_EDB); /* storage damaged */
+			goto out;
+		}
+		memcpy(log->gnode[0][n], sqlite3_column_blob(st, 1), AUDIT_HASH_LEN);
+		n++;
+	}
+	if (src != SQLITE_DONE || n != GROUP_LEAVES) {
+		rc = et_fail(ET_EDB); /* a leaf of a complete group is missing */
+		goto out;
+	}
+	for (L = 1; L < CACHE_MIN_LEVEL; L++)
+		for (j = 0; j < GROUP_LEAVES >> L; j++)
+			audit_sha_node(&log->sha, log->gnode[L - 1][2 * j], log->gnode[L - 1][2 * j + 1],
+				       log->gnode[L][j]);
+	log->group = g;
+	log->group_valid = true;
+out:
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Ends the savepoint of read_begin; returns rc, or ET_EDB if rc was ET_OK
  * and the release failed. */
 static int ET_MUST_CHECK read_end(struct audit_log *log, int rc)
@@ -488,6 +617,7 @@ static int ET_MUST_CHECK read_end(struct audit_log *log, int rc)
 	sqlite3_stmt *st = log->st[ST_READ_END];
 	int src = sqlite3_step(st);
 
+	log->group_valid = false; /* belongs to this snapshot */
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE && rc == ET_OK)
 		rc = et_fail(ET_EDB);
@@ -497,7 +627,8 @@ static int ET_MUST_CHECK read_end(struct audit_log *log, int rc)
 /* Read the size from SQLite and rebuild the frontier; the cache is kept if
  * the log only shrank (a rollback removes whole appends, and every subtree
  * complete in the smaller log was written by an append that survived),
- * reloaded otherwise. */
+ * extended by the new nodes if it grew (nodes are append-only), loaded
+ * whole the first time or after a failed load. */
 static int ET_MUST_CHECK load_state(struct audit_log *log)
 {
 	sqlite3_stmt *st = log->st[ST_MAX_IDX];
@@ -531,8 +662,12 @@ static int ET_MUST_CHECK load_state(struct audit_log *log)
 			goto out;
 		pos += (uint64_t)1 << L;
 	}
-	if (!log->cache_loaded || size > log->size_cached) {
-		rc = cache_load(log, size);
+	if (!log->cache_loaded) {
+		rc = cache_load(log, 0, size);
+		if (rc)
+			goto out;
+	} else if (size > log->size_cached) {
+		rc = cache_load(log, log->size_cached, size);
 		if (rc)
 			goto out;
 	}
@@ -556,6 +691,8 @@ int audit_log_open(sqlite3 *db, struct audit_log **out)
 	if (!log)
 		return et_fail(ET_ENOMEM);
 	log->db = db;
+	if ((rc = audit_sha_init(&log->sha)))
+		goto out;
 	if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		et_log(ET_LOG_ERROR, "audit log schema: %s", sqlite3_errmsg(db));
 		rc = et_fail(ET_EDB);
@@ -589,6 +726,7 @@ void audit_log_close(struct audit_log *log)
 		sqlite3_finalize(log->st[i]);
 	for (i = 0; i < 64; i++)
 		free(log->cache[i]);
+	audit_sha_free(&log->sha);
 	free(log);
 }
 
@@ -645,7 +783,7 @@ int audit_log_append(struct audit_log *log, const void *leaf, size_t len, uint64
 	n = log->size;
 	if (n >= (uint64_t)INT64_MAX)
 		return et_fail(ET_ELIMIT);
-	audit_leaf_hash(leaf, len, lh);
+	audit_sha_leaf(&log->sha, leaf, len, lh);
 	rc = insert_leaf(log, n, leaf, len, lh);
 	if (rc)
 		goto fail;
@@ -653,7 +791,7 @@ int audit_log_append(struct audit_log *log, const void *leaf, size_t len, uint64
 	 * more perfect subtree. */
 	memcpy(cur, lh, AUDIT_HASH_LEN);
 	while (n >> L & 1) {
-		audit_node_hash(log->frontier[L], cur, cur);
+		audit_sha_node(&log->sha, log->frontier[L], cur, cur);
 		L++;
 		rc = insert_node(log, L, n >> L, cur);
 		if (rc)
@@ -694,7 +832,7 @@ int audit_log_root(struct audit_log *log, uint64_t size, unsigned char root[AUDI
 		return ET_OK;
 	}
 	if (size == log->size) {
-		fold_frontier((const unsigned char (*)[AUDIT_HASH_LEN])log->frontier, size, root);
+		fold_frontier(&log->sha, (const unsigned char (*)[AUDIT_HASH_LEN])log->frontier, size, root);
 		return ET_OK;
 	}
 	rc = read_begin(log);
@@ -813,7 +951,12 @@ int audit_log_inclusion_proof(struct audit_log *log, uint64_t index, uint64_t si
 	rc = read_begin(log);
 	if (rc)
 		return rc;
-	rc = read_end(log, inclusion_path(log, index, size, &a));
+	/* the path's siblings below CACHE_MIN_LEVEL lie in index's group */
+	if (((index >> CACHE_MIN_LEVEL) + 1) << CACHE_MIN_LEVEL <= size)
+		rc = group_load(log, index >> CACHE_MIN_LEVEL);
+	if (!rc)
+		rc = inclusion_path(log, index, size, &a);
+	rc = read_end(log, rc);
 	if (rc)
 		return rc;
 	return acc_finish(&a, proof, n);
@@ -894,8 +1037,9 @@ int audit_log_recompute_root(struct audit_log *log, uint64_t size, unsigned char
 			rc = et_fail(ET_EVERIFY); /* a leaf is missing or moved */
 			goto out;
 		}
-		audit_leaf_hash(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), lh);
-		frontier_push(frontier, i, lh);
+		audit_sha_leaf(&log->sha, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+			       lh);
+		frontier_push(&log->sha, frontier, i, lh);
 		i++;
 	}
 	if (src != SQLITE_DONE) {
@@ -909,7 +1053,7 @@ int audit_log_recompute_root(struct audit_log *log, uint64_t size, unsigned char
 	if (size == 0)
 		crypto_sha256("", 0, root);
 	else
-		fold_frontier((const unsigned char (*)[AUDIT_HASH_LEN])frontier, size, root);
+		fold_frontier(&log->sha, (const unsigned char (*)[AUDIT_HASH_LEN])frontier, size, root);
 out:
 	sqlite3_finalize(st);
 	free(frontier);

@@ -1476,6 +1476,190 @@ START_TEST(kill9_keeps_acknowledged)
 }
 END_TEST
 
+/* ---- whole-log verification across chunks and threads --------------------- */
+
+/* Restore row idx of log_leaf from the temporary copy `keep`. */
+static void restore_leaf(sqlite3 *db, int64_t idx)
+{
+	char sql[200];
+
+	ck_assert_int_lt(snprintf(sql, sizeof sql,
+				  "UPDATE log_leaf SET leaf = (SELECT leaf FROM keep WHERE idx = %lld),"
+				  " hash = (SELECT hash FROM keep WHERE idx = %lld) WHERE idx = %lld",
+				  (long long)idx, (long long)idx, (long long)idx), (int)sizeof sql);
+	raw_exec(db, sql);
+}
+
+/* Set the stored hash of leaf idx to the hash of its (changed) bytes. */
+static void rehash_leaf(sqlite3 *db, int64_t idx)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char h[32];
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT leaf FROM log_leaf WHERE idx = ?1", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, idx);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	audit_leaf_hash(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), h);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE log_leaf SET hash = ?1 WHERE idx = ?2", -1, &st,
+					    NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, idx);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Replace the checkpoint of size `size` by a note signed with the log key
+ * over the same size and a wrong root (or, if resign is false, break the
+ * signature of the stored note). */
+static void forge_checkpoint(sqlite3 *db, uint64_t size, bool resign)
+{
+	struct audit_checkpoint cp;
+	char *text = NULL, *note = NULL, sql[160];
+	sqlite3_stmt *st = NULL;
+	const unsigned char *old;
+
+	ck_assert_int_lt(snprintf(sql, sizeof sql, "SELECT note FROM ledger_checkpoint WHERE size = %" PRIu64,
+				  size), (int)sizeof sql);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	old = sqlite3_column_text(st, 0);
+	if (resign) {
+		memset(&cp, 0, sizeof cp);
+		memcpy(cp.origin, ORIGIN, sizeof ORIGIN);
+		cp.size = size;
+		memset(cp.root, 0x5a, sizeof cp.root);
+		ck_assert_int_eq(audit_checkpoint_format(&cp, &text), ET_OK);
+		ck_assert_int_eq(audit_note_sign(text, ORIGIN, seed, &note), ET_OK);
+	} else {
+		size_t n = strlen((const char *)old);
+		note = strdup((const char *)old);
+		ck_assert_ptr_nonnull(note);
+		/* a base64 character of the signature, well inside it */
+		note[n - 10] = note[n - 10] == 'A' ? 'B' : 'A';
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "UPDATE ledger_checkpoint SET note = ?1 WHERE size = ?2",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	free(text);
+	free(note);
+}
+
+static void expect_verify(struct fix *f, const char *needle)
+{
+	struct audit_report rep;
+	int rc = audit_ledger_verify_log(f->l, &rep);
+
+	if (!needle) {
+		ck_assert_msg(rc == ET_OK, "verify: %s (%s)", rep.diff, et_strerror(rc));
+		ck_assert_uint_eq(rep.leaves, audit_ledger_size(f->l));
+		ck_assert_uint_eq(rep.checkpoints, 25);
+		return;
+	}
+	ck_assert_int_eq(rc, ET_EVERIFY);
+	ck_assert_msg(strstr(rep.diff, needle), "report \"%s\" lacks \"%s\"", rep.diff, needle);
+}
+
+/* 25 batches of 400 leaves (several chunks of the verifier): every kind of
+ * damage is found, and with two at once, the one at the lower index, with
+ * and without the second thread; replay reports the same. */
+static void verify_first_bad(bool single)
+{
+	struct fix f;
+	struct toy_cmd c = { "T-1", "agent-1", "c", "a body of some length", 400, 0, 0, false, false, 0 };
+	sqlite3 *db;
+	int b;
+
+	fix_setup(&f);
+	audit_ledger_test_single_thread(f.l, single);
+	for (b = 0; b < 25; b++)
+		submit_ok(&f, &c, NULL);
+	ck_assert_uint_eq(audit_ledger_size(f.l), 10000);
+	expect_verify(&f, NULL);
+	expect_replay_ok(&f);
+	db = raw_open(&f);
+	raw_exec(db, "DROP TRIGGER log_leaf_no_update; DROP TRIGGER ledger_checkpoint_no_update;"
+		     " CREATE TEMP TABLE keep AS SELECT * FROM log_leaf;"
+		     " CREATE TEMP TABLE keepcp AS SELECT * FROM ledger_checkpoint;");
+	/* a changed leaf, alone, then with a later one and an earlier one */
+	static const int64_t where[] = { 0, 1, 5000, 4095, 4096, 8191, 8192, 9999 };
+	for (size_t k = 0; k < sizeof where / sizeof where[0]; k++) {
+		char needle[64];
+		flip_last_byte(db, "log_leaf", "leaf", where[k]);
+		ck_assert_int_lt(snprintf(needle, sizeof needle, "leaf %lld: its bytes do not hash",
+					  (long long)where[k]), (int)sizeof needle);
+		expect_verify(&f, needle);
+		if (where[k] < 9999) {
+			flip_last_byte(db, "log_leaf", "leaf", 9999);
+			expect_verify(&f, needle);
+			restore_leaf(db, 9999);
+		}
+		if (k == 2) {
+			const char *n[] = { needle, NULL };
+			expect_replay_fails(&f, n);
+		}
+		restore_leaf(db, where[k]);
+	}
+	expect_verify(&f, NULL);
+	/* a changed hash column alone */
+	flip_last_byte(db, "log_leaf", "hash", 6001);
+	expect_verify(&f, "leaf 6001: its bytes do not hash");
+	restore_leaf(db, 6001);
+	/* leaf and hash changed together: the checkpoint after it catches it,
+	 * before a later changed leaf, after an earlier one */
+	flip_last_byte(db, "log_leaf", "leaf", 7000);
+	rehash_leaf(db, 7000);
+	expect_verify(&f, "checkpoint of size 7200: its root does not match the log (one of leaves 6800..7199");
+	flip_last_byte(db, "log_leaf", "leaf", 7300);
+	expect_verify(&f, "checkpoint of size 7200: its root");
+	flip_last_byte(db, "log_leaf", "leaf", 100);
+	expect_verify(&f, "leaf 100: its bytes do not hash");
+	restore_leaf(db, 100);
+	restore_leaf(db, 7300);
+	restore_leaf(db, 7000);
+	expect_verify(&f, NULL);
+	/* a checkpoint whose signature is broken, before a changed leaf */
+	forge_checkpoint(db, 2000, false);
+	expect_verify(&f, "checkpoint of size 2000: signature does not verify");
+	flip_last_byte(db, "log_leaf", "leaf", 3000);
+	expect_verify(&f, "checkpoint of size 2000: signature does not verify");
+	flip_last_byte(db, "log_leaf", "leaf", 1999);
+	expect_verify(&f, "leaf 1999: its bytes do not hash");
+	restore_leaf(db, 1999);
+	restore_leaf(db, 3000);
+	raw_exec(db, "UPDATE ledger_checkpoint SET note = (SELECT note FROM keepcp WHERE size = 2000)"
+		     " WHERE size = 2000");
+	expect_verify(&f, NULL);
+	/* a validly signed checkpoint whose root is not the log's */
+	forge_checkpoint(db, 4000, true);
+	expect_verify(&f, "checkpoint of size 4000: its root does not match the log (one of leaves 3600..3999");
+	forge_checkpoint(db, 8000, false);
+	expect_verify(&f, "checkpoint of size 4000: its root");
+	raw_exec(db, "UPDATE ledger_checkpoint SET note = (SELECT note FROM keepcp WHERE size = note_size.s)"
+		     " FROM (SELECT 4000 AS s UNION SELECT 8000) AS note_size WHERE size = note_size.s");
+	expect_verify(&f, NULL);
+	expect_replay_ok(&f);
+	sqlite3_close(db);
+	fix_teardown(&f);
+}
+
+START_TEST(verify_first_bad_index)
+{
+	verify_first_bad(false);
+}
+END_TEST
+
+START_TEST(verify_first_bad_index_single_thread)
+{
+	verify_first_bad(true);
+}
+END_TEST
+
 START_TEST(bad_config)
 {
 	struct audit_ledger *l = NULL;
@@ -1535,6 +1719,8 @@ int main(void)
 	tcase_add_test(tc, commands_only_read);
 #ifdef ET_TEST_HOOKS
 	tcase_add_test(tc, failed_commit_leaves_nothing);
+	tcase_add_test(tc, verify_first_bad_index);
+	tcase_add_test(tc, verify_first_bad_index_single_thread);
 #endif
 	tcase_add_test(tc, reveals_only_from_the_store);
 	tcase_add_test(tc, public_replay);
