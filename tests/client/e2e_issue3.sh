@@ -300,7 +300,7 @@ g4() { # WHO: nothing the client shows WHO names bidder1's or bidder4's firm or 
     # shellcheck disable=SC2086
     as "$who" $c --server "$URL" && cat "$T/out" >>"$f"
   done
-  for s in "${ORG[b1]}" "${ORG[b4]}" "${UID_[bidder1]}" "${UID_[bidder4]}" '"registrations"' \
+  for s in "${ORG[b1]}" "${ORG[b4]}" "${UID_[bidder1]}" "${UID_[bidder4]}" 江城建工集团 钱塘路桥 '"registrations"' \
            '"downloads"' '_count"' '"bidders"'; do
     grep -q -- "$s" "$f" && ok=0
   done
@@ -309,6 +309,8 @@ g4() { # WHO: nothing the client shows WHO names bidder1's or bidder4's firm or 
 check "G4: the agent's view names no registered firm and no count" g4 agent1
 check "G4: another bidder's view names no registered firm and no count" g4 bidder2
 check "G4: the public's view likewise" g4 public
+refused "G4: an agent has no registrations to list" "EDENIED" agent1 registrations
+refused "G4: a supervisor neither" "EDENIED" super registrations
 
 # ---- a question, answered without its asker ------------------------------------------------
 printf '工期能否调整？' >"$T/q.txt"
