@@ -113,6 +113,9 @@ int client_pin_check(const char *url, const char *what, char *pinned, size_t cap
  * (*note malloc'd; ET_ENOTFOUND if none), and saving a new one (atomic). */
 int client_saved_checkpoint_load(const char *url, char **note) ET_MUST_CHECK;
 int client_saved_checkpoint_save(const char *url, const char *note) ET_MUST_CHECK;
+/* The path of a per-server file NAME in the config dir
+ * (<config>/servers/<hash of url>/NAME); creates the folders 0700. */
+int client_server_file(const char *url, const char *name, char *out, size_t cap) ET_MUST_CHECK;
 
 /* The domain modules replayed by `etender audit verify` (modules.c);
  * static, never freed. */
@@ -137,6 +140,85 @@ struct client_witness_req {
  * here (the note parser does that when verifying it). */
 int client_witness_req_parse(const char *body, size_t len,
 			     struct client_witness_req *rq) ET_MUST_CHECK;
+
+/* ---- the platform's API: sessions, calls, arguments (session.c) ------ */
+
+/* Who is logged in to which server, as saved by `etender login` in
+ * <config>/servers/<hash>/session (0600). token is a secret: never print
+ * it; client_session_close wipes it. */
+struct client_session {
+	char url[2048];
+	char token[128];
+	char user[64];
+	char login[128];
+	int64_t expires_us;
+	bool have_token;
+	bool expired;       /* a saved token had expired (it is not used) */
+};
+/* Resolve the server (server from --server if not NULL, else
+ * $ETENDER_SERVER, else the server of the last login) and load its saved
+ * session. need_login: refuse (message printed) without a token. Prints a
+ * bilingual error itself on failure. */
+int client_session_open(const char *server, bool need_login, struct client_session *s) ET_MUST_CHECK;
+void client_session_close(struct client_session *s);
+
+/* One call of the JSON API under s->url: method "GET" or "POST" (body NULL
+ * with POST sends an empty body), the session's token if it has one. On
+ * HTTP 200: *out (if out is not NULL) gets the parsed JSON, owned by the
+ * caller (json_decref). Otherwise prints "etender: HTTP 403 EDENIED
+ * [rule]: 中文 / English: what" and returns an ET_* code (*out NULL). */
+int client_api(const struct client_session *s, const char *method, const char *path,
+	       const void *body, size_t len, const char *ctype, const char *what,
+	       json_t **out) ET_MUST_CHECK;
+/* POST body (JSON, borrowed) to path. */
+int client_api_post_json(const struct client_session *s, const char *path, json_t *body,
+			 const char *what, json_t **out) ET_MUST_CHECK;
+/* The bilingual error of a non-200 answer on stderr; returns its ET_* code. */
+int client_api_error(const struct client_http_resp *r, const char *what);
+/* A string member of a JSON object, or "" (never NULL). */
+const char *client_jstr(json_t *o, const char *key);
+/* "2026-12-01 08:00:00 北京时间 (2026-12-01T00:00:00Z)"; out >= 80. */
+void client_time_fmt(int64_t us, char *out, size_t cap);
+/* A time argument: RFC 3339 UTC ("…Z") or microseconds since the epoch. */
+int client_time_parse(const char *s, int64_t *us) ET_MUST_CHECK;
+/* Print a JSON value to stdout (indented), for --json. */
+void client_json_print(json_t *j);
+
+/* Options shared by the platform commands. client_args_parse accepts only
+ * the long options whose short codes are in allowed (plus --server, --json
+ * and --help, always); positional arguments land in pos. Returns 0, 2
+ * after a usage error (printed), or -1 when --help printed the usage. */
+struct client_args {
+	const char *server, *tender, *file, *out, *doc, *kind, *name, *question, *reason,
+		*at, *proposal, *org, *login, *password_file, *line, *basis, *from, *until,
+		*identity, *legal_name, *credit_code, *address, *phone, *id_number, *email, *user;
+	const char *roles[16];
+	size_t nroles;
+	bool json, recipients;
+	char **pos;
+	int npos;
+};
+int client_args_parse(int argc, char **argv, const char *allowed, const char *usage,
+		      struct client_args *a);
+
+int client_cmd_login(int argc, char **argv);
+int client_cmd_logout(int argc, char **argv);
+int client_cmd_whoami(int argc, char **argv);
+int client_cmd_passwd(int argc, char **argv);
+int client_cmd_key(int argc, char **argv);
+int client_cmd_org(int argc, char **argv);
+int client_cmd_user(int argc, char **argv);
+int client_cmd_credit(int argc, char **argv);
+int client_cmd_tender(int argc, char **argv);
+int client_cmd_keyholders(int argc, char **argv);
+int client_cmd_holder_register(int argc, char **argv);
+int client_cmd_document(int argc, char **argv);
+int client_cmd_clarify(int argc, char **argv);
+int client_cmd_clarifications(int argc, char **argv);
+int client_cmd_deadline(int argc, char **argv);
+int client_cmd_register(int argc, char **argv);
+int client_cmd_registrations(int argc, char **argv);
+int client_cmd_question(int argc, char **argv);
 
 int client_cmd_pin(int argc, char **argv);
 int client_cmd_witness(int argc, char **argv);

@@ -19,7 +19,19 @@ static const char usage[] =
 	"                    checkpoint, prove, consistency, verify)\n"
 	"  witness           监督人见证服务 / the supervisor's witness (keygen, serve)\n"
 	"  pin               固定的服务器公钥 / pinned log and witness keys of a server\n"
-	"  audit verify      审计公开日志并重放 / audit a server's public log and replay it\n";
+	"  audit verify      审计公开日志并重放 / audit a server's public log and replay it\n"
+	"\n"
+	"  平台 / the platform (etenderd), COMMAND --help for each:\n"
+	"  login, logout, whoami, passwd   登录与会话 / session (token saved 0600)\n"
+	"  key register      登记本人公钥（持有证明）/ register your keys (proof of possession)\n"
+	"  org add, user add|show, credit add          管理员 / administrator\n"
+	"  tender draft|publish|cancel|show|list       招标项目 / tenders\n"
+	"  keyholders propose|approve|show             开标密钥保管人 / key-holder set\n"
+	"  holder register   保管人提交本项目密钥 / a holder submits its per-tender key\n"
+	"  document upload|list|download               招标文件 / documents\n"
+	"  register, registrations                     投标人报名 / bidder registration\n"
+	"  question ask|list, clarify, clarifications  提问与澄清 / questions, clarifications\n"
+	"  deadline propose|approve                    截止时间变更（双人）/ deadline change (two people)\n";
 
 int main(int argc, char **argv)
 {
@@ -32,6 +44,15 @@ int main(int argc, char **argv)
 		{ "share", client_cmd_share },   { "log", client_cmd_log },
 		{ "witness", client_cmd_witness }, { "pin", client_cmd_pin },
 		{ "audit", client_cmd_audit },
+		{ "login", client_cmd_login }, { "logout", client_cmd_logout },
+		{ "whoami", client_cmd_whoami }, { "passwd", client_cmd_passwd },
+		{ "key", client_cmd_key }, { "org", client_cmd_org },
+		{ "user", client_cmd_user }, { "credit", client_cmd_credit },
+		{ "tender", client_cmd_tender }, { "keyholders", client_cmd_keyholders },
+		{ "document", client_cmd_document }, { "clarify", client_cmd_clarify },
+		{ "clarifications", client_cmd_clarifications }, { "deadline", client_cmd_deadline },
+		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
+		{ "question", client_cmd_question },
 	};
 	size_t i;
 

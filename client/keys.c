@@ -116,7 +116,9 @@ static const char holder_usage[] =
 	"  set; with -i, also a registration line signed with the holder's Ed25519\n"
 	"  identity: \"etender-holder-key/v1 TENDER RECIPIENT SIGNER-PUB SIG\" where SIG\n"
 	"  signs \"etender-holder-key/v1\\nTENDER\\nRECIPIENT\\n\" (base64).\n"
-	"  Keep an offline backup of FILE until the opening.\n";
+	"  Keep an offline backup of FILE until the opening.\n"
+	"       etender holder register --tender ID [--line LINE | --file FILE]\n"
+	"  submits that line to the platform (etender holder register --help).\n";
 
 int client_cmd_holder(int argc, char **argv)
 {
@@ -132,6 +134,8 @@ int client_cmd_holder(int argc, char **argv)
 	bool have_id = false;
 	int c, rc, ret = 1;
 
+	if (argc >= 2 && !strcmp(argv[1], "register"))
+		return client_cmd_holder_register(argc - 1, argv + 1);
 	et_buf_init(&b, 1u << 16);
 	et_buf_init(&msg, 1u << 12);
 	if (argc < 2 || strcmp(argv[1], "keygen") != 0) {
@@ -139,7 +143,7 @@ int client_cmd_holder(int argc, char **argv)
 			fputs(holder_usage, stdout);
 			return 0;
 		}
-		return client_usage_error(holder_usage, "需要子命令 keygen / expected 'keygen'");
+		return client_usage_error(holder_usage, "需要子命令 keygen 或 register / expected 'keygen' or 'register'");
 	}
 	argc--;
 	argv++;

@@ -336,3 +336,8 @@ int client_cmd_pin(int argc, char **argv)
 	}
 	return 0;
 }
+
+int client_server_file(const char *url, const char *name, char *out, size_t cap)
+{
+	return server_path(url, name, out, cap);
+}
