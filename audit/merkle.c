@@ -678,6 +678,34 @@ out:
 	return read_end(log, rc);
 }
 
+/* Read-only open: every table and append-only trigger of schema_sql must
+ * exist. ET_EVERIFY naming the first one missing. */
+static int check_schema_present(sqlite3 *db)
+{
+	static const char *const names[] = {
+		"log_leaf", "log_node", "log_leaf_no_update", "log_leaf_no_delete", "log_leaf_next",
+		"log_node_no_update", "log_node_no_delete", "log_node_no_replace",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = ET_OK;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return et_fail(ET_EDB);
+	for (i = 0; i < sizeof names / sizeof names[0] && rc == ET_OK; i++) {
+		sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			et_log(ET_LOG_ERROR,
+			       "日志的只追加保护缺失 / the log's append-only guard is missing: %s", names[i]);
+			rc = ET_EVERIFY;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int audit_log_open(sqlite3 *db, struct audit_log **out)
 {
 	struct audit_log *log = NULL;
@@ -693,7 +721,12 @@ int audit_log_open(sqlite3 *db, struct audit_log **out)
 	log->db = db;
 	if ((rc = audit_sha_init(&log->sha)))
 		goto out;
-	if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		/* A verifier cannot create what is missing: a log without its
+		 * tables or append-only triggers has been tampered with. */
+		if ((rc = check_schema_present(db)))
+			goto out;
+	} else if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		et_log(ET_LOG_ERROR, "audit log schema: %s", sqlite3_errmsg(db));
 		rc = et_fail(ET_EDB);
 		goto out;

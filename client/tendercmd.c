@@ -367,9 +367,17 @@ static void print_tender(json_t *t, bool full)
 	       (long long)json_integer_value(json_object_get(t, "k")),
 	       (long long)json_integer_value(json_object_get(t, "n")), client_jstr(t, "holders_state"));
 	printf("tender.xml SHA-256: %s\n", client_jstr(t, "xml_sha256"));
-	if (client_jstr(t, "pending_deadline_proposal")[0])
+	if (client_jstr(t, "pending_deadline_proposal")[0]) {
+		json_t *p = json_object_get(t, "pending_deadline");
+
 		printf("待批准的截止时间变更 / pending deadline change: %s\n",
 		       client_jstr(t, "pending_deadline_proposal"));
+		if (json_is_object(p)) {
+			client_time_fmt(json_integer_value(json_object_get(p, "deadline_us")), tm, sizeof tm);
+			printf("  新截止 / new deadline: %s\n  理由 / reason: %s\n  提议人 / proposer: %s\n", tm,
+			       client_jstr(p, "reason"), client_jstr(p, "proposer"));
+		}
+	}
 }
 
 /* GET path (tender.xml) into out ("-"/NULL: stdout) if its SHA-256 is want. */

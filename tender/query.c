@@ -68,9 +68,14 @@ static void fill_info(sqlite3 *db, const struct td_tender *t, struct tender_info
 	memcpy(o->holders_state, t->holders_state, sizeof o->holders_state);
 	memcpy(o->xml_sha256, t->xml_sha256, sizeof o->xml_sha256);
 	if (td_prepare(db, &st,
-		       "SELECT id FROM td_deadline_proposal WHERE tender = ?1 AND status = 'pending'",
-		       "t", t->id) == ET_OK && sqlite3_step(st) == SQLITE_ROW)
+		       "SELECT id, deadline, reason, proposer FROM td_deadline_proposal"
+		       " WHERE tender = ?1 AND status = 'pending'",
+		       "t", t->id) == ET_OK && sqlite3_step(st) == SQLITE_ROW) {
 		td_col_text(st, 0, o->pending_proposal, sizeof o->pending_proposal);
+		o->pending_deadline_us = sqlite3_column_int64(st, 1);
+		td_col_text(st, 2, o->pending_reason, sizeof o->pending_reason);
+		td_col_text(st, 3, o->pending_proposer, sizeof o->pending_proposer);
+	}
 	sqlite3_finalize(st);
 }
 

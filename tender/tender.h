@@ -671,6 +671,11 @@ struct tender_info {
 	char holders_state[16];            /* "none" | "proposed" | "approved" */
 	char xml_sha256[TENDER_SHA256_HEX];
 	char pending_proposal[TENDER_ID_LEN]; /* deadline proposal awaiting approval, or "" */
+	/* What the second person approves (G6): the pending proposal's new
+	 * deadline, its reason and its proposer (user id); 0 / "" if none. */
+	int64_t pending_deadline_us;
+	char pending_reason[ET_TENDER_REASON_MAX];
+	char pending_proposer[TENDER_ID_LEN];
 };
 /* Tenders visible to who: published (and later) ones to everyone; drafts
  * to the agent/tenderer org's users, supervisors and administrators. */

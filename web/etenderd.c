@@ -330,7 +330,8 @@ static int cmd_verify(const struct opts *o)
 	memset(&rep, 0, sizeof rep);
 	if ((rc = web_data_open(o->data, true, NULL, NULL, &d))) {
 		if (rc == ET_EVERIFY) {
-			printf("不一致 / divergence: the latest signed checkpoint does not cover the log\n");
+			printf("不一致 / divergence: the log does not verify at open (its append-only guard "
+			       "is missing, or the latest signed checkpoint does not cover it; see above)\n");
 			return 1;
 		}
 		if (rc == ET_EDB) {

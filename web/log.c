@@ -120,8 +120,17 @@ static int get_entries(struct web_req *r, struct web_reply *rep)
 		unsigned char *leaf = NULL;
 		size_t len = 0;
 
-		if ((rc = audit_ledger_leaf(r->data->ledger, i, &leaf, &len)))
+		if ((rc = audit_ledger_leaf(r->data->ledger, i, &leaf, &len))) {
+			/* a leaf below the committed size is missing: the storage was
+			 * damaged or tampered with, not a bad request */
+			if (rc == ET_ENOTFOUND) {
+				et_log(ET_LOG_ERROR, "log leaf %llu below size %llu is missing",
+				       (unsigned long long)i, (unsigned long long)size);
+				rc = bad(rep, MHD_HTTP_INTERNAL_SERVER_ERROR, ET_EVERIFY,
+					 "日志存储损坏：缺少叶子", "log storage damaged: a leaf is missing");
+			}
 			goto out;
+		}
 		/* Answers stay bounded: at least one leaf, then stop at the cap. */
 		if (i > start && bytes + len > ET_WEB_LOG_MAX_RESPONSE / 2) {
 			free(leaf);

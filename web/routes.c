@@ -364,8 +364,9 @@ out:
 static json_t *tender_json(const struct tender_info *t)
 {
 	const struct tender_schedule *s = &t->schedule;
+	json_t *j;
 
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:{s:I,s:I,s:I,s:I,s:I},s:I,s:I,"
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:{s:I,s:I,s:I,s:I,s:I},s:I,s:I,"
 			 "s:i,s:i,s:s,s:s,s:s?}",
 			 "id", t->id, "title", t->title, "type", t->type, "stage",
 			 tender_stage_name(t->stage), "agent_org", t->agent_org, "tenderer_org",
@@ -381,6 +382,16 @@ static json_t *tender_json(const struct tender_info *t)
 			 "holders_state", t->holders_state, "xml_sha256", t->xml_sha256,
 			 "pending_deadline_proposal",
 			 t->pending_proposal[0] ? t->pending_proposal : NULL);
+	/* the second person sees what it approves (G6) */
+	if (j && t->pending_proposal[0] &&
+	    json_object_set_new(j, "pending_deadline",
+				json_pack("{s:s,s:I,s:s,s:s}", "id", t->pending_proposal, "deadline_us",
+					  (json_int_t)t->pending_deadline_us, "reason", t->pending_reason,
+					  "proposer", t->pending_proposer)) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
 }
 
 /* Copy path parameter i (a segment) into out; false if too long. */

@@ -355,6 +355,8 @@ refused "deadline approve: an agent of another agency" "EDENIED" agento deadline
 works "tender show: still the old deadline" public tender show --server "$URL" --tender "$TID" --json
 check "deadline unchanged before the second person" [ "$(jq_out .schedule.bid_deadline_us)" = $(( F + 22 * MIN )) ]
 check "the proposal is pending" [ "$(jq_out .pending_deadline_proposal)" = "$PROP" ]
+check "the approver sees the proposed deadline" [ "$(jq_out .pending_deadline.deadline_us)" = $(( F + 40 * MIN )) ]
+check "the approver sees the reason" [ "$(jq_out .pending_deadline.reason)" = "设计图纸修改" ]
 works "deadline approve (agent2, pending proposal)" agent2 deadline approve --tender "$TID"
 works "tender show: the new deadline" public tender show --server "$URL" --tender "$TID" --json
 check "deadline moved by two people" [ "$(jq_out .schedule.bid_deadline_us)" = $(( F + 40 * MIN )) ]
