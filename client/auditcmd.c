@@ -216,7 +216,9 @@ static int verify(const char *url, const char *witness_key, const char *replay_d
 	const struct audit_module *const *mods;
 	size_t len = 0, nmods = 0;
 	uint64_t ts = 0;
-	bool changed = false, have_saved = false, log_ok = false, replay_ok = false;
+	bool changed = false, have_saved = false, log_ok = false, replay_ok = false, api_ok = false;
+	char api_diff[1024] = "";
+	unsigned ntenders = 0, ndocs = 0, nclar = 0;
 	int rc;
 
 	memset(&a, 0, sizeof a);
@@ -370,8 +372,33 @@ static int verify(const char *url, const char *witness_key, const char *replay_d
 		client_fmt(rep.diff, sizeof rep.diff, "replay root differs from the checkpoint");
 	}
 	replay_ok = rc == ET_OK;
-	if (!replay_ok)
+	if (!replay_ok) {
 		client_error(rc, "重放 / replay: %s", rep.diff[0] ? rep.diff : et_last_failure());
+		goto out;
+	}
+	/* 7. what the public API serves equals the replayed state */
+	rc = client_api_compare(url, replay_path, api_diff, sizeof api_diff, &ntenders, &ndocs,
+				&nclar);
+	if (rc) {
+		char *now = NULL, *ntext = NULL;
+		size_t nl = 0;
+		struct audit_checkpoint cp2;
+
+		/* the log may have grown while we compared: then it is not proof */
+		if (get_text(url, "/log/checkpoint", ET_NOTE_MAX_LEN, &now, &nl) == ET_OK &&
+		    audit_note_verify(now, nl, name, pub, &ntext) == ET_OK &&
+		    audit_checkpoint_parse(ntext, strlen(ntext), &cp2) == ET_OK && cp2.size != cp.size) {
+			client_fmt(api_diff, sizeof api_diff,
+				   "inconclusive: the log grew from %llu to %llu during the comparison; "
+				   "run again", (unsigned long long)cp.size,
+				   (unsigned long long)cp2.size);
+		}
+		free(now);
+		free(ntext);
+		client_error(rc, "公开 API 与日志不符 / the public API differs from the log: %s",
+			     api_diff);
+	}
+	api_ok = rc == ET_OK;
 
 out:
 	if (log_ok) {
@@ -402,7 +429,11 @@ out:
 			       replay_db ? replay_db : "");
 		else
 			printf("replay      FAILED: %s\n", rep.diff[0] ? rep.diff : et_strerror(rc));
-		printf("api         未与公开 API 比对 / not compared with the public API (not yet)\n");
+		if (api_ok)
+			printf("api         ok: %u published tenders, %u documents, %u clarifications "
+			       "served as logged\n", ntenders, ndocs, nclar);
+		else if (replay_ok)
+			printf("api         FAILED: %s\n", api_diff);
 	}
 	cleanup_tmp(&a);
 	free(vkey);

@@ -121,6 +121,12 @@ int client_server_file(const char *url, const char *name, char *out, size_t cap)
  * static, never freed. */
 struct audit_module;
 const struct audit_module *const *client_replay_modules(size_t *n);
+/* Compare the public state replayed into replay_path with what url's public
+ * API serves without a login (published tenders, their documents and
+ * clarifications, the public tender list). ET_OK, or ET_EVERIFY with the
+ * first difference in diff; counts of what was compared. */
+int client_api_compare(const char *url, const char *replay_path, char *diff, size_t cap,
+		       unsigned *tenders, unsigned *documents, unsigned *clarifications) ET_MUST_CHECK;
 
 /* ---- the witness's request parser (witness_req.c) ---------------------- */
 

@@ -77,7 +77,8 @@ fi
 expect_fail "wrong key" "$ET" unseal -i "$T/other.key" -o "$T/out1" "$T/c.age"
 check "wrong key leaves no output" [ ! -e "$T/out1" ]
 cp "$T/c.age" "$T/corrupt.age"
-printf '\x55' | dd of="$T/corrupt.age" bs=1 seek=150000 conv=notrunc 2>/dev/null
+b=$(od -An -tu1 -j150000 -N1 "$T/corrupt.age" | tr -d ' ')   # flip every bit of one byte
+printf "\\$(printf '%03o' $(( b ^ 255 )))" | dd of="$T/corrupt.age" bs=1 seek=150000 conv=notrunc 2>/dev/null
 expect_fail "corrupt payload" "$ET" unseal -i "$T/me.key" -o "$T/out2" "$T/corrupt.age"
 check "corrupt payload leaves no output" [ -z "$(ls "$T" | grep -E '^out2')" ]
 head -c 100000 "$T/c.age" >"$T/trunc.age"

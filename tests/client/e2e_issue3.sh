@@ -398,6 +398,7 @@ for _ in $(seq 300); do curl -sf "$URL/log/checkpoint" | grep -q '^— witness.t
 check "the served checkpoint is cosigned by the witness" bash -c "curl -sf '$URL/log/checkpoint' | grep -q '^— witness.test '"
 works "audit verify (supervisor, witness pinned)" super audit verify --server "$URL" --witness-key "$WVKEY"
 works "audit verify again (consistent with the saved checkpoint)" super audit verify --server "$URL"
+check "audit verify: the public API serves what the log replays" out_has '^api  *ok: [1-9][0-9]* published tenders, [1-9][0-9]* documents, [1-9][0-9]* clarifications'
 
 # ---- tampering behind the server's back -------------------------------------------------------------
 stop
@@ -449,6 +450,14 @@ fresh
 start "$T/tamper"
 sqlite3 "$T/tamper/etender.db" "$drop_triggers DELETE FROM log_leaf WHERE idx = (SELECT max(idx) FROM log_leaf);"
 refused "audit verify: a log cut short is caught" "EVERIFY\|verif\|root\|consisten\|ENOTFOUND\|404" super audit verify --server "$URL"
+stop
+# A server whose public API shows something other than its log: the title
+# served from the projection is changed behind the running server.
+fresh
+start "$T/tamper"
+sqlite3 "$T/tamper/etender.db" "UPDATE td_tender SET title = '另一个项目' WHERE id = '$TID';"
+refused "audit verify: an API that differs from the log is caught" "differs from the log" super audit verify --server "$URL"
+check "audit verify: it names the field" grep -q 'title is' "$T/err"
 stop
 start "$D"
 works "audit verify: the real server still passes" super audit verify --server "$URL"
