@@ -4,18 +4,16 @@
 #ifndef ET_AUDIT_INT_H
 #define ET_AUDIT_INT_H
 
-#include <openssl/evp.h>
-
 #include "audit/audit.h"
+#include "crypto/crypto.h"
 
 /* One-shot crypto_sha256 fetches the digest and allocates a context per
  * call (about 280 ns of the 400 ns of a node hash with OpenSSL 3); this
- * keeps one fetched digest and one context. Not thread-safe: one per
+ * keeps one crypto_hasher (one fetched digest and one context). Not thread-safe: one per
  * thread. Zero-initialise, then audit_sha_init; audit_sha_free releases
  * (also after a failed or no init). */
 struct audit_sha {
-	EVP_MD *md;
-	EVP_MD_CTX *ctx;
+	struct crypto_hasher *h;
 };
 
 /* ET_OK or ET_ECRYPTO (nothing to free on failure beyond audit_sha_free). */

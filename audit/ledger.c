@@ -102,8 +102,7 @@ struct audit_ledger {
 	sqlite3 *wdb;                /* writer thread only (after open); NULL for a verifier */
 	struct audit_log *wlog;
 	sqlite3_stmt *wst[WST_COUNT];
-	EVP_PKEY *sign_key;          /* the log key, decoded once (writer) */
-	EVP_MD_CTX *sign_ctx;
+	struct crypto_ed25519_signer *signer; /* the log key, decoded once (writer) */
 	uint32_t key_hash;           /* C2SP key hash of (origin, pub) */
 	int64_t last_time;           /* writer: time of the last committed command */
 	bool in_command, in_emit;    /* writer: what the authorizer allows (I6) */
@@ -580,7 +579,7 @@ static int sign_note(struct audit_ledger *l, const char *text, char **note)
 	static const char em_dash_sp[] = "\xe2\x80\x94 ";
 	unsigned char raw[4 + CRYPTO_ED25519_SIG_LEN];
 	char b64[4 * ((sizeof raw + 2) / 3) + 1];
-	size_t tlen = strlen(text), slen = CRYPTO_ED25519_SIG_LEN;
+	size_t tlen = strlen(text);
 	struct et_buf b;
 	int rc;
 
@@ -589,10 +588,8 @@ static int sign_note(struct audit_ledger *l, const char *text, char **note)
 	raw[1] = (unsigned char)(l->key_hash >> 16);
 	raw[2] = (unsigned char)(l->key_hash >> 8);
 	raw[3] = (unsigned char)l->key_hash;
-	if (EVP_DigestSignInit(l->sign_ctx, NULL, NULL, NULL, l->sign_key) != 1 ||
-	    EVP_DigestSign(l->sign_ctx, raw + 4, &slen, (const unsigned char *)text, tlen) != 1 ||
-	    slen != CRYPTO_ED25519_SIG_LEN)
-		return et_fail(ET_ECRYPTO);
+	if ((rc = crypto_ed25519_signer_sign(l->signer, text, tlen, raw + 4)))
+		return rc;
 	et_b64_encode(raw, sizeof raw, b64);
 	et_buf_init(&b, ET_NOTE_MAX_LEN);
 	if ((rc = et_buf_add(&b, text, tlen)) || (rc = et_buf_add(&b, "\n", 1)) ||
@@ -2399,10 +2396,8 @@ static int open_signer(struct audit_ledger *l)
 	char *a = NULL, *b = NULL;
 	int rc;
 
-	l->sign_key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, l->seed, sizeof l->seed);
-	l->sign_ctx = EVP_MD_CTX_new();
-	if (!l->sign_key || !l->sign_ctx)
-		return et_fail(ET_ECRYPTO);
+	if ((rc = crypto_ed25519_signer_new(l->seed, &l->signer)))
+		return rc;
 	l->key_hash = audit_note_key_hash(l->origin, 0x01, l->pub);
 	if ((rc = audit_note_sign(probe, l->origin, l->seed, &a)) || (rc = sign_note(l, probe, &b)))
 		goto out;
@@ -2526,8 +2521,7 @@ void audit_ledger_close(struct audit_ledger *l)
 	audit_log_close(l->rlog);
 	for (int i = 0; i < WST_COUNT; i++)
 		sqlite3_finalize(l->wst[i]);
-	EVP_MD_CTX_free(l->sign_ctx);
-	EVP_PKEY_free(l->sign_key);
+	crypto_ed25519_signer_free(l->signer);
 	sqlite3_close(l->wdb);
 	sqlite3_close(l->rdb);
 	pthread_mutex_destroy(&l->mu);

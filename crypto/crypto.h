@@ -42,11 +42,27 @@ void crypto_sha256_update(struct crypto_sha256 *h, const void *data, size_t len)
 void crypto_sha256_final(struct crypto_sha256 *h, unsigned char out[CRYPTO_SHA256_LEN]);
 void crypto_sha256_free(struct crypto_sha256 *h);
 
+/* A reusable SHA-256 for hot paths (Merkle hashing): one fetched digest and
+ * one context, so a hash costs no allocation. Not thread-safe: one per
+ * thread. new: ET_ECRYPTO / ET_ENOMEM on failure (nothing to free). */
+struct crypto_hasher;
+int crypto_hasher_new(struct crypto_hasher **out) ET_MUST_CHECK;
+void crypto_hasher_free(struct crypto_hasher *h);
+/* SHA-256(a || b); either part may be empty (NULL with length 0). */
+void crypto_hasher_sha256(struct crypto_hasher *h, const void *a, size_t alen, const void *b,
+			  size_t blen, unsigned char out[CRYPTO_SHA256_LEN]);
+
 /* HMAC-SHA-256 and HKDF-SHA-256 (RFC 5869). */
 int crypto_hmac_sha256(const void *key, size_t klen, const void *data, size_t len,
 		       unsigned char out[CRYPTO_SHA256_LEN]) ET_MUST_CHECK;
 int crypto_hkdf_sha256(const void *ikm, size_t ikmlen, const void *salt, size_t saltlen,
 		       const void *info, size_t infolen, unsigned char *out, size_t outlen) ET_MUST_CHECK;
+
+/* scrypt (RFC 7914) for password hashing: N (a power of two), r, p, with
+ * at most maxmem bytes of memory. ET_ECRYPTO on failure. */
+int crypto_scrypt(const void *pw, size_t pwlen, const void *salt, size_t saltlen, uint64_t n,
+		  uint64_t r, uint64_t p, uint64_t maxmem, unsigned char *out,
+		  size_t outlen) ET_MUST_CHECK;
 
 /* Constant-time equality: true if equal. */
 bool crypto_ct_equal(const void *a, const void *b, size_t len);
@@ -64,6 +80,17 @@ int crypto_ed25519_sign(const unsigned char seed[CRYPTO_ED25519_SEED_LEN], const
 /* ET_OK only if sig is a valid signature of msg by pub; ET_EVERIFY otherwise. */
 int crypto_ed25519_verify(const unsigned char pub[CRYPTO_ED25519_PUB_LEN], const void *msg,
 			  size_t len, const unsigned char sig[CRYPTO_ED25519_SIG_LEN]) ET_MUST_CHECK;
+
+/* An Ed25519 key decoded once, for signing many messages (a log's
+ * checkpoints): ~55 us a signature instead of ~330 us. Not thread-safe.
+ * new copies nothing it keeps in clear beyond OpenSSL's key object; the
+ * caller still wipes seed. */
+struct crypto_ed25519_signer;
+int crypto_ed25519_signer_new(const unsigned char seed[CRYPTO_ED25519_SEED_LEN],
+			      struct crypto_ed25519_signer **out) ET_MUST_CHECK;
+int crypto_ed25519_signer_sign(struct crypto_ed25519_signer *s, const void *msg, size_t len,
+			       unsigned char sig[CRYPTO_ED25519_SIG_LEN]) ET_MUST_CHECK;
+void crypto_ed25519_signer_free(struct crypto_ed25519_signer *s);
 
 /* ---- X25519 ---------------------------------------------------------- */
 

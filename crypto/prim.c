@@ -50,6 +50,14 @@ void crypto_wipe(void *p, size_t len)
 		OPENSSL_cleanse(p, len);
 }
 
+int crypto_scrypt(const void *pw, size_t pwlen, const void *salt, size_t saltlen, uint64_t n,
+		  uint64_t r, uint64_t p, uint64_t maxmem, unsigned char *out, size_t outlen)
+{
+	if (EVP_PBE_scrypt(pw, pwlen, salt, saltlen, n, r, p, maxmem, out, outlen) != 1)
+		return et_fail(ET_ECRYPTO);
+	return ET_OK;
+}
+
 bool crypto_ct_equal(const void *a, const void *b, size_t len)
 {
 	return CRYPTO_memcmp(a, b, len) == 0;
@@ -103,6 +111,47 @@ void crypto_sha256_free(struct crypto_sha256 *h)
 		return;
 	EVP_MD_CTX_free(h->ctx);
 	free(h);
+}
+
+struct crypto_hasher {
+	EVP_MD *md;
+	EVP_MD_CTX *ctx;
+};
+
+int crypto_hasher_new(struct crypto_hasher **out)
+{
+	struct crypto_hasher *h = calloc(1, sizeof *h);
+
+	*out = NULL;
+	if (!h)
+		return et_fail(ET_ENOMEM);
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->md || !h->ctx) {
+		crypto_hasher_free(h);
+		return et_fail(ET_ECRYPTO);
+	}
+	*out = h;
+	return ET_OK;
+}
+
+void crypto_hasher_free(struct crypto_hasher *h)
+{
+	if (!h)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	free(h);
+}
+
+void crypto_hasher_sha256(struct crypto_hasher *h, const void *a, size_t alen, const void *b,
+			  size_t blen, unsigned char out[CRYPTO_SHA256_LEN])
+{
+	if (EVP_DigestInit_ex2(h->ctx, h->md, NULL) != 1 ||
+	    (alen && EVP_DigestUpdate(h->ctx, a, alen) != 1) ||
+	    (blen && EVP_DigestUpdate(h->ctx, b, blen) != 1) ||
+	    EVP_DigestFinal_ex(h->ctx, out, NULL) != 1)
+		abort(); /* a built-in digest on an allocated context cannot fail */
 }
 
 int crypto_hmac_sha256(const void *key, size_t klen, const void *data, size_t len,
@@ -214,6 +263,48 @@ out:
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(pk);
 	return rc;
+}
+
+struct crypto_ed25519_signer {
+	EVP_PKEY *key;
+	EVP_MD_CTX *ctx;
+};
+
+int crypto_ed25519_signer_new(const unsigned char seed[32], struct crypto_ed25519_signer **out)
+{
+	struct crypto_ed25519_signer *s = calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (!s)
+		return et_fail(ET_ENOMEM);
+	s->key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+	s->ctx = EVP_MD_CTX_new();
+	if (!s->key || !s->ctx) {
+		crypto_ed25519_signer_free(s);
+		return et_fail(ET_ECRYPTO);
+	}
+	*out = s;
+	return ET_OK;
+}
+
+int crypto_ed25519_signer_sign(struct crypto_ed25519_signer *s, const void *msg, size_t len,
+			       unsigned char sig[64])
+{
+	size_t slen = 64;
+
+	if (EVP_DigestSignInit(s->ctx, NULL, NULL, NULL, s->key) != 1 ||
+	    EVP_DigestSign(s->ctx, sig, &slen, msg, len) != 1 || slen != 64)
+		return et_fail(ET_ECRYPTO);
+	return ET_OK;
+}
+
+void crypto_ed25519_signer_free(struct crypto_ed25519_signer *s)
+{
+	if (!s)
+		return;
+	EVP_MD_CTX_free(s->ctx);
+	EVP_PKEY_free(s->key);
+	free(s);
 }
 
 /* ---- X25519 ---------------------------------------------------------- */

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "crypto/crypto.h"
 #include "tender/tender_int.h"
@@ -96,10 +95,8 @@ void tender_private_close(struct tender_private *p)
 static int pw_hash(const char *pw, const unsigned char salt[PW_SALT_LEN],
 		   unsigned char out[PW_HASH_LEN])
 {
-	if (EVP_PBE_scrypt(pw, strlen(pw), salt, PW_SALT_LEN, SCRYPT_N, SCRYPT_R, SCRYPT_P,
-			   SCRYPT_MAXMEM, out, PW_HASH_LEN) != 1)
-		return et_fail(ET_ECRYPTO);
-	return ET_OK;
+	return crypto_scrypt(pw, strlen(pw), salt, PW_SALT_LEN, SCRYPT_N, SCRYPT_R, SCRYPT_P,
+			     SCRYPT_MAXMEM, out, PW_HASH_LEN);
 }
 
 int td_priv_put_org(struct tender_private *p, const char *id, const char *details_json,

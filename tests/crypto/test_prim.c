@@ -127,6 +127,46 @@ START_TEST(aead_zero_nonce)
 }
 END_TEST
 
+START_TEST(scrypt_rfc7914)
+{
+	unsigned char out[64], e[64];
+
+	/* RFC 7914 §12, first vector: P = "", S = "", N = 16, r = 1, p = 1 */
+	unhex("77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
+	      "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906", e, 64);
+	ck_assert_int_eq(crypto_scrypt("", 0, "", 0, 16, 1, 1, 1u << 20, out, 64), ET_OK);
+	ck_assert_mem_eq(out, e, 64);
+	/* N not a power of two is refused */
+	ck_assert_int_eq(crypto_scrypt("", 0, "", 0, 15, 1, 1, 1u << 20, out, 64), ET_ECRYPTO);
+}
+END_TEST
+
+START_TEST(hasher_and_signer)
+{
+	struct crypto_hasher *h = NULL;
+	struct crypto_ed25519_signer *s = NULL;
+	unsigned char a[32], b[32], seed[32], pub[32], sig1[64], sig2[64];
+
+	ck_assert_int_eq(crypto_hasher_new(&h), ET_OK);
+	crypto_hasher_sha256(h, "ab", 2, "c", 1, a);
+	crypto_sha256("abc", 3, b);
+	ck_assert_mem_eq(a, b, 32);
+	crypto_hasher_sha256(h, NULL, 0, NULL, 0, a);
+	crypto_sha256("", 0, b);
+	ck_assert_mem_eq(a, b, 32);
+	crypto_hasher_free(h);
+
+	ck_assert_int_eq(crypto_ed25519_keygen(seed, pub), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_signer_new(seed, &s), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_signer_sign(s, "note", 4, sig1), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_sign(seed, "note", 4, sig2), ET_OK);
+	ck_assert_mem_eq(sig1, sig2, 64); /* Ed25519 is deterministic */
+	ck_assert_int_eq(crypto_ed25519_signer_sign(s, "note2", 5, sig1), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_verify(pub, "note2", 5, sig1), ET_OK);
+	crypto_ed25519_signer_free(s);
+}
+END_TEST
+
 START_TEST(ct_equal)
 {
 	ck_assert(crypto_ct_equal("abc", "abc", 3));
@@ -196,6 +236,8 @@ int main(void)
 	tcase_add_test(tc, ed25519_roundtrip);
 	tcase_add_test(tc, x25519_rfc7748);
 	tcase_add_test(tc, aead_zero_nonce);
+	tcase_add_test(tc, scrypt_rfc7914);
+	tcase_add_test(tc, hasher_and_signer);
 	tcase_add_test(tc, ct_equal);
 	tcase_add_test(tc, secret_file);
 	tcase_add_test(tc, random_hook);
