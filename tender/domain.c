@@ -148,6 +148,68 @@ int td_json_dump(json_t *pl, char **out, size_t *len)
 	return ET_OK;
 }
 
+/* G7: every event names the rules its command checked before emitting it
+ * (refusals name the one that failed). deadline.changed names its cause in
+ * its own "rule" field (cn.reg.21 for a late clarification, et.two_person
+ * for an approved change), which is copied here. */
+static const struct {
+	const char *kind;
+	const char *rules[12];
+} event_rules[] = {
+	{ "org.registered", { "et.auth.role", "et.account.org_kind", "et.bootstrap.once" } },
+	{ "user.registered",
+	  { "et.auth.role", "et.account.org", "et.account.login", "et.password.length" } },
+	{ "key.registered", { "et.keys.pop", "et.keys.signature" } },
+	{ "credit.recorded", { "et.auth.role", "et.account.org" } },
+	{ "tender.drafted",
+	  { "et.auth.role", "et.auth.org", "et.tender.exists", "et.tender.orgs", "et.tender.size",
+	    "et.keys.k_min", "et.keys.orgs", "et.schedule.order", "cn.reg.16", "cn.law.24" } },
+	{ "holder_key.registered",
+	  { "et.auth.role", "et.auth.stage", "et.keys.line", "et.keys.holder", "et.keys.signer",
+	    "et.keys.signature", "et.keys.recipient", "et.keys.fresh" } },
+	{ "keyholders.proposed",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.keys.k_min", "et.keys.orgs",
+	    "et.keys.holder", "et.keys.unregistered" } },
+	{ "keyholders.approved",
+	  { "et.auth.role", "et.auth.stage", "et.keys.proposed", "et.two_person" } },
+	{ "tender.published",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.keys.approved",
+	    "et.publish.schedule" } },
+	{ "document.uploaded", { "et.auth.role", "et.auth.org", "et.auth.stage", "et.deadline.passed" } },
+	{ "document.downloaded", { "et.auth.role", "et.reg.required", "et.deadline.passed" } },
+	{ "registration.made",
+	  { "et.auth.role", "et.auth.org", "et.deadline.passed", "et.reg.window", "et.credit.barred",
+	    "et.reg.exists" } },
+	{ "question.asked", { "et.auth.role", "et.reg.required", "et.question.deadline" } },
+	{ "clarification.published",
+	  { "et.auth.role", "et.auth.org", "et.deadline.passed", "cn.reg.21" } },
+	{ "deadline.change_proposed",
+	  { "et.auth.role", "et.auth.org", "et.deadline.passed", "et.deadline.order", "cn.reg.21",
+	    "cn.law.24" } },
+	{ "tender.cancelled", { "et.auth.role", "et.auth.org", "et.auth.stage" } },
+};
+
+static int name_rules(const char *kind, json_t *pl)
+{
+	json_t *arr = json_array(), *rule = json_object_get(pl, "rule");
+	size_t i, j;
+
+	if (!arr)
+		return et_fail(ET_ENOMEM);
+	for (i = 0; i < sizeof event_rules / sizeof event_rules[0]; i++)
+		if (!strcmp(event_rules[i].kind, kind))
+			for (j = 0; j < 12 && event_rules[i].rules[j]; j++)
+				if (json_array_append_new(arr, json_string(event_rules[i].rules[j]))) {
+					json_decref(arr);
+					return et_fail(ET_ENOMEM);
+				}
+	if (json_is_string(rule) && json_array_append(arr, rule)) {
+		json_decref(arr);
+		return et_fail(ET_ENOMEM);
+	}
+	return json_object_set_new(pl, "rules", arr) ? et_fail(ET_ENOMEM) : ET_OK;
+}
+
 int td_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index)
 {
@@ -157,6 +219,8 @@ int td_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 
 	if (!pl)
 		return et_fail(ET_ENOMEM);
+	if ((rc = name_rules(kind, pl)))
+		return rc;
 	if ((rc = td_json_dump(pl, &buf, &len)))
 		return rc;
 	struct audit_event ev = { kind, 1, 0, actor, tender ? tender : "",

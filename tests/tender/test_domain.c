@@ -10,6 +10,8 @@
  * concurrent registrations of one firm of which exactly one succeeds. */
 #include <pthread.h>
 
+#include <jansson.h>
+
 #include "tests/tender/domain_fix.h"
 
 static int leaf_src(void *ctx, uint64_t index, unsigned char **leaf, size_t *len)
@@ -610,6 +612,43 @@ START_TEST(test_flow)
 					      "%s in %s", secret_words[i], path);
 			free(file);
 		}
+	}
+	/* G7: every public domain event names the rules its command checked */
+	{
+		uint64_t size = audit_ledger_size(w.l), n = 0;
+		for (uint64_t i = 0; i < size; i++) {
+			unsigned char *leaf = NULL;
+			size_t len = 0;
+			struct audit_leaf lf;
+			json_t *pl, *rules;
+
+			ck_assert_int_eq(audit_ledger_leaf(w.l, i, &leaf, &len), ET_OK);
+			ck_assert_int_eq(audit_leaf_decode(leaf, len, &lf), ET_OK);
+			if (lf.type != AUDIT_LEAF_EVENT || !strncmp(lf.kind, "confidential.", 13)) {
+				free(leaf);
+				continue;
+			}
+			pl = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL);
+			ck_assert_ptr_nonnull(pl);
+			rules = json_object_get(pl, "rules");
+			ck_assert_msg(json_is_array(rules) && json_array_size(rules) > 0,
+				      "leaf %llu (%s) names no rule", (unsigned long long)i, lf.kind);
+			for (size_t k = 0; k < json_array_size(rules); k++) {
+				const char *r = json_string_value(json_array_get(rules, k));
+				ck_assert_msg(r && (!strncmp(r, "et.", 3) || !strncmp(r, "cn.", 3)),
+					      "leaf %llu: bad rule id", (unsigned long long)i);
+			}
+			if (!strcmp(lf.kind, "deadline.changed")) {
+				char *d = json_dumps(rules, 0);
+				ck_assert_msg(d && (strstr(d, "cn.reg.21") || strstr(d, "et.two_person")),
+					      "deadline.changed names no cause");
+				free(d);
+			}
+			json_decref(pl);
+			free(leaf);
+			n++;
+		}
+		ck_assert_uint_gt(n, 20);
 	}
 	holder_keys_free(&t);
 	et_buf_free(&xml);
