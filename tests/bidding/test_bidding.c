@@ -183,7 +183,7 @@ static void bt_close(struct bt *b)
 
 /* ---- sealing, as the bidder's client does -------------------------------- */
 
-enum seal_mode { SEAL_OK, SEAL_EXTRA_RECIPIENT, SEAL_FORGED_SHARES };
+enum seal_mode { SEAL_OK, SEAL_EXTRA_RECIPIENT, SEAL_FORGED_SHARES, SEAL_MOVED };
 
 static void encrypt(struct bt *b, const char *bid, uint32_t part, const void *pt, size_t n,
 		    bool extra, struct et_buf *out)
@@ -262,7 +262,9 @@ static void seal(struct bt *b, int i, const char *bid, int64_t price, enum seal_
 		"  <offer lot=\"1\"><price currency=\"CNY\">%lld</price>"
 		"<durationDays>%d</durationDays></offer>\n</bid>\n",
 		b->T, bid, xml_org ? xml_org : b->b[i].org, (long long)price, 400 + i), ET_OK);
-	encrypt(b, bid, 1, xml.data, xml.len, mode == SEAL_EXTRA_RECIPIENT, &c);
+	/* SEAL_MOVED: stanzas made for another bid, as if moved from it */
+	encrypt(b, mode == SEAL_MOVED ? "bid-elsewhere" : bid, 1, xml.data, xml.len,
+		mode == SEAL_EXTRA_RECIPIENT, &c);
 	if (mode == SEAL_FORGED_SHARES) {
 		encrypt(b, bid, 1, xml.data, xml.len, false, &c2);
 		splice_stanza1(&c, &c2);
@@ -688,6 +690,66 @@ START_TEST(test_failed_tender)
 }
 END_TEST
 
+/* Stanzas moved from another bid, and a bid.xml naming another firm (a
+ * copied plaintext): both revoked at the opening, the other bid opens; the
+ * keys are released in the order 3, 2 (the order decides nothing). */
+START_TEST(test_moved_and_mismatch)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct sealed s[3];
+	struct bid_receipt r;
+	struct bid_close_result cr;
+	unsigned released;
+	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-2" };
+	char dep[TENDER_ID_LEN];
+	static const char *const ids[3] = { "bid-m0first1", "bid-m1moved1", "bid-m2copy01" };
+
+	ck_assert_ptr_nonnull(b);
+	bt_setup(b);
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
+		an.org = b->b[i].org;
+		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d), ET_OK);
+	}
+	et_clock_set_test(T0 + 3 * DAY);
+	seal(b, 0, ids[0], 100000, SEAL_OK, NULL, &s[0]);
+	seal(b, 1, ids[1], 200000, SEAL_MOVED, NULL, &s[1]);
+	seal(b, 2, ids[2], 300000, SEAL_OK, b->b[0].org, &s[2]);
+	for (int i = 0; i < 3; i++)   /* the keyless check cannot see either */
+		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	et_clock_set_test(b->deadline);
+	ck_assert_int_eq(bid_close(b->w.l, "", b->T, &cr, &d), ET_OK);
+	ck_assert(!cr.failed);
+	ck_assert_int_eq(release(b, 2, b->t.secret[2], &released, &d), ET_OK);
+	ck_assert_int_eq(release(b, 1, b->t.secret[1], &released, &d), ET_OK);
+	ck_assert_msg(bid_open(b->w.l, &b->blobs, b->w.user[U_SUPER], b->T, &d) == ET_OK, "%s", d.msg);
+	status_of(b, 0, ids[0], "opened");
+	status_of(b, 1, ids[1], "revoked");
+	status_of(b, 2, ids[2], "revoked");
+	{
+		struct bid_info *all = NULL;
+		size_t n = 0;
+		ck_assert_int_eq(bid_list(b->w.l, b->T, &all, &n), ET_OK);
+		ck_assert_uint_eq(n, 3);
+		ck_assert_str_eq(all[1].rule, "cn.e.31");
+		ck_assert_ptr_nonnull(strstr(all[1].cause, "does not open"));
+		ck_assert_str_eq(all[2].rule, "et.bid.identity");
+		bid_info_free(all);
+	}
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	for (int i = 0; i < 3; i++)
+		et_buf_free(&s[i].manifest);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bidding_domain");
@@ -698,6 +760,7 @@ int main(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_bidding_flow);
 	tcase_add_test(tc, test_failed_tender);
+	tcase_add_test(tc, test_moved_and_mismatch);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
