@@ -259,4 +259,12 @@ void bid_info_free(struct bid_info *v);
  * JSON); ET_ESTATE before the opening. *json malloc'd, caller frees. */
 int bid_opening_record(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;
 
+/* G5 for the sealed parts, which replay cannot see: every stored part of
+ * every bid is read through blobs, its SHA-256 and size compared with the
+ * projection and its header checked again with the keyless check against
+ * its tender's key-holder set. ET_OK, or ET_EVERIFY with diff (cap bytes)
+ * naming the first tender, bid and part that fail; other errors for I/O. */
+int bid_verify_parts(struct audit_ledger *l, const struct bid_blobs *blobs, char *diff,
+		     size_t cap) ET_MUST_CHECK;
+
 #endif

@@ -51,6 +51,13 @@ int bd_recipient_key(const char *recipient, unsigned char out[32]) ET_MUST_CHECK
 int bd_identity_key(const char *identity, unsigned char out[32]) ET_MUST_CHECK;
 /* The user's registered Ed25519 key; ET_EKEY if none. */
 int bd_user_ed25519(sqlite3 *db, const char *user, unsigned char pub[32]) ET_MUST_CHECK;
+#define BD_HEAD_MAX (64u * 1024)   /* bytes read for a part's age header */
+
+/* The first BD_HEAD_MAX bytes (or fewer) of a stored part: its age header.
+ * *out malloc'd, caller frees; ET_ENOTFOUND if the store has no such blob. */
+int bd_read_head(const struct bid_blobs *b, const unsigned char sha[32], unsigned char **out,
+		 size_t *len) ET_MUST_CHECK;
+
 /* Fresh id: prefix + 16 characters of [a-z2-7] (80 random bits). */
 int bd_new_id(const char *prefix, char out[TENDER_ID_LEN]) ET_MUST_CHECK;
 /* An id string as the manifest allows it: 1..TENDER_ID_LEN-1 bytes of

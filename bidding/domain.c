@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bidding/bidding_int.h"
 #include "crypto/crypto.h"
@@ -294,6 +295,40 @@ bool bd_id_ok(const char *s)
 		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
 			return false;
 	return true;
+}
+
+/* Read the first bytes of a stored part (its age header). *out malloc'd. */
+int bd_read_head(const struct bid_blobs *b, const unsigned char sha[32], unsigned char **out,
+		     size_t *len)
+{
+	int fd = -1, rc = ET_OK;
+	unsigned char *buf = NULL;
+	size_t n = 0;
+	ssize_t got;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = b->open(b->ctx, sha, &fd)))
+		return rc;
+	if (!(buf = malloc(BD_HEAD_MAX))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	while (n < BD_HEAD_MAX && (got = read(fd, buf + n, BD_HEAD_MAX - n)) != 0) {
+		if (got < 0) {
+			rc = et_fail(ET_EIO);
+			goto out;
+		}
+		n += (size_t)got;
+	}
+	*out = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 /* ---- schema --------------------------------------------------------------- */

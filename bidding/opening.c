@@ -19,8 +19,6 @@
 #include "bidding/bidding_int.h"
 #include "crypto/crypto.h"
 
-#define HEAD_MAX (64u * 1024)
-
 int bid_release_message(const char *tender, unsigned index, const char *identity,
 			struct et_buf *out)
 {
@@ -315,11 +313,11 @@ static int part_key(const struct snap *s, const struct bid_blobs *blobs, struct 
 		}
 		goto out;
 	}
-	if (!(head = malloc(HEAD_MAX))) {
+	if (!(head = malloc(BD_HEAD_MAX))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
-	while (n < HEAD_MAX && (got = read(*fd, head + n, HEAD_MAX - n)) != 0) {
+	while (n < BD_HEAD_MAX && (got = read(*fd, head + n, BD_HEAD_MAX - n)) != 0) {
 		if (got < 0) {
 			rc = et_fail(ET_EIO);
 			goto out;

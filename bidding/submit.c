@@ -19,8 +19,6 @@
 #include "bidding/bidding_int.h"
 #include "crypto/crypto.h"
 
-#define HEAD_MAX (64u * 1024)   /* bytes read for a part's age header */
-
 static int deny_stage(struct tender_diag *d, const char *rule, const char *zh, const char *en,
 		      const char *tender)
 {
@@ -220,40 +218,6 @@ out:
 	return rc;
 }
 
-/* Read the first bytes of a stored part (its age header). *out malloc'd. */
-static int read_head(const struct bid_blobs *b, const unsigned char sha[32], unsigned char **out,
-		     size_t *len)
-{
-	int fd = -1, rc = ET_OK;
-	unsigned char *buf = NULL;
-	size_t n = 0;
-	ssize_t got;
-
-	*out = NULL;
-	*len = 0;
-	if ((rc = b->open(b->ctx, sha, &fd)))
-		return rc;
-	if (!(buf = malloc(HEAD_MAX))) {
-		rc = et_fail(ET_ENOMEM);
-		goto out;
-	}
-	while (n < HEAD_MAX && (got = read(fd, buf + n, HEAD_MAX - n)) != 0) {
-		if (got < 0) {
-			rc = et_fail(ET_EIO);
-			goto out;
-		}
-		n += (size_t)got;
-	}
-	*out = buf;
-	*len = n;
-	buf = NULL;
-out:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 int bid_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	       const void *manifest, size_t mlen, const struct bid_part_ref *parts,
 	       size_t nparts, int64_t arrival_us, struct bid_receipt *r, struct tender_diag *d)
@@ -282,7 +246,7 @@ int bid_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char
 	c.r = r;
 	c.d = d;
 	for (size_t i = 0; i < nparts; i++)
-		if ((rc = read_head(blobs, parts[i].sha256, &c.heads[i], &c.head_len[i]))) {
+		if ((rc = bd_read_head(blobs, parts[i].sha256, &c.heads[i], &c.head_len[i]))) {
 			rc = tender_diag_set(d, rc, "et.bid.parts", "分包未上传或不可读",
 					     "a part is not stored or cannot be read", "part %zu", i + 1);
 			goto out;

@@ -743,6 +743,20 @@ START_TEST(test_moved_and_mismatch)
 		memset(&rep, 0, sizeof rep);
 		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
 	}
+	/* the parts replay cannot see: checked again from the store; a
+	 * changed blob is named */
+	{
+		char diff[256], p[400];
+		int fd;
+		ck_assert_msg(bid_verify_parts(b->w.l, &b->blobs, diff, sizeof diff) == ET_OK, "%s", diff);
+		blob_path(b, s[2].parts[1].sha256, p, sizeof p);
+		ck_assert_int_ge(fd = open(p, O_WRONLY | O_APPEND), 0);
+		ck_assert_int_eq(write(fd, "x", 1), 1);
+		close(fd);
+		ck_assert_int_eq(bid_verify_parts(b->w.l, &b->blobs, diff, sizeof diff), ET_EVERIFY);
+		ck_assert_ptr_nonnull(strstr(diff, ids[2]));
+		ck_assert_ptr_nonnull(strstr(diff, "part 2"));
+	}
 	for (int i = 0; i < 3; i++)
 		et_buf_free(&s[i].manifest);
 	bt_close(b);
