@@ -394,13 +394,18 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 	rc = crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, &xml);
 	if (rc == ET_EIO || rc == ET_ENOMEM)
 		goto out;
-	if (rc == ET_OK) {
-		/* hash the rest (nothing, for a well-formed file) */
+	{
+		/* hash the rest, whatever decryption said (nothing is left of a
+		 * well-formed file), so that a bad payload is told apart from a
+		 * changed store */
 		unsigned char tmp[4096];
 		size_t got = 0;
+		int hrc;
 		do {
-			if ((rc = fd_read(&io, tmp, sizeof tmp, &got)))
+			if ((hrc = fd_read(&io, tmp, sizeof tmp, &got))) {
+				rc = hrc;
 				goto out;
+			}
 		} while (got);
 	}
 	crypto_sha256_final(io.h, h);

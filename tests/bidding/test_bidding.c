@@ -183,7 +183,7 @@ static void bt_close(struct bt *b)
 
 /* ---- sealing, as the bidder's client does -------------------------------- */
 
-enum seal_mode { SEAL_OK, SEAL_EXTRA_RECIPIENT, SEAL_FORGED_SHARES, SEAL_MOVED };
+enum seal_mode { SEAL_OK, SEAL_EXTRA_RECIPIENT, SEAL_FORGED_SHARES, SEAL_MOVED, SEAL_HUGE };
 
 static void encrypt(struct bt *b, const char *bid, uint32_t part, const void *pt, size_t n,
 		    bool extra, struct et_buf *out)
@@ -253,15 +253,17 @@ static void seal(struct bt *b, int i, const char *bid, int64_t price, enum seal_
 	static const char att[] = "技术标：施工组织设计 …";
 
 	memset(&m, 0, sizeof m);
-	et_buf_init(&xml, 1 << 16);
-	et_buf_init(&c, 1 << 20);
-	et_buf_init(&c2, 1 << 20);
+	et_buf_init(&xml, 2u << 20);
+	et_buf_init(&c, 4u << 20);
+	et_buf_init(&c2, 4u << 20);
 	ck_assert_int_eq(et_buf_printf(&xml,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<bid xmlns=\"urn:etender:bid:1\" formatVersion=\"1\" tender=\"%s\" bid=\"%s\" org=\"%s\">\n"
 		"  <offer lot=\"1\"><price currency=\"CNY\">%lld</price>"
 		"<durationDays>%d</durationDays></offer>\n</bid>\n",
 		b->T, bid, xml_org ? xml_org : b->b[i].org, (long long)price, 400 + i), ET_OK);
+	while (mode == SEAL_HUGE && xml.len <= BID_XML_MAX)  /* a bid.xml past the cap */
+		ck_assert_int_eq(et_buf_addstr(&xml, "<!-- padding padding padding padding -->\n"), ET_OK);
 	/* SEAL_MOVED: stanzas made for another bid, as if moved from it */
 	encrypt(b, mode == SEAL_MOVED ? "bid-elsewhere" : bid, 1, xml.data, xml.len,
 		mode == SEAL_EXTRA_RECIPIENT, &c);
@@ -697,27 +699,29 @@ START_TEST(test_moved_and_mismatch)
 {
 	struct bt *b = calloc(1, sizeof *b);
 	struct tender_diag d;
-	struct sealed s[3];
+	struct sealed s[4];
 	struct bid_receipt r;
 	struct bid_close_result cr;
 	unsigned released;
 	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-2" };
 	char dep[TENDER_ID_LEN];
-	static const char *const ids[3] = { "bid-m0first1", "bid-m1moved1", "bid-m2copy01" };
+	static const char *const ids[4] = { "bid-m0first1", "bid-m1moved1", "bid-m2copy01",
+					    "bid-m3huge01" };
 
 	ck_assert_ptr_nonnull(b);
 	bt_setup(b);
 	et_clock_set_test(T0 + 2 * HOUR);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
 		an.org = b->b[i].org;
 		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d), ET_OK);
 	}
 	et_clock_set_test(T0 + 3 * DAY);
+	seal(b, 3, ids[3], 400000, SEAL_HUGE, NULL, &s[3]);
 	seal(b, 0, ids[0], 100000, SEAL_OK, NULL, &s[0]);
 	seal(b, 1, ids[1], 200000, SEAL_MOVED, NULL, &s[1]);
 	seal(b, 2, ids[2], 300000, SEAL_OK, b->b[0].org, &s[2]);
-	for (int i = 0; i < 3; i++)   /* the keyless check cannot see either */
+	for (int i = 0; i < 4; i++)   /* the keyless check cannot see any of it */
 		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
 	et_clock_set_test(b->deadline);
 	ck_assert_int_eq(bid_close(b->w.l, "", b->T, &cr, &d), ET_OK);
@@ -728,11 +732,15 @@ START_TEST(test_moved_and_mismatch)
 	status_of(b, 0, ids[0], "opened");
 	status_of(b, 1, ids[1], "revoked");
 	status_of(b, 2, ids[2], "revoked");
+	status_of(b, 3, ids[3], "revoked");
 	{
 		struct bid_info *all = NULL;
 		size_t n = 0;
 		ck_assert_int_eq(bid_list(b->w.l, b->T, &all, &n), ET_OK);
-		ck_assert_uint_eq(n, 3);
+		ck_assert_uint_eq(n, 4);
+		ck_assert_str_eq(all[3].bid, ids[3]);
+		ck_assert_ptr_nonnull(strstr(all[3].cause, "too large"));
+		ck_assert_str_eq(all[3].rule, "cn.e.31");
 		ck_assert_str_eq(all[1].rule, "cn.e.31");
 		ck_assert_ptr_nonnull(strstr(all[1].cause, "does not open"));
 		ck_assert_str_eq(all[2].rule, "et.bid.identity");
@@ -757,7 +765,7 @@ START_TEST(test_moved_and_mismatch)
 		ck_assert_ptr_nonnull(strstr(diff, ids[2]));
 		ck_assert_ptr_nonnull(strstr(diff, "part 2"));
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		et_buf_free(&s[i].manifest);
 	bt_close(b);
 	free(b);

@@ -66,6 +66,27 @@ START_TEST(test_manifest)
 	ck_assert_int_eq(bid_manifest_verify(&p, pub2), ET_EVERIFY);
 	p.version++;
 	ck_assert_int_eq(bid_manifest_verify(&p, pub), ET_EVERIFY);
+	/* the vector of docs/formats.md "Bid package" */
+	{
+		struct bid_manifest v;
+		struct et_buf vb;
+		unsigned char vseed[32], vpub[32], h[32];
+		char hex[65], b64[96];
+		sample(&v);
+		memset(vseed, 0x42, sizeof vseed);
+		et_buf_init(&vb, BID_MANIFEST_MAX);
+		ck_assert_int_eq(bid_manifest_sign(&v, vseed, &vb), ET_OK);
+		ck_assert_int_eq(crypto_ed25519_public(vseed, vpub), ET_OK);
+		et_hex_encode(vpub, 32, hex);
+		ck_assert_str_eq(hex, "2152f8d19b791d24453242e15f2eab6cb7cffa7b6a5ed30097960e069881db12");
+		et_b64_encode(v.sig, 64, b64);
+		ck_assert_str_eq(b64, "f2UXQ31YW4KvHvKCD2FRGV/kGQcIwnq1BKy1sfhthjw5nGl6Pt3UWSmVR3Ks2aSNckLJF9Z5VWKMcQKvtPlwBw==");
+		ck_assert_uint_eq(vb.len, 396);
+		crypto_sha256(vb.data, vb.len, h);
+		et_hex_encode(h, 32, hex);
+		ck_assert_str_eq(hex, "b01744ae84368eaf5283f1f89760bf81d089cf310efb841036afe6e31ca26173");
+		et_buf_free(&vb);
+	}
 	/* not canonical / malformed: each refused */
 	static const struct { const char *from, *to; } muts[] = {
 		{ "version 42", "version 042" }, { "part 1 abab", "part 1 ABab" },
