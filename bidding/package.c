@@ -47,6 +47,7 @@ static bool fields_ok(const struct bid_manifest *m)
 {
 	return tender_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
 	       prefixed_id(m->org, "org-") && prefixed_id(m->user, "usr-") && m->sealed_us >= 0 &&
+	       m->version <= INT64_MAX &&
 	       m->nparts >= 1 && m->nparts <= BID_MAX_PARTS;
 }
 
@@ -141,7 +142,8 @@ int bid_manifest_parse(const void *buf, size_t len, struct bid_manifest *m, stru
 	    !take(&p, end, "org", m->org, sizeof m->org) ||
 	    !take(&p, end, "user", m->user, sizeof m->user))
 		return bad(d, ET_EINVAL, "tender, bid, org, user lines");
-	if (!take(&p, end, "version", v, sizeof v) || et_parse_u64(v, strlen(v), &m->version))
+	if (!take(&p, end, "version", v, sizeof v) || et_parse_u64(v, strlen(v), &m->version) ||
+	    m->version > INT64_MAX)
 		return bad(d, ET_EINVAL, "version line");
 	if (!take(&p, end, "sealed", v, sizeof v) || et_parse_u64(v, strlen(v), &u) ||
 	    u > INT64_MAX)
