@@ -347,11 +347,12 @@ START_TEST(test_bidding_flow)
 	size_t nall = 0;
 	char *rec = NULL, dep[TENDER_ID_LEN];
 	unsigned released = 0;
-	uint64_t size_open;
+	uint64_t size_open, size_setup;
 
 	ck_assert_ptr_nonnull(b);
 	bt_setup(b);
 	/* registration: every bidder but the barred firm 3 */
+	size_setup = audit_ledger_size(b->w.l);
 	et_clock_set_test(T0 + 2 * HOUR);
 	for (int i = 0; i < NB; i++)
 		ck_assert_msg(tender_register(b->w.l, b->b[i].user, b->T, &d) == ET_OK, "%d: %s", i, d.msg);
@@ -466,8 +467,22 @@ START_TEST(test_bidding_flow)
 		b->b[2] = keep;
 	}
 
-	/* bidder 2 bids on time */
+	/* bidder 2 bids on time; the first try fails at the commit (a full
+	 * disk): no receipt, and no state left — the same bid goes in again */
 	seal(b, 2, "bid-b2first1", 4400000000LL, SEAL_OK, NULL, &s3);
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		struct tender_principal p2;
+		struct bid_info *v = NULL;
+		size_t n = 1;
+		audit_ledger_test_fail_commits(b->w.l, 1);
+		ck_assert_int_ne(submit(b, 2, &s3, et_clock_now_us(), &r, &d), ET_OK);
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), before);
+		principal(&b->w, U_BIDDER4, &p2);
+		ck_assert_int_eq(bid_my_bids(b->w.l, &p2, b->T, &v, &n), ET_OK);
+		ck_assert_uint_eq(n, 0);
+		bid_info_free(v);
+	}
 	ck_assert_int_eq(submit(b, 2, &s3, et_clock_now_us(), &r, &d), ET_OK);
 
 	/* bidder 3: a part with an extra X25519 recipient is refused; its
@@ -487,6 +502,11 @@ START_TEST(test_bidding_flow)
 		for (int i = 0; i < NB; i++)
 			ck_assert(!has(&leaves, b->b[i].org, strlen(b->b[i].org)));
 		ck_assert(!has(&leaves, "bid-b", 5));
+		et_buf_free(&leaves);
+		/* bidder 4 has only a per-tender deposit: nothing names it since setup */
+		all_leaves(&b->w, size_setup, &leaves, &conf);
+		ck_assert(!has(&leaves, b->b[4].org, strlen(b->b[4].org)));
+		ck_assert(!has(&leaves, b->b[4].user, strlen(b->b[4].user)));
 		et_buf_free(&leaves);
 		all_leaves(&b->w, b->w.accounts_size, &leaves, &conf);
 		ck_assert(!has(&leaves, "6222020200112233445", 19));
