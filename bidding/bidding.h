@@ -89,6 +89,11 @@ struct bid_document {
  * ET_ELIMIT with d (rule et.bid.xml). out is caller-owned. */
 int bid_xml_parse(const void *xml, size_t len, struct bid_document *out,
 		  struct tender_diag *d) ET_MUST_CHECK;
+/* For the client: write doc as bid.xml (UTF-8, the bid XSD's namespace,
+ * one offer per lot in order), appended to out. ET_EINVAL if a field breaks
+ * the XSD (ids, price >= 1, 1 <= duration <= 36500, 1..BID_MAX_OFFERS
+ * offers); what it writes parses back with bid_xml_parse to doc. */
+int bid_xml_write(const struct bid_document *doc, struct et_buf *out) ET_MUST_CHECK;
 /* The embedded bid.xsd, for publication with the tender. */
 const char *bid_xml_schema_text(size_t *len);
 

@@ -295,3 +295,30 @@ out:
 	tender_xml_free(doc);
 	return rc;
 }
+
+int bid_xml_write(const struct bid_document *doc, struct et_buf *out)
+{
+	int rc;
+
+	if (!doc || !out || !tender_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
+	    !prefixed_id(doc->org, "org-") || doc->noffers == 0 || doc->noffers > BID_MAX_OFFERS)
+		return ET_EINVAL;
+	for (size_t i = 0; i < doc->noffers; i++) {
+		const struct bid_offer *f = &doc->offers[i];
+		if (!tender_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
+		    f->duration_days > 36500)
+			return ET_EINVAL;
+	}
+	if ((rc = et_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				"<bid xmlns=\"urn:etender:bid:1\" formatVersion=\"1\" tender=\"%s\""
+				" bid=\"%s\" org=\"%s\">\n", doc->tender, doc->bid, doc->org)))
+		return rc;
+	for (size_t i = 0; i < doc->noffers; i++) {
+		const struct bid_offer *f = &doc->offers[i];
+		if ((rc = et_buf_printf(out, "  <offer lot=\"%s\">\n    <price currency=\"CNY\">%lld"
+					"</price>\n    <durationDays>%lld</durationDays>\n  </offer>\n",
+					f->lot, (long long)f->price_fen, (long long)f->duration_days)))
+			return rc;
+	}
+	return et_buf_addstr(out, "</bid>\n");
+}

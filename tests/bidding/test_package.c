@@ -203,6 +203,19 @@ START_TEST(test_bid_xml)
 	ck_assert_uint_eq(doc.noffers, 2);
 	ck_assert_int_eq(doc.offers[0].price_fen, 4100000000LL);
 	ck_assert_int_eq(doc.offers[0].duration_days, 540);
+	/* written by the client's writer, read back the same */
+	{
+		struct bid_document back;
+		struct et_buf w;
+		et_buf_init(&w, 1 << 16);
+		ck_assert_int_eq(bid_xml_write(&doc, &w), ET_OK);
+		ck_assert_int_eq(bid_xml_parse(w.data, w.len, &back, &d), ET_OK);
+		ck_assert_mem_eq(&back, &doc, sizeof doc);
+		doc.offers[1].duration_days = 0;
+		et_buf_reset(&w);
+		ck_assert_int_eq(bid_xml_write(&doc, &w), ET_EINVAL);
+		et_buf_free(&w);
+	}
 	ck_assert_ptr_nonnull(bid_xml_schema_text(&n));
 	ck_assert_uint_gt(n, 100);
 	static const struct { const char *from, *to, *rule; } muts[] = {
