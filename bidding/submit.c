@@ -332,11 +332,12 @@ static int deposit_command(struct audit_tx *tx, void *ctx)
 	if (!(p.roles & TENDER_ROLE_ADMIN))
 		return tender_diag_set(c->d, ET_EDENIED, "et.auth.role", "角色无权执行此操作",
 				       "the actor's roles do not allow this", "record a deposit");
-	if ((rc = tender_db_org_kind(db, dep->org, &kind)) == ET_ENOTFOUND || kind != TENDER_ORG_BIDDER)
+	rc = tender_db_org_kind(db, dep->org, &kind);
+	if (rc && rc != ET_ENOTFOUND)
+		return rc;
+	if (rc || kind != TENDER_ORG_BIDDER)
 		return tender_diag_set(c->d, ET_ENOTFOUND, "et.deposit.org", "无此投标人",
 				       "no such bidder firm", "%s", dep->org);
-	if (rc)
-		return rc;
 	if (dep->tender) {
 		struct tender_info t;
 		struct bd_state s;

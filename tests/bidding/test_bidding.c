@@ -373,6 +373,13 @@ START_TEST(test_bidding_flow)
 					      "某保险公司", "BH-2026-0001" };
 		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_AGENT1], &pt, dep, &d),
 				 ET_EDENIED);
+		an.org = b->w.org[O_AGENT];     /* not a bidder firm */
+		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d),
+				 ET_ENOTFOUND);
+		ck_assert_str_eq(d.rule, "et.deposit.org");
+		an.org = "org-doesnotexist";
+		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d),
+				 ET_ENOTFOUND);
 		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &pt, dep, &d), ET_OK);
 		char *json = NULL;
 		ck_assert_int_eq(tender_private_record_get(b->w.p, dep, &json), ET_OK);
