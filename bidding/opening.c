@@ -12,6 +12,7 @@
  * is emitted only if the tender's releases and bids did not change
  * meanwhile. Secrets (released keys, shares, file keys) are wiped on every
  * path; bid plaintext never reaches a log. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -284,8 +285,13 @@ static void verdict(struct obid *b, bool bidder_fault, const char *rule, const c
 
 	b->status = bidder_fault ? "revoked" : "withdrawn";
 	b->rule = rule;
-	if (n >= sizeof b->cause)
+	if (n >= sizeof b->cause) {
+		/* cut at a UTF-8 character boundary: the record must stay valid
+		 * JSON whatever the validator's message quotes */
 		n = sizeof b->cause - 1;
+		while (n > 0 && ((unsigned char)cause[n] & 0xc0) == 0x80)
+			n--;
+	}
 	memcpy(b->cause, cause, n);
 	b->cause[n] = 0;
 }
@@ -422,7 +428,13 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		goto out;
 	}
 	if (bid_xml_parse(xml.data, xml.len, &b->doc, &xd)) {
-		verdict(b, true, "et.bid.xml", xd.msg);
+		/* a fixed text: the validator's message may quote the bid */
+		char why[96];
+		int w = snprintf(why, sizeof why,
+				 "bid.xml is malformed or not valid against the bid XSD (line %ld)",
+				 xd.line);
+		verdict(b, true, strcmp(xd.rule, "et.bid.lots") ? "et.bid.xml" : "et.bid.lots",
+			w > 0 && (size_t)w < sizeof why ? why : "bid.xml is not valid");
 		goto out;
 	}
 	if (strcmp(b->doc.tender, s->tender) || strcmp(b->doc.bid, b->bid) ||

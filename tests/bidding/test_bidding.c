@@ -183,7 +183,7 @@ static void bt_close(struct bt *b)
 
 /* ---- sealing, as the bidder's client does -------------------------------- */
 
-enum seal_mode { SEAL_OK, SEAL_EXTRA_RECIPIENT, SEAL_FORGED_SHARES, SEAL_MOVED, SEAL_HUGE };
+enum seal_mode { SEAL_OK, SEAL_EXTRA_RECIPIENT, SEAL_FORGED_SHARES, SEAL_MOVED, SEAL_HUGE, SEAL_BAD_XML };
 
 static void encrypt(struct bt *b, const char *bid, uint32_t part, const void *pt, size_t n,
 		    bool extra, struct et_buf *out)
@@ -262,6 +262,8 @@ static void seal(struct bt *b, int i, const char *bid, int64_t price, enum seal_
 		"  <offer lot=\"1\"><price currency=\"CNY\">%lld</price>"
 		"<durationDays>%d</durationDays></offer>\n</bid>\n",
 		b->T, bid, xml_org ? xml_org : b->b[i].org, (long long)price, 400 + i), ET_OK);
+	if (mode == SEAL_BAD_XML)   /* content after the root: not well-formed */
+		ck_assert_int_eq(et_buf_addstr(&xml, "<extra/>\n"), ET_OK);
 	while (mode == SEAL_HUGE && xml.len <= BID_XML_MAX)  /* a bid.xml past the cap */
 		ck_assert_int_eq(et_buf_addstr(&xml, "<!-- padding padding padding padding -->\n"), ET_OK);
 	/* SEAL_MOVED: stanzas made for another bid, as if moved from it */
@@ -726,29 +728,30 @@ START_TEST(test_moved_and_mismatch)
 {
 	struct bt *b = calloc(1, sizeof *b);
 	struct tender_diag d;
-	struct sealed s[4];
+	struct sealed s[5];
 	struct bid_receipt r;
 	struct bid_close_result cr;
 	unsigned released;
 	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-2" };
 	char dep[TENDER_ID_LEN];
-	static const char *const ids[4] = { "bid-m0first1", "bid-m1moved1", "bid-m2copy01",
-					    "bid-m3huge01" };
+	static const char *const ids[5] = { "bid-m0first1", "bid-m1moved1", "bid-m2copy01",
+					    "bid-m3huge01", "bid-m4badxml" };
 
 	ck_assert_ptr_nonnull(b);
 	bt_setup(b);
 	et_clock_set_test(T0 + 2 * HOUR);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
 		an.org = b->b[i].org;
 		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d), ET_OK);
 	}
 	et_clock_set_test(T0 + 3 * DAY);
 	seal(b, 3, ids[3], 400000, SEAL_HUGE, NULL, &s[3]);
+	seal(b, 4, ids[4], 500000, SEAL_BAD_XML, NULL, &s[4]);
 	seal(b, 0, ids[0], 100000, SEAL_OK, NULL, &s[0]);
 	seal(b, 1, ids[1], 200000, SEAL_MOVED, NULL, &s[1]);
 	seal(b, 2, ids[2], 300000, SEAL_OK, b->b[0].org, &s[2]);
-	for (int i = 0; i < 4; i++)   /* the keyless check cannot see any of it */
+	for (int i = 0; i < 5; i++)   /* the keyless check cannot see any of it */
 		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
 	et_clock_set_test(b->deadline);
 	ck_assert_int_eq(bid_close(b->w.l, "", b->T, &cr, &d), ET_OK);
@@ -760,11 +763,14 @@ START_TEST(test_moved_and_mismatch)
 	status_of(b, 1, ids[1], "revoked");
 	status_of(b, 2, ids[2], "revoked");
 	status_of(b, 3, ids[3], "revoked");
+	status_of(b, 4, ids[4], "revoked");
 	{
 		struct bid_info *all = NULL;
 		size_t n = 0;
 		ck_assert_int_eq(bid_list(b->w.l, b->T, &all, &n), ET_OK);
-		ck_assert_uint_eq(n, 4);
+		ck_assert_uint_eq(n, 5);
+		ck_assert_str_eq(all[4].rule, "et.bid.xml");
+		ck_assert_ptr_nonnull(strstr(all[4].cause, "not valid against the bid XSD"));
 		ck_assert_str_eq(all[3].bid, ids[3]);
 		ck_assert_ptr_nonnull(strstr(all[3].cause, "too large"));
 		ck_assert_str_eq(all[3].rule, "cn.e.31");
@@ -792,7 +798,7 @@ START_TEST(test_moved_and_mismatch)
 		ck_assert_ptr_nonnull(strstr(diff, ids[2]));
 		ck_assert_ptr_nonnull(strstr(diff, "part 2"));
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		et_buf_free(&s[i].manifest);
 	bt_close(b);
 	free(b);
