@@ -25,7 +25,7 @@ static bool text_ok(const char *s, size_t max)
 
 /* Canonical JSON of the details with a fresh random salt and the hex of its
  * SHA-256. *json malloc'd (caller frees). */
-static int details_json(const char *const *keys, const char *const *vals, size_t n, char **json,
+int td_details_json(const char *const *keys, const char *const *vals, size_t n, char **json,
 			char hash[TENDER_SHA256_HEX])
 {
 	unsigned char salt[16], h[32];
@@ -179,7 +179,7 @@ static int org_details(const struct tender_org_details *det, char **json, char h
 	for (int i = 0; i < 4; i++)
 		if (!text_ok(vals[i], ET_TENDER_DETAIL_MAX))
 			return ET_ELIMIT;
-	return details_json(keys, vals, 4, json, hash);
+	return td_details_json(keys, vals, 4, json, hash);
 }
 
 static int person_details(const struct tender_person *det, char **json, char hash[TENDER_SHA256_HEX])
@@ -191,7 +191,7 @@ static int person_details(const struct tender_person *det, char **json, char has
 	for (int i = 0; i < 4; i++)
 		if (!text_ok(vals[i], ET_TENDER_DETAIL_MAX))
 			return ET_ELIMIT;
-	return details_json(keys, vals, 4, json, hash);
+	return td_details_json(keys, vals, 4, json, hash);
 }
 
 static bool login_ok(const char *login)

@@ -1,7 +1,8 @@
 /* tender/private.c — the private side store (DESIGN §3): a SQLite file of
  * its own, outside the log and outside replay, holding personal details
  * (with the salt of their hash), login names, scrypt password hashes, API
- * token hashes and pending key challenges. Written directly, never through
+ * token hashes, pending key challenges and other modules' records (a bid
+ * deposit's payer account). Written directly, never through
  * events.
  *
  * Invariants: a token or a challenge response is stored only as its
@@ -43,7 +44,9 @@ static const char priv_schema[] =
 	"CREATE TABLE IF NOT EXISTS priv_token(hash BLOB PRIMARY KEY, user TEXT NOT NULL,"
 	" created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS priv_challenge(user TEXT NOT NULL, recipient TEXT NOT NULL,"
-	" expect BLOB NOT NULL, expires_us INTEGER NOT NULL, PRIMARY KEY(user, recipient));";
+	" expect BLOB NOT NULL, expires_us INTEGER NOT NULL, PRIMARY KEY(user, recipient));"
+	"CREATE TABLE IF NOT EXISTS priv_record(id TEXT PRIMARY KEY, details TEXT NOT NULL,"
+	" details_sha256 TEXT NOT NULL);";
 
 int tender_private_open(const char *path, struct tender_private **out)
 {
@@ -337,6 +340,59 @@ int td_priv_challenge_check(struct tender_private *p, const char *user, const ch
 	if (rc == ET_OK && consume)
 		rc = td_exec(p->db, "DELETE FROM priv_challenge WHERE user = ?1 AND recipient = ?2",
 			     "tt", user, recipient);
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+/* ---- records of other modules (tender_private_record_*) ------------------- */
+
+int tender_private_record_put(struct tender_private *p, const char *id, const char *const *keys,
+			      const char *const *vals, size_t n, char hash_out[65])
+{
+	char *json = NULL;
+	int rc;
+
+	hash_out[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (vals[i] && strlen(vals[i]) > ET_TENDER_DETAIL_MAX)
+			return ET_EINVAL;
+	if ((rc = td_details_json(keys, vals, n, &json, hash_out)))
+		return rc;
+	pthread_mutex_lock(&p->mu);
+	rc = td_exec(p->db, "INSERT INTO priv_record VALUES (?1, ?2, ?3)", "ttt", id, json,
+		     hash_out);
+	pthread_mutex_unlock(&p->mu);
+	free(json);
+	if (rc)
+		hash_out[0] = 0;
+	return rc;
+}
+
+void tender_private_record_forget(struct tender_private *p, const char *id)
+{
+	pthread_mutex_lock(&p->mu);
+	if (td_exec(p->db, "DELETE FROM priv_record WHERE id = ?1", "t", id) != ET_OK)
+		et_log(ET_LOG_ERROR, "private store: cannot erase a record");
+	pthread_mutex_unlock(&p->mu);
+}
+
+int tender_private_record_get(struct tender_private *p, const char *id, char **json)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*json = NULL;
+	pthread_mutex_lock(&p->mu);
+	if ((rc = td_prepare(p->db, &st, "SELECT details FROM priv_record WHERE id = ?1", "t", id)))
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = ET_ENOTFOUND;
+		goto out;
+	}
+	if (!(*json = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = et_fail(ET_ENOMEM);
+out:
+	sqlite3_finalize(st);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
 }

@@ -629,3 +629,82 @@ int tender_credit_barred(struct audit_ledger *l, const char *org, int64_t t_us, 
 	*barred = q.barred;
 	return ET_OK;
 }
+
+/* ---- readers for sibling domain modules (on their own connection) ----- */
+
+int tender_db_actor(sqlite3 *db, const char *user, struct tender_principal *p,
+		    struct tender_diag *d)
+{
+	return td_actor_load(db, user, p, d);
+}
+
+int tender_db_tender(sqlite3 *db, const char *id, struct tender_info *out,
+		     struct tender_diag *d)
+{
+	struct td_tender t;
+	int rc;
+
+	if ((rc = td_tender_load(db, id, &t, d)))
+		return rc;
+	fill_info(db, &t, out);
+	return ET_OK;
+}
+
+int tender_db_org_kind(sqlite3 *db, const char *org, enum tender_org_kind *kind)
+{
+	sqlite3_stmt *st = NULL;
+	char k[16];
+	int rc;
+
+	if ((rc = td_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		td_col_text(st, 0, k, sizeof k);
+		rc = tender_org_kind_parse(k, kind) ? et_fail(ET_EDB) : ET_OK;
+	} else {
+		rc = ET_ENOTFOUND;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int tender_db_registered(sqlite3 *db, const char *tender, const char *org, bool *yes)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*yes = false;
+	if ((rc = td_prepare(db, &st, "SELECT 1 FROM td_registration WHERE tender = ?1 AND org = ?2",
+			     "tt", tender, org)))
+		return rc;
+	*yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ET_OK;
+}
+
+int tender_db_user(sqlite3 *db, const char *user, struct tender_user_info *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!user || strlen(user) >= sizeof out->id)
+		return ET_ENOTFOUND;
+	memcpy(out->id, user, strlen(user) + 1);
+	return user_fn(db, out);
+}
+
+int tender_db_holders(sqlite3 *db, const char *tender, unsigned *k,
+		      struct tender_holder_info **out, size_t *n)
+{
+	struct hold_q q = { NULL, tender, 0, NULL, 0, 0 };
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = holders_fn(db, &q))) {
+		free(q.v);
+		return rc;
+	}
+	*k = q.k;
+	*out = q.v;
+	*n = q.n;
+	return ET_OK;
+}

@@ -97,6 +97,7 @@ enum rule_key {
 	R_PANEL_MIN,          /* cn.panel.9 */
 	R_PANEL_ODD,          /* cn.panel.9.odd */
 	R_PANEL_EXPERTS,      /* cn.law.37 */
+	R_DEPOSIT,            /* et.deposit.required */
 	R_COUNT
 };
 
@@ -146,6 +147,11 @@ struct tender_profile {
 		"技术、经济等方面的专家不得少于成员总数的三分之二",                  \
 		"experts are at least two thirds of the panel",                     \
 		TENDER_UNIT_FRACTION, 2, 3 },                                       \
+	[R_DEPOSIT] = { "et.deposit.required", "招标投标法实施条例 第二十六条",      \
+		"投标保证金（年度或本项目）须在投标截止前交纳，否则投标不计入",      \
+		"a bid deposit (annual or for the tender) must be recorded before "  \
+		"the deadline for a bid to count",                                  \
+		TENDER_UNIT_COUNT, 1, 1 },                                          \
 }
 
 static const struct tender_profile profiles[] = {
@@ -431,6 +437,11 @@ int tender_rules_working_days(const struct tender_profile *p, int64_t from_us, i
 }
 
 /* ---- bids and panel -------------------------------------------------- */
+
+bool tender_rules_deposit_required(const struct tender_profile *p)
+{
+	return R(p, R_DEPOSIT)->value != 0;
+}
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)
 {

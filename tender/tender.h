@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 #include "core/core.h"
 
 /* ---- diagnostics ------------------------------------------------------ */
@@ -26,6 +28,15 @@ struct tender_diag {
 
 /* Empty a diagnostic (rc ET_OK, no rule, no message). */
 void tender_diag_clear(struct tender_diag *d);
+/* Set d (if not NULL) to rc, rule (may be NULL) and a message built from a
+ * bilingual summary "zh / en" and printf-style details; returns rc so that
+ * callers write `rc = tender_diag_set(...); goto out;`. The message is
+ * truncated at ET_TENDER_DIAG_MAX with "...". (Public for the sibling
+ * domain modules, bidding/ first, which report refusals the same way.) */
+int tender_diag_set(struct tender_diag *d, int rc, const char *rule, const char *zh,
+		    const char *en, const char *fmt, ...) ET_PRINTF(6, 7);
+/* Append "; " and printf-style text to d->msg (bounded, truncating). */
+void tender_diag_append(struct tender_diag *d, const char *fmt, ...) ET_PRINTF(2, 3);
 
 /* ---- hardened XML reader (xml.c) ------------------------------------- */
 
@@ -178,6 +189,9 @@ unsigned tender_rules_min_bids(const struct tender_profile *p);
 /* ET_OK if received bids allow opening; ET_ESTATE with rule cn.reg.44 otherwise. */
 int tender_rules_check_bid_count(const struct tender_profile *p, unsigned received,
 				 struct tender_diag *d) ET_MUST_CHECK;
+/* et.deposit.required: must a bid deposit (annual or for the tender) be
+ * recorded for a bid to count at the close? */
+bool tender_rules_deposit_required(const struct tender_profile *p);
 /* cn.panel.9: panel size minimum, odd size, and experts' minimum share. */
 unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);
@@ -394,6 +408,21 @@ struct tender_private;
 /* Open or create; *out freed with tender_private_close. */
 int tender_private_open(const char *path, struct tender_private **out) ET_MUST_CHECK;
 void tender_private_close(struct tender_private *p);
+
+/* A confidential record of another module in the side store (e.g. the
+ * payer account of a bid deposit): {keys[i]: vals[i]} with a fresh random
+ * salt, under a fresh id. hash_out receives SHA-256 (hex) of its canonical
+ * JSON, for the event. ET_EEXIST if id is taken; ET_EINVAL if a value is not
+ * UTF-8 or longer than ET_TENDER_DETAIL_MAX. */
+int tender_private_record_put(struct tender_private *p, const char *id, const char *const *keys,
+			      const char *const *vals, size_t n,
+			      char hash_out[65]) ET_MUST_CHECK;
+/* Erase a record (a refused command, or erasure of personal data). */
+void tender_private_record_forget(struct tender_private *p, const char *id);
+/* The record's canonical JSON (with its salt), to show and prove it;
+ * *json malloc'd, caller frees. ET_ENOTFOUND if erased or unknown. */
+int tender_private_record_get(struct tender_private *p, const char *id,
+			      char **json) ET_MUST_CHECK;
 
 /* Personal details of a person (side store only). Strings borrowed; NULL = "". */
 struct tender_person {
@@ -752,5 +781,24 @@ int tender_user_get(struct audit_ledger *l, const char *user, struct tender_user
 /* Active credit penalty of org at time t? */
 int tender_credit_barred(struct audit_ledger *l, const char *org, int64_t t_us,
 			 bool *barred) ET_MUST_CHECK;
+
+/* ---- reading the tender state from a sibling domain module -------------
+ * For bidding/ and later modules: the same answers as the queries above,
+ * on the connection the caller already has (audit_tx_db inside a command,
+ * or the db of an audit_ledger_query callback), without visibility rules:
+ * the caller applies its own. */
+int tender_db_actor(sqlite3 *db, const char *user, struct tender_principal *p,
+		    struct tender_diag *d) ET_MUST_CHECK;   /* ET_EDENIED et.auth.unknown */
+int tender_db_tender(sqlite3 *db, const char *id, struct tender_info *out,
+		     struct tender_diag *d) ET_MUST_CHECK;  /* ET_ENOTFOUND */
+int tender_db_org_kind(sqlite3 *db, const char *org,
+		       enum tender_org_kind *kind) ET_MUST_CHECK;  /* ET_ENOTFOUND */
+int tender_db_registered(sqlite3 *db, const char *tender, const char *org,
+			 bool *yes) ET_MUST_CHECK;
+int tender_db_user(sqlite3 *db, const char *user, struct tender_user_info *out) ET_MUST_CHECK;
+/* The approved key-holder set (ET_ESTATE if not approved); *out malloc'd,
+ * free with tender_holders_free. */
+int tender_db_holders(sqlite3 *db, const char *tender, unsigned *k,
+		      struct tender_holder_info **out, size_t *n) ET_MUST_CHECK;
 
 #endif

@@ -6,14 +6,6 @@
 
 #include "tender/tender.h"
 
-/* Set d (if not NULL) to rc, rule (may be NULL) and a message built from a
- * bilingual summary "zh / en" and printf-style details; returns rc so that
- * callers write `rc = tender_diag_set(...); goto out;`. The message is
- * truncated at ET_TENDER_DIAG_MAX with "...". */
-int tender_diag_set(struct tender_diag *d, int rc, const char *rule, const char *zh,
-		    const char *en, const char *fmt, ...) ET_PRINTF(6, 7);
-/* Append "; " and printf-style text to d->msg (bounded, truncating). */
-void tender_diag_append(struct tender_diag *d, const char *fmt, ...) ET_PRINTF(2, 3);
 
 /* Bounded append to a fixed char buffer: appends as much of the formatted
  * text as fits, marks truncation with "...". Never fails. */
@@ -91,6 +83,12 @@ unsigned td_roles_allowed(enum tender_org_kind k);
  * command did not set one). */
 int td_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx,
 	      struct tender_diag *d) ET_MUST_CHECK;
+
+/* Canonical JSON of personal details {keys[i]: vals[i]} with a fresh random
+ * "salt" and the hex of its SHA-256 (party.c). *json malloc'd, caller
+ * frees; NULL on failure. ET_EINVAL if a value is not UTF-8. */
+int td_details_json(const char *const *keys, const char *const *vals, size_t n, char **json,
+		    char hash[TENDER_SHA256_HEX]) ET_MUST_CHECK;
 
 /* Private store internals used by party.c (private.c). */
 int td_priv_put_org(struct tender_private *p, const char *id, const char *details_json,

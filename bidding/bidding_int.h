@@ -1,0 +1,67 @@
+/* bidding/bidding_int.h — internals shared by the bidding module's own
+ * files: SQL and JSON helpers, the id generator, the tender facts commands
+ * need. Other modules include only bidding/bidding.h. */
+#ifndef ET_BIDDING_INT_H
+#define ET_BIDDING_INT_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "audit/audit.h"
+#include "bidding/bidding.h"
+
+#define BD_JSON_FLAGS (JSON_SORT_KEYS | JSON_COMPACT)
+
+/* Prepare and bind (types: 't' text, 'i' int64, 'b' blob ptr + int len);
+ * *st finalised by the caller. */
+int bd_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *types, ...) ET_MUST_CHECK;
+/* Prepare, bind, step to completion (apply functions). ET_EEXIST on a
+ * constraint. */
+int bd_exec(sqlite3 *db, const char *sql, const char *types, ...) ET_MUST_CHECK;
+/* Column i as text into out[cap] ("" for NULL; truncated). */
+void bd_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
+
+/* Emit kind (version 1) with payload = canonical JSON of pl (not stolen;
+ * NULL pl: ET_ENOMEM). */
+int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
+	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
+/* An event's payload as a JSON object, or NULL. Caller json_decref's. */
+json_t *bd_payload(const struct audit_event *ev);
+int bd_get_str(json_t *o, const char *key, const char **out) ET_MUST_CHECK;
+int bd_get_int(json_t *o, const char *key, int64_t *out) ET_MUST_CHECK;
+
+/* Submit fn; d carries rc afterwards (a generic message if fn set none). */
+int bd_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct audit_result *res,
+	      struct tender_diag *d) ET_MUST_CHECK;
+
+/* The bidding state of a tender from bd_close / bd_opening / bd_release. */
+struct bd_state {
+	bool closed, failed, opened;
+	unsigned received, counted, released;
+};
+int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s) ET_MUST_CHECK;
+
+/* The approved holder set with each per-tender X25519 public key decoded
+ * (pubs[i] is holder i+1's). ET_ESTATE if not approved. *hv free with
+ * tender_holders_free. */
+int bd_holders(sqlite3 *db, const char *tender, unsigned *k, struct tender_holder_info **hv,
+	       size_t *n, unsigned char (*pubs)[32]) ET_MUST_CHECK;
+/* Decode "age1…" / "AGE-SECRET-KEY-1…" into 32 bytes; ET_EINVAL. */
+int bd_recipient_key(const char *recipient, unsigned char out[32]) ET_MUST_CHECK;
+int bd_identity_key(const char *identity, unsigned char out[32]) ET_MUST_CHECK;
+/* The user's registered Ed25519 key; ET_EKEY if none. */
+int bd_user_ed25519(sqlite3 *db, const char *user, unsigned char pub[32]) ET_MUST_CHECK;
+#define BD_HEAD_MAX (64u * 1024)   /* bytes read for a part's age header */
+
+/* The first BD_HEAD_MAX bytes (or fewer) of a stored part: its age header.
+ * *out malloc'd, caller frees; ET_ENOTFOUND if the store has no such blob. */
+int bd_read_head(const struct bid_blobs *b, const unsigned char sha[32], unsigned char **out,
+		 size_t *len) ET_MUST_CHECK;
+
+/* Fresh id: prefix + 16 characters of [a-z2-7] (80 random bits). */
+int bd_new_id(const char *prefix, char out[TENDER_ID_LEN]) ET_MUST_CHECK;
+/* An id string as the manifest allows it: 1..TENDER_ID_LEN-1 bytes of
+ * 0x21..0x7e. */
+bool bd_id_ok(const char *s);
+
+#endif

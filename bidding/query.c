@@ -1,0 +1,337 @@
+/* bidding/query.c — read-only queries of the bidding domain, each in one
+ * read snapshot (audit_ledger_query). G4: before the close nothing here
+ * tells anyone but the firm itself whether it bid, who bid or how many:
+ * bid_tender_status shows only the phase and the deadline, bid_list and
+ * bid_opening_record answer ET_ESTATE, and a failed tender never names its
+ * bidders. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bidding/bidding_int.h"
+#include "crypto/crypto.h"
+
+struct status_q {
+	const char *tender;
+	struct bid_tender_status *out;
+};
+
+static int status_fn(sqlite3 *db, void *ctx)
+{
+	struct status_q *q = ctx;
+	struct tender_info t;
+	struct bd_state s;
+	int rc;
+
+	if ((rc = tender_db_tender(db, q->tender, &t, NULL)))
+		return rc;
+	if (!t.published_us)
+		return ET_ENOTFOUND;
+	if ((rc = bd_state_load(db, q->tender, &s)))
+		return rc;
+	memset(q->out, 0, sizeof *q->out);
+	q->out->deadline_us = t.schedule.bid_deadline_us;
+	q->out->k = t.k;
+	if (!s.closed)
+		return ET_OK;
+	q->out->phase = s.opened ? BID_PHASE_OPENED : s.failed ? BID_PHASE_FAILED : BID_PHASE_CLOSED;
+	q->out->released = s.released;
+	q->out->received = s.received;
+	q->out->counted = s.counted;
+	return ET_OK;
+}
+
+int bid_tender_status(struct audit_ledger *l, const char *tender, struct bid_tender_status *out)
+{
+	struct status_q q = { tender, out };
+
+	memset(out, 0, sizeof *out);
+	if (!bd_id_ok(tender))
+		return ET_ENOTFOUND;
+	return audit_ledger_query(l, status_fn, &q);
+}
+
+struct list_q {
+	const char *tender, *org;       /* org NULL: every bid (after the close) */
+	struct bid_info *v;
+	size_t n, cap;
+};
+
+static int list_fn(sqlite3 *db, void *ctx)
+{
+	struct list_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if (!q->org) {
+		struct bd_state s;
+		if ((rc = bd_state_load(db, q->tender, &s)))
+			return rc;
+		if (!s.closed || s.failed)
+			return ET_ESTATE;
+	}
+	if ((rc = bd_prepare(db, &st, "SELECT bid, org, status, cause, rule, idx, arrival_us,"
+			     " manifest_sha256 FROM bd_bid WHERE tender = ?1 AND (?2 IS NULL OR"
+			     " org = ?2) ORDER BY idx", "tt", q->tender, q->org)))
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct bid_info *b;
+		if (q->n == q->cap) {
+			size_t nc = q->cap ? 2 * q->cap : 8;
+			struct bid_info *nv;
+			if (nc > ET_TENDER_LIST_MAX || !(nv = realloc(q->v, nc * sizeof *nv))) {
+				rc = nc > ET_TENDER_LIST_MAX ? ET_ELIMIT : et_fail(ET_ENOMEM);
+				goto out;
+			}
+			q->v = nv;
+			q->cap = nc;
+		}
+		b = &q->v[q->n++];
+		memset(b, 0, sizeof *b);
+		bd_col_text(st, 0, b->bid, sizeof b->bid);
+		bd_col_text(st, 1, b->org, sizeof b->org);
+		bd_col_text(st, 2, b->status, sizeof b->status);
+		bd_col_text(st, 3, b->cause, sizeof b->cause);
+		bd_col_text(st, 4, b->rule, sizeof b->rule);
+		b->index = (uint64_t)sqlite3_column_int64(st, 5);
+		b->arrival_us = sqlite3_column_int64(st, 6);
+		bd_col_text(st, 7, b->manifest_sha256, sizeof b->manifest_sha256);
+	}
+	if (step != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int run_list(struct audit_ledger *l, struct list_q *q, struct bid_info **out, size_t *n)
+{
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!bd_id_ok(q->tender))
+		return ET_ENOTFOUND;
+	if ((rc = audit_ledger_query(l, list_fn, q))) {
+		free(q->v);
+		return rc;
+	}
+	*out = q->v;
+	*n = q->n;
+	return ET_OK;
+}
+
+int bid_my_bids(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		struct bid_info **out, size_t *n)
+{
+	struct list_q q = { tender, NULL, NULL, 0, 0 };
+
+	*out = NULL;
+	*n = 0;
+	if (!who || !(who->roles & TENDER_ROLE_BIDDER) || who->org_kind != TENDER_ORG_BIDDER)
+		return ET_EDENIED;
+	q.org = who->org;
+	return run_list(l, &q, out, n);
+}
+
+int bid_list(struct audit_ledger *l, const char *tender, struct bid_info **out, size_t *n)
+{
+	struct list_q q = { tender, NULL, NULL, 0, 0 };
+
+	return run_list(l, &q, out, n);
+}
+
+void bid_info_free(struct bid_info *v)
+{
+	free(v);
+}
+
+struct record_q {
+	const char *tender;
+	char *json;
+};
+
+static int record_fn(sqlite3 *db, void *ctx)
+{
+	struct record_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = bd_prepare(db, &st, "SELECT record FROM bd_opening WHERE tender = ?1", "t",
+			     q->tender)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		const void *p = sqlite3_column_blob(st, 0);
+		if (!(q->json = malloc(n + 1))) {
+			rc = et_fail(ET_ENOMEM);
+		} else {
+			if (n)
+				memcpy(q->json, p, n);
+			q->json[n] = 0;
+		}
+	} else {
+		rc = ET_ESTATE;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int bid_opening_record(struct audit_ledger *l, const char *tender, char **json)
+{
+	struct record_q q = { tender, NULL };
+	int rc;
+
+	*json = NULL;
+	if (!bd_id_ok(tender))
+		return ET_ENOTFOUND;
+	if ((rc = audit_ledger_query(l, record_fn, &q))) {
+		free(q.json);
+		return rc;
+	}
+	*json = q.json;
+	return ET_OK;
+}
+
+/* ---- verification of the stored parts (G5) --------------------------------- */
+
+struct vpart {
+	char tender[TENDER_ID_LEN], bid[TENDER_ID_LEN];
+	unsigned part;
+	unsigned char sha[32];
+	uint64_t size;
+	unsigned k, n;
+	unsigned char pubs[ET_THRESHOLD_MAX_HOLDERS][32];
+};
+
+struct verify_q {
+	struct vpart *v;
+	size_t n, cap;
+};
+
+static int verify_fn(sqlite3 *db, void *ctx)
+{
+	struct verify_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	int rc = ET_OK, step;
+
+	if ((rc = bd_prepare(db, &st, "SELECT b.tender, b.bid, p.part, p.sha256, p.size FROM bd_part p"
+			     " JOIN bd_bid b ON b.bid = p.bid ORDER BY b.idx, p.part", "")))
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tender_holder_info *hv = NULL;
+		struct vpart *p;
+		char hex[TENDER_SHA256_HEX];
+		size_t nh = 0;
+		if (q->n == q->cap) {
+			size_t nc = q->cap ? 2 * q->cap : 16;
+			struct vpart *nv;
+			if (nc > ET_TENDER_LIST_MAX || !(nv = realloc(q->v, nc * sizeof *nv))) {
+				rc = nc > ET_TENDER_LIST_MAX ? ET_ELIMIT : et_fail(ET_ENOMEM);
+				goto out;
+			}
+			q->v = nv;
+			q->cap = nc;
+		}
+		p = &q->v[q->n++];
+		memset(p, 0, sizeof *p);
+		bd_col_text(st, 0, p->tender, sizeof p->tender);
+		bd_col_text(st, 1, p->bid, sizeof p->bid);
+		p->part = (unsigned)sqlite3_column_int64(st, 2);
+		bd_col_text(st, 3, hex, sizeof hex);
+		p->size = (uint64_t)sqlite3_column_int64(st, 4);
+		if (et_hex_decode(hex, p->sha, 32) ||
+		    bd_holders(db, p->tender, &p->k, &hv, &nh, p->pubs)) {
+			rc = et_fail(ET_EDB);
+			goto out;
+		}
+		p->n = (unsigned)nh;
+		tender_holders_free(hv);
+	}
+	if (step != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* SHA-256 and size of the whole stored part. */
+static int hash_blob(const struct bid_blobs *blobs, const unsigned char sha[32],
+		     unsigned char out[32], uint64_t *size)
+{
+	struct crypto_sha256 *h = NULL;
+	unsigned char buf[65536];
+	ssize_t got;
+	int fd = -1, rc;
+
+	*size = 0;
+	if ((rc = blobs->open(blobs->ctx, sha, &fd)))
+		return rc;
+	if (!(h = crypto_sha256_new())) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	while ((got = read(fd, buf, sizeof buf)) != 0) {
+		if (got < 0) {
+			rc = et_fail(ET_EIO);
+			goto out;
+		}
+		crypto_sha256_update(h, buf, (size_t)got);
+		*size += (uint64_t)got;
+	}
+	crypto_sha256_final(h, out);
+	h = NULL;
+out:
+	if (h)
+		crypto_sha256_free(h);
+	close(fd);
+	return rc;
+}
+
+int bid_verify_parts(struct audit_ledger *l, const struct bid_blobs *blobs, char *diff,
+		     size_t cap)
+{
+	struct verify_q q = { NULL, 0, 0 };
+	unsigned char *head = NULL, h[32];
+	size_t hl = 0;
+	uint64_t size = 0;
+	int rc;
+
+	if (cap)
+		diff[0] = 0;
+	if (!l || !blobs || !blobs->open || !diff || cap < 2)
+		return et_fail(ET_EINVAL);
+	if ((rc = audit_ledger_query(l, verify_fn, &q)))
+		goto out;
+	for (size_t i = 0; i < q.n; i++) {
+		const struct vpart *p = &q.v[i];
+		const char *what = NULL;
+		free(head);
+		head = NULL;
+		rc = hash_blob(blobs, p->sha, h, &size);
+		if (rc == ET_ENOTFOUND)
+			what = "missing from the store";
+		else if (rc)
+			goto out;
+		else if (size != p->size || memcmp(h, p->sha, 32))
+			what = "stored bytes differ from their hash";
+		else if ((rc = bd_read_head(blobs, p->sha, &head, &hl)))
+			goto out;
+		else if (bid_part_check(head, hl, p->k, p->n, (const unsigned char (*)[32])p->pubs))
+			what = "stanzas are not exactly the tender's threshold stanzas";
+		if (what) {
+			int w = snprintf(diff, cap, "tender %s, bid %s, part %u: %s", p->tender, p->bid,
+					 p->part, what);
+			if (w < 0 || (size_t)w >= cap)
+				diff[cap - 1] = 0;   /* truncated: still names the bid first */
+			rc = ET_EVERIFY;
+			goto out;
+		}
+	}
+	rc = ET_OK;
+out:
+	free(head);
+	free(q.v);
+	return rc;
+}
