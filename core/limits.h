@@ -75,4 +75,12 @@
 /* generic text buffers */
 #define ET_LINE_MAX              8192u
 
+/* statistics (stats/) */
+#define ET_STATS_CSV_MAX_BYTES   (16u << 20)  /* bytes of one import file */
+#define ET_STATS_CSV_MAX_ROWS    50000u       /* data rows of one import */
+#define ET_STATS_FIELD_MAX       512u         /* bytes of one CSV field (title) */
+#define ET_STATS_AGENT_MAX       256u         /* bytes of an agent name */
+#define ET_STATS_MAX_FEN         1000000000000000000LL /* one price: 10^16 yuan */
+#define ET_STATS_REPORT_MAX      (64u << 20)  /* bytes of one formatted report */
+
 #endif
