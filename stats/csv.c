@@ -404,7 +404,7 @@ int stats_csv_parse(const char *data, size_t len, struct stats_outcome **rows, s
 {
 	struct reader *r = NULL;
 	struct stats_outcome *out = NULL, **sorted = NULL;
-	size_t *lines = NULL, nrows = 0, ncols, line;
+	size_t *lines = NULL, nrows = 0, cap = 0, ncols, line;
 	int map[MAX_FIELDS], seen[C_N] = { 0 };
 	int rc;
 
@@ -416,9 +416,7 @@ int stats_csv_parse(const char *data, size_t len, struct stats_outcome **rows, s
 		rc = ET_ELIMIT;
 		goto out;
 	}
-	if (!(r = calloc(1, sizeof *r)) ||
-	    !(out = calloc(ET_STATS_CSV_MAX_ROWS, sizeof *out)) ||
-	    !(lines = calloc(ET_STATS_CSV_MAX_ROWS, sizeof *lines))) {
+	if (!(r = calloc(1, sizeof *r))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
@@ -458,6 +456,25 @@ int stats_csv_parse(const char *data, size_t len, struct stats_outcome **rows, s
 			(void)bad(err, line, "行数过多", "too many rows");
 			rc = ET_ELIMIT;
 			goto out;
+		}
+		if (nrows == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct stats_outcome *o2;
+			size_t *l2;
+
+			if (nc > ET_STATS_CSV_MAX_ROWS)
+				nc = ET_STATS_CSV_MAX_ROWS;
+			if (!(o2 = realloc(out, nc * sizeof *o2))) {
+				rc = et_fail(ET_ENOMEM);
+				goto out;
+			}
+			out = o2;
+			if (!(l2 = realloc(lines, nc * sizeof *l2))) {
+				rc = et_fail(ET_ENOMEM);
+				goto out;
+			}
+			lines = l2;
+			cap = nc;
 		}
 		if ((rc = check_row(r, map, ncols, line, &out[nrows], err)))
 			goto out;
