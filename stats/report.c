@@ -552,7 +552,7 @@ int stats_report_table(const struct stats_report *r, struct et_buf *b)
 		const struct stats_period *p = &r->periods[i];
 		char (*c)[ET_STATS_FIELD_MAX + 1] = cell[i + 1];
 
-		memcpy(c[0], p->label, strlen(p->label) + 1);
+		memcpy(c[0], p->label[0] ? p->label : "-", p->label[0] ? strlen(p->label) + 1 : 2);
 		memcpy(c[1], "-", 2);
 		memcpy(c[2], "-", 2);
 		if (p->has_from)
@@ -629,7 +629,7 @@ static int period_zh(const struct stats_period *p, bool label, struct et_buf *b)
 	char c[64], w[64], s[64], mr[64], wr[64], reg[64], bid[64];
 	int rc;
 
-	if (label && (rc = et_buf_printf(b, "%s：", p->label)))
+	if (label && (rc = et_buf_printf(b, "%s：", p->label[0] ? p->label : "（未填代理机构）")))
 		return rc;
 	if ((rc = span_zh(p, b)))
 		return rc;
