@@ -10,6 +10,10 @@
 #include "stats/stats_int.h"
 
 #define FEN_PER_YI 10000000000LL   /* 1 亿元 = 10^8 yuan = 10^10 fen */
+/* opened_at within 1900-01-01 .. 9999-12-31 (the dates the import accepts,
+ * whatever their offset: a day of margin on each side) */
+#define STATS_MIN_US ((-2209017600LL - 86400) * 1000000)
+#define STATS_MAX_US ((253402300799LL + 86400) * 1000000)
 
 /* Exact sums of one period, kept for the comparison. */
 struct acc {
@@ -226,7 +230,7 @@ int stats_report_compute(const struct stats_outcome *rows, size_t n, const struc
 	struct stats_report *r = NULL;
 	struct group *g = NULL;
 	struct acc *acc = NULL;
-	size_t ng = 0, np = 0, cap;
+	size_t ng = 0, np = 0, cap = 0;
 	int rc = ET_EINVAL;
 
 	*out = NULL;
@@ -239,9 +243,17 @@ int stats_report_compute(const struct stats_outcome *rows, size_t n, const struc
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		const struct stats_outcome *o = &rows[i];
-		int64_t day = stats_local_day(o->opened_us);
+		int64_t day;
 		char d[16];
 
+		if (o->type < 0 || o->type >= STATS_NTYPES || o->control_fen <= 0 ||
+		    o->control_fen > ET_STATS_MAX_FEN || o->winning_fen < 0 ||
+		    o->winning_fen > ET_STATS_MAX_FEN || o->registered < 0 || o->bidders < 0 ||
+		    o->opened_us < STATS_MIN_US || o->opened_us > STATS_MAX_US) {
+			rc = et_fail(ET_EINVAL);
+			goto out;
+		}
+		day = stats_local_day(o->opened_us);
 		if ((q->type >= 0 && o->type != q->type) || (q->has_from && day < q->from_day) ||
 		    (q->has_to && day > q->to_day))
 			continue;

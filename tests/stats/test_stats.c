@@ -488,7 +488,16 @@ START_TEST(test_by_type_year_agent)
 	ck_assert_str_eq(rep->periods[0].label, "");
 	ck_assert_int_eq(rep->periods[2].projects, 2);
 	stats_report_free(rep);
+	/* a row no import would accept is refused, not computed */
+	q.by = STATS_BY_NONE;
+	r[1].control_fen = 0;
+	ck_assert_int_eq(stats_report_compute(r, 4, &q, &rep), ET_EINVAL);
+	r[1].control_fen = 20000000;
+	r[1].winning_fen = -1;
+	ck_assert_int_eq(stats_report_compute(r, 4, &q, &rep), ET_EINVAL);
+	r[1].winning_fen = 19000000;
 	/* --by with --split-at is refused */
+	q.by = STATS_BY_AGENT;
 	q.has_split = true;
 	ck_assert_int_eq(stats_report_compute(r, 4, &q, &rep), ET_EINVAL);
 }
