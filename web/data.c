@@ -292,6 +292,7 @@ int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint
 	if (!(d = calloc(1, sizeof *d)))
 		return et_fail(ET_ENOMEM);
 	pthread_mutex_init(&d->cp_mu, NULL);
+	pthread_mutex_init(&d->parts_mu, NULL);
 	if (!(d->dir = strdup(dir))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
@@ -338,6 +339,7 @@ void web_data_close(struct web_data *d)
 #endif
 	crypto_wipe(d->seed, sizeof d->seed);
 	pthread_mutex_destroy(&d->cp_mu);
+	pthread_mutex_destroy(&d->parts_mu);
 	free(d->cp_note);
 	free(d->dir);
 	free(d->origin);
