@@ -1147,7 +1147,7 @@ static json_t *receipt_json(struct web_data *d, const char *tender, const struct
 		goto out;
 	et_b64_encode(leaf, llen, b64);
 	et_hex_encode(br->manifest_sha256, 32, mhex);
-	j = json_pack("{s:s,s:s,s:s,s:s?,s:I,s:I,s:s,s:O,s:s,s:I}", "format", "etender-receipt/v1",
+	j = json_pack("{s:s,s:s,s:s,s:s?,s:I,s:I,s:s,s:O,s:s,s:s,s:I}", "format", "etender-receipt/v1",
 		      "tender", tender, "bid", br->bid, "replaced",
 		      br->replaced[0] ? br->replaced : NULL, "index", (json_int_t)br->index,
 		      "checkpoint_size", (json_int_t)size, "checkpoint", note, "proof", arr,
