@@ -1164,8 +1164,10 @@ out:
 }
 
 /* POST /api/tenders/{id}/bids, body = the signed manifest (text). Its parts
- * must have been uploaded by the caller; the arrival of the bid is that of
- * the last part. The answer comes after the event is durable. */
+ * must have been uploaded by the caller. The bid's last byte is the later of
+ * the last part's and the manifest's (the manifest completes the bid: parts
+ * uploaded before the deadline cannot be chosen among after it). The answer
+ * comes after the event is durable. */
 static int post_bid(struct web_req *r, struct web_reply *rep)
 {
 	char id[TENDER_ID_LEN];
@@ -1178,6 +1180,8 @@ static int post_bid(struct web_req *r, struct web_reply *rep)
 	json_t *j;
 	int rc;
 
+	/* the whole body is in: the manifest's last byte arrived */
+	arrival = et_clock_now_us();
 	tender_diag_clear(&d);
 	if (!param(r, 0, id))
 		return ET_ENOTFOUND;

@@ -189,6 +189,12 @@ refused "withdraw twice" "E" bidder2 bid withdraw --tender "$TID" --bid "${BID[2
 works "the withdrawn bid's receipt still verifies" bidder2 receipt verify --receipt "$T/receipt.2.json" \
   --log-key "$LOGKEY"
 
+# ---- the deadline ----------------------------------------------------------------------------------
+clock $(( F + 21 * MIN ))
+refused "a bid whose last byte arrives at the deadline is refused" "cn.e.27" bidder3 bid submit \
+  --tender "$TID" -i "$T/home/bidder3/id.key" --offer "1:3900000000:300"
+check "late bid: no event" [ "$(log_size)" -eq $((before + 1)) ]
+
 # ---- the data folder replays ------------------------------------------------------------------
 kill -TERM "$PID"; wait "$PID"
 check "etenderd verify passes" "$ED" verify --data "$D"
