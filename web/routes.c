@@ -1054,25 +1054,92 @@ static int post_document(struct web_req *r, struct web_reply *rep)
 
 /* ---- bids ---------------------------------------------------------------- */
 
+/* The keyless check of a stored part at upload (docs/formats.md "Sealed
+ * parts"): its age header carries exactly the tender's threshold stanzas.
+ * ET_OK, ET_ESEALER / ET_EHEADER (a refusal in rep), or a system error. */
+static int part_stanzas(struct web_req *r, const char *tender, const char *blob,
+			struct web_reply *rep)
+{
+	struct tender_holder_info *v = NULL;
+	unsigned char (*pubs)[32] = NULL, *head = NULL;
+	size_t n = 0, len = 0;
+	unsigned k = 0;
+	ssize_t got;
+	int rc, fd = -1;
+
+	if ((rc = tender_holders(r->data->ledger, &r->who, tender, &k, &v, &n)))
+		goto out;
+	if (!n || !(pubs = calloc(n, sizeof *pubs)) || !(head = malloc(ET_AGE_MAX_HEADER))) {
+		rc = et_fail(n ? ET_ENOMEM : ET_ESTATE);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *hrp = NULL;
+		unsigned char *key = NULL;
+		size_t klen = 0;
+
+		rc = crypto_bech32_decode(v[i].recipient, &hrp, &key, &klen);
+		if (!rc && (strcmp(hrp, "age") || klen != 32 || v[i].index < 1 || v[i].index > n))
+			rc = ET_EINVAL;
+		if (!rc)
+			memcpy(pubs[v[i].index - 1], key, 32);
+		free(hrp);
+		free(key);
+		if (rc) {
+			rc = et_fail(rc);
+			goto out;
+		}
+	}
+	if ((fd = open(blob, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		rc = et_fail(ET_EIO);
+		goto out;
+	}
+	while (len < ET_AGE_MAX_HEADER &&
+	       ((got = read(fd, head + len, ET_AGE_MAX_HEADER - len)) > 0 || (got < 0 && errno == EINTR)))
+		if (got > 0)
+			len += (size_t)got;
+	if ((rc = bid_part_check(head, len, k, (unsigned)n, (const unsigned char (*)[32])pubs))) {
+		web_reply_error(rep, 0, rc == ET_EHEADER ? ET_EHEADER : ET_ESEALER, "et.bid.stanzas",
+				"密封分包须且仅须含本项目的门限接收者",
+				"a part must carry exactly the tender's threshold stanzas");
+		rc = rc == ET_EHEADER ? ET_EHEADER : ET_ESEALER;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(head);
+	free(pubs);
+	tender_holders_free(v);
+	return rc;
+}
+
 /* POST /api/tenders/{id}/bids/parts, body = one sealed part (binary age).
- * Stored durably under its SHA-256 like a document; the arrival of its last
- * byte is remembered for the manifest that names it. An unsubmitted part
- * never counts as a bid. */
+ * Stored durably under its SHA-256 like a document, its header checked with
+ * no key (a refused part this upload stored is removed: no bid can name
+ * it); the arrival of its last byte is remembered for the manifest that
+ * names it. An unsubmitted part never counts as a bid. */
 static int post_bid_part(struct web_req *r, struct web_reply *rep)
 {
 	struct upload *u = r->stream;
 	struct web_part_arrival a;
-	char hex[65], final[4096];
+	char id[TENDER_ID_LEN], hex[65], final[4096];
 	bool created;
 	int rc;
 
 	if (!u || !u->bid_part)
 		return et_fail(ET_EINVAL);
+	if (!param(r, 0, id))
+		return ET_ENOTFOUND;
 	memset(&a, 0, sizeof a);
 	a.size = u->size;
 	if ((rc = upload_store(r, u, a.sha256, hex, final, &created)))
 		return rc;
 	a.arrival_us = et_clock_now_us();
+	if ((rc = part_stanzas(r, id, final, rep))) {
+		if (created && (rc == ET_ESEALER || rc == ET_EHEADER))
+			unlink(final);
+		return rc;
+	}
 	if (snprintf(a.user, sizeof a.user, "%s", r->who.user) >= (int)sizeof a.user)
 		return et_fail(ET_EINVAL);
 	pthread_mutex_lock(&r->data->parts_mu);

@@ -173,6 +173,14 @@ before=$(log_size)
 refused "a copied rival ciphertext is refused" "et.bid.duplicate" bidder2 bid submit --tender "$TID" \
   -i "$T/home/bidder2/id.key" --offer "1:4100000000:300" --sealed-part "$D/blobs/$S1" -o "$T/copied.json"
 check "copied ciphertext: no event, no receipt" bash -c "[ \"\$(curl -sf $URL/log/checkpoint | sed -n 2p)\" -eq $before ] && [ ! -e $T/copied.json ]"
+as bidder1 keyholders show --tender "$TID" --recipients; cp "$T/out" "$T/holders.txt"
+as bidder1 whoami; EXTRA=$(sed -n 's/^.*X25519: \(age1[a-z0-9]*\).*$/\1/p' "$T/out" | head -1)
+ETENDER_HOME="$T/home/bidder1" "$EC" seal --holders "$T/holders.txt" --threshold 2 --tender "$TID" \
+  --bid bid-aaaaaaaaaaaaaaaa --part 2 -r "$EXTRA" -o "$T/extra.age" "$T/technical.pdf" 2>"$T/err"
+check "a part sealed with an extra recipient is made" [ -s "$T/extra.age" ] && [ -n "$EXTRA" ]
+refused "a part with an extra recipient is refused at upload" "et.bid.stanzas" bidder1 bid submit \
+  --tender "$TID" -i "$T/home/bidder1/id.key" --offer "1:4100000000:300" --sealed-part "$T/extra.age"
+check "the refused part is not kept" [ ! -e "$D/blobs/$(sha256sum "$T/extra.age" | cut -d' ' -f1)" ]
 refused "an unregistered bidder is refused" "et.reg.required" bidder4 bid submit --tender "$TID" \
   -i "$T/home/bidder4/id.key" --offer "1:4000000000:300"
 refused "a key holder may not bid" "EDENIED" kh1 bid submit --tender "$TID" \
