@@ -3,6 +3,7 @@
  * platform, as the writer or as a read-only verifier. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,22 @@ out:
 }
 
 /* ---- blobs --------------------------------------------------------------- */
+
+int web_blob_open(void *ctx, const unsigned char sha256[32], int *fd)
+{
+	struct web_data *d = ctx;
+	char hex[65], rel[80], path[4096];
+	int rc;
+
+	et_hex_encode(sha256, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    (rc = web_path(d->dir, rel, path, sizeof path)))
+		return et_fail(ET_EINVAL);
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? ET_ENOTFOUND : et_fail(ET_EIO);
+	return ET_OK;
+}
+
 
 int web_blobs_sweep(const char *dir)
 {

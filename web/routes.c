@@ -1170,21 +1170,6 @@ static bool part_arrival(struct web_data *d, const char *user, const unsigned ch
 	return found;
 }
 
-static int blob_open(void *ctx, const unsigned char sha256[32], int *fd)
-{
-	struct web_data *d = ctx;
-	char hex[65], rel[80], path[4096];
-	int rc;
-
-	et_hex_encode(sha256, 32, hex);
-	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
-	    (rc = web_path(d->dir, rel, path, sizeof path)))
-		return et_fail(ET_EINVAL);
-	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return errno == ENOENT ? ET_ENOTFOUND : et_fail(ET_EIO);
-	return ET_OK;
-}
-
 /* The receipt of a submitted bid: everything audit_ledger_receipt gives
  * (the latest signed checkpoint, the leaf's index and inclusion proof) and
  * the leaf itself, with the manifest hash and the time of receipt. */
@@ -1241,7 +1226,7 @@ static int post_bid(struct web_req *r, struct web_reply *rep)
 	struct bid_manifest m;
 	struct bid_part_ref parts[BID_MAX_PARTS];
 	struct bid_receipt br;
-	struct bid_blobs blobs = { blob_open, r->data };
+	struct bid_blobs blobs = { web_blob_open, r->data };
 	struct tender_diag d;
 	int64_t arrival = 0;
 	json_t *j;

@@ -93,6 +93,10 @@ int web_data_init(const char *dir, const char *origin, const char *witness_url,
  * (blobs/.upload-*); at start, before serving. */
 int web_blobs_sweep(const char *dir) ET_MUST_CHECK;
 
+/* struct bid_blobs's open over the blob store of d (ctx: struct web_data):
+ * blobs/<hex of sha256> read-only; ET_ENOTFOUND if absent. */
+int web_blob_open(void *ctx, const unsigned char sha256[32], int *fd) ET_MUST_CHECK;
+
 /* Open DIR: read config and key, open the ledger with every module of the
  * platform. verifier: read-only (the key's public half only). on_commit may
  * be NULL. *out freed with web_data_close (closes the ledger first). */

@@ -206,6 +206,11 @@ check "late bid: no event" [ "$(log_size)" -eq $((before + 1)) ]
 # ---- the data folder replays ------------------------------------------------------------------
 kill -TERM "$PID"; wait "$PID"
 check "etenderd verify passes" "$ED" verify --data "$D"
+cp -a "$D" "$T/tamper"
+rm -f "$T/tamper/blobs/$S1"
+"$ED" verify --data "$T/tamper" >"$T/v.out" 2>&1
+check "etenderd verify: a missing sealed part is caught" bash -c "[ $? -eq 1 ] && grep -q 'divergence' '$T/v.out'"
+sed 's/^/       /' "$T/v.out"
 check "no sanitizer report from etenderd" bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log'"
 
 echo "e2e bids: $pass passed, $fail failed"
