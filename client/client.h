@@ -176,6 +176,11 @@ void client_session_close(struct client_session *s);
 int client_api(const struct client_session *s, const char *method, const char *path,
 	       const void *body, size_t len, const char *ctype, const char *what,
 	       json_t **out) ET_MUST_CHECK;
+/* POST the file at path under s->url, streamed from disk in constant memory
+ * (progress on a terminal; doccmd.c). On HTTP 200 *out is the parsed JSON
+ * answer (caller decrefs); otherwise the bilingual error is printed. */
+int client_upload_file(const struct client_session *s, const char *path, const char *file,
+		       json_t **out) ET_MUST_CHECK;
 /* POST body (JSON, borrowed) to path. */
 int client_api_post_json(const struct client_session *s, const char *path, json_t *body,
 			 const char *what, json_t **out) ET_MUST_CHECK;
@@ -225,6 +230,8 @@ int client_cmd_deadline(int argc, char **argv);
 int client_cmd_register(int argc, char **argv);
 int client_cmd_registrations(int argc, char **argv);
 int client_cmd_question(int argc, char **argv);
+int client_cmd_bid(int argc, char **argv);
+int client_cmd_receipt(int argc, char **argv);
 
 int client_cmd_pin(int argc, char **argv);
 int client_cmd_witness(int argc, char **argv);

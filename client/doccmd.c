@@ -154,41 +154,31 @@ fail:
 	return NULL;
 }
 
-static int upload(const struct client_session *s, const struct client_args *a, const char *file)
+int client_upload_file(const struct client_session *s, const char *path, const char *file,
+		       json_t **out)
 {
 	struct curl_slist *hdr = NULL;
-	struct et_buf url, auth, path;
+	struct et_buf url, auth;
 	struct xfer x;
 	struct stat st;
-	const char *name, *kind = a->kind ? a->kind : "documents";
-	char *ename = NULL, *ekind = NULL, *etender = NULL;
-	json_t *j = NULL;
 	CURLcode cc;
 	int rc = ET_OK;
 
+	*out = NULL;
 	memset(&x, 0, sizeof x);
 	x.fd = -1;
 	et_buf_init(&url, 8192);
 	et_buf_init(&auth, 512);
-	et_buf_init(&path, 4096);
 	et_buf_init(&x.err.body, ET_HTTP_MAX_ERROR_BODY);
-	name = a->name ? a->name : (strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
 	if ((x.fd = open(file, O_RDONLY | O_CLOEXEC)) < 0 || fstat(x.fd, &st) != 0 ||
 	    !S_ISREG(st.st_mode)) {
 		rc = ET_EIO;
 		client_error(rc, "%s", file);
 		goto out;
 	}
-	if (!(ename = curl_escape(name, 0)) || !(ekind = curl_escape(kind, 0)) ||
-	    !(etender = curl_escape(a->tender, 0)) ||
-	    et_buf_printf(&path, "/api/tenders/%s/documents?name=%s&kind=%s", etender, ename, ekind)) {
-		rc = ET_ELIMIT;
-		client_error(rc, "--name");
-		goto out;
-	}
 	if ((rc = client_http_init()))
 		goto out;
-	if (!(x.c = easy(s, (const char *)path.data, &hdr, &url, &auth))) {
+	if (!(x.c = easy(s, path, &hdr, &url, &auth))) {
 		rc = ET_ENOMEM;
 		client_error(rc, "curl");
 		goto out;
@@ -218,30 +208,52 @@ static int upload(const struct client_session *s, const struct client_args *a, c
 		rc = client_api_error(&x.err, file);
 		goto out;
 	}
-	if (!(j = json_loadb((const char *)x.err.body.data, x.err.body.len, 0, NULL))) {
+	if (!(*out = json_loadb((const char *)x.err.body.data, x.err.body.len, 0, NULL))) {
 		rc = ET_EINVAL;
 		client_error(rc, "JSON");
-		goto out;
 	}
-	if (a->json)
-		client_json_print(j);
-	else
-		printf("%s\n已上传 / uploaded: %s (%lld bytes, SHA-256 %s)\n", client_jstr(j, "id"), name,
-		       (long long)json_integer_value(json_object_get(j, "size")), client_jstr(j, "sha256"));
 out:
 	if (x.fd >= 0)
 		close(x.fd);
 	if (x.c)
 		curl_easy_cleanup(x.c);
 	curl_slist_free_all(hdr);
+	et_buf_free(&url);
+	et_buf_free(&auth);
+	et_buf_free(&x.err.body);
+	return rc;
+}
+
+static int upload(const struct client_session *s, const struct client_args *a, const char *file)
+{
+	struct et_buf path;
+	const char *name, *kind = a->kind ? a->kind : "documents";
+	char *ename = NULL, *ekind = NULL, *etender = NULL;
+	json_t *j = NULL;
+	int rc;
+
+	et_buf_init(&path, 4096);
+	name = a->name ? a->name : (strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
+	if (!(ename = curl_escape(name, 0)) || !(ekind = curl_escape(kind, 0)) ||
+	    !(etender = curl_escape(a->tender, 0)) ||
+	    et_buf_printf(&path, "/api/tenders/%s/documents?name=%s&kind=%s", etender, ename, ekind)) {
+		rc = ET_ELIMIT;
+		client_error(rc, "--name");
+		goto out;
+	}
+	if ((rc = client_upload_file(s, (const char *)path.data, file, &j)))
+		goto out;
+	if (a->json)
+		client_json_print(j);
+	else
+		printf("%s\n已上传 / uploaded: %s (%lld bytes, SHA-256 %s)\n", client_jstr(j, "id"), name,
+		       (long long)json_integer_value(json_object_get(j, "size")), client_jstr(j, "sha256"));
+out:
 	curl_free(ename);
 	curl_free(ekind);
 	curl_free(etender);
 	json_decref(j);
-	et_buf_free(&url);
-	et_buf_free(&auth);
 	et_buf_free(&path);
-	et_buf_free(&x.err.body);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  * platform, as the writer or as a read-only verifier. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,22 @@ out:
 
 /* ---- blobs --------------------------------------------------------------- */
 
+int web_blob_open(void *ctx, const unsigned char sha256[32], int *fd)
+{
+	struct web_data *d = ctx;
+	char hex[65], rel[80], path[4096];
+	int rc;
+
+	et_hex_encode(sha256, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    (rc = web_path(d->dir, rel, path, sizeof path)))
+		return et_fail(ET_EINVAL);
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return errno == ENOENT ? ET_ENOTFOUND : et_fail(ET_EIO);
+	return ET_OK;
+}
+
+
 int web_blobs_sweep(const char *dir)
 {
 	char path[4096], file[4400];
@@ -292,6 +309,7 @@ int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint
 	if (!(d = calloc(1, sizeof *d)))
 		return et_fail(ET_ENOMEM);
 	pthread_mutex_init(&d->cp_mu, NULL);
+	pthread_mutex_init(&d->parts_mu, NULL);
 	if (!(d->dir = strdup(dir))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
@@ -338,6 +356,7 @@ void web_data_close(struct web_data *d)
 #endif
 	crypto_wipe(d->seed, sizeof d->seed);
 	pthread_mutex_destroy(&d->cp_mu);
+	pthread_mutex_destroy(&d->parts_mu);
 	free(d->cp_note);
 	free(d->dir);
 	free(d->origin);

@@ -15,6 +15,9 @@
 
 #include "crypto/crypto.h"
 #include "web/web_int.h"
+#ifdef WEB_DOMAIN
+#include "bidding/bidding.h"
+#endif
 
 static const char usage[] =
 	"用法 / usage:\n"
@@ -358,6 +361,11 @@ static int cmd_verify(const struct opts *o)
 	if (rc == ET_OK) {
 		errno = 0;
 		rc = check_documents(d, rep.diff, sizeof rep.diff);
+	}
+	if (rc == ET_OK) {
+		struct bid_blobs bb = { web_blob_open, d };
+
+		rc = bid_verify_parts(d->ledger, &bb, rep.diff, sizeof rep.diff);
 	}
 #endif
 	if (rc == ET_EVERIFY) {

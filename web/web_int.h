@@ -39,6 +39,16 @@
 #define WEB_FILE_COSIGNED "cosigned.note"
 #define WEB_DEFAULT_ORIGIN "etenderd.local/log"
 
+/* A bid part whose upload completed (routes.c): who uploaded it, its
+ * SHA-256 and size, and the arrival of its last byte by the server's clock. */
+#define WEB_PARTS_KEPT 1024u
+struct web_part_arrival {
+	char user[TENDER_ID_LEN];
+	unsigned char sha256[32];
+	uint64_t size;
+	int64_t arrival_us;
+};
+
 struct web_data {
 	char *dir;
 	char *origin;
@@ -56,6 +66,12 @@ struct web_data {
 	pthread_mutex_t cp_mu;
 	uint64_t cp_size;
 	char *cp_note;                     /* NULL until first read */
+	/* The latest WEB_PARTS_KEPT completed bid-part uploads (a ring), for
+	 * POST …/bids. In memory only: after a restart a part is uploaded again
+	 * (the blob is kept; its arrival is the new upload's). Guarded by parts_mu. */
+	pthread_mutex_t parts_mu;
+	struct web_part_arrival parts[WEB_PARTS_KEPT];
+	size_t parts_next;
 };
 
 /* Build "dir/name" into out[cap]; ET_ELIMIT if it does not fit. */
@@ -76,6 +92,10 @@ int web_data_init(const char *dir, const char *origin, const char *witness_url,
 /* Remove the temporary files of uploads that a stop or crash cut short
  * (blobs/.upload-*); at start, before serving. */
 int web_blobs_sweep(const char *dir) ET_MUST_CHECK;
+
+/* struct bid_blobs's open over the blob store of d (ctx: struct web_data):
+ * blobs/<hex of sha256> read-only; ET_ENOTFOUND if absent. */
+int web_blob_open(void *ctx, const unsigned char sha256[32], int *fd) ET_MUST_CHECK;
 
 /* Open DIR: read config and key, open the ledger with every module of the
  * platform. verifier: read-only (the key's public half only). on_commit may
@@ -221,7 +241,7 @@ struct web_route {
 };
 
 /* The routes on the domain API (routes.c), ending with a NULL path, and
- * their one streaming upload. */
+ * their streaming uploads (documents, bid parts). */
 extern const struct web_route web_domain_routes[];
 int web_routes_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
 int web_routes_stream_data(struct web_req *r, const char *p, size_t n,
