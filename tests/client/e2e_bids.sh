@@ -54,7 +54,8 @@ utc() { date -u -d "@$(( $1 / 1000000 ))" +%Y-%m-%dT%H:%M:%SZ; }
 works "login: administrator" admin login --server "$URL" --user admin --password-file "$T/admin.pw"
 as admin whoami --json; CENTER=$(jq -r .principal.org "$T/out")
 declare -A ORG UID_
-addorg() { if as admin org add --kind "$2" --legal-name "$3" --credit-code "91330100MA00000$RANDOM"; then
+UNIQ=0
+addorg() { if as admin org add --kind "$2" --legal-name "$3" --credit-code "91330100MA00000$((++UNIQ + 10000))"; then
              ORG[$1]=$(cat "$T/out"); ok "org add $1"; else bad "org add $1: $(cat "$T/err")"; fi; }
 addorg tenderer tenderer "江城市第一中学"
 addorg agent agent "江城招标代理有限公司"

@@ -95,9 +95,10 @@ CENTER=$(jq_out .principal.org)
 check "whoami: admin role" bash -c "jq -e '.principal.roles | index(\"admin\")' $T/out >/dev/null"
 
 declare -A ORG UID_ PW
+UNIQ=0   # distinct credit codes, addresses, phone and id numbers
 addorg() { # KEY KIND NAME
-  if as admin org add --kind "$2" --legal-name "$3" --credit-code "91330100MA00000$RANDOM" \
-       --address "江城市某路$RANDOM号" --phone "0571-8800$RANDOM"; then ORG[$1]=$(cat "$T/out"); ok "org add $1"
+  if as admin org add --kind "$2" --legal-name "$3" --credit-code "91330100MA00000$((++UNIQ + 10000))" \
+       --address "江城市某路$((++UNIQ + 10000))号" --phone "0571-8800$((++UNIQ + 10000))"; then ORG[$1]=$(cat "$T/out"); ok "org add $1"
   else bad "org add $1: $(cat "$T/err")"; fi
 }
 addorg tenderer tenderer "江城市第一中学"
@@ -114,7 +115,7 @@ refused "org add: refused without a login" "not logged in" nobody org add --serv
 
 adduser() { # LOGIN ORGKEY ROLE
   if as admin user add --org "${ORG[$2]}" --role "$3" --login "$1" --name "用户$1" \
-       --phone "137000$RANDOM" --id-number "33010019900101$RANDOM"; then
+       --phone "137000$((++UNIQ + 10000))" --id-number "33010019900101$((++UNIQ + 10000))"; then
     UID_[$1]=$(sed -n 's/^id //p' "$T/out"); PW[$1]=$(sed -n 's/^initial-password //p' "$T/out")
     printf '%s\n' "${PW[$1]}" >"$T/pw.$1"
     if [ -n "${UID_[$1]}" ] && [ ${#PW[$1]} -ge 10 ]; then ok "user add $1 ($3): id and initial password"

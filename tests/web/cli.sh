@@ -88,7 +88,8 @@ check "verify: good blob" verify_ok "$D"
 
 # --- tampering behind the server's back (the server runs meanwhile)
 tamper() { # NAME SQL-or-command: copy the folder, tamper, expect verify to fail
-  local name="$1" dir="$T/t-$RANDOM"; shift
+  local name="$1" dir; shift
+  TAMPER_N=$((${TAMPER_N:-0} + 1)); dir="$T/t-$TAMPER_N"   # a fresh folder each time
   cp -a "$D" "$dir"
   start "$dir"
   event "live"
