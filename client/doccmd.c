@@ -135,7 +135,12 @@ static CURL *easy(const struct client_session *s, const char *path, struct curl_
 			goto fail;
 		*hdr = n;
 	}
-	if (!(n = curl_slist_append(*hdr, "Expect:")))
+	/* Streamed uploads send "Expect: 100-continue" (curl's default for a
+	 * large body) and wait for it: a server that refuses the upload
+	 * before reading its body (wrong role, unknown tender) answers at once,
+	 * and we read that answer instead of a reset (docs/api.md). */
+	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 30000L);
+	if (!(n = curl_slist_append(*hdr, "Expect: 100-continue")))
 		goto fail;
 	*hdr = n;
 	curl_easy_setopt(c, CURLOPT_URL, (const char *)url->data);
