@@ -422,6 +422,18 @@ int audit_replay_public(const struct audit_module *const *modules, size_t nmodul
 int audit_ledger_verify_reveals(struct audit_ledger *l, bool require_all,
 				struct audit_report *report) ET_MUST_CHECK;
 
+/* ---- SQLite helpers for domain modules (audit/sql.c) ---- */
+
+/* Prepare sql and bind its parameters in order from the varargs, by types:
+ * 't' text (const char *), 'i' int64, 'n' NULL (no argument), 'b' blob
+ * (const void *, int len). *st is finalised by the caller; NULL on failure. */
+int audit_sql_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *types,
+		      ...) ET_MUST_CHECK;
+/* Prepare, bind, step to completion. ET_EEXIST on a constraint. */
+int audit_sql_exec(sqlite3 *db, const char *sql, const char *types, ...) ET_MUST_CHECK;
+/* Column i as text into out[cap] ("" for NULL; truncated). */
+void audit_sql_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
+
 #ifdef ET_TEST_HOOKS
 /* Test-only: the next n batches fail at COMMIT (as a full disk would),
  * after every command ran. */

@@ -1515,7 +1515,7 @@ static int scan_log(struct audit_ledger *l, struct replay *rp, struct audit_repo
 	struct vchunk *c;
 	struct vfail rf;             /* the reader's first problem */
 	struct audit_report rrep;    /* the reader's counts and replay diff */
-	struct audit_sha rsha = { NULL, NULL };
+	struct audit_sha rsha = { NULL };
 	sqlite3_stmt *lv = NULL;
 	struct vcp *cps = NULL;
 	char *notes = NULL;
@@ -2551,7 +2551,7 @@ static int public_pass1(audit_leaf_source *src, void *ctx, uint64_t size, struct
 {
 	struct conf_leaf *cl = NULL, *ncl_p;
 	struct frontier *f = NULL;
-	struct audit_sha sha = { NULL, NULL };
+	struct audit_sha sha = { NULL };
 	struct audit_leaf lf;
 	unsigned char *leaf = NULL, lh[AUDIT_HASH_LEN];
 	size_t len = 0, ncl = 0, capcl = 0;

@@ -149,7 +149,7 @@ int audit_root_of(const unsigned char (*leaf_hashes)[AUDIT_HASH_LEN], uint64_t n
 		  unsigned char root[AUDIT_HASH_LEN])
 {
 	unsigned char frontier[64][AUDIT_HASH_LEN];
-	struct audit_sha h = { NULL, NULL };
+	struct audit_sha h = { NULL };
 	uint64_t i;
 	int rc;
 

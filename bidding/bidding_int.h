@@ -12,14 +12,6 @@
 
 #define BD_JSON_FLAGS (JSON_SORT_KEYS | JSON_COMPACT)
 
-/* Prepare and bind (types: 't' text, 'i' int64, 'b' blob ptr + int len);
- * *st finalised by the caller. */
-int bd_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *types, ...) ET_MUST_CHECK;
-/* Prepare, bind, step to completion (apply functions). ET_EEXIST on a
- * constraint. */
-int bd_exec(sqlite3 *db, const char *sql, const char *types, ...) ET_MUST_CHECK;
-/* Column i as text into out[cap] ("" for NULL; truncated). */
-void bd_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
 
 /* Emit kind (version 1) with payload = canonical JSON of pl (not stolen;
  * NULL pl: ET_ENOMEM). */

@@ -29,95 +29,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int vbind(sqlite3_stmt *st, const char *types, va_list ap)
-{
-	int i = 1, s = SQLITE_OK;
-
-	for (const char *t = types; t && *t; t++, i++) {
-		switch (*t) {
-		case 't': {
-			const char *v = va_arg(ap, const char *);
-			s = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-			break;
-		}
-		case 'i':
-			s = sqlite3_bind_int64(st, i, (sqlite3_int64)va_arg(ap, int64_t));
-			break;
-		case 'b': {
-			const void *v = va_arg(ap, const void *);
-			int n = va_arg(ap, int);
-			s = sqlite3_bind_blob(st, i, v ? v : "", n, SQLITE_TRANSIENT);
-			break;
-		}
-		default:
-			return et_fail(ET_EINVAL);
-		}
-		if (s != SQLITE_OK)
-			return et_fail(ET_EDB);
-	}
-	return ET_OK;
-}
-
-int bd_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	int rc;
-
-	*st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-		et_log(ET_LOG_ERROR, "bidding: prepare: %s", sqlite3_errmsg(db));
-		return et_fail(ET_EDB);
-	}
-	va_start(ap, types);
-	rc = vbind(*st, types, ap);
-	va_end(ap);
-	if (rc) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-	}
-	return rc;
-}
-
-int bd_exec(sqlite3 *db, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-	int rc, s;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		et_log(ET_LOG_ERROR, "bidding: prepare: %s", sqlite3_errmsg(db));
-		return et_fail(ET_EDB);
-	}
-	va_start(ap, types);
-	rc = vbind(st, types, ap);
-	va_end(ap);
-	if (rc == ET_OK) {
-		while ((s = sqlite3_step(st)) == SQLITE_ROW)
-			;
-		if (s == SQLITE_CONSTRAINT) {
-			rc = ET_EEXIST;
-		} else if (s != SQLITE_DONE) {
-			et_log(ET_LOG_ERROR, "bidding: step: %s", sqlite3_errmsg(db));
-			rc = et_fail(ET_EDB);
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-void bd_col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-
-	if (cap == 0)
-		return;
-	if (n >= cap)
-		n = cap - 1;
-	if (n)
-		memcpy(out, t, n);
-	out[n] = 0;
-}
 
 int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index)
@@ -195,7 +106,7 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = bd_prepare(db, &st, "SELECT failed, received, counted FROM bd_close WHERE tender = ?1",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT failed, received, counted FROM bd_close WHERE tender = ?1",
 			     "t", tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -205,12 +116,12 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 		s->counted = (unsigned)sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
-	if ((rc = bd_prepare(db, &st, "SELECT count(*) FROM bd_release WHERE tender = ?1", "t", tender)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT count(*) FROM bd_release WHERE tender = ?1", "t", tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		s->released = (unsigned)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if ((rc = bd_prepare(db, &st, "SELECT 1 FROM bd_opening WHERE tender = ?1", "t", tender)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_opening WHERE tender = ?1", "t", tender)))
 		return rc;
 	s->opened = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
@@ -385,10 +296,10 @@ static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	    (rc = bd_get_int(o, "version", &version)) || (rc = bd_get_int(o, "sealed", &sealed)) ||
 	    (rc = bd_get_int(o, "arrival", &arrival)))
 		goto out;
-	if (*repl && (rc = bd_exec(db, "UPDATE bd_bid SET status = 'replaced' WHERE bid = ?1 AND"
+	if (*repl && (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'replaced' WHERE bid = ?1 AND"
 				   " status = 'live'", "t", repl)))
 		goto out;
-	if ((rc = bd_exec(db, "INSERT INTO bd_bid(bid, tender, org, user, signer, status, manifest,"
+	if ((rc = audit_sql_exec(db, "INSERT INTO bd_bid(bid, tender, org, user, signer, status, manifest,"
 			  " manifest_sha256, version, sealed_us, arrival_us, idx, replaces) VALUES"
 			  " (?1, ?2, ?3, ?4, ?5, 'live', ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 			  "tttttttiiiit", bid, tender, org, user, signer, man, mh, version, sealed,
@@ -405,7 +316,7 @@ static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t i
 		int64_t n, size;
 		if ((rc = bd_get_str(p, "sha256", &sha)) || (rc = bd_get_int(p, "part", &n)) ||
 		    (rc = bd_get_int(p, "size", &size)) ||
-		    (rc = bd_exec(db, "INSERT INTO bd_part VALUES (?1, ?2, ?3, ?4)", "ttii", sha, bid,
+		    (rc = audit_sql_exec(db, "INSERT INTO bd_part VALUES (?1, ?2, ?3, ?4)", "ttii", sha, bid,
 				  n, size)))
 			goto out;
 	}
@@ -425,7 +336,7 @@ static int apply_withdrawn(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	if (!o)
 		return et_fail(ET_EINVAL);
 	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK)
-		rc = bd_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid);
+		rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid);
 	json_decref(o);
 	return rc;
 }
@@ -445,7 +356,7 @@ static int apply_deposit(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	    (rc = bd_get_str(o, "payer_sha256", &payer)) || (rc = bd_get_int(o, "year", &year)) ||
 	    (rc = bd_get_int(o, "amount", &amount)))
 		goto out;
-	rc = bd_exec(db, "INSERT INTO bd_deposit VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	rc = audit_sql_exec(db, "INSERT INTO bd_deposit VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		     "tttiittii", id, org, tender, year, amount, method, payer, (int64_t)index,
 		     ev->time_us);
 out:
@@ -471,7 +382,7 @@ static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		rc = et_fail(ET_EINVAL);
 		goto out;
 	}
-	if ((rc = bd_exec(db, "INSERT INTO bd_close VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "tiiiiit",
+	if ((rc = audit_sql_exec(db, "INSERT INTO bd_close VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "tiiiiit",
 			  tender, (int64_t)index, ev->time_us,
 			  (int64_t)json_is_true(json_object_get(o, "failed")), received, counted,
 			  rule)))
@@ -486,11 +397,11 @@ static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 			rc = et_fail(ET_EINVAL);
 			goto out;
 		}
-		if ((rc = bd_exec(db, "UPDATE bd_bid SET deposit = ?2 WHERE bid = ?1", "ti", bid,
+		if ((rc = audit_sql_exec(db, "UPDATE bd_bid SET deposit = ?2 WHERE bid = ?1", "ti", bid,
 				  (int64_t)json_is_true(dep))))
 			goto out;
 		if (!json_is_true(cnt) &&
-		    (rc = bd_exec(db, "UPDATE bd_bid SET status = 'excluded', rule ="
+		    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'excluded', rule ="
 				  " 'et.deposit.required', cause = 'no bid deposit' WHERE bid = ?1",
 				  "t", bid)))
 			goto out;
@@ -513,7 +424,7 @@ static int apply_released(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "holder", &holder)) ||
 	    (rc = bd_get_str(o, "identity", &identity)) || (rc = bd_get_int(o, "index", &i)))
 		goto out;
-	rc = bd_exec(db, "INSERT INTO bd_release VALUES (?1, ?2, ?3, ?4, ?5)", "titti", tender, i,
+	rc = audit_sql_exec(db, "INSERT INTO bd_release VALUES (?1, ?2, ?3, ?4, ?5)", "titti", tender, i,
 		     holder, identity, (int64_t)index);
 out:
 	json_decref(o);
@@ -535,7 +446,7 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		rc = et_fail(ET_EINVAL);
 		goto out;
 	}
-	if ((rc = bd_exec(db, "INSERT INTO bd_opening VALUES (?1, ?2, ?3, ?4)", "tiib", tender,
+	if ((rc = audit_sql_exec(db, "INSERT INTO bd_opening VALUES (?1, ?2, ?3, ?4)", "tiib", tender,
 			  (int64_t)index, ev->time_us, ev->payload, (int)ev->payload_len)))
 		goto out;
 	for (size_t i = 0; i < json_array_size(bids); i++) {
@@ -543,7 +454,7 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		const char *bid, *status, *cause, *rule;
 		if ((rc = bd_get_str(b, "bid", &bid)) || (rc = bd_get_str(b, "status", &status)) ||
 		    (rc = bd_get_str(b, "cause", &cause)) || (rc = bd_get_str(b, "rule", &rule)) ||
-		    (rc = bd_exec(db, "UPDATE bd_bid SET status = ?2, cause = ?3, rule = ?4 WHERE"
+		    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = ?2, cause = ?3, rule = ?4 WHERE"
 				  " bid = ?1", "tttt", bid, status, cause, rule)))
 			goto out;
 		if (!json_is_array(offers = json_object_get(b, "offers"))) {
@@ -556,7 +467,7 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 			int64_t price, dur;
 			if ((rc = bd_get_str(f, "lot", &lot)) || (rc = bd_get_int(f, "price", &price)) ||
 			    (rc = bd_get_int(f, "duration", &dur)) ||
-			    (rc = bd_exec(db, "INSERT INTO bd_offer VALUES (?1, ?2, ?3, ?4)", "ttii", bid,
+			    (rc = audit_sql_exec(db, "INSERT INTO bd_offer VALUES (?1, ?2, ?3, ?4)", "ttii", bid,
 					  lot, price, dur)))
 				goto out;
 		}
@@ -580,7 +491,7 @@ static int apply_answer(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		goto out;
 	if (json_object_get(o, "text") && (rc = bd_get_str(o, "text", &text)))
 		goto out;
-	rc = bd_exec(db, "INSERT INTO bd_answer VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itttt" "t",
+	rc = audit_sql_exec(db, "INSERT INTO bd_answer VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itttt" "t",
 		     (int64_t)index, tender, org, user,
 		     strcmp(ev->kind, "record.confirmed") ? "objection" : "confirmation", text);
 out:

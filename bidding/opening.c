@@ -84,7 +84,7 @@ static int release_command(struct audit_tx *tx, void *ctx)
 	{
 		sqlite3_stmt *st = NULL;
 		bool done;
-		if ((rc = bd_prepare(db, &st, "SELECT 1 FROM bd_release WHERE tender = ?1 AND"
+		if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_release WHERE tender = ?1 AND"
 				     " idx_no = ?2", "ti", c->tender, (int64_t)index)))
 			goto out;
 		done = sqlite3_step(st) == SQLITE_ROW;
@@ -203,7 +203,7 @@ static int snap_fn(sqlite3 *db, void *ctx)
 				     "%u of %u", st8.released, s->k);
 		goto out;
 	}
-	if ((rc = bd_prepare(db, &st, "SELECT idx_no, identity FROM bd_release WHERE tender = ?1"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT idx_no, identity FROM bd_release WHERE tender = ?1"
 			     " ORDER BY idx_no", "t", s->tender)))
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && s->m < ET_THRESHOLD_MAX_HOLDERS) {
@@ -216,7 +216,7 @@ static int snap_fn(sqlite3 *db, void *ctx)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = bd_prepare(db, &st, "SELECT bid, org, manifest, signer, deposit FROM bd_bid"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT bid, org, manifest, signer, deposit FROM bd_bid"
 			     " WHERE tender = ?1 AND status = 'live' ORDER BY idx", "t", s->tender)))
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -236,8 +236,8 @@ static int snap_fn(sqlite3 *db, void *ctx)
 		b = &s->bids[s->nbids];
 		memset(b, 0, sizeof *b);
 		s->nbids++;
-		bd_col_text(st, 0, b->bid, sizeof b->bid);
-		bd_col_text(st, 1, b->org, sizeof b->org);
+		audit_sql_col_text(st, 0, b->bid, sizeof b->bid);
+		audit_sql_col_text(st, 1, b->org, sizeof b->org);
 		if (!(b->manifest = strdup((const char *)sqlite3_column_text(st, 2)))) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -489,7 +489,7 @@ static int open_command(struct audit_tx *tx, void *ctx)
 	}
 	if ((rc = bd_state_load(db, c->s->tender, &st8)))
 		return rc;
-	if ((rc = bd_prepare(db, &st, "SELECT count(*) FROM bd_bid WHERE tender = ?1 AND"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT count(*) FROM bd_bid WHERE tender = ?1 AND"
 			     " status = 'live'", "t", c->s->tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)

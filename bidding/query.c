@@ -71,7 +71,7 @@ static int list_fn(sqlite3 *db, void *ctx)
 		if (!s.closed || s.failed)
 			return ET_ESTATE;
 	}
-	if ((rc = bd_prepare(db, &st, "SELECT bid, org, status, cause, rule, idx, arrival_us,"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT bid, org, status, cause, rule, idx, arrival_us,"
 			     " manifest_sha256 FROM bd_bid WHERE tender = ?1 AND (?2 IS NULL OR"
 			     " org = ?2) ORDER BY idx", "tt", q->tender, q->org)))
 		return rc;
@@ -89,14 +89,14 @@ static int list_fn(sqlite3 *db, void *ctx)
 		}
 		b = &q->v[q->n++];
 		memset(b, 0, sizeof *b);
-		bd_col_text(st, 0, b->bid, sizeof b->bid);
-		bd_col_text(st, 1, b->org, sizeof b->org);
-		bd_col_text(st, 2, b->status, sizeof b->status);
-		bd_col_text(st, 3, b->cause, sizeof b->cause);
-		bd_col_text(st, 4, b->rule, sizeof b->rule);
+		audit_sql_col_text(st, 0, b->bid, sizeof b->bid);
+		audit_sql_col_text(st, 1, b->org, sizeof b->org);
+		audit_sql_col_text(st, 2, b->status, sizeof b->status);
+		audit_sql_col_text(st, 3, b->cause, sizeof b->cause);
+		audit_sql_col_text(st, 4, b->rule, sizeof b->rule);
 		b->index = (uint64_t)sqlite3_column_int64(st, 5);
 		b->arrival_us = sqlite3_column_int64(st, 6);
-		bd_col_text(st, 7, b->manifest_sha256, sizeof b->manifest_sha256);
+		audit_sql_col_text(st, 7, b->manifest_sha256, sizeof b->manifest_sha256);
 	}
 	if (step != SQLITE_DONE)
 		rc = et_fail(ET_EDB);
@@ -158,7 +158,7 @@ static int record_fn(sqlite3 *db, void *ctx)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = bd_prepare(db, &st, "SELECT record FROM bd_opening WHERE tender = ?1", "t",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT record FROM bd_opening WHERE tender = ?1", "t",
 			     q->tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -216,7 +216,7 @@ static int verify_fn(sqlite3 *db, void *ctx)
 	sqlite3_stmt *st = NULL;
 	int rc = ET_OK, step;
 
-	if ((rc = bd_prepare(db, &st, "SELECT b.tender, b.bid, p.part, p.sha256, p.size FROM bd_part p"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT b.tender, b.bid, p.part, p.sha256, p.size FROM bd_part p"
 			     " JOIN bd_bid b ON b.bid = p.bid ORDER BY b.idx, p.part", "")))
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -236,10 +236,10 @@ static int verify_fn(sqlite3 *db, void *ctx)
 		}
 		p = &q->v[q->n++];
 		memset(p, 0, sizeof *p);
-		bd_col_text(st, 0, p->tender, sizeof p->tender);
-		bd_col_text(st, 1, p->bid, sizeof p->bid);
+		audit_sql_col_text(st, 0, p->tender, sizeof p->tender);
+		audit_sql_col_text(st, 1, p->bid, sizeof p->bid);
 		p->part = (unsigned)sqlite3_column_int64(st, 2);
-		bd_col_text(st, 3, hex, sizeof hex);
+		audit_sql_col_text(st, 3, hex, sizeof hex);
 		p->size = (uint64_t)sqlite3_column_int64(st, 4);
 		if (et_hex_decode(hex, p->sha, 32) ||
 		    bd_holders(db, p->tender, &p->k, &hv, &nh, p->pubs)) {

@@ -77,7 +77,7 @@ static int held(sqlite3 *db, const char *sql, const char *v, bool *yes)
 	int rc;
 
 	*yes = false;
-	if ((rc = bd_prepare(db, &st, sql, "t", v)))
+	if ((rc = audit_sql_prepare(db, &st, sql, "t", v)))
 		return rc;
 	*yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
@@ -177,11 +177,11 @@ static int submit_command(struct audit_tx *tx, void *ctx)
 					     "part %zu (%s)", i + 1, et_strerror(rc));
 			goto out;
 		}
-	if ((rc = bd_prepare(db, &st, "SELECT bid FROM bd_bid WHERE tender = ?1 AND org = ?2 AND"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT bid FROM bd_bid WHERE tender = ?1 AND org = ?2 AND"
 			     " status = 'live'", "tt", m->tender, p.org)))
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		bd_col_text(st, 0, prev, sizeof prev);
+		audit_sql_col_text(st, 0, prev, sizeof prev);
 	crypto_sha256(c->manifest, c->mlen, mh);
 	et_hex_encode(mh, 32, hex);
 	et_b64_encode(signer, 32, signer_b64);
@@ -283,7 +283,7 @@ static int withdraw_command(struct audit_tx *tx, void *ctx)
 	if (audit_tx_time(tx) >= t.schedule.bid_deadline_us)
 		return deny_stage(c->d, "cn.e.27", "投标截止后不得撤回", "no withdrawal after the deadline",
 				  c->tender);
-	if ((rc = bd_prepare(db, &st, "SELECT 1 FROM bd_bid WHERE bid = ?1 AND tender = ?2 AND"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_bid WHERE bid = ?1 AND tender = ?2 AND"
 			     " org = ?3 AND status = 'live'", "ttt", c->bid, c->tender, p.org)))
 		return rc;
 	live = sqlite3_step(st) == SQLITE_ROW;
@@ -467,16 +467,16 @@ static int close_command(struct audit_tx *tx, void *ctx)
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
-	if ((rc = bd_prepare(db, &st, "SELECT bid, org FROM bd_bid WHERE tender = ?1 AND"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT bid, org FROM bd_bid WHERE tender = ?1 AND"
 			     " status = 'live' ORDER BY idx", "t", c->tender)) ||
-	    (rc = bd_prepare(db, &dq, "SELECT 1 FROM bd_deposit WHERE org = ?1 AND"
+	    (rc = audit_sql_prepare(db, &dq, "SELECT 1 FROM bd_deposit WHERE org = ?1 AND"
 			     " ((tender = '' AND year = ?2) OR tender = ?3)", "")))
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		char bid[TENDER_ID_LEN], org[TENDER_ID_LEN];
 		bool dep;
-		bd_col_text(st, 0, bid, sizeof bid);
-		bd_col_text(st, 1, org, sizeof org);
+		audit_sql_col_text(st, 0, bid, sizeof bid);
+		audit_sql_col_text(st, 1, org, sizeof org);
 		sqlite3_reset(dq);
 		sqlite3_bind_text(dq, 1, org, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(dq, 2, shanghai_year(t.schedule.bid_deadline_us));
@@ -568,7 +568,7 @@ static int answer_command(struct audit_tx *tx, void *ctx)
 	if (!s.opened)
 		return deny_stage(c->d, "et.record.none", "尚无开标记录", "no opening record yet",
 				  c->tender);
-	if ((rc = bd_prepare(db, &st, "SELECT 1 FROM bd_bid WHERE tender = ?1 AND org = ?2 AND"
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_bid WHERE tender = ?1 AND org = ?2 AND"
 			     " (status IN ('opened', 'revoked') OR rule = 'cn.e.31')", "tt",
 			     c->tender, p.org)))
 		return rc;
@@ -577,7 +577,7 @@ static int answer_command(struct audit_tx *tx, void *ctx)
 	if (!in_record)
 		return tender_diag_set(c->d, ET_EDENIED, "et.record.bidder", "非开标记录中的投标人",
 				       "the firm is not in the opening record", "%s", p.org);
-	if ((rc = bd_prepare(db, &st, "SELECT 1 FROM bd_answer WHERE tender = ?1 AND org = ?2",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_answer WHERE tender = ?1 AND org = ?2",
 			     "tt", c->tender, p.org)))
 		return rc;
 	answered = sqlite3_step(st) == SQLITE_ROW;

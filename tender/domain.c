@@ -46,98 +46,6 @@ int td_new_id(const char *prefix, char out[TENDER_ID_LEN])
 	return ET_OK;
 }
 
-static int vbind(sqlite3_stmt *st, const char *types, va_list ap)
-{
-	int i = 1, s = SQLITE_OK;
-
-	for (const char *t = types; t && *t; t++, i++) {
-		switch (*t) {
-		case 't': {
-			const char *v = va_arg(ap, const char *);
-			s = v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-			break;
-		}
-		case 'i':
-			s = sqlite3_bind_int64(st, i, (sqlite3_int64)va_arg(ap, int64_t));
-			break;
-		case 'b': {
-			const void *v = va_arg(ap, const void *);
-			int n = va_arg(ap, int);
-			s = sqlite3_bind_blob(st, i, v ? v : "", n, SQLITE_TRANSIENT);
-			break;
-		}
-		case 'n':
-			s = sqlite3_bind_null(st, i);
-			break;
-		default:
-			return et_fail(ET_EINVAL);
-		}
-		if (s != SQLITE_OK)
-			return et_fail(ET_EDB);
-	}
-	return ET_OK;
-}
-
-int td_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *types, ...)
-{
-	va_list ap;
-	int rc;
-
-	*st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-		et_log(ET_LOG_ERROR, "tender: prepare: %s", sqlite3_errmsg(db));
-		return et_fail(ET_EDB);
-	}
-	va_start(ap, types);
-	rc = vbind(*st, types, ap);
-	va_end(ap);
-	if (rc) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-	}
-	return rc;
-}
-
-int td_exec(sqlite3 *db, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-	int rc, s;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		et_log(ET_LOG_ERROR, "tender: prepare: %s", sqlite3_errmsg(db));
-		return et_fail(ET_EDB);
-	}
-	va_start(ap, types);
-	rc = vbind(st, types, ap);
-	va_end(ap);
-	if (rc == ET_OK) {
-		while ((s = sqlite3_step(st)) == SQLITE_ROW)
-			;
-		if (s == SQLITE_CONSTRAINT) {
-			rc = ET_EEXIST;
-		} else if (s != SQLITE_DONE) {
-			et_log(ET_LOG_ERROR, "tender: step: %s", sqlite3_errmsg(db));
-			rc = et_fail(ET_EDB);
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-void td_col_text(sqlite3_stmt *st, int i, char *out, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
-
-	if (cap == 0)
-		return;
-	if (n >= cap)
-		n = cap - 1;
-	if (n)
-		memcpy(out, t, n);
-	out[n] = 0;
-}
 
 int td_json_dump(json_t *pl, char **out, size_t *len)
 {
@@ -351,16 +259,16 @@ int td_actor_load(sqlite3 *db, const char *user, struct tender_principal *p,
 	if (!user || !*user || strlen(user) >= TENDER_ID_LEN)
 		return tender_diag_set(d, ET_EDENIED, "et.auth.unknown", "未知用户", "unknown user",
 				       "%s", user ? "bad id" : "no actor");
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT u.id, u.org, u.roles, o.kind FROM td_user u JOIN td_org o"
 			     " ON o.id = u.org WHERE u.id = ?1", "t", user)))
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		td_col_text(st, 0, p->user, sizeof p->user);
-		td_col_text(st, 1, p->org, sizeof p->org);
+		audit_sql_col_text(st, 0, p->user, sizeof p->user);
+		audit_sql_col_text(st, 1, p->org, sizeof p->org);
 		p->roles = (unsigned)sqlite3_column_int64(st, 2);
-		td_col_text(st, 3, kind, sizeof kind);
+		audit_sql_col_text(st, 3, kind, sizeof kind);
 		rc = tender_org_kind_parse(kind, &p->org_kind) ? et_fail(ET_EDB) : ET_OK;
 	} else if (s == SQLITE_DONE) {
 		rc = tender_diag_set(d, ET_EDENIED, "et.auth.unknown", "未知用户", "unknown user",
@@ -391,7 +299,7 @@ int td_tender_load(sqlite3 *db, const char *id, struct td_tender *t, struct tend
 	if (!id || !*id || strlen(id) >= TENDER_ID_LEN)
 		return tender_diag_set(d, ET_ENOTFOUND, NULL, "无此项目", "no such tender", "%s",
 				       "bad id");
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT id, stage, agent_org, tenderer_org, profile, profile_version,"
 			     " documents_from, documents_to, reg_deadline, q_deadline, deadline,"
 			     " original_deadline, published_us, k, n, holders_state,"
@@ -400,11 +308,11 @@ int td_tender_load(sqlite3 *db, const char *id, struct td_tender *t, struct tend
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		td_col_text(st, 0, t->id, sizeof t->id);
-		td_col_text(st, 1, stage, sizeof stage);
-		td_col_text(st, 2, t->agent_org, sizeof t->agent_org);
-		td_col_text(st, 3, t->tenderer_org, sizeof t->tenderer_org);
-		td_col_text(st, 4, t->profile, sizeof t->profile);
+		audit_sql_col_text(st, 0, t->id, sizeof t->id);
+		audit_sql_col_text(st, 1, stage, sizeof stage);
+		audit_sql_col_text(st, 2, t->agent_org, sizeof t->agent_org);
+		audit_sql_col_text(st, 3, t->tenderer_org, sizeof t->tenderer_org);
+		audit_sql_col_text(st, 4, t->profile, sizeof t->profile);
 		t->version = (unsigned)sqlite3_column_int64(st, 5);
 		t->s.documents_from_us = sqlite3_column_int64(st, 6);
 		t->s.documents_to_us = sqlite3_column_int64(st, 7);
@@ -415,12 +323,12 @@ int td_tender_load(sqlite3 *db, const char *id, struct td_tender *t, struct tend
 		t->published_us = sqlite3_column_int64(st, 12);
 		t->k = (unsigned)sqlite3_column_int64(st, 13);
 		t->n = (unsigned)sqlite3_column_int64(st, 14);
-		td_col_text(st, 15, t->holders_state, sizeof t->holders_state);
-		td_col_text(st, 16, t->holders_proposed_by, sizeof t->holders_proposed_by);
+		audit_sql_col_text(st, 15, t->holders_state, sizeof t->holders_state);
+		audit_sql_col_text(st, 16, t->holders_proposed_by, sizeof t->holders_proposed_by);
 		t->holders_proposal_idx = sqlite3_column_int64(st, 17);
-		td_col_text(st, 18, t->xml_sha256, sizeof t->xml_sha256);
-		td_col_text(st, 19, t->title, sizeof t->title);
-		td_col_text(st, 20, t->type, sizeof t->type);
+		audit_sql_col_text(st, 18, t->xml_sha256, sizeof t->xml_sha256);
+		audit_sql_col_text(st, 19, t->title, sizeof t->title);
+		audit_sql_col_text(st, 20, t->type, sizeof t->type);
 		rc = td_stage_parse(stage, &t->stage);
 	} else if (s == SQLITE_DONE) {
 		rc = tender_diag_set(d, ET_ENOTFOUND, NULL, "无此项目", "no such tender", "%s", id);
@@ -539,7 +447,7 @@ static int apply_org(sqlite3 *db, const struct audit_event *ev, uint64_t index, 
 	if (rc == ET_OK && json_is_string(json_object_get(o, "name")))
 		name = json_string_value(json_object_get(o, "name"));
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_org VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ttttii", id,
+		rc = audit_sql_exec(db, "INSERT INTO td_org VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ttttii", id,
 			     kind, name, hash, (int64_t)index, ev->time_us);
 	APPLY_END
 }
@@ -554,7 +462,7 @@ static int apply_user(sqlite3 *db, const struct audit_event *ev, uint64_t index,
 	GS("details_sha256", hash);
 	GI("roles", roles);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_user VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ttitii", id,
+		rc = audit_sql_exec(db, "INSERT INTO td_user VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ttitii", id,
 			     org, roles, hash, (int64_t)index, ev->time_us);
 	APPLY_END
 }
@@ -568,7 +476,7 @@ static int apply_key(sqlite3 *db, const struct audit_event *ev, uint64_t index, 
 	GS("ed25519", e);
 	GS("sig", sig);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT OR REPLACE INTO td_key VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		rc = audit_sql_exec(db, "INSERT OR REPLACE INTO td_key VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			     "ttttii", user, x, e, sig, (int64_t)index, ev->time_us);
 	APPLY_END
 }
@@ -583,7 +491,7 @@ static int apply_credit(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	GI("from", from);
 	GI("until", until);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_credit VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ittiit",
+		rc = audit_sql_exec(db, "INSERT INTO td_credit VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ittiit",
 			     (int64_t)index, org, basis, from, until, ev->actor);
 	APPLY_END
 }
@@ -622,7 +530,7 @@ static int apply_drafted(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 			rc = td_get_int(sch, "deadline", &dl);
 	}
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "INSERT INTO td_tender(id, stage, title, type, agent_org, tenderer_org,"
 			     " profile, profile_version, xml, xml_sha256, k, n, documents_from,"
 			     " documents_to, reg_deadline, q_deadline, deadline, original_deadline,"
@@ -639,7 +547,7 @@ static int apply_drafted(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 			     xml, (int)strlen(xml), sha, k, n, df, dt, rd, qd, dl, ev->actor,
 			     (int64_t)index);
 	if (rc == ET_OK)
-		rc = td_exec(db, "DELETE FROM td_tender_holder WHERE tender = ?1", "t", id);
+		rc = audit_sql_exec(db, "DELETE FROM td_tender_holder WHERE tender = ?1", "t", id);
 	json_array_foreach(hs, i, h) {
 		const char *holder = NULL, *org = NULL, *rcp = NULL;
 		int64_t ix = 0;
@@ -653,12 +561,12 @@ static int apply_drafted(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 		if (rc == ET_OK)
 			rc = td_get_int(h, "index", &ix);
 		if (rc == ET_OK)
-			rc = td_exec(db, "INSERT INTO td_tender_holder VALUES (?1, ?2, ?3, ?4, ?5)",
+			rc = audit_sql_exec(db, "INSERT INTO td_tender_holder VALUES (?1, ?2, ?3, ?4, ?5)",
 				     "titt" "t", id, ix, holder, org, rcp);
 	}
 	/* holder keys that no longer match the record are void */
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "DELETE FROM td_holder_key WHERE tender = ?1 AND NOT EXISTS (SELECT 1"
 			     " FROM td_tender_holder h WHERE h.tender = td_holder_key.tender AND"
 			     " h.holder = td_holder_key.holder AND h.recipient = td_holder_key.recipient)",
@@ -676,7 +584,7 @@ static int apply_holder_key(sqlite3 *db, const struct audit_event *ev, uint64_t 
 	GS("signer", signer);
 	GS("sig", sig);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT OR REPLACE INTO td_holder_key VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		rc = audit_sql_exec(db, "INSERT OR REPLACE INTO td_holder_key VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			     "tttt" "ti", tender, holder, rcp, signer, sig, (int64_t)index);
 	APPLY_END
 }
@@ -687,7 +595,7 @@ static int apply_kh_proposed(sqlite3 *db, const struct audit_event *ev, uint64_t
 	const char *tender = NULL;
 	GS("tender", tender);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_tender SET holders_state = 'proposed', holders_proposed_by = ?2,"
 			     " holders_proposal_idx = ?3, holders_approved_by = '' WHERE id = ?1",
 			     "tti", tender, ev->actor, (int64_t)index);
@@ -701,7 +609,7 @@ static int apply_kh_approved(sqlite3 *db, const struct audit_event *ev, uint64_t
 	(void)index;
 	GS("tender", tender);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_tender SET holders_state = 'approved', holders_approved_by = ?2"
 			     " WHERE id = ?1", "tt", tender, ev->actor);
 	APPLY_END
@@ -713,7 +621,7 @@ static int apply_published(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	const char *tender = NULL;
 	GS("tender", tender);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_tender SET stage = 'published', published_us = ?2,"
 			     " published_idx = ?3 WHERE id = ?1",
 			     "tii", tender, ev->time_us, (int64_t)index);
@@ -732,7 +640,7 @@ static int apply_document(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	GS("sha256", sha);
 	GI("size", size);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_document VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		rc = audit_sql_exec(db, "INSERT INTO td_document VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			     "ttttitii", tender, id, name, kind, size, sha, (int64_t)index, ev->time_us);
 	APPLY_END
 }
@@ -746,7 +654,7 @@ static int apply_download(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	GS("org", org);
 	GS("user", user);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_download VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ittt" "ti",
+		rc = audit_sql_exec(db, "INSERT INTO td_download VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ittt" "ti",
 			     (int64_t)index, tender, doc, org, user, ev->time_us);
 	APPLY_END
 }
@@ -759,7 +667,7 @@ static int apply_registration(sqlite3 *db, const struct audit_event *ev, uint64_
 	GS("org", org);
 	GS("user", user);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_registration VALUES (?1, ?2, ?3, ?4, ?5)", "tttii",
+		rc = audit_sql_exec(db, "INSERT INTO td_registration VALUES (?1, ?2, ?3, ?4, ?5)", "tttii",
 			     tender, org, user, (int64_t)index, ev->time_us);
 	APPLY_END
 }
@@ -774,7 +682,7 @@ static int apply_question(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	GS("user", user);
 	GS("text", text);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_question VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		rc = audit_sql_exec(db, "INSERT INTO td_question VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			     "tttttii", id, tender, org, user, text, (int64_t)index, ev->time_us);
 	APPLY_END
 }
@@ -790,7 +698,7 @@ static int apply_clarification(sqlite3 *db, const struct audit_event *ev, uint64
 	GS("question", q);
 	GI("deadline", dl);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_clarification VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		rc = audit_sql_exec(db, "INSERT INTO td_clarification VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			     "ttttiii", id, tender, text, q, (int64_t)index, ev->time_us, dl);
 	APPLY_END
 }
@@ -806,11 +714,11 @@ static int apply_dl_proposed(sqlite3 *db, const struct audit_event *ev, uint64_t
 	GI("deadline", dl);
 	GI("previous", prev);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_deadline_proposal SET status = 'superseded'"
 			     " WHERE tender = ?1 AND status = 'pending'", "t", tender);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "INSERT INTO td_deadline_proposal(id, tender, proposer, deadline, previous,"
 			     " reason, idx, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending')",
 			     "tttiiti", id, tender, ev->actor, dl, prev, reason, (int64_t)index);
@@ -828,12 +736,12 @@ static int apply_dl_changed(sqlite3 *db, const struct audit_event *ev, uint64_t 
 	GI("deadline", dl);
 	GI("previous", prev);
 	if (rc == ET_OK)
-		rc = td_exec(db, "INSERT INTO td_deadline_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		rc = audit_sql_exec(db, "INSERT INTO td_deadline_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			     "itiittt", (int64_t)index, tender, dl, prev, rule, cause, ev->actor);
 	if (rc == ET_OK)
-		rc = td_exec(db, "UPDATE td_tender SET deadline = ?2 WHERE id = ?1", "ti", tender, dl);
+		rc = audit_sql_exec(db, "UPDATE td_tender SET deadline = ?2 WHERE id = ?1", "ti", tender, dl);
 	if (rc == ET_OK && !strcmp(rule, "et.two_person"))
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_deadline_proposal SET status = 'approved', approver = ?2"
 			     " WHERE id = ?1", "tt", cause, ev->actor);
 	APPLY_END
@@ -846,11 +754,11 @@ static int apply_cancelled(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	GS("tender", tender);
 	GS("reason", reason);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_tender SET stage = 'cancelled', cancelled_idx = ?2,"
 			     " cancel_reason = ?3 WHERE id = ?1", "tit", tender, (int64_t)index, reason);
 	if (rc == ET_OK)
-		rc = td_exec(db,
+		rc = audit_sql_exec(db,
 			     "UPDATE td_deadline_proposal SET status = 'superseded'"
 			     " WHERE tender = ?1 AND status = 'pending'", "t", tender);
 	APPLY_END

@@ -116,10 +116,10 @@ static int org_kind_is(sqlite3 *db, const char *org, enum tender_org_kind want, 
 	int rc;
 
 	*ok = false;
-	if ((rc = td_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		td_col_text(st, 0, kind, sizeof kind);
+		audit_sql_col_text(st, 0, kind, sizeof kind);
 		*ok = tender_org_kind_parse(kind, &k) == ET_OK && k == want;
 	}
 	sqlite3_finalize(st);
@@ -268,14 +268,14 @@ static int hk_command(struct audit_tx *tx, void *ctx)
 		rc = deny_stage(c->d, &t, "register a holder key");
 		goto out;
 	}
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT recipient, org, idx_no FROM td_tender_holder WHERE tender = ?1"
 			     " AND holder = ?2", "tt", c->tender, c->actor)))
 		goto out;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		td_col_text(st, 0, want, sizeof want);
-		td_col_text(st, 1, org, sizeof org);
+		audit_sql_col_text(st, 0, want, sizeof want);
+		audit_sql_col_text(st, 1, org, sizeof org);
 		index = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
@@ -292,10 +292,10 @@ static int hk_command(struct audit_tx *tx, void *ctx)
 				     c->recipient);
 		goto out;
 	}
-	if ((rc = td_prepare(db, &st, "SELECT ed25519 FROM td_key WHERE user = ?1", "t", c->actor)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT ed25519 FROM td_key WHERE user = ?1", "t", c->actor)))
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		td_col_text(st, 0, mine, sizeof mine);
+		audit_sql_col_text(st, 0, mine, sizeof mine);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!mine[0] || strcmp(mine, c->pub)) {
@@ -312,7 +312,7 @@ static int hk_command(struct audit_tx *tx, void *ctx)
 		goto out;
 	}
 	/* fresh: neither an identity key nor another tender's holder key */
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT 1 FROM td_key WHERE x25519 = ?1 UNION ALL SELECT 1 FROM"
 			     " td_holder_key WHERE recipient = ?1 AND tender <> ?2",
 			     "tt", c->recipient, c->tender)))
@@ -407,7 +407,7 @@ static int propose_command(struct audit_tx *tx, void *ctx)
 	if (t.k < 2)
 		return tender_diag_set(c->d, ET_EINVAL, "et.keys.k_min", "开标门限k至少为2",
 				       "threshold k must be at least 2", "k = %u", t.k);
-	if ((rc = td_prepare(db, &st, "SELECT count(DISTINCT org) FROM td_tender_holder WHERE tender = ?1",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT count(DISTINCT org) FROM td_tender_holder WHERE tender = ?1",
 			     "t", c->tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -418,7 +418,7 @@ static int propose_command(struct audit_tx *tx, void *ctx)
 				       "key holders must come from at least two organisations",
 				       "%lld", (long long)orgs);
 	/* every holder: a keyholder of the named org (not a bidder firm), key registered */
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT h.idx_no, h.holder, h.org, h.recipient, u.org, u.roles, o.kind,"
 			     " k.recipient FROM td_tender_holder h LEFT JOIN td_user u ON u.id = h.holder"
 			     " LEFT JOIN td_org o ON o.id = u.org LEFT JOIN td_holder_key k ON"
@@ -432,12 +432,12 @@ static int propose_command(struct audit_tx *tx, void *ctx)
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		char holder[TENDER_ID_LEN], org[TENDER_ID_LEN], rcp[64], uorg[TENDER_ID_LEN],
 			kind[16], krcp[64];
-		td_col_text(st, 1, holder, sizeof holder);
-		td_col_text(st, 2, org, sizeof org);
-		td_col_text(st, 3, rcp, sizeof rcp);
-		td_col_text(st, 4, uorg, sizeof uorg);
-		td_col_text(st, 6, kind, sizeof kind);
-		td_col_text(st, 7, krcp, sizeof krcp);
+		audit_sql_col_text(st, 1, holder, sizeof holder);
+		audit_sql_col_text(st, 2, org, sizeof org);
+		audit_sql_col_text(st, 3, rcp, sizeof rcp);
+		audit_sql_col_text(st, 4, uorg, sizeof uorg);
+		audit_sql_col_text(st, 6, kind, sizeof kind);
+		audit_sql_col_text(st, 7, krcp, sizeof krcp);
 		if (strcmp(uorg, org) || !(sqlite3_column_int64(st, 5) & TENDER_ROLE_KEYHOLDER) ||
 		    !strcmp(kind, "bidder")) {
 			rc = tender_diag_set(c->d, ET_EINVAL, "et.keys.holder",
@@ -675,17 +675,17 @@ static int doc_load(sqlite3 *db, const char *tender, const char *doc, struct ten
 	memset(m, 0, sizeof *m);
 	if (!doc)
 		return ET_ENOTFOUND;
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT id, name, kind, size, sha256, time_us FROM td_document WHERE"
 			     " tender = ?1 AND id = ?2", "tt", tender, doc)))
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		td_col_text(st, 0, m->id, sizeof m->id);
-		td_col_text(st, 1, m->name, sizeof m->name);
-		td_col_text(st, 2, m->kind, sizeof m->kind);
+		audit_sql_col_text(st, 0, m->id, sizeof m->id);
+		audit_sql_col_text(st, 1, m->name, sizeof m->name);
+		audit_sql_col_text(st, 2, m->kind, sizeof m->kind);
 		m->size = (uint64_t)sqlite3_column_int64(st, 3);
-		td_col_text(st, 4, m->sha256, sizeof m->sha256);
+		audit_sql_col_text(st, 4, m->sha256, sizeof m->sha256);
 		m->time_us = sqlite3_column_int64(st, 5);
 	} else {
 		rc = s == SQLITE_DONE ? ET_ENOTFOUND : et_fail(ET_EDB);
@@ -700,7 +700,7 @@ static int registered(sqlite3 *db, const char *tender, const char *org, bool *ye
 	int rc;
 
 	*yes = false;
-	if ((rc = td_prepare(db, &st, "SELECT 1 FROM td_registration WHERE tender = ?1 AND org = ?2",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM td_registration WHERE tender = ?1 AND org = ?2",
 			     "tt", tender, org)))
 		return rc;
 	*yes = sqlite3_step(st) == SQLITE_ROW;
@@ -813,7 +813,7 @@ static int register_command(struct audit_tx *tx, void *ctx)
 		return tender_diag_set(c->d, ET_EDENIED, "et.reg.conflict",
 				       "招标人或代理机构不得投标", "the tenderer or agent cannot bid",
 				       "%s", p.org);
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT 1 FROM td_credit WHERE org = ?1 AND from_us <= ?2 AND until_us > ?2",
 			     "ti", p.org, now)))
 		return rc;
@@ -908,7 +908,7 @@ static int clarify_command(struct audit_tx *tx, void *ctx)
 	    (rc = need_open(tx, &t, "publish a clarification", c->d)))
 		return rc;
 	if (c->qid) {
-		if ((rc = td_prepare(audit_tx_db(tx), &st,
+		if ((rc = audit_sql_prepare(audit_tx_db(tx), &st,
 				     "SELECT 1 FROM td_question WHERE id = ?1 AND tender = ?2", "tt",
 				     c->qid, c->tender)))
 			return rc;
@@ -1047,15 +1047,15 @@ static int approve_dl_command(struct audit_tx *tx, void *ctx)
 				       c->actor);
 	if ((rc = need_open(tx, &t, "approve a deadline change", c->d)))
 		return rc;
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT proposer, deadline, status FROM td_deadline_proposal WHERE"
 			     " id = ?1 AND tender = ?2", "tt", c->proposal, c->tender)))
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		td_col_text(st, 0, proposer, sizeof proposer);
+		audit_sql_col_text(st, 0, proposer, sizeof proposer);
 		nd = sqlite3_column_int64(st, 1);
-		td_col_text(st, 2, status, sizeof status);
+		audit_sql_col_text(st, 2, status, sizeof status);
 	}
 	sqlite3_finalize(st);
 	if (!proposer[0])

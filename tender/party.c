@@ -83,7 +83,7 @@ static int count_users(sqlite3 *db, int64_t *n)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = td_prepare(db, &st, "SELECT count(*) FROM td_user", "")))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT count(*) FROM td_user", "")))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*n = sqlite3_column_int64(st, 0);
@@ -100,11 +100,11 @@ static int org_kind_of(sqlite3 *db, const char *org, enum tender_org_kind *k, bo
 	int rc, s;
 
 	*found = false;
-	if ((rc = td_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
 		return rc;
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		td_col_text(st, 0, kind, sizeof kind);
+		audit_sql_col_text(st, 0, kind, sizeof kind);
 		rc = tender_org_kind_parse(kind, k) ? et_fail(ET_EDB) : ET_OK;
 		*found = true;
 	} else if (s != SQLITE_DONE) {

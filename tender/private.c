@@ -108,7 +108,7 @@ int td_priv_put_org(struct tender_private *p, const char *id, const char *detail
 	int rc;
 
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "INSERT INTO priv_org VALUES (?1, ?2, ?3)", "ttt", id, details_json,
+	rc = audit_sql_exec(p->db, "INSERT INTO priv_org VALUES (?1, ?2, ?3)", "ttt", id, details_json,
 		     hash_hex);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
@@ -124,7 +124,7 @@ int td_priv_put_user(struct tender_private *p, const char *id, const char *login
 	if ((rc = crypto_random(salt, sizeof salt)) || (rc = pw_hash(password, salt, h)))
 		goto out;
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "INSERT INTO priv_user VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	rc = audit_sql_exec(p->db, "INSERT INTO priv_user VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		     "tttttbbi", id, login, details_json, hash_hex, "scrypt:32768:8:1", salt,
 		     (int)sizeof salt, h, (int)sizeof h, now_us);
 	pthread_mutex_unlock(&p->mu);
@@ -140,10 +140,10 @@ void td_priv_forget(struct tender_private *p, const char *org_id, const char *us
 	/* best effort: an orphan row that no event names is harmless */
 	pthread_mutex_lock(&p->mu);
 	if (org_id)
-		rc |= td_exec(p->db, "DELETE FROM priv_org WHERE id = ?1", "t", org_id);
+		rc |= audit_sql_exec(p->db, "DELETE FROM priv_org WHERE id = ?1", "t", org_id);
 	if (user_id) {
-		rc |= td_exec(p->db, "DELETE FROM priv_user WHERE id = ?1", "t", user_id);
-		rc |= td_exec(p->db, "DELETE FROM priv_token WHERE user = ?1", "t", user_id);
+		rc |= audit_sql_exec(p->db, "DELETE FROM priv_user WHERE id = ?1", "t", user_id);
+		rc |= audit_sql_exec(p->db, "DELETE FROM priv_token WHERE user = ?1", "t", user_id);
 	}
 	pthread_mutex_unlock(&p->mu);
 	if (rc)
@@ -166,14 +166,14 @@ int td_priv_check_password(struct tender_private *p, const char *login, const ch
 	    strlen(password) > ET_TENDER_PASSWORD_MAX)
 		return ET_EDENIED;
 	pthread_mutex_lock(&p->mu);
-	rc = td_prepare(p->db, &st,
+	rc = audit_sql_prepare(p->db, &st,
 			"SELECT id, pw_salt, pw_hash FROM priv_user WHERE login = ?1 OR id = ?1",
 			"t", login);
 	if (rc == ET_OK) {
 		s = sqlite3_step(st);
 		if (s == SQLITE_ROW && sqlite3_column_bytes(st, 1) == PW_SALT_LEN &&
 		    sqlite3_column_bytes(st, 2) == PW_HASH_LEN) {
-			td_col_text(st, 0, user, TENDER_ID_LEN);
+			audit_sql_col_text(st, 0, user, TENDER_ID_LEN);
 			memcpy(salt, sqlite3_column_blob(st, 1), PW_SALT_LEN);
 			memcpy(want, sqlite3_column_blob(st, 2), PW_HASH_LEN);
 			found = true;
@@ -206,11 +206,11 @@ int td_priv_set_password(struct tender_private *p, const char *user, const char 
 	if ((rc = crypto_random(salt, sizeof salt)) || (rc = pw_hash(password, salt, h)))
 		goto out;
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "UPDATE priv_user SET pw_salt = ?2, pw_hash = ?3 WHERE id = ?1", "tbb",
+	rc = audit_sql_exec(p->db, "UPDATE priv_user SET pw_salt = ?2, pw_hash = ?3 WHERE id = ?1", "tbb",
 		     user, salt, (int)sizeof salt, h, (int)sizeof h);
 	/* a new password ends every session */
 	if (rc == ET_OK)
-		rc = td_exec(p->db, "DELETE FROM priv_token WHERE user = ?1", "t", user);
+		rc = audit_sql_exec(p->db, "DELETE FROM priv_token WHERE user = ?1", "t", user);
 	pthread_mutex_unlock(&p->mu);
 out:
 	crypto_wipe(h, sizeof h);
@@ -230,7 +230,7 @@ int td_priv_token_new(struct tender_private *p, const char *user, int64_t now_us
 	memcpy(token, TOKEN_PREFIX, 4);
 	et_hex_encode(raw, sizeof raw, token + 4);
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "INSERT INTO priv_token VALUES (?1, ?2, ?3, ?4)", "btii", h,
+	rc = audit_sql_exec(p->db, "INSERT INTO priv_token VALUES (?1, ?2, ?3, ?4)", "btii", h,
 		     (int)sizeof h, user, now_us, now_us + TENDER_TOKEN_TTL_US);
 	pthread_mutex_unlock(&p->mu);
 out:
@@ -266,14 +266,14 @@ int td_priv_token_user(struct tender_private *p, const char *token, int64_t now_
 	if ((rc = token_hash(token, h)))
 		return rc;
 	pthread_mutex_lock(&p->mu);
-	rc = td_prepare(p->db, &st, "SELECT user, expires_us, hash FROM priv_token WHERE hash = ?1",
+	rc = audit_sql_prepare(p->db, &st, "SELECT user, expires_us, hash FROM priv_token WHERE hash = ?1",
 			"b", h, (int)sizeof h);
 	if (rc == ET_OK) {
 		s = sqlite3_step(st);
 		if (s == SQLITE_ROW && sqlite3_column_bytes(st, 2) == CRYPTO_SHA256_LEN &&
 		    crypto_ct_equal(sqlite3_column_blob(st, 2), h, sizeof h) &&
 		    sqlite3_column_int64(st, 1) > now_us)
-			td_col_text(st, 0, user, TENDER_ID_LEN);
+			audit_sql_col_text(st, 0, user, TENDER_ID_LEN);
 		else if (s == SQLITE_ROW || s == SQLITE_DONE)
 			rc = ET_EDENIED;
 		else
@@ -292,7 +292,7 @@ int tender_token_revoke(struct tender_private *p, const char *token)
 	if (!p || token_hash(token, h))
 		return ET_ENOTFOUND;
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "DELETE FROM priv_token WHERE hash = ?1", "b", h, (int)sizeof h);
+	rc = audit_sql_exec(p->db, "DELETE FROM priv_token WHERE hash = ?1", "b", h, (int)sizeof h);
 	if (rc == ET_OK && sqlite3_changes(p->db) == 0)
 		rc = ET_ENOTFOUND;
 	pthread_mutex_unlock(&p->mu);
@@ -305,7 +305,7 @@ int td_priv_challenge_put(struct tender_private *p, const char *user, const char
 	int rc;
 
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "INSERT OR REPLACE INTO priv_challenge VALUES (?1, ?2, ?3, ?4)", "ttbi",
+	rc = audit_sql_exec(p->db, "INSERT OR REPLACE INTO priv_challenge VALUES (?1, ?2, ?3, ?4)", "ttbi",
 		     user, recipient, expect, 32, expires_us);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
@@ -322,7 +322,7 @@ int td_priv_challenge_check(struct tender_private *p, const char *user, const ch
 		return ET_EVERIFY;
 	crypto_sha256(response_hex, 64, h);
 	pthread_mutex_lock(&p->mu);
-	rc = td_prepare(p->db, &st,
+	rc = audit_sql_prepare(p->db, &st,
 			"SELECT expect, expires_us FROM priv_challenge WHERE user = ?1 AND recipient = ?2",
 			"tt", user, recipient);
 	if (rc == ET_OK) {
@@ -338,7 +338,7 @@ int td_priv_challenge_check(struct tender_private *p, const char *user, const ch
 	}
 	sqlite3_finalize(st);
 	if (rc == ET_OK && consume)
-		rc = td_exec(p->db, "DELETE FROM priv_challenge WHERE user = ?1 AND recipient = ?2",
+		rc = audit_sql_exec(p->db, "DELETE FROM priv_challenge WHERE user = ?1 AND recipient = ?2",
 			     "tt", user, recipient);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
@@ -359,7 +359,7 @@ int tender_private_record_put(struct tender_private *p, const char *id, const ch
 	if ((rc = td_details_json(keys, vals, n, &json, hash_out)))
 		return rc;
 	pthread_mutex_lock(&p->mu);
-	rc = td_exec(p->db, "INSERT INTO priv_record VALUES (?1, ?2, ?3)", "ttt", id, json,
+	rc = audit_sql_exec(p->db, "INSERT INTO priv_record VALUES (?1, ?2, ?3)", "ttt", id, json,
 		     hash_out);
 	pthread_mutex_unlock(&p->mu);
 	free(json);
@@ -371,7 +371,7 @@ int tender_private_record_put(struct tender_private *p, const char *id, const ch
 void tender_private_record_forget(struct tender_private *p, const char *id)
 {
 	pthread_mutex_lock(&p->mu);
-	if (td_exec(p->db, "DELETE FROM priv_record WHERE id = ?1", "t", id) != ET_OK)
+	if (audit_sql_exec(p->db, "DELETE FROM priv_record WHERE id = ?1", "t", id) != ET_OK)
 		et_log(ET_LOG_ERROR, "private store: cannot erase a record");
 	pthread_mutex_unlock(&p->mu);
 }
@@ -383,7 +383,7 @@ int tender_private_record_get(struct tender_private *p, const char *id, char **j
 
 	*json = NULL;
 	pthread_mutex_lock(&p->mu);
-	if ((rc = td_prepare(p->db, &st, "SELECT details FROM priv_record WHERE id = ?1", "t", id)))
+	if ((rc = audit_sql_prepare(p->db, &st, "SELECT details FROM priv_record WHERE id = ?1", "t", id)))
 		goto out;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		rc = ET_ENOTFOUND;

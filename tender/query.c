@@ -26,7 +26,7 @@ static int visible(sqlite3 *db, const struct tender_principal *who, const struct
 		*yes = true;
 		return ET_OK;
 	}
-	if ((rc = td_prepare(db, &st, "SELECT 1 FROM td_tender_holder WHERE tender = ?1 AND holder = ?2",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM td_tender_holder WHERE tender = ?1 AND holder = ?2",
 			     "tt", t->id, who->user)))
 		return rc;
 	*yes = sqlite3_step(st) == SQLITE_ROW;
@@ -67,14 +67,14 @@ static void fill_info(sqlite3 *db, const struct td_tender *t, struct tender_info
 	o->n = t->n;
 	memcpy(o->holders_state, t->holders_state, sizeof o->holders_state);
 	memcpy(o->xml_sha256, t->xml_sha256, sizeof o->xml_sha256);
-	if (td_prepare(db, &st,
+	if (audit_sql_prepare(db, &st,
 		       "SELECT id, deadline, reason, proposer FROM td_deadline_proposal"
 		       " WHERE tender = ?1 AND status = 'pending'",
 		       "t", t->id) == ET_OK && sqlite3_step(st) == SQLITE_ROW) {
-		td_col_text(st, 0, o->pending_proposal, sizeof o->pending_proposal);
+		audit_sql_col_text(st, 0, o->pending_proposal, sizeof o->pending_proposal);
 		o->pending_deadline_us = sqlite3_column_int64(st, 1);
-		td_col_text(st, 2, o->pending_reason, sizeof o->pending_reason);
-		td_col_text(st, 3, o->pending_proposer, sizeof o->pending_proposer);
+		audit_sql_col_text(st, 2, o->pending_reason, sizeof o->pending_reason);
+		audit_sql_col_text(st, 3, o->pending_proposer, sizeof o->pending_proposer);
 	}
 	sqlite3_finalize(st);
 }
@@ -113,12 +113,12 @@ static int list_fn(sqlite3 *db, void *ctx)
 	char id[TENDER_ID_LEN];
 	int rc, s;
 
-	if ((rc = td_prepare(db, &st, "SELECT id FROM td_tender ORDER BY drafted_idx", "")))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT id FROM td_tender ORDER BY drafted_idx", "")))
 		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct td_tender t;
 		bool yes;
-		td_col_text(st, 0, id, sizeof id);
+		audit_sql_col_text(st, 0, id, sizeof id);
 		if ((rc = td_tender_load(db, id, &t, NULL)) || (rc = visible(db, q->who, &t, &yes)))
 			goto out;
 		if (!yes)
@@ -176,7 +176,7 @@ static int get_fn(sqlite3 *db, void *ctx)
 	fill_info(db, &t, q->out);
 	if (!q->xml)
 		return ET_OK;
-	if ((rc = td_prepare(db, &st, "SELECT xml FROM td_tender WHERE id = ?1", "t", q->id)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT xml FROM td_tender WHERE id = ?1", "t", q->id)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(st, 0);
@@ -232,7 +232,7 @@ static int docs_fn(sqlite3 *db, void *ctx)
 
 	if ((rc = load_visible(db, q->who, q->id, &t)))
 		return rc;
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT id, name, kind, size, sha256, time_us FROM td_document WHERE"
 			     " tender = ?1 ORDER BY idx", "t", q->id)))
 		return rc;
@@ -241,11 +241,11 @@ static int docs_fn(sqlite3 *db, void *ctx)
 		if ((rc = grow((void **)&q->v, &q->n, &q->cap, sizeof *q->v)))
 			goto out;
 		m = &q->v[q->n++];
-		td_col_text(st, 0, m->id, sizeof m->id);
-		td_col_text(st, 1, m->name, sizeof m->name);
-		td_col_text(st, 2, m->kind, sizeof m->kind);
+		audit_sql_col_text(st, 0, m->id, sizeof m->id);
+		audit_sql_col_text(st, 1, m->name, sizeof m->name);
+		audit_sql_col_text(st, 2, m->kind, sizeof m->kind);
 		m->size = (uint64_t)sqlite3_column_int64(st, 3);
-		td_col_text(st, 4, m->sha256, sizeof m->sha256);
+		audit_sql_col_text(st, 4, m->sha256, sizeof m->sha256);
 		m->time_us = sqlite3_column_int64(st, 5);
 	}
 	if (s != SQLITE_DONE)
@@ -307,7 +307,7 @@ static int clr_fn(sqlite3 *db, void *ctx)
 
 	if ((rc = load_visible(db, q->who, q->id, &t)))
 		return rc;
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT id, question, text, time_us, deadline_after FROM td_clarification"
 			     " WHERE tender = ?1 ORDER BY idx", "t", q->id)))
 		return rc;
@@ -316,8 +316,8 @@ static int clr_fn(sqlite3 *db, void *ctx)
 		if ((rc = grow((void **)&q->v, &q->n, &q->cap, sizeof *q->v)))
 			goto out;
 		c = &q->v[q->n];
-		td_col_text(st, 0, c->id, sizeof c->id);
-		td_col_text(st, 1, c->question, sizeof c->question);
+		audit_sql_col_text(st, 0, c->id, sizeof c->id);
+		audit_sql_col_text(st, 1, c->question, sizeof c->question);
 		if (!(c->text = col_dup(st, 2))) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -382,7 +382,7 @@ static int questions_fn(sqlite3 *db, void *ctx)
 	if (!all && !((q->who->roles & TENDER_ROLE_BIDDER) && q->who->org_kind == TENDER_ORG_BIDDER))
 		return ET_EDENIED;
 	/* ordered by the random id: no order of arrival, no time, no asker */
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     all ? "SELECT q.id, q.text, EXISTS (SELECT 1 FROM td_clarification c"
 				   " WHERE c.question = q.id) FROM td_question q WHERE q.tender = ?1"
 				   " ORDER BY q.id"
@@ -396,7 +396,7 @@ static int questions_fn(sqlite3 *db, void *ctx)
 		if ((rc = grow((void **)&q->v, &q->n, &q->cap, sizeof *q->v)))
 			goto out;
 		e = &q->v[q->n];
-		td_col_text(st, 0, e->id, sizeof e->id);
+		audit_sql_col_text(st, 0, e->id, sizeof e->id);
 		if (!(e->text = col_dup(st, 1))) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -451,7 +451,7 @@ static int regs_fn(sqlite3 *db, void *ctx)
 
 	if (!q->who || !(q->who->roles & TENDER_ROLE_BIDDER) || q->who->org_kind != TENDER_ORG_BIDDER)
 		return ET_EDENIED;
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT tender, user, time_us FROM td_registration WHERE org = ?1"
 			     " ORDER BY idx", "t", q->who->org)))
 		return rc;
@@ -460,8 +460,8 @@ static int regs_fn(sqlite3 *db, void *ctx)
 		if ((rc = grow((void **)&q->v, &q->n, &q->cap, sizeof *q->v)))
 			goto out;
 		r = &q->v[q->n++];
-		td_col_text(st, 0, r->tender, sizeof r->tender);
-		td_col_text(st, 1, r->user, sizeof r->user);
+		audit_sql_col_text(st, 0, r->tender, sizeof r->tender);
+		audit_sql_col_text(st, 1, r->user, sizeof r->user);
 		r->time_us = sqlite3_column_int64(st, 2);
 	}
 	if (s != SQLITE_DONE)
@@ -515,7 +515,7 @@ static int holders_fn(sqlite3 *db, void *ctx)
 	if (strcmp(t.holders_state, "approved"))
 		return ET_ESTATE;
 	q->k = t.k;
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT idx_no, holder, org, recipient FROM td_tender_holder WHERE"
 			     " tender = ?1 ORDER BY idx_no", "t", q->id)))
 		return rc;
@@ -525,9 +525,9 @@ static int holders_fn(sqlite3 *db, void *ctx)
 			goto out;
 		h = &q->v[q->n++];
 		h->index = (unsigned)sqlite3_column_int64(st, 0);
-		td_col_text(st, 1, h->holder, sizeof h->holder);
-		td_col_text(st, 2, h->org, sizeof h->org);
-		td_col_text(st, 3, h->recipient, sizeof h->recipient);
+		audit_sql_col_text(st, 1, h->holder, sizeof h->holder);
+		audit_sql_col_text(st, 2, h->org, sizeof h->org);
+		audit_sql_col_text(st, 3, h->recipient, sizeof h->recipient);
 	}
 	if (s != SQLITE_DONE)
 		rc = et_fail(ET_EDB);
@@ -576,11 +576,11 @@ static int user_fn(sqlite3 *db, void *ctx)
 	memcpy(u->org, p.org, sizeof u->org);
 	u->org_kind = p.org_kind;
 	u->roles = p.roles;
-	if ((rc = td_prepare(db, &st, "SELECT x25519, ed25519 FROM td_key WHERE user = ?1", "t", id)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT x25519, ed25519 FROM td_key WHERE user = ?1", "t", id)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		td_col_text(st, 0, u->x25519, sizeof u->x25519);
-		td_col_text(st, 1, u->ed25519, sizeof u->ed25519);
+		audit_sql_col_text(st, 0, u->x25519, sizeof u->x25519);
+		audit_sql_col_text(st, 1, u->ed25519, sizeof u->ed25519);
 	}
 	sqlite3_finalize(st);
 	return ET_OK;
@@ -607,7 +607,7 @@ static int credit_fn(sqlite3 *db, void *ctx)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = td_prepare(db, &st,
+	if ((rc = audit_sql_prepare(db, &st,
 			     "SELECT 1 FROM td_credit WHERE org = ?1 AND from_us <= ?2 AND until_us > ?2",
 			     "ti", q->org, q->t)))
 		return rc;
@@ -656,10 +656,10 @@ int tender_db_org_kind(sqlite3 *db, const char *org, enum tender_org_kind *kind)
 	char k[16];
 	int rc;
 
-	if ((rc = td_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
+	if ((rc = audit_sql_prepare(db, &st, "SELECT kind FROM td_org WHERE id = ?1", "t", org)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		td_col_text(st, 0, k, sizeof k);
+		audit_sql_col_text(st, 0, k, sizeof k);
 		rc = tender_org_kind_parse(k, kind) ? et_fail(ET_EDB) : ET_OK;
 	} else {
 		rc = ET_ENOTFOUND;
@@ -674,7 +674,7 @@ int tender_db_registered(sqlite3 *db, const char *tender, const char *org, bool 
 	int rc;
 
 	*yes = false;
-	if ((rc = td_prepare(db, &st, "SELECT 1 FROM td_registration WHERE tender = ?1 AND org = ?2",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM td_registration WHERE tender = ?1 AND org = ?2",
 			     "tt", tender, org)))
 		return rc;
 	*yes = sqlite3_step(st) == SQLITE_ROW;

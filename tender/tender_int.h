@@ -25,13 +25,6 @@ void tender_strlcatf(char *dst, size_t cap, const char *fmt, ...) ET_PRINTF(3, 4
  * bits). out has TENDER_ID_LEN bytes. */
 int td_new_id(const char *prefix, char out[TENDER_ID_LEN]) ET_MUST_CHECK;
 
-/* Bind (types: 't' text, 'i' int64, 'b' blob ptr+int len, 'n' null) and
- * prepare; *st finalised by the caller. */
-int td_prepare(sqlite3 *db, sqlite3_stmt **st, const char *sql, const char *types, ...) ET_MUST_CHECK;
-/* Prepare, bind, step to completion (for apply functions). */
-int td_exec(sqlite3 *db, const char *sql, const char *types, ...) ET_MUST_CHECK;
-/* Copy column i as text into out[cap] ("" for NULL; truncated). */
-void td_col_text(sqlite3_stmt *st, int i, char *out, size_t cap);
 
 /* Emit an event with payload = canonical JSON of pl (not stolen). */
 int td_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
