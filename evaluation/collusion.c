@@ -2,7 +2,9 @@
  * comparisons of the multi-valued fields (part hashes, document metadata,
  * BoQ errors), groups for the single-valued ones (upload address, device,
  * deposit account), and runs of prices in constant difference or ratio. */
+#include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,50 +124,6 @@ static int ev_item(struct et_buf *ev, size_t *count, const char *key, const char
 	return ev_itemf(ev, count, "%s=%s", key, val);
 }
 
-/* ---- pairs: part hashes ---- */
-
-static int pair_hashes(struct siglist *l, const struct eval_collusion_bid *bids, size_t n,
-		       bool sealed)
-{
-	int rc = ET_OK;
-
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = i + 1; j < n; j++) {
-			const char *const *ha = sealed ? bids[i].sealed_hashes : bids[i].plain_hashes;
-			const char *const *hb = sealed ? bids[j].sealed_hashes : bids[j].plain_hashes;
-			size_t na = sealed ? bids[i].n_sealed : bids[i].n_plain;
-			size_t nb = sealed ? bids[j].n_sealed : bids[j].n_plain;
-			size_t count = 0;
-			struct et_buf ev;
-
-			et_buf_init(&ev, EVAL_EVIDENCE_MAX);
-			for (size_t a = 0; a < na && rc == ET_OK; a++) {
-				bool dup = false;
-
-				/* each matching value once */
-				for (size_t k = 0; k < a && !dup; k++)
-					dup = same(ha[k], ha[a]);
-				for (size_t b = 0; b < nb && !dup; b++)
-					if (same(ha[a], hb[b])) {
-						rc = ev_item(&ev, &count, sealed ? "sealed_part" :
-							     "plain_part", ha[a]);
-						break;
-					}
-			}
-			if (rc == ET_OK && count > 0) {
-				size_t pair[2] = { i, j };
-
-				rc = sig_add(l, sealed ? EVAL_SIG_SAME_SEALED_PART :
-					     EVAL_SIG_SAME_PLAIN_PART, EVAL_STRONG, pair, 2, &ev);
-			}
-			et_buf_free(&ev);
-			if (rc != ET_OK)
-				return rc;
-		}
-	}
-	return ET_OK;
-}
-
 /* ---- groups: one value per bid ---- */
 
 static const char *field(const struct eval_collusion_bid *b, enum eval_signal_kind k)
@@ -233,53 +191,49 @@ static int groups(struct siglist *l, const struct eval_collusion_bid *bids, size
 	return ET_OK;
 }
 
-/* ---- pairs: document metadata ---- */
+/* ---- pairs: sorted sets per bid, merged pair by pair ----
+ *
+ * Each bid's hashes, authors, software and wrong BoQ lines are sorted and
+ * deduplicated once; a pair of bids is then compared by one merge, so a lot
+ * costs O(bids² · items) comparisons, not O(bids² · items²). */
 
-static int pair_metadata(struct siglist *l, const struct eval_collusion_bid *bids, size_t n)
+struct bid_index {
+	const char **sealed, **plain, **author, **software;
+	size_t n_sealed, n_plain, n_author, n_software;
+	const struct eval_boq_line **wrong;
+	size_t n_wrong;
+};
+
+static int cmp_str(const void *a, const void *b)
 {
-	int rc = ET_OK;
-
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = i + 1; j < n; j++) {
-			const struct eval_collusion_bid *a = &bids[i], *b = &bids[j];
-			size_t count = 0;
-			bool author = false;
-			struct et_buf ev;
-
-			et_buf_init(&ev, EVAL_EVIDENCE_MAX);
-			for (int pass = 0; pass < 2 && rc == ET_OK; pass++) {
-				for (size_t x = 0; x < a->n_docs && rc == ET_OK; x++) {
-					const char *v = pass == 0 ? a->docs[x].author : a->docs[x].software;
-					bool dup = false, hit = false;
-
-					for (size_t k = 0; k < x && !dup; k++)
-						dup = same(pass == 0 ? a->docs[k].author :
-							   a->docs[k].software, v);
-					for (size_t y = 0; y < b->n_docs && !dup && !hit; y++)
-						hit = same(v, pass == 0 ? b->docs[y].author :
-							   b->docs[y].software);
-					if (hit) {
-						author |= pass == 0;
-						rc = ev_item(&ev, &count, pass == 0 ? "author" :
-							     "software", v);
-					}
-				}
-			}
-			if (rc == ET_OK && count > 0) {
-				size_t pair[2] = { i, j };
-
-				rc = sig_add(l, EVAL_SIG_SAME_METADATA, author ? EVAL_MEDIUM : EVAL_WEAK,
-					     pair, 2, &ev);
-			}
-			et_buf_free(&ev);
-			if (rc != ET_OK)
-				return rc;
-		}
-	}
-	return ET_OK;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* ---- pairs: the same error in the bill of quantities ---- */
+/* The present values of v[n] (stride bytes apart, at offset off), sorted and
+ * deduplicated, into *out (freed by the caller, also on failure). */
+static int string_set(const void *v, size_t n, size_t stride, size_t off, const char ***out,
+		      size_t *n_out)
+{
+	const char **a = malloc((n ? n : 1) * sizeof *a);
+	size_t k = 0, w = 0;
+
+	*out = a;
+	*n_out = 0;
+	if (!a)
+		return et_fail(ET_ENOMEM);
+	for (size_t i = 0; i < n; i++) {
+		const char *x = *(const char *const *)((const char *)v + i * stride + off);
+
+		if (present(x))
+			a[k++] = x;
+	}
+	qsort(a, k, sizeof *a, cmp_str);
+	for (size_t i = 0; i < k; i++)
+		if (w == 0 || strcmp(a[w - 1], a[i]) != 0)
+			a[w++] = a[i];
+	*n_out = w;
+	return ET_OK;
+}
 
 /* quantity × unit price, rounded half away from zero to the fen. */
 static i128 boq_expected(const struct eval_boq_line *ln)
@@ -294,47 +248,172 @@ static bool boq_wrong(const struct eval_boq_line *ln)
 	return present(ln->item) && boq_expected(ln) != ln->total_fen;
 }
 
-static int pair_boq(struct siglist *l, const struct eval_collusion_bid *bids, size_t n)
+/* by item code, then written total */
+static int cmp_boq(const void *a, const void *b)
+{
+	const struct eval_boq_line *x = *(const struct eval_boq_line *const *)a;
+	const struct eval_boq_line *y = *(const struct eval_boq_line *const *)b;
+	int c = strcmp(x->item, y->item);
+
+	if (c != 0)
+		return c;
+	return x->total_fen < y->total_fen ? -1 : x->total_fen > y->total_fen;
+}
+
+static void index_free(struct bid_index *ix, size_t n)
+{
+	for (size_t i = 0; ix && i < n; i++) {
+		free(ix[i].sealed);
+		free(ix[i].plain);
+		free(ix[i].author);
+		free(ix[i].software);
+		free(ix[i].wrong);
+	}
+	free(ix);
+}
+
+/* One index per bid into *out (index_free(*out, n), also on failure). */
+static int index_build(const struct eval_collusion_bid *bids, size_t n, struct bid_index **out)
+{
+	struct bid_index *ix = calloc(n ? n : 1, sizeof *ix);
+	int rc = ET_OK;
+
+	*out = ix;
+	if (!ix)
+		return et_fail(ET_ENOMEM);
+	for (size_t i = 0; i < n && rc == ET_OK; i++) {
+		const struct eval_collusion_bid *b = &bids[i];
+		struct bid_index *x = &ix[i];
+
+		if ((rc = string_set(b->sealed_hashes, b->n_sealed, sizeof(char *), 0, &x->sealed,
+				     &x->n_sealed)) != ET_OK ||
+		    (rc = string_set(b->plain_hashes, b->n_plain, sizeof(char *), 0, &x->plain,
+				     &x->n_plain)) != ET_OK ||
+		    (rc = string_set(b->docs, b->n_docs, sizeof *b->docs,
+				     offsetof(struct eval_doc_meta, author), &x->author,
+				     &x->n_author)) != ET_OK ||
+		    (rc = string_set(b->docs, b->n_docs, sizeof *b->docs,
+				     offsetof(struct eval_doc_meta, software), &x->software,
+				     &x->n_software)) != ET_OK)
+			break;
+		x->wrong = malloc((b->n_boq ? b->n_boq : 1) * sizeof *x->wrong);
+		if (!x->wrong) {
+			rc = et_fail(ET_ENOMEM);
+			break;
+		}
+		for (size_t k = 0; k < b->n_boq; k++)
+			if (boq_wrong(&b->boq[k]))
+				x->wrong[x->n_wrong++] = &b->boq[k];
+		qsort(x->wrong, x->n_wrong, sizeof *x->wrong, cmp_boq);
+		{       /* one line per (item, written total) */
+			size_t w = 0;
+
+			for (size_t k = 0; k < x->n_wrong; k++)
+				if (w == 0 || cmp_boq(&x->wrong[w - 1], &x->wrong[k]) != 0)
+					x->wrong[w++] = x->wrong[k];
+			x->n_wrong = w;
+		}
+	}
+	return rc;
+}
+
+/* Add "key=value" to ev for every value in both sorted sets. */
+static int merge_strings(const char *const *a, size_t na, const char *const *b, size_t nb,
+			 const char *key, struct et_buf *ev, size_t *count)
+{
+	size_t i = 0, j = 0;
+	int rc = ET_OK;
+
+	while (i < na && j < nb && rc == ET_OK) {
+		int c = strcmp(a[i], b[j]);
+
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			rc = ev_item(ev, count, key, a[i]);
+			i++;
+			j++;
+		}
+	}
+	return rc;
+}
+
+/* The same wrong total in the same item of both sorted lists. */
+static int merge_boq(const struct bid_index *a, const struct bid_index *b, struct et_buf *ev,
+		     size_t *count)
+{
+	size_t i = 0, j = 0;
+	int rc = ET_OK;
+
+	while (i < a->n_wrong && j < b->n_wrong && rc == ET_OK) {
+		const struct eval_boq_line *la = a->wrong[i], *lb = b->wrong[j];
+		int c = cmp_boq(&a->wrong[i], &b->wrong[j]);
+
+		if (c < 0) {
+			i++;
+		} else if (c > 0) {
+			j++;
+		} else {
+			rc = ev_itemf(ev, count, "boq_item=%s total_fen %lld, expected %lld / %lld",
+				      la->item, (long long)la->total_fen,
+				      (long long)boq_expected(la), (long long)boq_expected(lb));
+			i++;
+			j++;
+		}
+	}
+	return rc;
+}
+
+/* Every pair signal of one kind. */
+static int pairs(struct siglist *l, const struct bid_index *ix, size_t n,
+		 enum eval_signal_kind kind)
 {
 	int rc = ET_OK;
 
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = i + 1; j < n; j++) {
-			const struct eval_collusion_bid *a = &bids[i], *b = &bids[j];
-			size_t count = 0;
+	for (size_t i = 0; i < n && rc == ET_OK; i++) {
+		for (size_t j = i + 1; j < n && rc == ET_OK; j++) {
+			const struct bid_index *a = &ix[i], *b = &ix[j];
+			enum eval_strength st = EVAL_STRONG;
+			size_t count = 0, authors = 0;
 			struct et_buf ev;
 
 			et_buf_init(&ev, EVAL_EVIDENCE_MAX);
-			for (size_t x = 0; x < a->n_boq && rc == ET_OK; x++) {
-				const struct eval_boq_line *la = &a->boq[x];
-
-				if (!boq_wrong(la))
-					continue;
-				for (size_t y = 0; y < b->n_boq; y++) {
-					const struct eval_boq_line *lb = &b->boq[y];
-
-					if (!boq_wrong(lb) || strcmp(la->item, lb->item) != 0 ||
-					    la->total_fen != lb->total_fen)
-						continue;
-					rc = ev_itemf(&ev, &count,
-						      "boq_item=%s total_fen %lld, expected %lld / %lld",
-						      la->item, (long long)la->total_fen,
-						      (long long)boq_expected(la),
-						      (long long)boq_expected(lb));
-					break;
-				}
+			switch (kind) {
+			case EVAL_SIG_SAME_SEALED_PART:
+				rc = merge_strings(a->sealed, a->n_sealed, b->sealed, b->n_sealed,
+						   "sealed_part", &ev, &count);
+				break;
+			case EVAL_SIG_SAME_PLAIN_PART:
+				rc = merge_strings(a->plain, a->n_plain, b->plain, b->n_plain,
+						   "plain_part", &ev, &count);
+				break;
+			case EVAL_SIG_SAME_METADATA:
+				rc = merge_strings(a->author, a->n_author, b->author, b->n_author,
+						   "author", &ev, &count);
+				authors = count;
+				if (rc == ET_OK)
+					rc = merge_strings(a->software, a->n_software, b->software,
+							   b->n_software, "software", &ev, &count);
+				st = authors > 0 ? EVAL_MEDIUM : EVAL_WEAK;
+				break;
+			case EVAL_SIG_SAME_BOQ_ERROR:
+				rc = merge_boq(a, b, &ev, &count);
+				break;
+			default:
+				assert(0);
+				break;
 			}
 			if (rc == ET_OK && count > 0) {
 				size_t pair[2] = { i, j };
 
-				rc = sig_add(l, EVAL_SIG_SAME_BOQ_ERROR, EVAL_STRONG, pair, 2, &ev);
+				rc = sig_add(l, kind, st, pair, 2, &ev);
 			}
 			et_buf_free(&ev);
-			if (rc != ET_OK)
-				return rc;
 		}
 	}
-	return ET_OK;
+	return rc;
 }
 
 /* ---- prices in a regular pattern ---- */
@@ -498,6 +577,7 @@ int eval_collusion_detect(const struct eval_collusion_bid *bids, size_t n,
 			  struct eval_signal **out, size_t *n_out)
 {
 	struct siglist l = { 0 };
+	struct bid_index *ix = NULL;
 	size_t *scratch = NULL;
 	int rc;
 
@@ -515,12 +595,13 @@ int eval_collusion_detect(const struct eval_collusion_bid *bids, size_t n,
 	scratch = malloc((n ? n : 1) * sizeof *scratch);
 	if (!scratch)
 		return et_fail(ET_ENOMEM);
-	if ((rc = pair_hashes(&l, bids, n, true)) != ET_OK ||
-	    (rc = pair_hashes(&l, bids, n, false)) != ET_OK ||
+	if ((rc = index_build(bids, n, &ix)) != ET_OK ||
+	    (rc = pairs(&l, ix, n, EVAL_SIG_SAME_SEALED_PART)) != ET_OK ||
+	    (rc = pairs(&l, ix, n, EVAL_SIG_SAME_PLAIN_PART)) != ET_OK ||
 	    (rc = groups(&l, bids, n, EVAL_SIG_SAME_UPLOAD_ADDR, scratch)) != ET_OK ||
 	    (rc = groups(&l, bids, n, EVAL_SIG_SAME_DEVICE, scratch)) != ET_OK ||
-	    (rc = pair_metadata(&l, bids, n)) != ET_OK ||
-	    (rc = pair_boq(&l, bids, n)) != ET_OK ||
+	    (rc = pairs(&l, ix, n, EVAL_SIG_SAME_METADATA)) != ET_OK ||
+	    (rc = pairs(&l, ix, n, EVAL_SIG_SAME_BOQ_ERROR)) != ET_OK ||
 	    (rc = price_patterns(&l, bids, n, scratch)) != ET_OK ||
 	    (rc = groups(&l, bids, n, EVAL_SIG_SAME_DEPOSIT_ACCOUNT, scratch)) != ET_OK)
 		goto out;
@@ -530,6 +611,7 @@ int eval_collusion_detect(const struct eval_collusion_bid *bids, size_t n,
 	l.n = 0;
 out:
 	eval_signals_free(l.v, l.n);
+	index_free(ix, n);
 	free(scratch);
 	return rc;
 }

@@ -42,14 +42,15 @@ static void expect(const struct eval_collusion_bid *bids, size_t n, const struct
 START_TEST(test_parts)
 {
 	const char *s0[] = { "aa01", "bb02" }, *s1[] = { "cc03", "bb02" }, *s2[] = { "dd04" };
-	const char *p0[] = { "11", "22", "" }, *p1[] = { "33", "" }, *p2[] = { "22", "11" };
+	const char *p0[] = { "11", "22", "" }, *p1[] = { "33", "" }, *p2[] = { "22", "11", "11" };
 	struct eval_collusion_bid b[3] = {
 		{ .id = "A", .sealed_hashes = s0, .n_sealed = 2, .plain_hashes = p0, .n_plain = 3 },
 		{ .id = "B", .sealed_hashes = s1, .n_sealed = 2, .plain_hashes = p1, .n_plain = 2 },
-		{ .id = "C", .sealed_hashes = s2, .n_sealed = 1, .plain_hashes = p2, .n_plain = 2 },
+		{ .id = "C", .sealed_hashes = s2, .n_sealed = 1, .plain_hashes = p2, .n_plain = 3 },
 	};
 	/* A and B share the ciphertext bb02; A and C share the plaintexts 11 and
-	 * 22; A and B both have an empty plaintext hash, which never matches */
+	 * 22 (11 twice in C, listed once); A and B both have an empty plaintext
+	 * hash, which never matches */
 	const struct want w[] = {
 		{ EVAL_SIG_SAME_SEALED_PART, EVAL_STRONG, { 0, 1 }, 2, "sealed_part=bb02" },
 		{ EVAL_SIG_SAME_PLAIN_PART, EVAL_STRONG, { 0, 2 }, 2, "plain_part=11; plain_part=22" },
