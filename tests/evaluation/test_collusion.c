@@ -3,11 +3,45 @@
  * the negative cases (absent or empty fields, values that differ, correct
  * BoQ lines, prices with no pattern) where nothing may fire. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evaluation/collusion.h"
+
+/* ---- allocation failure injection: the test binary is linked with
+ * --wrap=malloc/calloc/realloc; while armed, the Nth allocation fails ---- */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+
+static bool armed;
+static unsigned long alloc_count, fail_at;
+
+static bool inject(void)
+{
+	return armed && ++alloc_count == fail_at;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return inject() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+	return inject() ? NULL : __real_calloc(n, m);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return inject() ? NULL : __real_realloc(p, n);
+}
 
 struct want {
 	enum eval_signal_kind kind;
@@ -335,6 +369,53 @@ START_TEST(test_evidence_cap)
 }
 END_TEST
 
+/* ---- every allocation failing in turn: ET_ENOMEM, nothing returned,
+ * nothing leaked (ASan / valgrind runs of the suite check the leaks) ---- */
+
+START_TEST(test_alloc_failures)
+{
+	const char *h0[] = { "aa", "bb" }, *h1[] = { "bb", "cc" };
+	struct eval_doc_meta d[] = { { "张三", "Word 16.0" } };
+	struct eval_boq_line l[] = { { "010101001", 1000, 100, 101 } };
+	struct eval_collusion_bid b[3] = {
+		{ .id = "A", .sealed_hashes = h0, .n_sealed = 2, .plain_hashes = h0, .n_plain = 2,
+		  .upload_addr = "203.0.113.7", .device_fp = "fp", .docs = d, .n_docs = 1,
+		  .boq = l, .n_boq = 1, .price_fen = 100, .deposit_account = "01" },
+		{ .id = "B", .sealed_hashes = h1, .n_sealed = 2, .plain_hashes = h1, .n_plain = 2,
+		  .upload_addr = "203.0.113.7", .device_fp = "fp", .docs = d, .n_docs = 1,
+		  .boq = l, .n_boq = 1, .price_fen = 200, .deposit_account = "01" },
+		{ .id = "C", .price_fen = 300 },
+	};
+	struct eval_signal *s;
+	size_t n;
+	unsigned long total;
+	int rc;
+
+	/* count the allocations of a successful run: 8 signals */
+	armed = true;
+	alloc_count = 0;
+	fail_at = 0;
+	rc = eval_collusion_detect(b, 3, &s, &n);
+	armed = false;
+	total = alloc_count;
+	ck_assert_int_eq(rc, ET_OK);
+	ck_assert_uint_eq(n, 8);
+	eval_signals_free(s, n);
+	ck_assert_uint_gt(total, 10);
+	for (fail_at = 1; fail_at <= total; fail_at++) {
+		armed = true;
+		alloc_count = 0;
+		s = (struct eval_signal *)1;
+		n = 7;
+		rc = eval_collusion_detect(b, 3, &s, &n);
+		armed = false;
+		ck_assert_msg(rc == ET_ENOMEM, "allocation %lu: rc %d", fail_at, rc);
+		ck_assert_ptr_null(s);
+		ck_assert_uint_eq(n, 0);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("evaluation_collusion");
@@ -353,6 +434,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_negative_differ);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_evidence_cap);
+	tcase_add_test(tc, test_alloc_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }
