@@ -308,7 +308,8 @@ int eval_score_lot(const struct eval_params *p, const struct eval_bid *bids, siz
 			return et_fail(ET_EINVAL);
 		if (bd->credit < 0 || bd->credit > p->credit_max)
 			return et_fail(ET_EINVAL);
-		if (comp && bd->valid) {
+		/* scores of a scored bid: valid and not above the control price */
+		if (comp && bd->valid && !(control_fen > 0 && bd->price_fen > control_fen)) {
 			const int64_t *row = n_criteria ? points + b * n_experts * n_criteria : NULL;
 
 			for (size_t i = 0; i < n_experts * n_criteria; i++)
@@ -341,7 +342,7 @@ int eval_score_lot(const struct eval_params *p, const struct eval_bid *bids, siz
 				lowest = pr;
 			if (n_valid == 0 || pr > highest)
 				highest = pr;
-			sum += pr;   /* ≤ 1000 · 10^17 < 2^63 */
+			sum += pr;   /* ≤ 1000 · 10^15 < 2^63 */
 			n_valid++;
 			continue;
 		}

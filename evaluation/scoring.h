@@ -17,7 +17,8 @@
 #define EVAL_MAX_EXPERTS     63u    /* panel members scoring one lot */
 #define EVAL_MAX_CRITERIA    256u   /* scored criteria of one lot */
 #define EVAL_CANDIDATES_MAX  3u     /* 中标候选人 ≤ 3 */
-#define EVAL_MAX_PRICE_FEN   INT64_C(100000000000000000) /* 10^17 fen = 10^15 yuan */
+#define EVAL_MAX_PRICE_FEN   INT64_C(1000000000000000) /* 10^15 fen = 10^13 yuan; 1000 of
+							* them still add up in int64 */
 #define EVAL_MAX_POINTS      1000000 /* hundredths: 10 000.00 points per criterion */
 
 /* ---- exact rationals ------------------------------------------------- */
@@ -158,7 +159,9 @@ struct eval_outcome {
  * lines[n_bids] is the caller's array; on ET_OK it holds one line per bid,
  * the ranked first in rank order, then the rejected in input order.
  * ET_EINVAL on bad parameters or input (out and lines unspecified), ET_ELIMIT
- * past a cap or when exact arithmetic overflows. Allocates nothing. */
+ * past a cap or when an exact intermediate does not fit 64 bits after
+ * reduction (extreme prices with a K of large denominator; never a wrong
+ * result). Allocates nothing. */
 int eval_score_lot(const struct eval_params *p, const struct eval_bid *bids, size_t n_bids,
 		   int64_t control_fen, const struct eval_criterion *criteria, size_t n_criteria,
 		   size_t n_experts, const int64_t *points, struct eval_line *lines,

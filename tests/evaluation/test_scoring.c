@@ -112,7 +112,8 @@ static void ck_frac(struct eval_frac f, int64_t num, int64_t den)
  * Two criteria: technical (max 40.00) and business (max 30.00).
  *   A  100 000 000 fen  valid
  *   B   95 000 000 fen  valid
- *   C  120 000 000 fen  above control -> rejected (reason recorded)
+ *   C  120 000 000 fen  above control -> rejected (reason recorded); its
+ *                       out-of-range scores are ignored too
  *   D   90 000 000 fen  invalid ("not sealed as required"), its scores are
  *                       ignored even though they exceed the maximum
  * Base = lowest valid price = 95 000 000.
@@ -143,7 +144,7 @@ START_TEST(test_comprehensive_lowest_base)
 	int64_t pts[4][5][2] = {
 		{ { 3500, 2500 }, { 3600, 2600 }, { 3800, 2700 }, { 3300, 2500 }, { 4000, 3000 } },
 		{ { 3000, 2500 }, { 3050, 2500 }, { 3200, 2500 }, { 3000, 2400 }, { 3500, 2500 } },
-		{ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } },
+		{ { 0, 0 }, { 0, 0 }, { 0, 999999 }, { 0, 0 }, { 0, 0 } },
 		{ { 999999, 0 }, { 0, 999999 }, { 0, 0 }, { 0, 0 }, { 0, 0 } },
 	};
 	struct eval_line lines[4];
