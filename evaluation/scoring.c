@@ -306,6 +306,8 @@ int eval_score_lot(const struct eval_params *p, const struct eval_bid *bids, siz
 			return et_fail(ET_EINVAL);
 		if (bd->adjust_fen < -EVAL_MAX_PRICE_FEN || bd->adjust_fen > EVAL_MAX_PRICE_FEN)
 			return et_fail(ET_EINVAL);
+		if (!comp && bd->price_fen + bd->adjust_fen <= 0)   /* evaluated price > 0 */
+			return et_fail(ET_EINVAL);
 		if (bd->credit < 0 || bd->credit > p->credit_max)
 			return et_fail(ET_EINVAL);
 		/* scores of a scored bid: valid and not above the control price */

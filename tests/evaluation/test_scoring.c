@@ -554,6 +554,13 @@ START_TEST(test_caps)
 	ck_assert_int_eq(eval_score_lot(&p, &b, 1, 0, NULL, 0, 0, NULL, &ln, &out), ET_EINVAL);
 	b.price_fen = EVAL_MAX_PRICE_FEN;
 	ck_assert_int_eq(eval_score_lot(&p, &b, 1, 0, NULL, 0, 0, NULL, &ln, &out), ET_OK);
+	/* an adjustment that makes the evaluated price 0 */
+	b.price_fen = 500;
+	b.adjust_fen = -500;
+	ck_assert_int_eq(eval_score_lot(&p, &b, 1, 0, NULL, 0, 0, NULL, &ln, &out), ET_EINVAL);
+	b.adjust_fen = -499;
+	ck_assert_int_eq(eval_score_lot(&p, &b, 1, 0, NULL, 0, 0, NULL, &ln, &out), ET_OK);
+	ck_assert_int_eq(ln.evaluated_price_fen, 1);
 }
 END_TEST
 
