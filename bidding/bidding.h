@@ -225,6 +225,22 @@ int bid_record_answer(struct audit_ledger *l, const char *actor, const char *ten
  * G4: before the close no query tells anyone but the firm itself whether
  * it bid, who bid or how many. */
 
+/* amend.c. A bidder of the firm re-confirms its live bid after an amendment
+ * (rules et.amend.bid = reconfirm), before the deadline: confidential event
+ * bid.reconfirmed {tender, bid, org, user, version}; *version (may be NULL)
+ * gets the tender version it now answers. ET_ESTATE: et.amend.bid (the rules
+ * take no re-confirmation), et.amend.none (nothing to re-confirm), cn.e.27. */
+int bid_reconfirm(struct audit_ledger *l, const char *actor, const char *tender, const char *bid,
+		  uint64_t *version, struct tender_diag *d) ET_MUST_CHECK;
+/* The caller's firm's notices: a JSON array, one object per live bid of a
+ * tender not yet closed that answers a superseded version: {tender, bid,
+ * answers, amendment, policy, reconfirmed, deadline_us, message_zh,
+ * message_en}. ET_EDENIED unless a bidder of a bidder firm. */
+struct json_t;
+int bid_notices(struct audit_ledger *l, const struct tender_principal *who,
+		struct json_t **out) ET_MUST_CHECK;
+
+
 enum bid_phase {
 	BID_PHASE_OPEN,                   /* accepting bids (or deadline passed, not closed) */
 	BID_PHASE_CLOSED,                 /* closed, waiting for keys */

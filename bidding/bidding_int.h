@@ -50,6 +50,21 @@ int bd_user_ed25519(sqlite3 *db, const char *user, unsigned char pub[32]) ET_MUS
 int bd_read_head(const struct bid_blobs *b, const unsigned char sha[32], unsigned char **out,
 		 size_t *len) ET_MUST_CHECK;
 
+/* d := ET_ESTATE with rule, the tender named in the detail. */
+int bd_deny_stage(struct tender_diag *d, const char *rule, const char *zh, const char *en,
+		  const char *tender);
+/* The actor as a bidder of a bidder firm, and a published tender not yet
+ * closed (what names the act in a refusal). */
+int bd_load_bidder(sqlite3 *db, const char *actor, const char *tender,
+		   struct tender_principal *p, struct tender_info *t, const char *what,
+		   struct tender_diag *d) ET_MUST_CHECK;
+
+/* amend.c: is the live bid current against the amendment at amend_idx (0:
+ * none)? allow_reconfirm: a re-confirmation after it counts. */
+int bd_bid_current(sqlite3 *db, const char *bid, uint64_t amend_idx, bool allow_reconfirm,
+		   bool *current) ET_MUST_CHECK;
+int bd_apply_reconfirmed(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+
 /* Fresh id: prefix + 16 characters of [a-z2-7] (80 random bits). */
 int bd_new_id(const char *prefix, char out[TENDER_ID_LEN]) ET_MUST_CHECK;
 /* An id string as the manifest allows it: 1..TENDER_ID_LEN-1 bytes of

@@ -242,6 +242,42 @@ out:
 	return rc;
 }
 
+int bd_deny_stage(struct tender_diag *d, const char *rule, const char *zh, const char *en,
+		      const char *tender)
+{
+	return tender_diag_set(d, ET_ESTATE, rule, zh, en, "%s", tender);
+}
+
+/* The actor as a bidder of a bidder firm, and a published tender not yet
+ * closed. */
+int bd_load_bidder(sqlite3 *db, const char *actor, const char *tender,
+		       struct tender_principal *p, struct tender_info *t, const char *what,
+		       struct tender_diag *d)
+{
+	struct bd_state s;
+	int rc;
+
+	if ((rc = tender_db_actor(db, actor, p, d)))
+		return rc;
+	if (!(p->roles & TENDER_ROLE_BIDDER))
+		return tender_diag_set(d, ET_EDENIED, "et.auth.role", "角色无权执行此操作",
+				       "the actor's roles do not allow this", "%s", what);
+	if (p->org_kind != TENDER_ORG_BIDDER)
+		return tender_diag_set(d, ET_EDENIED, "et.auth.org", "非投标人机构",
+				       "the actor's organisation is not a bidder firm", "%s", p->org);
+	if ((rc = tender_db_tender(db, tender, t, d)))
+		return rc;
+	if (t->stage != TENDER_STAGE_PUBLISHED)
+		return tender_diag_set(d, ET_ESTATE, "et.auth.stage", "项目当前阶段不允许此操作",
+				       "not allowed in the tender's current stage", "%s in stage %s",
+				       what, tender_stage_name(t->stage));
+	if ((rc = bd_state_load(db, tender, &s)))
+		return rc;
+	if (s.closed)
+		return bd_deny_stage(d, "et.bid.closed", "投标已截止", "bidding is closed", tender);
+	return ET_OK;
+}
+
 /* ---- schema --------------------------------------------------------------- */
 
 static const char schema[] =
@@ -270,11 +306,13 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS bd_offer(bid TEXT NOT NULL, lot TEXT NOT NULL,"
 	" price INTEGER NOT NULL, duration INTEGER NOT NULL, PRIMARY KEY(bid, lot));"
 	"CREATE TABLE IF NOT EXISTS bd_answer(idx INTEGER PRIMARY KEY, tender TEXT NOT NULL,"
-	" org TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);";
+	" org TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS bd_reconfirm(bid TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", NULL,
+	"bd_answer", "bd_reconfirm", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -400,11 +438,17 @@ static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		if ((rc = audit_sql_exec(db, "UPDATE bd_bid SET deposit = ?2 WHERE bid = ?1", "ti", bid,
 				  (int64_t)json_is_true(dep))))
 			goto out;
-		if (!json_is_true(cnt) &&
-		    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'excluded', rule ="
-				  " 'et.deposit.required', cause = 'no bid deposit' WHERE bid = ?1",
-				  "t", bid)))
-			goto out;
+		/* why a bid does not count: "rule" (absent in the first logs: the deposit) */
+		if (!json_is_true(cnt)) {
+			const char *why = "et.deposit.required";
+			if (json_object_get(b, "rule") && (rc = bd_get_str(b, "rule", &why)))
+				goto out;
+			if ((rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'excluded', rule = ?2,"
+					  " cause = ?3 WHERE bid = ?1", "ttt", bid, why,
+					  strcmp(why, "et.amend.bid") ? "no bid deposit" :
+					  "answers a superseded version of the tender")))
+				goto out;
+		}
 	}
 out:
 	json_decref(o);
@@ -508,6 +552,7 @@ static const struct audit_kind kinds[] = {
 	{ "bids.opened", 1, apply_opened },
 	{ "record.confirmed", 1, apply_answer },
 	{ "objection.raised", 1, apply_answer },
+	{ "bid.reconfirmed", 1, bd_apply_reconfirmed },
 };
 
 static const struct audit_module bid_module = {

@@ -19,42 +19,6 @@
 #include "bidding/bidding_int.h"
 #include "crypto/crypto.h"
 
-static int deny_stage(struct tender_diag *d, const char *rule, const char *zh, const char *en,
-		      const char *tender)
-{
-	return tender_diag_set(d, ET_ESTATE, rule, zh, en, "%s", tender);
-}
-
-/* The actor as a bidder of a bidder firm, and a published tender not yet
- * closed. */
-static int load_bidder(sqlite3 *db, const char *actor, const char *tender,
-		       struct tender_principal *p, struct tender_info *t, const char *what,
-		       struct tender_diag *d)
-{
-	struct bd_state s;
-	int rc;
-
-	if ((rc = tender_db_actor(db, actor, p, d)))
-		return rc;
-	if (!(p->roles & TENDER_ROLE_BIDDER))
-		return tender_diag_set(d, ET_EDENIED, "et.auth.role", "角色无权执行此操作",
-				       "the actor's roles do not allow this", "%s", what);
-	if (p->org_kind != TENDER_ORG_BIDDER)
-		return tender_diag_set(d, ET_EDENIED, "et.auth.org", "非投标人机构",
-				       "the actor's organisation is not a bidder firm", "%s", p->org);
-	if ((rc = tender_db_tender(db, tender, t, d)))
-		return rc;
-	if (t->stage != TENDER_STAGE_PUBLISHED)
-		return tender_diag_set(d, ET_ESTATE, "et.auth.stage", "项目当前阶段不允许此操作",
-				       "not allowed in the tender's current stage", "%s in stage %s",
-				       what, tender_stage_name(t->stage));
-	if ((rc = bd_state_load(db, tender, &s)))
-		return rc;
-	if (s.closed)
-		return deny_stage(d, "et.bid.closed", "投标已截止", "bidding is closed", tender);
-	return ET_OK;
-}
-
 /* ---- submission ---------------------------------------------------------- */
 
 struct submit_cmd {
@@ -102,7 +66,7 @@ static int submit_command(struct audit_tx *tx, void *ctx)
 	bool yes;
 	int rc;
 
-	if ((rc = load_bidder(db, c->actor, m->tender, &p, &t, "submit a bid", c->d)))
+	if ((rc = bd_load_bidder(db, c->actor, m->tender, &p, &t, "submit a bid", c->d)))
 		goto out;
 	if (c->arrival_us > now) {
 		rc = tender_diag_set(c->d, ET_EINVAL, NULL, "到达时间无效",
@@ -278,10 +242,10 @@ static int withdraw_command(struct audit_tx *tx, void *ctx)
 	json_t *pl;
 	int rc;
 
-	if ((rc = load_bidder(db, c->actor, c->tender, &p, &t, "withdraw a bid", c->d)))
+	if ((rc = bd_load_bidder(db, c->actor, c->tender, &p, &t, "withdraw a bid", c->d)))
 		return rc;
 	if (audit_tx_time(tx) >= t.schedule.bid_deadline_us)
-		return deny_stage(c->d, "cn.e.27", "投标截止后不得撤回", "no withdrawal after the deadline",
+		return bd_deny_stage(c->d, "cn.e.27", "投标截止后不得撤回", "no withdrawal after the deadline",
 				  c->tender);
 	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_bid WHERE bid = ?1 AND tender = ?2 AND"
 			     " org = ?3 AND status = 'live'", "ttt", c->bid, c->tender, p.org)))
@@ -346,7 +310,7 @@ static int deposit_command(struct audit_tx *tx, void *ctx)
 			return rc;
 		if (t.stage != TENDER_STAGE_PUBLISHED || s.closed ||
 		    audit_tx_time(tx) >= t.schedule.bid_deadline_us)
-			return deny_stage(c->d, "et.deposit.deadline", "保证金须在投标截止前交纳",
+			return bd_deny_stage(c->d, "et.deposit.deadline", "保证金须在投标截止前交纳",
 					  "a deposit is recorded before the deadline", dep->tender);
 	}
 	pl = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "id", c->id, "org", dep->org, "tender",
@@ -441,7 +405,10 @@ static int close_command(struct audit_tx *tx, void *ctx)
 	sqlite3_stmt *st = NULL, *dq = NULL;
 	json_t *bids = NULL, *pl = NULL;
 	unsigned received = 0, counted = 0;
-	bool failed, required;
+	enum tender_amend_policy policy;
+	uint64_t version, amend;
+	bool failed, required, cur;
+	const char *why;
 	int rc, step;
 
 	if ((rc = platform_actor(db, c->actor, "close a tender", c->d)) ||
@@ -449,12 +416,12 @@ static int close_command(struct audit_tx *tx, void *ctx)
 	    (rc = bd_state_load(db, c->tender, &s)))
 		goto out;
 	if (t.stage != TENDER_STAGE_PUBLISHED || s.closed) {
-		rc = deny_stage(c->d, "et.auth.stage", "项目当前阶段不允许截标",
+		rc = bd_deny_stage(c->d, "et.auth.stage", "项目当前阶段不允许截标",
 				"the tender cannot be closed in its stage", c->tender);
 		goto out;
 	}
 	if (audit_tx_time(tx) < t.schedule.bid_deadline_us) {
-		rc = deny_stage(c->d, "et.close.early", "未到投标截止时间", "the deadline has not come",
+		rc = bd_deny_stage(c->d, "et.close.early", "未到投标截止时间", "the deadline has not come",
 				c->tender);
 		goto out;
 	}
@@ -463,6 +430,11 @@ static int close_command(struct audit_tx *tx, void *ctx)
 		goto out;
 	}
 	required = tender_rules_deposit_required(prof);
+	policy = tender_rules_amend_policy(prof);
+	if ((rc = tender_db_version(db, c->tender, &version, &amend))) {
+		rc = rc == ET_ENOTFOUND || rc == ET_ESTATE ? et_fail(ET_EDB) : rc;
+		goto out;
+	}
 	if (!(bids = json_array())) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
@@ -482,12 +454,16 @@ static int close_command(struct audit_tx *tx, void *ctx)
 		sqlite3_bind_int64(dq, 2, shanghai_year(t.schedule.bid_deadline_us));
 		sqlite3_bind_text(dq, 3, c->tender, -1, SQLITE_TRANSIENT);
 		dep = sqlite3_step(dq) == SQLITE_ROW;
+		if ((rc = bd_bid_current(db, bid, amend, policy == TENDER_AMEND_RECONFIRM, &cur)))
+			goto out;
+		why = required && !dep ? "et.deposit.required" :
+		      policy != TENDER_AMEND_STANDS && !cur ? "et.amend.bid" : "";
 		received++;
-		if (dep || !required)
+		if (!*why)
 			counted++;
-		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:b, s:b}", "bid", bid, "org",
-							  org, "deposit", dep, "counts",
-							  dep || !required))) {
+		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:b, s:b, s:s}", "bid", bid, "org",
+							  org, "deposit", dep, "counts", !*why,
+							  "rule", why))) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
@@ -566,7 +542,7 @@ static int answer_command(struct audit_tx *tx, void *ctx)
 	if ((rc = bd_state_load(db, c->tender, &s)))
 		return rc;
 	if (!s.opened)
-		return deny_stage(c->d, "et.record.none", "尚无开标记录", "no opening record yet",
+		return bd_deny_stage(c->d, "et.record.none", "尚无开标记录", "no opening record yet",
 				  c->tender);
 	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_bid WHERE tender = ?1 AND org = ?2 AND"
 			     " (status IN ('opened', 'revoked') OR rule = 'cn.e.31')", "tt",

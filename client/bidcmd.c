@@ -22,6 +22,7 @@ static const char bid_usage[] =
 	"用法 / usage: etender bid submit --tender T -i IDENTITY (--bid-xml FILE | --offer LOT:PRICE_FEN:DAYS...)\n"
 	"                 [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT]\n"
 	"       etender bid withdraw --tender T --bid BID\n"
+	"       etender bid reconfirm --tender T --bid BID\n"
 	"  投标人在本机把每个部分按本项目的开标密钥保管人（k/n）密封，用本人签名密钥\n"
 	"  签署清单，流式上传各部分与清单，并把回执保存到 RECEIPT（默认 BID.receipt.json）。\n"
 	"  第 1 部分为 bid.xml：--bid-xml 给出现成文件（其中的项目、投标编号与单位须一致），\n"
@@ -34,7 +35,10 @@ static const char bid_usage[] =
 	"  its bid id and the bidder's firm) or one built from --offer per lot\n"
 	"  (price in fen). --sealed-part: a part sealed already (etender seal\n"
 	"  --holders, binary), uploaded as is. Withdraw a live bid before the\n"
-	"  deadline. All take\n"
+	"  deadline. reconfirm: after an amendment (see etender notices), confirm\n"
+	"  that a live bid stands against the amended tender (rules et.amend.bid).\n"
+	"  投标后招标文件澄清或修改的，按规则 et.amend.bid 在截止前重新确认投标。\n"
+	"  All take\n"
 	"  [--server URL].\n";
 
 static const char receipt_usage[] =
@@ -544,7 +548,8 @@ out:
 	return rc ? 1 : 0;
 }
 
-static int bid_withdraw_cmd(const struct bid_opts *o)
+/* POST /api/tenders/T/bids/BID/<action>: withdraw or reconfirm. */
+static int bid_action_cmd(const struct bid_opts *o, const char *action)
 {
 	struct client_session s;
 	char path[512], *et = NULL, *eb = NULL;
@@ -557,13 +562,17 @@ static int bid_withdraw_cmd(const struct bid_opts *o)
 		rc = client_error(ET_ENOMEM, "curl");
 		goto out;
 	}
-	client_fmt(path, sizeof path, "/api/tenders/%s/bids/%s/withdraw", et, eb);
-	if ((rc = client_api(&s, "POST", path, NULL, 0, NULL, "bid withdraw", &j)))
+	client_fmt(path, sizeof path, "/api/tenders/%s/bids/%s/%s", et, eb, action);
+	if ((rc = client_api(&s, "POST", path, NULL, 0, NULL, action, &j)))
 		goto out;
 	if (o->json)
 		client_json_print(j);
-	else
+	else if (!strcmp(action, "withdraw"))
 		printf("%s: 已撤回 / withdrawn\n", o->bid);
+	else
+		printf("%s: 已重新确认，响应项目版本 %lld / re-confirmed, answers tender version %lld\n",
+		       o->bid, (long long)json_integer_value(json_object_get(j, "version")),
+		       (long long)json_integer_value(json_object_get(j, "version")));
 out:
 	curl_free(et);
 	curl_free(eb);
@@ -582,16 +591,16 @@ int client_cmd_bid(int argc, char **argv)
 		fputs(bid_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
-	if (strcmp(sub, "submit") && strcmp(sub, "withdraw"))
+	if (strcmp(sub, "submit") && strcmp(sub, "withdraw") && strcmp(sub, "reconfirm"))
 		return client_usage_error(bid_usage, "未知子命令 / unknown subcommand: %s", sub);
 	if ((rc = parse_opts(argc - 1, argv + 1, bid_usage, &o)))
 		return rc < 0 ? 0 : rc;
 	if (!o.tender)
 		return client_usage_error(bid_usage, "需要 --tender / --tender is required");
-	if (!strcmp(sub, "withdraw")) {
+	if (!strcmp(sub, "withdraw") || !strcmp(sub, "reconfirm")) {
 		if (!o.bid)
 			return client_usage_error(bid_usage, "需要 --bid / --bid is required");
-		return bid_withdraw_cmd(&o);
+		return bid_action_cmd(&o, sub);
 	}
 	if (!o.identity)
 		return client_usage_error(bid_usage, "需要 -i IDENTITY / -i IDENTITY is required");

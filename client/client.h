@@ -229,6 +229,7 @@ int client_cmd_clarifications(int argc, char **argv);
 int client_cmd_deadline(int argc, char **argv);
 int client_cmd_register(int argc, char **argv);
 int client_cmd_registrations(int argc, char **argv);
+int client_cmd_notices(int argc, char **argv);
 int client_cmd_question(int argc, char **argv);
 int client_cmd_bid(int argc, char **argv);
 int client_cmd_receipt(int argc, char **argv);

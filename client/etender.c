@@ -32,7 +32,8 @@ static const char usage[] =
 	"  register, registrations                     投标人报名 / bidder registration\n"
 	"  question ask|list, clarify, clarifications  提问与澄清 / questions, clarifications\n"
 	"  deadline propose|approve                    截止时间变更（双人）/ deadline change (two people)\n"
-	"  bid submit|withdraw                         密封投标与回执 / sealed bids, receipts\n"
+	"  bid submit|withdraw|reconfirm               密封投标与回执 / sealed bids, receipts\n"
+	"  notices           投标后的澄清或修改通知 / amendments after your bids\n"
 	"  receipt verify    离线核验回执 / verify a bid receipt offline\n";
 
 int main(int argc, char **argv)
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 		{ "document", client_cmd_document }, { "clarify", client_cmd_clarify },
 		{ "clarifications", client_cmd_clarifications }, { "deadline", client_cmd_deadline },
 		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
+		{ "notices", client_cmd_notices },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
 		{ "receipt", client_cmd_receipt },
 	};

@@ -920,6 +920,52 @@ out:
 	return ret;
 }
 
+static const char notices_usage[] =
+	"用法 / usage: etender notices [--json] [--server URL]   (投标人 / bidder)\n"
+	"  列出本企业有效投标之后发布的澄清或修改，以及项目规则要求的处理\n"
+	"  （stands 投标有效 / reconfirm 须重新确认 / reseal 须重新递交）和截止时间。\n"
+	"  Lists the clarifications or amendments published after the firm's live\n"
+	"  bids, with what the tender's rules require (stands, reconfirm: run\n"
+	"  etender bid reconfirm, reseal: submit a new bid) before the deadline.\n";
+
+int client_cmd_notices(int argc, char **argv)
+{
+	struct client_session s;
+	struct client_args a;
+	char tm[96];
+	json_t *j = NULL, *v;
+	size_t i;
+	int rc, ret = 1;
+
+	memset(&s, 0, sizeof s);
+	if ((rc = client_args_parse(argc, argv, "", notices_usage, &a)))
+		return rc < 0 ? 0 : rc;
+	if (a.npos)
+		return client_usage_error(notices_usage, "多余的参数 / unexpected argument");
+	if (client_session_open(a.server, true, &s) ||
+	    client_api(&s, "GET", "/api/me/notices", NULL, 0, NULL, NULL, &j))
+		goto out;
+	if (a.json) {
+		client_json_print(j);
+	} else {
+		json_array_foreach(json_object_get(j, "notices"), i, v) {
+			client_time_fmt(json_integer_value(json_object_get(v, "deadline_us")), tm, sizeof tm);
+			printf("%s  %s  %s%s  截止 / deadline %s\n  %s\n  %s\n", client_jstr(v, "tender"),
+			       client_jstr(v, "bid"), client_jstr(v, "policy"),
+			       json_is_true(json_object_get(v, "reconfirmed")) ?
+				       " (已确认 / re-confirmed)" : "",
+			       tm, client_jstr(v, "message_zh"), client_jstr(v, "message_en"));
+		}
+		if (!i)
+			printf("没有通知 / no notices\n");
+	}
+	ret = 0;
+out:
+	json_decref(j);
+	client_session_close(&s);
+	return ret;
+}
+
 static const char question_usage[] =
 	"用法 / usage: etender question ask --tender T --file TEXT   (投标人 / bidder)\n"
 	"       etender question list --tender T [--json]\n"

@@ -708,3 +708,34 @@ int tender_db_holders(sqlite3 *db, const char *tender, unsigned *k,
 	*n = q.n;
 	return ET_OK;
 }
+
+int tender_db_version(sqlite3 *db, const char *tender, uint64_t *version, uint64_t *amend_idx)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t pub, amend;
+	int rc;
+
+	*version = 0;
+	*amend_idx = 0;
+	/* published_idx is NULL for a draft: no version yet */
+	if ((rc = audit_sql_prepare(db, &st,
+			     "SELECT t.published_idx, max(coalesce((SELECT max(idx) FROM td_clarification"
+			     " WHERE tender = t.id), 0), coalesce((SELECT max(idx) FROM td_document"
+			     " WHERE tender = t.id AND idx > t.published_idx), 0))"
+			     " FROM td_tender t WHERE t.id = ?1", "t", tender)))
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? ET_ENOTFOUND : et_fail(ET_EDB);
+	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		rc = ET_ESTATE;
+	} else {
+		pub = sqlite3_column_int64(st, 0);
+		amend = sqlite3_column_int64(st, 1);
+		*amend_idx = amend > pub ? (uint64_t)amend : 0;
+		*version = amend > pub ? (uint64_t)amend : (uint64_t)pub;
+		rc = ET_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -99,6 +99,7 @@ enum rule_key {
 	R_PANEL_ODD,          /* cn.panel.9.odd */
 	R_PANEL_EXPERTS,      /* cn.law.37 */
 	R_DEPOSIT,            /* et.deposit.required */
+	R_AMEND,              /* et.amend.bid */
 	R_COUNT
 };
 
@@ -153,6 +154,11 @@ struct tender_profile {
 		"a bid deposit (annual or for the tender) must be recorded before "  \
 		"the deadline for a bid to count",                                  \
 		TENDER_UNIT_COUNT, 1, 1 },                                          \
+	[R_AMEND] = { "et.amend.bid", "招标投标法实施条例 第二十一条",              \
+		"澄清或修改发布后，此前递交的投标须由投标人重新确认，否则不计入",      \
+		"after an amendment, a bid submitted before it counts only if its "  \
+		"bidder re-confirms it (0 stands, 1 re-confirm, 2 re-seal)",        \
+		TENDER_UNIT_CHOICE, TENDER_AMEND_RECONFIRM, 1 },                    \
 }
 
 static const struct tender_profile profiles[] = {
@@ -442,6 +448,21 @@ int tender_rules_working_days(const struct tender_profile *p, int64_t from_us, i
 bool tender_rules_deposit_required(const struct tender_profile *p)
 {
 	return R(p, R_DEPOSIT)->value != 0;
+}
+
+enum tender_amend_policy tender_rules_amend_policy(const struct tender_profile *p)
+{
+	return (enum tender_amend_policy)p->rules[R_AMEND].value;
+}
+
+const char *tender_amend_policy_name(enum tender_amend_policy a)
+{
+	switch (a) {
+	case TENDER_AMEND_STANDS: return "stands";
+	case TENDER_AMEND_RECONFIRM: return "reconfirm";
+	case TENDER_AMEND_RESEAL: return "reseal";
+	}
+	return "?";
 }
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)

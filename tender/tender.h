@@ -122,6 +122,7 @@ enum tender_rule_unit {
 	TENDER_UNIT_COUNT,        /* a number (bids, panel members) */
 	TENDER_UNIT_DURATION,     /* microseconds (days in cn, minutes in demo) */
 	TENDER_UNIT_FRACTION,     /* num / den */
+	TENDER_UNIT_CHOICE,       /* one of named choices (enum value, see the rule) */
 };
 
 /* One rule of a profile, for listing (docs, UI). All strings static. */
@@ -192,6 +193,18 @@ int tender_rules_check_bid_count(const struct tender_profile *p, unsigned receiv
 /* et.deposit.required: must a bid deposit (annual or for the tender) be
  * recorded for a bid to count at the close? */
 bool tender_rules_deposit_required(const struct tender_profile *p);
+/* et.amend.bid: what an amendment (a clarification or a document published
+ * after the tender) does to a bid that answered an earlier version of the
+ * tender (its manifest's version is below the amendment's log index). The
+ * bidder is told in every case (bid_notices); the policy decides whether such
+ * a bid still counts at the close. */
+enum tender_amend_policy {
+	TENDER_AMEND_STANDS = 0,    /* the bid stands as sealed */
+	TENDER_AMEND_RECONFIRM = 1, /* counts only if its bidder re-confirms it (bid.reconfirmed) */
+	TENDER_AMEND_RESEAL = 2,    /* counts only if replaced by a bid sealed after the amendment */
+};
+enum tender_amend_policy tender_rules_amend_policy(const struct tender_profile *p);
+const char *tender_amend_policy_name(enum tender_amend_policy a); /* "stands" … */
 /* cn.panel.9: panel size minimum, odd size, and experts' minimum share. */
 unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);
@@ -798,6 +811,11 @@ int tender_db_registered(sqlite3 *db, const char *tender, const char *org,
 int tender_db_user(sqlite3 *db, const char *user, struct tender_user_info *out) ET_MUST_CHECK;
 /* The approved key-holder set (ET_ESTATE if not approved); *out malloc'd,
  * free with tender_holders_free. */
+/* The log index of the tender's latest version: its publication, or the
+ * latest clarification or document published after it (an amendment).
+ * *amend_idx is 0 when there was no amendment after the publication. */
+int tender_db_version(sqlite3 *db, const char *tender, uint64_t *version,
+		      uint64_t *amend_idx) ET_MUST_CHECK;
 int tender_db_holders(sqlite3 *db, const char *tender, unsigned *k,
 		      struct tender_holder_info **out, size_t *n) ET_MUST_CHECK;
 

@@ -1280,6 +1280,37 @@ static int post_bid_withdraw(struct web_req *r, struct web_reply *rep)
 	return tender_cmd(r, rep, do_bid_withdraw);
 }
 
+static int do_bid_reconfirm(struct web_req *r, const char *id, json_t *j, struct tender_diag *d,
+			    struct web_reply *rep)
+{
+	char bid[TENDER_ID_LEN];
+	uint64_t version = 0;
+	int rc;
+
+	(void)j;
+	if (!param(r, 1, bid))
+		return ET_ENOTFOUND;
+	rc = bid_reconfirm(r->data->ledger, r->who.user, id, bid, &version, d);
+	return rc ? rc : ok_json(rep, json_pack("{s:s,s:I}", "bid", bid, "version",
+						 (json_int_t)version));
+}
+
+static int post_bid_reconfirm(struct web_req *r, struct web_reply *rep)
+{
+	return tender_cmd(r, rep, do_bid_reconfirm);
+}
+
+/* The caller's firm's notices (amendments after its live bids). */
+static int get_notices(struct web_req *r, struct web_reply *rep)
+{
+	json_t *arr = NULL;
+	int rc;
+
+	if ((rc = bid_notices(r->data->ledger, &r->who, &arr)))
+		return rc;
+	return ok_json(rep, json_pack("{s:o}", "notices", arr));
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 #define J ET_WEB_JSON_MAX_BODY
@@ -1330,5 +1361,8 @@ const struct web_route web_domain_routes[] = {
 	  post_bid },
 	{ "POST", "/api/tenders/*/bids/*/withdraw", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  post_bid_withdraw },
+	{ "POST", "/api/tenders/*/bids/*/reconfirm", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
+	  post_bid_reconfirm },
+	{ "GET", "/api/me/notices", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED, get_notices },
 	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };

@@ -243,6 +243,10 @@ struct sealed {
 	struct et_buf manifest;
 };
 
+/* Added to the version a manifest claims (a bidder claiming to answer a
+ * tender version published after its bid). */
+static uint64_t version_bump;
+
 /* Bidder i seals bid `bid` offering `price` for lot 1 (bid.xml naming
  * xml_org, normally its own firm) and an attachment; signs the manifest. */
 static void seal(struct bt *b, int i, const char *bid, int64_t price, enum seal_mode mode,
@@ -281,7 +285,7 @@ static void seal(struct bt *b, int i, const char *bid, int64_t price, enum seal_
 	memcpy(m.bid, bid, strlen(bid) + 1);
 	memcpy(m.org, b->b[i].org, sizeof m.org);
 	memcpy(m.user, b->b[i].user, sizeof m.user);
-	m.version = audit_ledger_size(b->w.l) - 1;
+	m.version = audit_ledger_size(b->w.l) - 1 + version_bump;
 	m.sealed_us = et_clock_now_us();
 	m.nparts = 2;
 	memcpy(m.parts, s->parts, sizeof s->parts);
@@ -721,6 +725,128 @@ START_TEST(test_failed_tender)
 }
 END_TEST
 
+/* Notices of an amendment after a bid, and the rules' et.amend.bid
+ * (reconfirm in cn and demo): a re-confirmed bid counts, a replacement sealed
+ * after the amendment counts, a bid left alone is excluded at the close, and
+ * a manifest claiming a version beyond its own leaf is not believed. */
+static json_t *notices_of(struct bt *b, int i)
+{
+	struct tender_principal p;
+	json_t *v = NULL;
+
+	memset(&p, 0, sizeof p);
+	memcpy(p.user, b->b[i].user, sizeof p.user);
+	memcpy(p.org, b->b[i].org, sizeof p.org);
+	p.org_kind = TENDER_ORG_BIDDER;
+	p.roles = TENDER_ROLE_BIDDER;
+	ck_assert_int_eq(bid_notices(b->w.l, &p, &v), ET_OK);
+	return v;
+}
+
+START_TEST(test_amendment)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct sealed s[6];
+	struct bid_receipt r;
+	struct bid_close_result cr;
+	struct bid_info *all = NULL;
+	size_t nall = 0;
+	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "transfer", "x", "y", "acct-1" };
+	char dep[TENDER_ID_LEN], clr[TENDER_ID_LEN];
+	int64_t nd;
+	uint64_t ver = 0;
+	json_t *v;
+	const char *ids[5] = { "bid-amend0", "bid-amend1", "bid-amend2", "bid-amend3", "bid-amend4" };
+
+	ck_assert_ptr_nonnull(b);
+	bt_setup(b);
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < NB; i++) {
+		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
+		an.org = b->b[i].org;
+		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d), ET_OK);
+	}
+	et_clock_set_test(T0 + 3 * DAY);
+	for (int i = 0; i < 4; i++) {
+		version_bump = i == 3 ? 1000 : 0;   /* bidder 3 claims a future version */
+		seal(b, i, ids[i], 1000 + i, SEAL_OK, NULL, &s[i]);
+		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	}
+	version_bump = 0;
+	/* before any amendment: nothing to tell, nothing to re-confirm */
+	v = notices_of(b, 0);
+	ck_assert_uint_eq(json_array_size(v), 0);
+	json_decref(v);
+	ck_assert_int_eq(bid_reconfirm(b->w.l, b->b[0].user, b->T, ids[0], NULL, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.amend.none");
+	/* the agent amends the tender (early enough: the deadline stays) */
+	et_clock_set_test(T0 + 4 * DAY);
+	ck_assert_int_eq(tender_clarify(b->w.l, b->w.user[U_AGENT1], b->T, "第3章工程量清单修改如附。",
+					NULL, clr, &nd, &d), ET_OK);
+	ck_assert_int_eq(nd, b->deadline);
+	for (int i = 0; i < 4; i++) {   /* every bidder is told, the claim of bidder 3 too */
+		v = notices_of(b, i);
+		ck_assert_msg(json_array_size(v) == 1, "bidder %d: %zu notices", i, json_array_size(v));
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v, 0), "bid")), ids[i]);
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(v, 0), "policy")),
+				 "reconfirm");
+		ck_assert(json_is_false(json_object_get(json_array_get(v, 0), "reconfirmed")));
+		json_decref(v);
+	}
+	v = notices_of(b, 4);         /* no bid, no notice */
+	ck_assert_uint_eq(json_array_size(v), 0);
+	json_decref(v);
+	/* bidder 0 re-confirms (once); others may not re-confirm its bid */
+	ck_assert_int_eq(bid_reconfirm(b->w.l, b->b[1].user, b->T, ids[0], NULL, &d), ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.bid.live");
+	ck_assert_msg(bid_reconfirm(b->w.l, b->b[0].user, b->T, ids[0], &ver, &d) == ET_OK, "%s", d.msg);
+	ck_assert_uint_eq(ver, audit_ledger_size(b->w.l) - 2);   /* the clarification's leaf */
+	ck_assert_int_eq(bid_reconfirm(b->w.l, b->b[0].user, b->T, ids[0], NULL, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.amend.none");
+	v = notices_of(b, 0);
+	ck_assert(json_is_true(json_object_get(json_array_get(v, 0), "reconfirmed")));
+	json_decref(v);
+	/* bidder 1 replaces its bid, sealed against the amended tender */
+	seal(b, 1, "bid-amend1new", 1100, SEAL_OK, NULL, &s[5]);
+	ck_assert_msg(submit(b, 1, &s[5], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	v = notices_of(b, 1);
+	ck_assert_uint_eq(json_array_size(v), 0);
+	json_decref(v);
+	/* bidder 4 bids after the amendment */
+	seal(b, 4, ids[4], 1400, SEAL_OK, NULL, &s[4]);
+	ck_assert_msg(submit(b, 4, &s[4], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	/* after the deadline no re-confirmation; bidder 2 never re-confirmed */
+	et_clock_set_test(b->deadline);
+	ck_assert_int_eq(bid_reconfirm(b->w.l, b->b[2].user, b->T, ids[2], NULL, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.e.27");
+	ck_assert_int_eq(bid_close(b->w.l, b->w.user[U_SUPER], b->T, &cr, &d), ET_OK);
+	ck_assert(!cr.failed);
+	ck_assert_uint_eq(cr.received, 5);
+	ck_assert_uint_eq(cr.counted, 3);
+	status_of(b, 0, ids[0], "live");
+	status_of(b, 1, "bid-amend1new", "live");
+	status_of(b, 4, ids[4], "live");
+	status_of(b, 2, ids[2], "excluded");
+	status_of(b, 3, ids[3], "excluded");
+	ck_assert_int_eq(bid_list(b->w.l, b->T, &all, &nall), ET_OK);
+	for (size_t j = 0; j < nall; j++)
+		if (!strcmp(all[j].status, "excluded"))
+			ck_assert_str_eq(all[j].rule, "et.amend.bid");
+	bid_info_free(all);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_int_eq(audit_ledger_verify_reveals(b->w.l, false, &rep), ET_OK);
+	}
+	for (int i = 0; i < 6; i++)
+		et_buf_free(&s[i].manifest);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
 /* Stanzas moved from another bid, and a bid.xml naming another firm (a
  * copied plaintext): both revoked at the opening, the other bid opens; the
  * keys are released in the order 3, 2 (the order decides nothing). */
@@ -816,6 +942,7 @@ int main(void)
 	tcase_add_test(tc, test_bidding_flow);
 	tcase_add_test(tc, test_failed_tender);
 	tcase_add_test(tc, test_moved_and_mismatch);
+	tcase_add_test(tc, test_amendment);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

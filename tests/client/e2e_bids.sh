@@ -198,11 +198,34 @@ refused "withdraw twice" "E" bidder2 bid withdraw --tender "$TID" --bid "${BID[2
 works "the withdrawn bid's receipt still verifies" bidder2 receipt verify --receipt "$T/receipt.2.json" \
   --log-key "$LOGKEY"
 
+# ---- an amendment after the bids (rules et.amend.bid: reconfirm) ----------------------------------
+echo "第3章工程量清单第12项数量更正为 1200 立方米。" >"$T/amend.txt"
+works "the agent publishes an amendment after the bids" agent1 clarify --tender "$TID" --file "$T/amend.txt"
+DL=$(( F + 25 * MIN ))   # 15 demo "days" after the amendment (cn.reg.21)
+works "tender show" agent1 tender show --tender "$TID" --json
+check "the late amendment moved the deadline" [ "$(jq -r .schedule.bid_deadline_us "$T/out")" = "$DL" ]
+works "bidder1 is told" bidder1 notices
+check "bidder1's notice names its bid and re-confirmation" bash -c "grep -q -- '${BID[1]}' $T/out && grep -q reconfirm $T/out"
+works "bidder3 is told" bidder3 notices --json
+check "bidder3's notice: its bid, not re-confirmed" \
+  bash -c "[ \"\$(jq -r '.notices[0].bid' $T/out)\" = '${BID[3]}' ] && [ \"\$(jq -r '.notices[0].reconfirmed' $T/out)\" = false ]"
+works "bidder2 (bid withdrawn) has no notice" bidder2 notices
+check "no notice for a withdrawn bid" out_has "no notices"
+refused "an agent has no bidder notices" "EDENIED" agent1 notices
+before=$(log_size)
+refused "re-confirm another firm's bid" "et.bid.live" bidder3 bid reconfirm --tender "$TID" --bid "${BID[1]}"
+works "bidder1 re-confirms its bid" bidder1 bid reconfirm --tender "$TID" --bid "${BID[1]}"
+check "re-confirmation: one event" [ "$(log_size)" -eq $((before + 1)) ]
+refused "re-confirm twice" "et.amend.none" bidder1 bid reconfirm --tender "$TID" --bid "${BID[1]}"
+works "bidder1's notice shows the re-confirmation" bidder1 notices --json
+check "re-confirmed: true" [ "$(jq -r '.notices[0].reconfirmed' "$T/out")" = true ]
+before=$(log_size)
+
 # ---- the deadline ----------------------------------------------------------------------------------
-clock $(( F + 21 * MIN ))
+clock "$DL"
 refused "a bid whose last byte arrives at the deadline is refused" "cn.e.27" bidder3 bid submit \
   --tender "$TID" -i "$T/home/bidder3/id.key" --offer "1:3900000000:300"
-check "late bid: no event" [ "$(log_size)" -eq $((before + 1)) ]
+check "late bid: no event" [ "$(log_size)" -eq "$before" ]
 
 # ---- the data folder replays ------------------------------------------------------------------
 kill -TERM "$PID"; wait "$PID"

@@ -73,6 +73,7 @@ static const struct rule_value rule_values[] = {
 	{ "cn.panel.9.odd", TENDER_UNIT_COUNT, 1, 1, 1 },
 	{ "cn.law.37", TENDER_UNIT_FRACTION, 2, 2, 3 },
 	{ "et.deposit.required", TENDER_UNIT_COUNT, 1, 1, 1 },
+	{ "et.amend.bid", TENDER_UNIT_CHOICE, TENDER_AMEND_RECONFIRM, TENDER_AMEND_RECONFIRM, 1 },
 };
 
 START_TEST(rule_table)
