@@ -33,7 +33,8 @@ static const char usage[] =
 	"  question ask|list, clarify, clarifications  提问与澄清 / questions, clarifications\n"
 	"  deadline propose|approve                    截止时间变更（双人）/ deadline change (two people)\n"
 	"  bid submit|withdraw                         密封投标与回执 / sealed bids, receipts\n"
-	"  receipt verify    离线核验回执 / verify a bid receipt offline\n";
+	"  receipt verify    离线核验回执 / verify a bid receipt offline\n"
+	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n";
 
 int main(int argc, char **argv)
 {
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
 		{ "receipt", client_cmd_receipt },
+		{ "stats", client_cmd_stats },
 	};
 	size_t i;
 
