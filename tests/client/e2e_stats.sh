@@ -175,9 +175,13 @@ check "by agent: 甲代理 has two projects" [ "$(jq_out '.periods[] | select(.l
 works "stats report --by year --format json" stat stats report --by year --format json
 check "by year: 2023 and 2024" [ "$(jq_out '[.periods[].label] | join(",")')" = "2023,2024" ]
 works "stats report --split-at --format text (annual-report paragraph)" stat stats report --split-at 2024-01-01 --format text
-check "text: in 亿元, with the comparison" bash -c "grep -q '亿元' $T/out && grep -q '与此前' $T/out && grep -q '共完成项目2个' $T/out"
+check "text: the after period in 亿元 and percent, from the exact figures" \
+  grep -q '共完成项目2个，控制价合计0.08亿元，总交易金额0.09亿元，节约资金-0.01亿元；平均下浮率-5.00%，加权下浮率-8.75%；平均每个项目报名单位11.50家、投标单位7.50家' "$T/out"
+check "text: the comparison with before" \
+  bash -c "grep -q '与此前' $T/out && grep -q '为此前的1.64倍' $T/out && grep -q '加权下浮率降低19.58个百分点' $T/out"
 works "stats report: default format table" stat stats report
-check "table: totals in yuan" out_has '9200000.00\|9,200,000.00\|920000000'
+check "table: totals in yuan, rates in percent" \
+  bash -c "grep -q ' 9200000.00 ' $T/out && grep -q ' -570000.01 ' $T/out && grep -q ' 1.75 ' $T/out && grep -q ' -6.20 ' $T/out"
 refused "stats report: split with by" "EINVAL" stat stats report --split-at 2024-01-01 --by type
 refused "stats report: a bad date" "YYYY-MM-DD" stat stats report --from 2024-13-01
 refused "stats report: a bad type" "EINVAL" stat stats report --type pirate
