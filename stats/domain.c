@@ -151,13 +151,15 @@ static int cmd_import(struct audit_tx *tx, void *arg)
 
 	/* The role, checked in the writer against the accounts' projection:
 	 * statisticians import, nobody else (not even administrators). */
-	if ((rc = tender_db_actor(audit_tx_db(tx), c->actor, &who, &d)) ||
-	    !(who.roles & TENDER_ROLE_STATISTICIAN)) {
+	rc = tender_db_actor(audit_tx_db(tx), c->actor, &who, &d);
+	if (rc && rc != ET_EDENIED)
+		return rc;              /* a system failure, not a refusal */
+	if (rc || !(who.roles & TENDER_ROLE_STATISTICIAN)) {
 		c->err->line = 0;
 		c->err->rule = "et.auth.role";
 		snprintf(c->err->zh, sizeof c->err->zh, "只有统计人员可以导入历史成交数据");
 		snprintf(c->err->en, sizeof c->err->en, "only a statistician may import outcomes");
-		return rc == ET_OK || rc == ET_EDENIED ? ET_EDENIED : rc;
+		return ET_EDENIED;
 	}
 	if (sqlite3_prepare_v2(audit_tx_db(tx), "SELECT 1 FROM st_outcome WHERE code = ?1", -1, &st,
 			       NULL) != SQLITE_OK) {
