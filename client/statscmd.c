@@ -21,7 +21,7 @@ static const char stats_usage[] =
 	"用法 / usage: etender stats import --csv FILE [--server URL]\n"
 	"       etender stats report [FILTERS] [--by type|year|month|agent]\n"
 	"                            [--format table|csv|json|ocds|text] [--server URL]\n"
-	"       etender stats chart --out DIR [FILTERS] [--server URL]\n"
+	"       etender stats chart --out DIR [--from DATE] [--to DATE] [--type T] [--server URL]\n"
 	"  FILTERS: [--from DATE] [--to DATE] [--split-at DATE] [--type T]\n"
 	"  DATE: YYYY-MM-DD（北京时间 / Asia/Shanghai）；T: construction|procurement|land|asset\n"
 	"  统计人员导入历史成交数据（表头 code,type,title,control_price_yuan,\n"

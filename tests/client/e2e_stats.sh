@@ -289,6 +289,8 @@ check "chart by type: the land sale above its reserve is a negative saving" \
 works "stats chart --type construction" stat stats chart --out "$T/charts2" --type construction
 check "chart: filtered, valid" xmllint --noout "$T/charts2/discount-by-type.svg"
 as stat stats chart; check "stats chart without --out: usage error, exit 2" [ $? -eq 2 ]
+as stat stats chart --out "$T/charts4" --split-at 2024-01-01
+check "stats chart --split-at: usage error, exit 2, no folder" bash -c "[ $? -eq 2 ] && [ ! -e '$T/charts4' ]"
 refused "stats chart: only a statistician" "et.auth.role" agent1 stats chart --out "$T/charts3"
 
 # ---- the audit replays the stats events ------------------------------------------------
