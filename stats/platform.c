@@ -161,3 +161,38 @@ int stats_tenders_load(struct audit_ledger *l, struct stats_tender **out, size_t
 	*n = c.n;
 	return rc;
 }
+
+struct center_ctx {
+	char *out;
+	size_t cap;
+};
+
+static int center_fn(sqlite3 *db, void *arg)
+{
+	struct center_ctx *c = arg;
+	sqlite3_stmt *st = NULL;
+	int s;
+
+	if (sqlite3_prepare_v2(db, "SELECT name FROM td_org WHERE kind = 'center' AND name IS NOT NULL"
+				   " ORDER BY idx LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return et_fail(ET_EDB);
+	}
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW)
+		copy_col(c->out, c->cap, sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (s == SQLITE_DONE)
+		return ET_ENOTFOUND;
+	return s == SQLITE_ROW ? ET_OK : et_fail(ET_EDB);
+}
+
+int stats_center_name(struct audit_ledger *l, char *out, size_t cap)
+{
+	struct center_ctx c = { out, cap };
+
+	if (!l || !out || !cap)
+		return et_fail(ET_EINVAL);
+	out[0] = '\0';
+	return audit_ledger_query(l, center_fn, &c);
+}

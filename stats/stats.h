@@ -197,6 +197,11 @@ struct stats_tender {
 int stats_tenders_load(struct audit_ledger *l, struct stats_tender **out,
 		       size_t *n) ET_MUST_CHECK;
 
+/* The trading center's public name (the first center organisation
+ * registered: etenderd init's), the publisher of open data. ET_ENOTFOUND
+ * if there is none. */
+int stats_center_name(struct audit_ledger *l, char *out, size_t cap) ET_MUST_CHECK;
+
 /* ---- open data (stats/ocds.c) ---- */
 
 /* An OCDS 1.1.5 release package with the bids extension: one release per

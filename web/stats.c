@@ -132,10 +132,16 @@ static int reply_ocds(struct web_req *r, const struct stats_outcome *rows, size_
 {
 	struct stats_tender *t = NULL;
 	size_t nt = 0;
-	char uri[512];
+	char uri[512], center[ET_STATS_FIELD_MAX + 1];
 	struct stats_ocds_opts o = { STATS_OCID_PREFIX, r->data->origin, uri, et_clock_now_us() };
 	int rc;
 
+	/* the publisher: the trading center's name, else the log's origin */
+	rc = stats_center_name(r->data->ledger, center, sizeof center);
+	if (rc && rc != ET_ENOTFOUND)
+		return rc;
+	if (!rc && center[0])
+		o.publisher = center;
 	if (snprintf(uri, sizeof uri, "urn:etender:%s:ocds:%lld", r->data->origin,
 		     (long long)o.published_us) >= (int)sizeof uri)
 		return et_fail(ET_ELIMIT);

@@ -51,7 +51,7 @@ python3 -c 'import jsonschema' 2>/dev/null || { echo "FAIL - python3-jsonschema 
 
 # ---- the platform ---------------------------------------------------------------
 D="$T/data"
-"$ED" init --data "$D" >"$T/init.out" 2>&1 || { echo "etenderd init failed"; cat "$T/init.out"; exit 1; }
+"$ED" init --data "$D" --center-name "江城市公共资源交易中心" >"$T/init.out" 2>&1 || { echo "etenderd init failed"; cat "$T/init.out"; exit 1; }
 ADMINPW=$(sed -n 's/^.*one-time password: //p' "$T/init.out")
 printf '%s\n' "$ADMINPW" >"$T/admin.pw"
 rm -f "$T/ready"
@@ -244,6 +244,7 @@ works "stats report --format ocds" stat stats report --format ocds
 cp "$T/out" "$T/all.ocds.json"
 check "ocds: valid against OCDS 1.1.5 + bids extension (draft 4, local schemas)" \
   python3 "$VALIDATE" "$VEC" "$T/all.ocds.json"
+check "ocds: published by the trading center" [ "$(jq_out .publisher.name)" = "江城市公共资源交易中心" ]
 check "ocds: four imported releases and the platform tender" \
   [ "$(jq_out '.releases | length')" = 5 ]
 check "ocds: tender value = control price, award value = winning price (A)" \
