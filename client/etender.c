@@ -34,7 +34,8 @@ static const char usage[] =
 	"  deadline propose|approve                    截止时间变更（双人）/ deadline change (two people)\n"
 	"  bid submit|withdraw|reconfirm               密封投标与回执 / sealed bids, receipts\n"
 	"  notices           投标后的澄清或修改通知 / amendments after your bids\n"
-	"  receipt verify    离线核验回执 / verify a bid receipt offline\n";
+	"  receipt verify    离线核验回执 / verify a bid receipt offline\n"
+	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n";
 
 int main(int argc, char **argv)
 {
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 		{ "notices", client_cmd_notices },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
 		{ "receipt", client_cmd_receipt },
+		{ "stats", client_cmd_stats },
 	};
 	size_t i;
 

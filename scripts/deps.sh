@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc libssl-dev libsqlite3-dev libxml2-dev
       libcurl4-openssl-dev check libsubunit-dev libmicrohttpd-dev libjansson-dev
-      age sqlite3 openssl xxd bc curl jq)
+      age sqlite3 openssl xxd bc curl jq python3-jsonschema libxml2-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

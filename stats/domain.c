@@ -11,6 +11,7 @@
 
 #include "audit/audit.h"
 #include "stats/stats_int.h"
+#include "tender/tender.h"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS st_outcome ("
@@ -125,14 +126,14 @@ struct import_ctx {
 
 static char *payload(const struct stats_outcome *o)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:[s]}",
+	json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:[s,s]}",
 			      "code", o->code, "type", stats_type_name(o->type), "title", o->title,
 			      "control_fen", (json_int_t)o->control_fen,
 			      "winning_fen", (json_int_t)o->winning_fen,
 			      "registered", (json_int_t)o->registered,
 			      "bidders", (json_int_t)o->bidders, "opened_us", (json_int_t)o->opened_us,
 			      "agent", o->agent, "line", (json_int_t)o->line,
-			      "rules", "et.stats.import");
+			      "rules", "et.auth.role", "et.stats.import");
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
 
 	json_decref(j);
@@ -144,8 +145,22 @@ static int cmd_import(struct audit_tx *tx, void *arg)
 	struct import_ctx *c = arg;
 	sqlite3_stmt *st = NULL;
 	char *p = NULL;
+	struct tender_principal who;
+	struct tender_diag d;
 	int rc = ET_OK;
 
+	/* The role, checked in the writer against the accounts' projection:
+	 * statisticians import, nobody else (not even administrators). */
+	rc = tender_db_actor(audit_tx_db(tx), c->actor, &who, &d);
+	if (rc && rc != ET_EDENIED)
+		return rc;              /* a system failure, not a refusal */
+	if (rc || !(who.roles & TENDER_ROLE_STATISTICIAN)) {
+		c->err->line = 0;
+		c->err->rule = "et.auth.role";
+		snprintf(c->err->zh, sizeof c->err->zh, "只有统计人员可以导入历史成交数据");
+		snprintf(c->err->en, sizeof c->err->en, "only a statistician may import outcomes");
+		return ET_EDENIED;
+	}
 	if (sqlite3_prepare_v2(audit_tx_db(tx), "SELECT 1 FROM st_outcome WHERE code = ?1", -1, &st,
 			       NULL) != SQLITE_OK) {
 		rc = et_fail(ET_EDB);
@@ -209,6 +224,8 @@ int stats_import(struct audit_ledger *l, const char *actor, const char *csv, siz
 	c.rows = rows;
 	rc = audit_ledger_submit(l, cmd_import, &c, res);
 out:
+	if (rc && !err->rule && (rc == ET_EINVAL || rc == ET_EEXIST || rc == ET_ELIMIT))
+		err->rule = "et.stats.import";
 	free(rows);
 	return rc;
 }
@@ -231,34 +248,30 @@ static void copy_text(char *dst, size_t cap, const unsigned char *s)
 	dst[k] = '\0';
 }
 
-static int load_fn(sqlite3 *db, void *arg)
+/* Append the rows of one SELECT (code, type, title, control_fen,
+ * winning_fen, registered, bidders, opened_us, agent, line). */
+static int load_select(sqlite3 *db, const char *sql, int source, struct load_ctx *c, size_t *cap)
 {
-	struct load_ctx *c = arg;
 	sqlite3_stmt *st = NULL;
 	struct stats_outcome *tmp;
-	size_t cap = 0;
 	int s, rc = ET_OK;
 
-	/* Platform awards join here (UNION ALL with source 1) once they exist. */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT code, type, title, control_fen, winning_fen, registered, bidders,"
-			       " opened_us, agent, line FROM st_outcome ORDER BY idx", -1, &st,
-			       NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct stats_outcome *o;
 
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if (!(tmp = realloc(c->rows, cap * sizeof *tmp))) {
+		if (c->n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			if (!(tmp = realloc(c->rows, *cap * sizeof *tmp))) {
 				rc = et_fail(ET_ENOMEM);
 				goto out;
 			}
 			c->rows = tmp;
 		}
-		o = &c->rows[c->n++];
+		o = &c->rows[c->n];
 		memset(o, 0, sizeof *o);
 		copy_text(o->code, sizeof o->code, sqlite3_column_text(st, 0));
 		o->type = stats_type_parse((const char *)sqlite3_column_text(st, 1));
@@ -270,7 +283,15 @@ static int load_fn(sqlite3 *db, void *arg)
 		o->opened_us = sqlite3_column_int64(st, 7);
 		copy_text(o->agent, sizeof o->agent, sqlite3_column_text(st, 8));
 		o->line = (size_t)sqlite3_column_int64(st, 9);
-		o->source = STATS_SRC_IMPORTED;
+		o->source = source;
+		/* a platform row that breaks the hook's contract is not counted */
+		if (o->type < 0 || o->control_fen <= 0 || o->winning_fen < 0 || o->bidders < 1 ||
+		    o->bidders > o->registered || o->control_fen > ET_STATS_MAX_FEN ||
+		    o->winning_fen > ET_STATS_MAX_FEN) {
+			rc = et_fail(ET_EINVAL);
+			goto out;
+		}
+		c->n++;
 	}
 	if (s != SQLITE_DONE) {
 		rc = et_fail(ET_EDB);
@@ -280,6 +301,36 @@ static int load_fn(sqlite3 *db, void *arg)
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+static int load_fn(sqlite3 *db, void *arg)
+{
+	struct load_ctx *c = arg;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	bool awards;
+	int rc;
+
+	if ((rc = load_select(db,
+			      "SELECT code, type, title, control_fen, winning_fen, registered, bidders,"
+			      " opened_us, agent, line FROM st_outcome ORDER BY idx",
+			      STATS_SRC_IMPORTED, c, &cap)))
+		return rc;
+	/* The platform's awards, through the hook of stats.h, once the award
+	 * module creates its projection. */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '"
+			       STATS_AWARD_TABLE "'", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return et_fail(ET_EDB);
+	}
+	awards = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!awards)
+		return ET_OK;
+	return load_select(db,
+			   "SELECT code, type, title, control_fen, winning_fen, registered, bidders,"
+			   " opened_us, agent, 0 FROM " STATS_AWARD_TABLE " ORDER BY code",
+			   STATS_SRC_PLATFORM, c, &cap);
 }
 
 int stats_rows_load(struct audit_ledger *l, struct stats_outcome **rows, size_t *n)

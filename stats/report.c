@@ -349,7 +349,7 @@ void stats_report_free(struct stats_report *r)
 
 /* ---- formats ---- */
 
-static int json_str(struct et_buf *b, const char *s)
+int st_json_str(struct et_buf *b, const char *s)
 {
 	int rc = et_buf_addstr(b, "\"");
 
@@ -388,7 +388,7 @@ int stats_report_json(const struct stats_report *r, struct et_buf *b)
 		const struct stats_period *p = &r->periods[i];
 
 		if ((rc = et_buf_addstr(b, i ? ",{\"label\":" : "{\"label\":")) ||
-		    (rc = json_str(b, p->label)) || (rc = et_buf_addstr(b, ",\"from\":")) ||
+		    (rc = st_json_str(b, p->label)) || (rc = et_buf_addstr(b, ",\"from\":")) ||
 		    (rc = json_date(b, p->has_from, p->from_day)) ||
 		    (rc = et_buf_addstr(b, ",\"to\":")) || (rc = json_date(b, p->has_to, p->to_day)))
 			break;

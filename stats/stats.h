@@ -65,7 +65,8 @@ struct stats_outcome {
 /* Why an import was refused: the line (1 = the header) and the reason in
  * Chinese and in English. */
 struct stats_csv_error {
-	size_t line;
+	size_t line;                 /* 0: not about a line (a refused role) */
+	const char *rule;            /* rule id of a refusal ("et.auth.role"), or NULL */
 	char zh[256];
 	char en[256];
 };
@@ -95,8 +96,11 @@ const struct audit_module *const *stats_ledger_modules(size_t *n);
 
 /* Import a CSV file as one command: one public "outcome.imported" event
  * per row, or nothing at all if any row is bad (err set, ET_EINVAL) or a
- * code was imported before (ET_EEXIST, err set). actor is the statistician's
- * pseudonymous id; the caller checks the role. res may be NULL. */
+ * code was imported before (ET_EEXIST, err set). actor is the user's
+ * pseudonymous id; in the writer it must be a user with the statistician
+ * role (tender's accounts projection), else ET_EDENIED with err->rule
+ * "et.auth.role" and line 0. The ledger needs tender's modules before this
+ * one. res may be NULL. */
 int stats_import(struct audit_ledger *l, const char *actor, const char *csv, size_t len,
 		 struct stats_csv_error *err, struct audit_result *res) ET_MUST_CHECK;
 
@@ -153,6 +157,70 @@ void stats_report_free(struct stats_report *r);
  * when the award module exists, the platform's awards). *rows malloc'd,
  * caller frees. */
 int stats_rows_load(struct audit_ledger *l, struct stats_outcome **rows, size_t *n) ET_MUST_CHECK;
+
+/* ---- the platform's own tenders and awards (stats/platform.c) ----
+ *
+ * Awards made on the platform feed reports through one hook: a projection
+ * table named ev_award that the evaluation/award module (not built yet)
+ * creates, one row per awarded lot, with at least the columns
+ *   code TEXT (unique, e.g. "TENDER/LOT"), type TEXT (construction,
+ *   procurement, land, asset), title TEXT, control_fen INTEGER (> 0),
+ *   winning_fen INTEGER (>= 0), registered INTEGER, bidders INTEGER
+ *   (1 <= bidders <= registered), opened_us INTEGER (UTC µs of the
+ *   opening), agent TEXT ("" when none).
+ * stats_rows_load reads it, when the table exists, as rows with source
+ * STATS_SRC_PLATFORM next to the imported outcomes; until then reports use
+ * the imported outcomes only. No award is ever made up from an opening. */
+#define STATS_AWARD_TABLE "ev_award"
+
+/* A tender run on the platform as open data shows it: published (or later)
+ * tenders only. The counts are filled only once the tender is closed
+ * (招标投标法 Art. 22: before the close nobody learns how many registered,
+ * downloaded or bid); closed false means they are absent, not zero. */
+struct stats_tender {
+	char id[ET_ID_MAX_LEN + 1];
+	char title[ET_STATS_FIELD_MAX + 1];
+	int type;                    /* enum stats_type */
+	char stage[16];              /* published, cancelled, closed, failed, opened */
+	int64_t control_fen;         /* Σ the lots' control prices */
+	int64_t published_us;
+	int64_t deadline_us;
+	bool closed;                 /* tender.closed is in the log */
+	int64_t closed_us;
+	int64_t bids;                /* closed only: bids received at the close */
+	int64_t registrations;       /* closed only: firms registered */
+};
+
+/* The published tenders of the platform (needs tender's and bidding's
+ * modules in the ledger; without bidding's no tender counts as closed).
+ * *out malloc'd, caller frees. */
+int stats_tenders_load(struct audit_ledger *l, struct stats_tender **out,
+		       size_t *n) ET_MUST_CHECK;
+
+/* The trading center's public name (the first center organisation
+ * registered: etenderd init's), the publisher of open data. ET_ENOTFOUND
+ * if there is none. */
+int stats_center_name(struct audit_ledger *l, char *out, size_t cap) ET_MUST_CHECK;
+
+/* ---- open data (stats/ocds.c) ---- */
+
+/* An OCDS 1.1.5 release package with the bids extension: one release per
+ * row (imported outcome or platform award: tender value = control price,
+ * numberOfTenderers, bids.statistics "bids" and "requests", one award with
+ * the winning price) and one per platform tender of tenders (value =
+ * control price; numberOfTenderers and bids.statistics only if closed).
+ * Rows and tenders are filtered by q's from, to and type (a row by its
+ * opening date, a tender by its publication date); q's split and by are
+ * ignored. Amounts in yuan, CNY, written exactly from fen. */
+struct stats_ocds_opts {
+	const char *ocid_prefix;     /* e.g. "ocds-etender" */
+	const char *publisher;       /* publisher.name */
+	const char *uri;             /* the package's URI */
+	int64_t published_us;        /* publishedDate */
+};
+int stats_report_ocds(const struct stats_outcome *rows, size_t n, const struct stats_tender *t,
+		      size_t nt, const struct stats_query *q, const struct stats_ocds_opts *o,
+		      struct et_buf *out) ET_MUST_CHECK;
 
 /* Formats, appended to out (docs/statistics.md). */
 int stats_report_json(const struct stats_report *r, struct et_buf *out) ET_MUST_CHECK;

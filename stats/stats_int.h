@@ -27,6 +27,9 @@ int st_frac_round(const struct st_frac *f, int64_t *out) ET_MUST_CHECK;
 /* Round half away from zero to a multiple of 1/10^places, written as a
  * plain decimal with exactly places fraction digits ("12.07"). */
 int st_frac_fixed(const struct st_frac *f, int places, char *out, size_t cap) ET_MUST_CHECK;
+/* A JSON string (quotes, escapes of '"', '\\' and control characters;
+ * UTF-8 passed through), appended to b. */
+int st_json_str(struct et_buf *b, const char *s) ET_MUST_CHECK;
 /* Fill v (not null) from f. */
 int st_frac_value(const struct st_frac *f, struct stats_value *v) ET_MUST_CHECK;
 

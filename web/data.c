@@ -12,6 +12,7 @@
 
 #include "bidding/bidding.h"
 #include "crypto/crypto.h"
+#include "stats/stats.h"
 #include "web/web_int.h"
 
 int web_path(const char *dir, const char *name, char *out, size_t cap)
@@ -58,6 +59,10 @@ const struct audit_module *const *web_modules(size_t *n)
 		size_t nd = 0;
 		const struct audit_module *const *dm = bid_ledger_modules(&nd);
 
+		for (size_t i = 0; i < nd && nmodules < sizeof modules / sizeof modules[0] - 1; i++)
+			modules[nmodules++] = dm[i];
+		/* statistics after bidding's modules (docs/statistics.md) */
+		dm = stats_ledger_modules(&nd);
 		for (size_t i = 0; i < nd && nmodules < sizeof modules / sizeof modules[0] - 1; i++)
 			modules[nmodules++] = dm[i];
 #endif

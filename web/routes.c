@@ -15,6 +15,8 @@
 
 #include "bidding/bidding.h"
 #include "crypto/crypto.h"
+#include "stats/stats.h"
+#include "web/stats.h"
 #include "web/web_int.h"
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -1364,5 +1366,8 @@ const struct web_route web_domain_routes[] = {
 	{ "POST", "/api/tenders/*/bids/*/reconfirm", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  post_bid_reconfirm },
 	{ "GET", "/api/me/notices", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED, get_notices },
+	{ "POST", "/api/stats/import", WEB_BODY_BUFFER, ET_STATS_CSV_MAX_BYTES, WEB_AUTH_REQUIRED,
+	  web_stats_import },
+	{ "GET", "/api/stats", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED, web_stats_report },
 	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };
