@@ -42,6 +42,11 @@ static size_t collect(char *p, size_t sz, size_t n, void *ctx)
 {
 	struct bench_answer *a = ctx;
 
+	a->len += sz * n;
+	if (a->hash) {
+		crypto_sha256_update(a->hash, p, sz * n);
+		return sz * n;
+	}
 	return et_buf_add(&a->body, p, sz * n) ? 0 : sz * n;
 }
 
@@ -57,6 +62,7 @@ void bench_request(const char *method, const char *path, const char *token, cons
 		bench_die("curl_easy_init failed");
 	et_buf_init(&a->body, 1u << 20);
 	a->status = 0;
+	a->len = 0;
 	bench_fmt(url, sizeof url, "%s%s", bench_base, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);

@@ -29,14 +29,18 @@ __attribute__((noreturn, format(printf, 1, 2))) void bench_die(const char *fmt, 
 /* snprintf that never truncates silently (dies instead). */
 __attribute__((format(printf, 3, 4))) int bench_fmt(char *dst, size_t cap, const char *f, ...);
 
+struct crypto_sha256;
 struct bench_answer {
 	long status;
 	struct et_buf body;               /* freed by the caller (et_buf_free) */
+	struct crypto_sha256 *hash;       /* if set, the body is hashed, not kept */
+	uint64_t len;                     /* bytes of the body */
 };
 
 /* One request to bench_base + path. body: a memory body (NUL-terminated),
  * or upload: a file streamed as the body; both NULL: no body. token may be
- * NULL. Dies on a transport error; any HTTP status is returned. */
+ * NULL. a->hash is the caller's (set or NULL before the call). Dies on a
+ * transport error; any HTTP status is returned. */
 void bench_request(const char *method, const char *path, const char *token, const char *body,
 		   FILE *upload, curl_off_t upload_len, struct bench_answer *a);
 /* A JSON request that must answer 200; returns the parsed answer (the
