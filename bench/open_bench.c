@@ -649,7 +649,14 @@ int main(int argc, char **argv)
 		free(hsec[i]);
 		free(hrcpt[i]);
 	}
+	for (int i = 0; i < 2; i++) {
+		crypto_wipe(kh[i].secret, strlen(kh[i].secret));
+		free(kh[i].secret);
+		free(kh[i].recipient);
+		crypto_wipe(kh[i].seed, sizeof kh[i].seed);
+	}
 	for (long i = 0; i < nbids; i++) {
+		crypto_wipe(bidder[i].seed, sizeof bidder[i].seed);
 		crypto_wipe(bidder[i].secret, strlen(bidder[i].secret));
 		free(bidder[i].secret);
 		free(bidder[i].recipient);

@@ -340,6 +340,9 @@ struct job {
 	char err[256];
 };
 
+/* the widths in run()'s sscanf */
+_Static_assert(TENDER_ID_LEN == 64 && TENDER_TOKEN_LEN == 72, "sscanf widths");
+
 static pthread_barrier_t start_line;
 static bool put_mode;
 static const char *tender_id;
@@ -484,7 +487,7 @@ static int run(const char *mode, const char *dir, int n)
 		struct stat st;
 
 		if (!fgets(line, sizeof line, f) ||
-		    sscanf(line, "%20s %127s", jobs[i].bid, jobs[i].token) != 2)
+		    sscanf(line, "%63s %71s", jobs[i].bid, jobs[i].token) != 2)
 			bench_die("%s: fewer than %d bids", path, n);
 		for (int k = 0; k < 3; k++) {
 			bench_fmt(jobs[i].file[k], sizeof jobs[i].file[k], "%s/%d.%c", dir, i, "12m"[k]);
