@@ -114,7 +114,7 @@ struct bid_blobs {
  * Bidding kinds (all version 1): bid.submitted (confidential),
  * bid.withdrawn (confidential), deposit.recorded (confidential for a
  * tender, public when annual), tender.closed, share.released, bids.opened,
- * record.confirmed, objection.raised. */
+ * record.confirmed, objection.raised, opening.failed. */
 const struct audit_module *const *bid_ledger_modules(size_t *n);
 
 /* ---- commands (submit.c, opening.c) --------------------------------------
@@ -215,6 +215,15 @@ int bid_key_release(struct audit_ledger *l, const char *actor, const char *tende
 int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	     const char *tender, struct tender_diag *d) ET_MUST_CHECK;
 
+/* The opening window (et.open.window of the tender's rules profile) passed
+ * after a close that did not fail with fewer than k keys released: the
+ * opening fails, recorded as opening.failed (actor "" = the platform's
+ * timer, or an administrator or supervisor). ET_ESTATE (et.open.stage)
+ * if the tender is not closed-and-waiting, (et.open.window) if the window
+ * has not passed, (et.open.keys) if k keys are out (open it instead). */
+int bid_open_fail(struct audit_ledger *l, const char *actor, const char *tender,
+		  struct tender_diag *d) ET_MUST_CHECK;
+
 /* A bidder of a firm in the opening record confirms it (record.confirmed)
  * or objects (objection.raised, text 1..ET_TENDER_TEXT_MAX bytes), once
  * per firm (et.record.answered, ET_EEXIST). */
@@ -230,6 +239,7 @@ enum bid_phase {
 	BID_PHASE_CLOSED,                 /* closed, waiting for keys */
 	BID_PHASE_FAILED,                 /* 流标 at the close */
 	BID_PHASE_OPENED,                 /* opening record published */
+	BID_PHASE_UNOPENED,               /* fewer than k keys within the window: failed */
 };
 struct bid_tender_status {
 	enum bid_phase phase;
@@ -237,6 +247,8 @@ struct bid_tender_status {
 	unsigned k;
 	unsigned released;                /* after the close */
 	unsigned received, counted;       /* after the close; 0 before */
+	uint64_t close_index;             /* leaf of tender.closed (after the close) */
+	int64_t closed_us;                /* time of the close (after the close) */
 };
 /* Everyone (tender must be visible: published). */
 int bid_tender_status(struct audit_ledger *l, const char *tender,

@@ -29,7 +29,10 @@ int bd_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct au
 /* The bidding state of a tender from bd_close / bd_opening / bd_release. */
 struct bd_state {
 	bool closed, failed, opened;
+	bool unopened;                    /* opening.failed: the window passed */
 	unsigned received, counted, released;
+	uint64_t close_index;             /* leaf of tender.closed */
+	int64_t closed_us;
 };
 int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s) ET_MUST_CHECK;
 

@@ -12,6 +12,7 @@
  *
  * Tender phases (bd_close, bd_release, bd_opening):
  *   open --tender.closed--> closed --share.released x k, bids.opened--> opened
+ *        |                        \--opening.failed (et.open.window)--> unopened
  *        \--tender.closed (failed, cn.reg.44)--> failed
  *
  * Invariants: at most one live bid per firm and tender; a ciphertext hash
@@ -106,7 +107,7 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = audit_sql_prepare(db, &st, "SELECT failed, received, counted FROM bd_close WHERE tender = ?1",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT failed, received, counted, idx, time_us FROM bd_close WHERE tender = ?1",
 			     "t", tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -114,6 +115,8 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 		s->failed = sqlite3_column_int64(st, 0) != 0;
 		s->received = (unsigned)sqlite3_column_int64(st, 1);
 		s->counted = (unsigned)sqlite3_column_int64(st, 2);
+		s->close_index = (uint64_t)sqlite3_column_int64(st, 3);
+		s->closed_us = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
 	if ((rc = audit_sql_prepare(db, &st, "SELECT count(*) FROM bd_release WHERE tender = ?1", "t", tender)))
@@ -124,6 +127,10 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_opening WHERE tender = ?1", "t", tender)))
 		return rc;
 	s->opened = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_unopened WHERE tender = ?1", "t", tender)))
+		return rc;
+	s->unopened = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return ET_OK;
 }
@@ -270,11 +277,13 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS bd_offer(bid TEXT NOT NULL, lot TEXT NOT NULL,"
 	" price INTEGER NOT NULL, duration INTEGER NOT NULL, PRIMARY KEY(bid, lot));"
 	"CREATE TABLE IF NOT EXISTS bd_answer(idx INTEGER PRIMARY KEY, tender TEXT NOT NULL,"
-	" org TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);";
+	" org TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS bd_unopened(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
+	" time_us INTEGER NOT NULL, released INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", NULL,
+	"bd_answer", "bd_unopened", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -499,6 +508,25 @@ out:
 	return rc;
 }
 
+static int apply_unopened(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
+{
+	json_t *o = bd_payload(ev);
+	const char *tender;
+	int64_t released;
+	int rc;
+
+	(void)ctx;
+	if (!o)
+		return et_fail(ET_EINVAL);
+	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_int(o, "released", &released)))
+		goto out;
+	rc = audit_sql_exec(db, "INSERT INTO bd_unopened VALUES (?1, ?2, ?3, ?4)", "tiii", tender,
+			    (int64_t)index, ev->time_us, released);
+out:
+	json_decref(o);
+	return rc;
+}
+
 static const struct audit_kind kinds[] = {
 	{ "bid.submitted", 1, apply_submitted },
 	{ "bid.withdrawn", 1, apply_withdrawn },
@@ -508,6 +536,7 @@ static const struct audit_kind kinds[] = {
 	{ "bids.opened", 1, apply_opened },
 	{ "record.confirmed", 1, apply_answer },
 	{ "objection.raised", 1, apply_answer },
+	{ "opening.failed", 1, apply_unopened },
 };
 
 static const struct audit_module bid_module = {

@@ -74,11 +74,12 @@ static int release_command(struct audit_tx *tx, void *ctx)
 	}
 	if ((rc = bd_state_load(db, c->tender, &s)))
 		goto out;
-	if (!s.closed || s.failed || s.opened) {
+	if (!s.closed || s.failed || s.opened || s.unopened) {
 		rc = tender_diag_set(c->d, ET_ESTATE, "et.open.stage",
 				     "仅可在截标后、开标前释放密钥",
 				     "keys are released after the close and before the opening", "%s",
-				     !s.closed ? "not closed" : s.failed ? "failed" : "opened");
+				     !s.closed ? "not closed" : s.failed ? "failed" :
+				     s.unopened ? "the opening window passed" : "opened");
 		goto out;
 	}
 	{
@@ -192,7 +193,7 @@ static int snap_fn(sqlite3 *db, void *ctx)
 	    (rc = bd_holders(db, s->tender, &s->k, &hv, &nh, s->pubs)))
 		goto out;
 	s->nh = (unsigned)nh;
-	if (!st8.closed || st8.failed || st8.opened) {
+	if (!st8.closed || st8.failed || st8.opened || st8.unopened) {
 		rc = tender_diag_set(s->d, ET_ESTATE, "et.open.stage", "当前阶段不能开标",
 				     "the tender cannot be opened in its phase", "%s", s->tender);
 		goto out;
@@ -495,7 +496,8 @@ static int open_command(struct audit_tx *tx, void *ctx)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		live = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (st8.opened || st8.released != c->s->m || live != (int64_t)c->s->nbids)
+	if (st8.opened || st8.unopened || st8.released != c->s->m ||
+	    live != (int64_t)c->s->nbids)
 		return tender_diag_set(c->d, ET_ECONFLICT, "et.open.changed", "开标期间状态已变化",
 				       "the tender changed during the opening; open again", "%s",
 				       c->s->tender);
@@ -579,4 +581,64 @@ out:
 	snap_free(s);
 	free(s);
 	return rc;
+}
+
+/* ---- the opening window ---------------------------------------------------- */
+
+struct unopened_cmd {
+	const char *actor, *tender;
+	struct tender_diag *d;
+};
+
+static int unopened_command(struct audit_tx *tx, void *ctx)
+{
+	struct unopened_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	const struct tender_profile *prof = NULL;
+	struct tender_info t;
+	struct bd_state s;
+	int64_t window, now = audit_tx_time(tx);
+	json_t *pl;
+	int rc;
+
+	if (*c->actor) {
+		struct tender_principal p;
+		if ((rc = tender_db_actor(db, c->actor, &p, c->d)))
+			return rc;
+		if (!(p.roles & (TENDER_ROLE_ADMIN | TENDER_ROLE_SUPERVISOR)))
+			return tender_diag_set(c->d, ET_EDENIED, "et.auth.role",
+					       "角色无权执行此操作",
+					       "the actor's roles do not allow this", "fail an opening");
+	}
+	if ((rc = tender_db_tender(db, c->tender, &t, c->d)) || (rc = bd_state_load(db, c->tender, &s)))
+		return rc;
+	if (!s.closed || s.failed || s.opened || s.unopened)
+		return tender_diag_set(c->d, ET_ESTATE, "et.open.stage", "当前阶段不能宣告开标失败",
+				       "the opening cannot fail in the tender's phase", "%s", c->tender);
+	if (s.released >= t.k)
+		return tender_diag_set(c->d, ET_ESTATE, "et.open.keys", "密钥已足，应开标",
+				       "enough keys are out: open the bids", "%u of %u", s.released, t.k);
+	if (tender_rules_lookup(t.profile, t.profile_version, &prof))
+		return et_fail(ET_EDB);
+	window = tender_rules_open_window(prof);
+	if (now < s.closed_us + window)
+		return tender_diag_set(c->d, ET_ESTATE, "et.open.window", "开标密钥释放期限未满",
+				       "the opening window has not passed", "%s", c->tender);
+	pl = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s}", "tender", c->tender, "closed",
+		       (json_int_t)s.closed_us, "window", (json_int_t)window, "released",
+		       (json_int_t)s.released, "k", (json_int_t)t.k, "rule", "et.open.window");
+	rc = bd_emit(tx, "opening.failed", c->actor, c->tender, pl, false, NULL);
+	json_decref(pl);
+	return rc;
+}
+
+int bid_open_fail(struct audit_ledger *l, const char *actor, const char *tender,
+		  struct tender_diag *d)
+{
+	struct unopened_cmd c = { actor ? actor : "", tender, d };
+
+	tender_diag_clear(d);
+	if (!l || !bd_id_ok(tender))
+		return tender_diag_set(d, ET_EINVAL, NULL, "参数无效", "invalid argument", NULL);
+	return bd_submit(l, unopened_command, &c, NULL, d);
 }

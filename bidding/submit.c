@@ -26,10 +26,12 @@ static int deny_stage(struct tender_diag *d, const char *rule, const char *zh, c
 }
 
 /* The actor as a bidder of a bidder firm, and a published tender not yet
- * closed. */
+ * closed. A submission whose last byte arrived at or after the deadline
+ * (arrival_us; INT64_MIN for other commands) is told so (cn.e.27) even if
+ * the close ran already: lateness is its cause, the close a consequence. */
 static int load_bidder(sqlite3 *db, const char *actor, const char *tender,
 		       struct tender_principal *p, struct tender_info *t, const char *what,
-		       struct tender_diag *d)
+		       int64_t arrival_us, struct tender_diag *d)
 {
 	struct bd_state s;
 	int rc;
@@ -50,6 +52,9 @@ static int load_bidder(sqlite3 *db, const char *actor, const char *tender,
 				       what, tender_stage_name(t->stage));
 	if ((rc = bd_state_load(db, tender, &s)))
 		return rc;
+	if (s.closed && arrival_us >= t->schedule.bid_deadline_us)
+		return tender_diag_set(d, ET_ESTATE, "cn.e.27", "投标截止时间后送达，拒收",
+				       "arrived after the deadline: refused", "%s", tender);
 	if (s.closed)
 		return deny_stage(d, "et.bid.closed", "投标已截止", "bidding is closed", tender);
 	return ET_OK;
@@ -102,7 +107,7 @@ static int submit_command(struct audit_tx *tx, void *ctx)
 	bool yes;
 	int rc;
 
-	if ((rc = load_bidder(db, c->actor, m->tender, &p, &t, "submit a bid", c->d)))
+	if ((rc = load_bidder(db, c->actor, m->tender, &p, &t, "submit a bid", c->arrival_us, c->d)))
 		goto out;
 	if (c->arrival_us > now) {
 		rc = tender_diag_set(c->d, ET_EINVAL, NULL, "到达时间无效",
@@ -278,7 +283,7 @@ static int withdraw_command(struct audit_tx *tx, void *ctx)
 	json_t *pl;
 	int rc;
 
-	if ((rc = load_bidder(db, c->actor, c->tender, &p, &t, "withdraw a bid", c->d)))
+	if ((rc = load_bidder(db, c->actor, c->tender, &p, &t, "withdraw a bid", INT64_MIN, c->d)))
 		return rc;
 	if (audit_tx_time(tx) >= t.schedule.bid_deadline_us)
 		return deny_stage(c->d, "cn.e.27", "投标截止后不得撤回", "no withdrawal after the deadline",

@@ -33,7 +33,9 @@ static const char usage[] =
 	"  question ask|list, clarify, clarifications  提问与澄清 / questions, clarifications\n"
 	"  deadline propose|approve                    截止时间变更（双人）/ deadline change (two people)\n"
 	"  bid submit|withdraw                         密封投标与回执 / sealed bids, receipts\n"
-	"  receipt verify    离线核验回执 / verify a bid receipt offline\n";
+	"  receipt verify    离线核验回执 / verify a bid receipt offline\n"
+	"  open status|release|record|confirm|object   开标 / the opening ceremony\n"
+	"  deposit record    登记投标保证金 / record a bid deposit (administrator)\n";
 
 int main(int argc, char **argv)
 {
@@ -55,7 +57,8 @@ int main(int argc, char **argv)
 		{ "clarifications", client_cmd_clarifications }, { "deadline", client_cmd_deadline },
 		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
-		{ "receipt", client_cmd_receipt },
+		{ "receipt", client_cmd_receipt }, { "open", client_cmd_open },
+		{ "deposit", client_cmd_deposit },
 	};
 	size_t i;
 

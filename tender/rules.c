@@ -98,6 +98,7 @@ enum rule_key {
 	R_PANEL_ODD,          /* cn.panel.9.odd */
 	R_PANEL_EXPERTS,      /* cn.law.37 */
 	R_DEPOSIT,            /* et.deposit.required */
+	R_OPEN_WINDOW,        /* et.open.window */
 	R_COUNT
 };
 
@@ -152,6 +153,11 @@ struct tender_profile {
 		"a bid deposit (annual or for the tender) must be recorded before "  \
 		"the deadline for a bid to count",                                  \
 		TENDER_UNIT_COUNT, 1, 1 },                                          \
+	[R_OPEN_WINDOW] = { "et.open.window", "电子招标投标办法 第二十九条、第三十一条（平台规则）", \
+		"截标后密钥保管人释放密钥的期限：期满仍不足门限数则开标失败",          \
+		"time after the close within which k key holders must release their " \
+		"keys; after it the opening fails",                                 \
+		TENDER_UNIT_DURATION, 2 * (DAY), 1 },                               \
 }
 
 static const struct tender_profile profiles[] = {
@@ -441,6 +447,11 @@ int tender_rules_working_days(const struct tender_profile *p, int64_t from_us, i
 bool tender_rules_deposit_required(const struct tender_profile *p)
 {
 	return R(p, R_DEPOSIT)->value != 0;
+}
+
+int64_t tender_rules_open_window(const struct tender_profile *p)
+{
+	return R(p, R_OPEN_WINDOW)->value;
 }
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)

@@ -192,6 +192,9 @@ int tender_rules_check_bid_count(const struct tender_profile *p, unsigned receiv
 /* et.deposit.required: must a bid deposit (annual or for the tender) be
  * recorded for a bid to count at the close? */
 bool tender_rules_deposit_required(const struct tender_profile *p);
+/* et.open.window: how long after the close k key holders have to release
+ * their keys (microseconds); after it the opening fails (opening.failed). */
+int64_t tender_rules_open_window(const struct tender_profile *p);
 /* cn.panel.9: panel size minimum, odd size, and experts' minimum share. */
 unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);
