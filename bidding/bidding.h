@@ -204,14 +204,17 @@ int bid_key_release(struct audit_ledger *l, const char *actor, const char *tende
 		    struct tender_diag *d) ET_MUST_CHECK;
 
 /* The opening (actor as for bid_close), once k holders released: every live
- * counted bid is unwrapped and combined with all released keys, part 1
- * decrypted, its ciphertext hash, the manifest's signature and bid.xml
- * (XSD, the identity inside) checked — all outside the writer — then
- * bids.opened (the opening record: bidder, price per lot, duration, deposit
- * status; failures with status revoked (the bidder's fault) or withdrawn
- * (not the bidder's: cn.e.31) and their cause) is emitted if nothing
- * changed meanwhile (ET_ECONFLICT otherwise). A system failure (I/O,
- * memory) opens nothing. Fewer than k keys: ET_ESTATE (et.open.keys). */
+ * counted bid is unwrapped and combined with all released keys, and every
+ * part decrypted streaming in bounded memory: part 1 (bid.xml, at most
+ * BID_XML_MAX) kept, each attachment's payload authenticated to its end;
+ * each part's ciphertext hash, the manifest's signature and bid.xml (XSD,
+ * the identity inside) checked — all outside the writer — then bids.opened
+ * (the opening record: bidder, price per lot, duration, deposit status, the
+ * SHA-256 of the decrypted bid.xml; failures with status revoked (the
+ * bidder's fault) or withdrawn (not the bidder's: cn.e.31) and their cause)
+ * is emitted if nothing changed meanwhile (ET_ECONFLICT otherwise). A
+ * system failure (I/O, memory) opens nothing. Fewer than k keys: ET_ESTATE
+ * (et.open.keys). */
 int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	     const char *tender, struct tender_diag *d) ET_MUST_CHECK;
 

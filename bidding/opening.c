@@ -1,8 +1,9 @@
 /* bidding/opening.c — the opening ceremony (DESIGN §5): the holders' key
  * release after the close, and the opening once k keys are out: every
- * counted bid is unwrapped and combined with ALL released keys, part 1
- * (bid.xml) decrypted and checked, and the opening record emitted in one
- * event — all or none.
+ * counted bid is unwrapped and combined with ALL released keys, every part
+ * decrypted streaming (bid.xml kept and checked, each attachment's payload
+ * authenticated to its end), and the opening record emitted in one event —
+ * all or none; and the opening window (opening.failed).
  *
  * Invariants: a key is released only after a close that did not fail, once
  * per holder, signed by the holder's registered Ed25519 key, and only if it
@@ -155,6 +156,7 @@ struct obid {
 	const char *status, *rule;
 	char cause[128];
 	struct bid_document doc;
+	unsigned char xml_sha256[32];     /* of the decrypted bid.xml (opened bids) */
 };
 
 struct snap {
@@ -365,16 +367,84 @@ out:
 	return rc;
 }
 
-/* Check and open one bid; sets b->status. Returns an error only for a
- * system failure (then nothing is opened). */
+static int discard(void *ctx, const unsigned char *b, size_t n)
+{
+	(void)b;
+	*(uint64_t *)ctx += n;
+	return ET_OK;
+}
+
+/* Decrypt part `part` (1-based) of b with file key fk from fd (at its
+ * start), streaming: part 1 into xml (at most BID_XML_MAX bytes), an
+ * attachment into nothing (its payload authenticated chunk by chunk, in
+ * bounded memory). The stored bytes are hashed on the way and must be the
+ * signed ciphertext. A verdict is set for a failure that is or is not the
+ * bidder's; other errors (I/O, memory) are returned. */
+static int decrypt_part(struct obid *b, const struct bid_part_ref *pr, uint32_t part, int fd,
+			const unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN], struct et_buf *xml,
+			unsigned char xml_sha[32])
+{
+	struct fd_io io = { fd, NULL };
+	unsigned char h[32];
+	uint64_t plain = 0;
+	int rc, drc;
+
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return et_fail(ET_EIO);
+	if (!(io.h = crypto_sha256_new()))
+		return et_fail(ET_ENOMEM);
+	drc = part == 1 ? crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, xml)
+			: crypto_age_decrypt_with_file_key(fk, fd_read, &io, discard, &plain);
+	if (drc == ET_EIO || drc == ET_ENOMEM) {
+		crypto_sha256_free(io.h);
+		return drc;
+	}
+	{
+		/* hash the rest, whatever decryption said (nothing is left of a
+		 * well-formed file), so that a bad payload is told apart from a
+		 * changed store */
+		unsigned char tmp[4096];
+		size_t got = 0;
+		do {
+			if ((rc = fd_read(&io, tmp, sizeof tmp, &got))) {
+				crypto_sha256_free(io.h);
+				return rc;
+			}
+		} while (got);
+	}
+	crypto_sha256_final(io.h, h);
+	if (memcmp(h, pr->sha256, 32)) {
+		verdict(b, false, "cn.e.31", part == 1 ? "the stored ciphertext is not the one signed"
+						       : "a stored attachment is not the one signed");
+		return ET_OK;
+	}
+	if (drc) {
+		char why[96];
+		if (part == 1)
+			verdict(b, true, "cn.e.31", drc == ET_ELIMIT ? "bid.xml is too large"
+								      : "the sealed bid.xml does not decrypt");
+		else if (snprintf(why, sizeof why, "a sealed attachment (part %u) does not decrypt",
+				  (unsigned)part) > 0)
+			verdict(b, true, "cn.e.31", why);
+		return ET_OK;
+	}
+	if (part == 1)
+		crypto_sha256(xml->data, xml->len, xml_sha);
+	return ET_OK;
+}
+
+/* Check and open one bid; sets b->status. Every part is unwrapped,
+ * combined with every released key and decrypted: part 1 (bid.xml) kept
+ * for the record, each attachment's payload authenticated to its end
+ * (all or none: one part that fails revokes or withdraws the whole bid).
+ * Returns an error only for a system failure (then nothing is opened). */
 static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		    const struct tender_record *rec, struct obid *b)
 {
 	struct bid_manifest m;
 	struct tender_diag xd;
 	struct et_buf xml;
-	struct fd_io io = { -1, NULL };
-	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN], h[32];
+	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN];
 	int rc = ET_OK, fd = -1;
 
 	et_buf_init(&xml, BID_XML_MAX);
@@ -384,49 +454,15 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		verdict(b, false, "cn.e.31", "the stored manifest does not verify");
 		goto out;
 	}
-	for (size_t i = m.nparts; i-- > 0;) {
-		/* attachments first: part 1 stays open for decryption */
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
+	for (size_t i = 0; i < m.nparts; i++) {
 		if ((rc = part_key(s, blobs, b, &m.parts[i], (uint32_t)(i + 1), &fd, fk)) || b->status)
 			goto out;
-	}
-	/* part 1: the stored bytes are the signed ciphertext, then decrypt */
-	if (lseek(fd, 0, SEEK_SET) != 0 || !(io.h = crypto_sha256_new())) {
-		rc = et_fail(io.h ? ET_EIO : ET_ENOMEM);
-		goto out;
-	}
-	io.fd = fd;
-	rc = crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, &xml);
-	if (rc == ET_EIO || rc == ET_ENOMEM)
-		goto out;
-	{
-		/* hash the rest, whatever decryption said (nothing is left of a
-		 * well-formed file), so that a bad payload is told apart from a
-		 * changed store */
-		unsigned char tmp[4096];
-		size_t got = 0;
-		int hrc;
-		do {
-			if ((hrc = fd_read(&io, tmp, sizeof tmp, &got))) {
-				rc = hrc;
-				goto out;
-			}
-		} while (got);
-	}
-	crypto_sha256_final(io.h, h);
-	io.h = NULL;
-	if (memcmp(h, m.parts[0].sha256, 32)) {
-		verdict(b, false, "cn.e.31", "the stored ciphertext is not the one signed");
-		rc = ET_OK;
-		goto out;
-	}
-	if (rc) {
-		verdict(b, true, "cn.e.31", rc == ET_ELIMIT ? "bid.xml is too large"
-							    : "the sealed bid.xml does not decrypt");
-		rc = ET_OK;
-		goto out;
+		rc = decrypt_part(b, &m.parts[i], (uint32_t)(i + 1), fd, fk, &xml, b->xml_sha256);
+		crypto_wipe(fk, sizeof fk);
+		close(fd);
+		fd = -1;
+		if (rc || b->status)
+			goto out;
 	}
 	if (bid_xml_parse(xml.data, xml.len, &b->doc, &xd)) {
 		/* a fixed text: the validator's message may quote the bid */
@@ -452,8 +488,6 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 	b->rule = "";
 	b->cause[0] = 0;
 out:
-	if (io.h)
-		crypto_sha256_free(io.h);
 	if (fd >= 0)
 		close(fd);
 	crypto_wipe(fk, sizeof fk);
@@ -527,11 +561,14 @@ static json_t *record_json(const struct snap *s)
 				json_decref(offers);
 				goto out;
 			}
-		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}",
+		char xh[65] = "";
+		if (opened)
+			et_hex_encode(b->xml_sha256, 32, xh);
+		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s}",
 							  "bid", b->bid, "org", b->org, "status",
 							  b->status, "cause", b->cause, "rule",
 							  b->rule, "deposit", b->deposit, "offers",
-							  offers)))
+							  offers, "xml_sha256", xh)))
 			goto out;
 	}
 	rec = json_pack("{s:s, s:O, s:O}", "tender", s->tender, "keys", keys, "bids", bids);
