@@ -14,7 +14,8 @@
 
 
 /* Emit kind (version 1) with payload = canonical JSON of pl (not stolen;
- * NULL pl: ET_ENOMEM). */
+ * NULL pl: ET_ENOMEM), after adding to pl the "rules" its command checked
+ * (and pl's own non-empty "rule"), as tender events carry them. */
 int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
 /* An event's payload as a JSON object, or NULL. Caller json_decref's. */

@@ -31,6 +31,63 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 
+/* The rules each kind's command checked, named in its payload's "rules"
+ * (as tender events carry them: tender/domain.c); a payload's own "rule"
+ * (the close's cn.reg.44, the window's et.open.window) is added if not
+ * listed. */
+static const struct {
+	const char *kind;
+	const char *rules[16];
+} event_rules[] = {
+	{ "bid.submitted",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.bid.closed", "cn.e.27",
+	    "et.reg.required", "et.bid.manifest", "et.bid.parts", "et.bid.signature",
+	    "et.bid.exists", "et.bid.duplicate", "et.bid.stanzas" } },
+	{ "bid.withdrawn",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.bid.closed", "cn.e.27",
+	    "et.bid.live" } },
+	{ "deposit.recorded",
+	  { "et.auth.role", "et.deposit.input", "et.deposit.org", "et.deposit.deadline" } },
+	{ "tender.closed",
+	  { "et.auth.role", "et.auth.stage", "et.close.early", "et.deposit.required" } },
+	{ "share.released",
+	  { "et.auth.role", "et.keys.holder", "et.open.stage", "et.open.released",
+	    "et.open.signature", "et.open.key" } },
+	{ "bids.opened",
+	  { "et.auth.role", "et.open.stage", "et.open.keys", "et.open.changed", "cn.e.31",
+	    "et.bid.xml", "et.bid.identity", "et.bid.lots" } },
+	{ "record.confirmed", { "et.record.none", "et.record.bidder", "et.record.answered" } },
+	{ "objection.raised",
+	  { "et.record.none", "et.record.bidder", "et.record.answered", "et.record.text" } },
+	{ "opening.failed", { "et.auth.role", "et.open.stage", "et.open.keys", "et.open.window" } },
+};
+
+static int name_rules(const char *kind, json_t *pl)
+{
+	json_t *arr = json_array(), *rule = json_object_get(pl, "rule");
+	bool listed = false;
+
+	if (!arr)
+		return et_fail(ET_ENOMEM);
+	for (size_t i = 0; i < sizeof event_rules / sizeof event_rules[0]; i++)
+		if (!strcmp(event_rules[i].kind, kind))
+			for (size_t j = 0; j < 16 && event_rules[i].rules[j]; j++) {
+				if (json_is_string(rule) &&
+				    !strcmp(json_string_value(rule), event_rules[i].rules[j]))
+					listed = true;
+				if (json_array_append_new(arr, json_string(event_rules[i].rules[j]))) {
+					json_decref(arr);
+					return et_fail(ET_ENOMEM);
+				}
+			}
+	if (json_is_string(rule) && json_string_length(rule) && !listed &&
+	    json_array_append(arr, rule)) {
+		json_decref(arr);
+		return et_fail(ET_ENOMEM);
+	}
+	return json_object_set_new(pl, "rules", arr) ? et_fail(ET_ENOMEM) : ET_OK;
+}
+
 int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index)
 {
@@ -39,6 +96,8 @@ int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 
 	if (!pl)
 		return et_fail(ET_ENOMEM);
+	if ((rc = name_rules(kind, pl)))
+		return rc;
 	if (!(buf = json_dumps(pl, BD_JSON_FLAGS)))
 		return et_fail(ET_ENOMEM);
 	struct audit_event ev = { kind, 1, 0, actor ? actor : "", tender ? tender : "",
