@@ -187,6 +187,12 @@ static void scan(struct web_closer *c)
 			else
 				et_log(ET_LOG_INFO, "opened %s", v[i].id);
 		} else if (st.phase == BID_PHASE_CLOSED) {
+			const struct tender_profile *prof = NULL;
+
+			/* the writer is asked only once the window has passed */
+			if (tender_rules_lookup(v[i].profile, v[i].profile_version, &prof) ||
+			    now < st.closed_us + tender_rules_open_window(prof))
+				continue;
 			rc = bid_open_fail(d->ledger, "", v[i].id, &diag);
 			if (rc == ET_OK)
 				et_log(ET_LOG_INFO, "opening of %s failed: the window passed", v[i].id);
