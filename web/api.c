@@ -122,6 +122,11 @@ static const struct web_route test_routes[] = {
 #ifdef ET_TEST_HOOKS
 	{ "POST", "/api/test/clock", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE, test_clock },
 	{ "POST", "/api/test/event", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE, test_event },
+#ifdef WEB_DOMAIN
+	{ "POST", "/api/test/submit-delay", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE,
+	  web_test_submit_delay },
+	{ "GET", "/api/test/inflight", WEB_BODY_NONE, 0, WEB_AUTH_NONE, web_test_inflight },
+#endif
 #endif
 	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };

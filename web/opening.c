@@ -56,6 +56,14 @@ static void deadline_in(struct timespec *ts, int64_t ms)
 	}
 }
 
+#ifdef ET_TEST_HOOKS
+/* Test builds: a delay between a submission's arrival and its bid_submit
+ * (POST /api/test/submit-delay), so that a test can hold a submission in
+ * flight across the deadline. */
+static pthread_mutex_t test_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t test_delay_ms;
+#endif
+
 int web_inflight_begin(struct web_data *d, const char *tender, int64_t *arrival_us, int *slot)
 {
 	struct web_closer *c = d->closer;
@@ -76,8 +84,62 @@ int web_inflight_begin(struct web_data *d, const char *tender, int64_t *arrival_
 			break;
 		}
 	pthread_mutex_unlock(&c->mu);
+#ifdef ET_TEST_HOOKS
+	{
+		int64_t ms;
+
+		pthread_mutex_lock(&test_mu);
+		ms = test_delay_ms;
+		pthread_mutex_unlock(&test_mu);
+		if (*slot >= 0 && ms > 0) {
+			struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+	}
+#endif
 	return *slot < 0 ? ET_ELIMIT : ET_OK;
 }
+
+#ifdef ET_TEST_HOOKS
+/* POST /api/test/submit-delay {"ms": N}: every later submission waits N ms
+ * in flight (after its arrival, before bid_submit); 0 ends it. GET
+ * /api/test/inflight → {"inflight": submissions in flight now}. */
+int web_test_submit_delay(struct web_req *r, struct web_reply *rep)
+{
+	json_t *j = NULL, *v;
+	int rc;
+
+	if ((rc = web_body_object(r, &j, rep)))
+		return rc;
+	v = json_object_get(j, "ms");
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 60000) {
+		json_decref(j);
+		web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL, "字段 ms 无效",
+				"field ms is invalid");
+		return ET_EINVAL;
+	}
+	pthread_mutex_lock(&test_mu);
+	test_delay_ms = json_integer_value(v);
+	pthread_mutex_unlock(&test_mu);
+	json_decref(j);
+	return web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:b}", "ok", 1));
+}
+
+int web_test_inflight(struct web_req *r, struct web_reply *rep)
+{
+	struct web_closer *c = r->data->closer;
+	int n = 0;
+
+	if (c) {
+		pthread_mutex_lock(&c->mu);
+		for (int i = 0; i < INFLIGHT_MAX; i++)
+			n += c->fl[i].used;
+		pthread_mutex_unlock(&c->mu);
+	}
+	return web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:i}", "inflight", n));
+}
+#endif
 
 void web_inflight_end(struct web_data *d, int slot)
 {

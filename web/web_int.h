@@ -281,6 +281,10 @@ int web_get_opening(struct web_req *r, struct web_reply *rep);
 int web_post_confirm(struct web_req *r, struct web_reply *rep);
 int web_post_object(struct web_req *r, struct web_reply *rep);
 int web_post_deposit(struct web_req *r, struct web_reply *rep);
+#ifdef ET_TEST_HOOKS
+int web_test_submit_delay(struct web_req *r, struct web_reply *rep);
+int web_test_inflight(struct web_req *r, struct web_reply *rep);
+#endif
 /* routes.c's helpers, for opening.c. */
 int web_reply_diag(struct web_reply *rep, int rc, const struct tender_diag *d);
 int web_body_object(struct web_req *r, json_t **out, struct web_reply *rep);

@@ -212,10 +212,28 @@ submit "FEW: bid b2" 2 "$FEW" --offer "1:4210000000:400"
 for b in 1 3 5; do submit "LATE: bid b$b" "$b" "$LATE" --offer "1:43${b}0000000:400"; done
 
 # ---- the close at the deadline --------------------------------------------------------------------
+# A replacement whose last byte arrives before the deadline but whose bid_submit runs after
+# it (held 4 s in flight by the test hook): the close waits for it, so it counts.
+curl -sf -X POST "$URL/api/test/submit-delay" -d '{"ms":4000}' >/dev/null
+mkdir -p -m 700 "$T/home/bidder3"
+ETENDER_HOME="$T/home/bidder3" "$EC" bid submit --tender "$LATE" -i "$T/home/bidder3/id.key" \
+  --offer "1:4290000000:400" -o "$T/rlate3.json" >"$T/late3.out" 2>"$T/late3.err" &
+LATE3=$!
+for _ in $(seq 200); do [ "$(curl -sf "$URL/api/test/inflight" | jq .inflight)" = 1 ] && break; sleep 0.05; done
+check "a submission is in flight, its last byte in before the deadline" \
+  [ "$(curl -sf "$URL/api/test/inflight" | jq .inflight)" = 1 ]
 clock "$DL"
+check "MAIN closes without waiting for LATE's submission" wait_phase "$MAIN" closed
+check "LATE's close waits for it" [ "$(phase "$LATE")" = open ]
+wait "$LATE3"; rc=$?
+check "the in-flight submission got its receipt (rc $rc: $(tail -n1 "$T/late3.err"))" [ "$rc" -eq 0 ] && [ -s "$T/rlate3.json" ]
+curl -sf -X POST "$URL/api/test/submit-delay" -d '{"ms":0}' >/dev/null
 check "the platform closed MAIN at the deadline" wait_phase "$MAIN" closed
 check "FEW failed at the close (two bids, 流标)" wait_phase "$FEW" failed
 check "LATE closed" wait_phase "$LATE" closed
+check "LATE: the in-flight replacement is before the close in the log, and counted" \
+  bash -c "[ \$(jq .index '$T/rlate3.json') -lt \$(curl -sf '$URL/api/tenders/$LATE/bidding' | jq .close_index) ] && \
+           curl -sf '$URL/api/tenders/$LATE/bidding' | jq -e '.received == 3 and .counted == 3' >/dev/null"
 works "open status MAIN" bidder1 open status "$MAIN" --json
 check "MAIN: 4 received, 4 counted, 0 released" \
   bash -c "jq -e '.received == 4 and .counted == 4 and .released == 0' '$T/out' >/dev/null"
