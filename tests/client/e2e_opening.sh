@@ -9,9 +9,11 @@
 # recipient refused, a release before the close refused, a wrong key
 # refused and attributed to its holder, one key opening nothing; the
 # close by the platform's timer, checked against the witness's cosignature
-# before release; the opening record (prices, statuses, causes), a
-# confirmation and an objection; a tender with two bids failing at the
-# close (流标); a tender whose holders miss the opening window; receipts
+# before release; a submission in flight across the deadline waited for;
+# the opening record (prices, statuses, causes), a confirmation and an
+# objection; a tender with two bids failing at the close (流标) at its
+# deadline moved by a late clarification; a tender whose holders miss the
+# opening window (opening.failed); receipts
 # verified offline; etender audit verify and etenderd verify at the end.
 # Usage: e2e_opening.sh PATH/TO/etenderd PATH/TO/etender PATH/TO/craft_part
 set -u
@@ -101,7 +103,8 @@ adduser super super supervisor
 check "accounts made" [ -n "${UID_[kh3]:-}" ] && [ -n "${UID_[bidder5]:-}" ]
 
 # ---- three tenders, three key holders each (k = 2) --------------------------------------------
-# MAIN: the ceremony; FEW: two bids (流标); LATE: the holders miss the window
+# MAIN: the ceremony; FEW: two bids (流标) and a deadline moved by a late clarification;
+# LATE: the holders miss the opening window
 declare -A R
 mk_tender() { # ID
   local id="$1" i
@@ -209,6 +212,11 @@ submit "bid b5 (a stanza moved from b1's bid) passes the keyless check" 5 "$MAIN
 # the other tenders
 submit "FEW: bid b1" 1 "$FEW" --offer "1:4200000000:400"
 submit "FEW: bid b2" 2 "$FEW" --offer "1:4210000000:400"
+echo "补充说明：体育馆看台钢结构图纸修订，详见附件。" >"$T/amend.txt"
+works "FEW: a late clarification moves the deadline (cn.reg.21)" agent1 clarify --tender "$FEW" --file "$T/amend.txt"
+FEWDL=$(( F + 10 * MIN + 15 * MIN ))
+check "FEW: the deadline moved to 15 demo days after the clarification" \
+  bash -c "[ \"\$(curl -sf '$URL/api/tenders/$FEW/bidding' | jq .deadline_us)\" = $FEWDL ]"
 for b in 1 3 5; do submit "LATE: bid b$b" "$b" "$LATE" --offer "1:43${b}0000000:400"; done
 
 # ---- the close at the deadline --------------------------------------------------------------------
@@ -229,7 +237,7 @@ wait "$LATE3"; rc=$?
 check "the in-flight submission got its receipt (rc $rc: $(tail -n1 "$T/late3.err"))" [ "$rc" -eq 0 ] && [ -s "$T/rlate3.json" ]
 curl -sf -X POST "$URL/api/test/submit-delay" -d '{"ms":0}' >/dev/null
 check "the platform closed MAIN at the deadline" wait_phase "$MAIN" closed
-check "FEW failed at the close (two bids, 流标)" wait_phase "$FEW" failed
+check "FEW: not closed at its original deadline (it moved)" [ "$(phase "$FEW")" = open ]
 check "LATE closed" wait_phase "$LATE" closed
 check "LATE: the in-flight replacement is before the close in the log, and counted" \
   bash -c "[ \$(jq .index '$T/rlate3.json') -lt \$(curl -sf '$URL/api/tenders/$LATE/bidding' | jq .close_index) ] && \
@@ -297,9 +305,6 @@ refused "a second answer is refused" "et.record.answered" bidder1 open object "$
 refused "a firm not in the record cannot answer" "et.record.bidder" bidder2 open confirm "$MAIN"
 
 # ---- the failed tender and the opening window --------------------------------------------------------------
-refused "FEW (流标): no release" "close" kh1 open release "$FEW" --holder-key "$T/home/kh1/$FEW.key" \
-  -i "$T/home/kh1/id.key"
-refused "FEW: no opening record" "et.open.stage" bidder1 open record "$FEW"
 works "LATE: kh3 releases" kh3 open release "$LATE" --holder-key "$T/home/kh3/$LATE.key" \
   -i "$T/home/kh3/id.key" --witness-key "$WVKEY" --log-key "$LOGKEY"
 clock $(( DL + MIN ))
@@ -309,6 +314,14 @@ clock $(( DL + 3 * MIN ))
 check "LATE: the window passed with one key of two: the opening failed (opening.failed)" wait_phase "$LATE" unopened
 refused "LATE: a release after the window is refused" "et.open.stage" kh1 open release "$LATE" \
   --holder-key "$T/home/kh1/$LATE.key" -i "$T/home/kh1/id.key" --witness-key "$WVKEY" --log-key "$LOGKEY"
+
+clock "$FEWDL"
+check "FEW closed at its moved deadline and failed (two bids, 流标)" wait_phase "$FEW" failed
+works "FEW: status" bidder1 open status "$FEW" --json
+check "FEW: 2 received, 2 counted, failed" bash -c "jq -e '.received == 2 and .counted == 2' '$T/out' >/dev/null"
+refused "FEW (流标): no release" "close" kh1 open release "$FEW" --holder-key "$T/home/kh1/$FEW.key" \
+  -i "$T/home/kh1/id.key"
+refused "FEW: no opening record" "et.open.stage" bidder1 open record "$FEW"
 
 # ---- audits -------------------------------------------------------------------------------------------------
 for _ in $(seq 100); do curl -sf "$URL/log/checkpoint" | grep -q '^— witness.test ' && \
