@@ -17,10 +17,11 @@
 # verified offline; etender audit verify and etenderd verify at the end.
 # Usage: e2e_opening.sh PATH/TO/etenderd PATH/TO/etender PATH/TO/craft_part
 set -u
-ED="$1"
-EC="$2"
-CRAFT="$3"
+ED=$(realpath "$1")
+EC=$(realpath "$2")
+CRAFT=$(realpath "$3")
 T=$(mktemp -d)
+cd "$T" || exit 1   # receipts saved without -o land here
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
 trap cleanup EXIT
