@@ -27,6 +27,7 @@
 #define INFLIGHT_MAX 256
 #define CLOSE_WAIT_MS 30000            /* bound on waiting for in-flight submissions */
 #define POLL_MS 1000                   /* the closer rechecks at least this often */
+#define WITNESS_WAIT_MS 5000           /* bound on waiting for the close's cosignature */
 
 struct inflight {
 	bool used;
@@ -73,12 +74,14 @@ int web_inflight_begin(struct web_data *d, const char *tender, int64_t *arrival_
 		*arrival_us = et_clock_now_us();
 		return ET_OK;
 	}
+	if (strlen(tender) >= sizeof c->fl[0].tender)
+		return et_fail(ET_EINVAL);
 	pthread_mutex_lock(&c->mu);
 	*arrival_us = et_clock_now_us();
 	for (int i = 0; i < INFLIGHT_MAX; i++)
 		if (!c->fl[i].used) {
 			c->fl[i].used = true;
-			snprintf(c->fl[i].tender, sizeof c->fl[i].tender, "%s", tender);
+			memcpy(c->fl[i].tender, tender, strlen(tender) + 1);
 			c->fl[i].arrival_us = *arrival_us;
 			*slot = i;
 			break;
@@ -213,6 +216,32 @@ static const struct bid_blobs *blobs_of(struct web_data *d, struct bid_blobs *b)
 	return b;
 }
 
+/* The commit of a close woke the witness pusher (on_commit), which pushes at
+ * once; wait a little (bounded) for the cosignature on a checkpoint covering
+ * the close, so that the log says when the key holders can check it. */
+static void witness_close(struct web_closer *c, const char *tender, uint64_t index)
+{
+	char *note = NULL;
+	uint64_t size = 0;
+
+	if (!c->w)
+		return;
+	for (int i = 0; i < WITNESS_WAIT_MS / 100 && !c->stop; i++) {
+		if (web_witness_latest(c->w, &note, &size) == ET_OK && size > index) {
+			free(note);
+			et_log(ET_LOG_INFO, "the witness cosigned the close of %s (checkpoint size %llu)",
+			       tender, (unsigned long long)size);
+			return;
+		}
+		free(note);
+		note = NULL;
+		struct timespec ts = { 0, 100000000L };
+		nanosleep(&ts, NULL);
+	}
+	et_log(ET_LOG_WARN, "no witness cosignature on the close of %s yet; the pusher keeps trying",
+	       tender);
+}
+
 /* One pass over the published tenders. */
 static void scan(struct web_closer *c)
 {
@@ -239,10 +268,12 @@ static void scan(struct web_closer *c)
 		if (st.phase == BID_PHASE_OPEN && now >= st.deadline_us) {
 			if ((rc = close_tender(d, "", v[i].id, &res, &diag)))
 				et_log(ET_LOG_WARN, "closer: close %s: %s", v[i].id, diag.msg);
-			else
+			else {
 				et_log(ET_LOG_INFO, "closed %s at leaf %llu: %u received, %u counted%s",
 				       v[i].id, (unsigned long long)res.index, res.received,
 				       res.counted, res.failed ? " (failed)" : "");
+				witness_close(c, v[i].id, res.index);
+			}
 		} else if (st.phase == BID_PHASE_CLOSED && st.released >= st.k) {
 			if ((rc = bid_open(d->ledger, blobs_of(d, &b), "", v[i].id, &diag)))
 				et_log(ET_LOG_WARN, "closer: open %s: %s", v[i].id, diag.msg);

@@ -116,6 +116,15 @@ static int splice_header(const unsigned char *a, size_t alen, const unsigned cha
 	return fclose(f) ? -1 : 0;
 }
 
+/* A decimal argument in [1, max]; 0 if it is not one. */
+static long long num(const char *s, long long max)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	return *s && !*end && v >= 1 && v <= max ? v : 0;
+}
+
 static int pubs_of(int argc, char **argv, int first, unsigned char (*pubs)[32], unsigned *n)
 {
 	*n = 0;
@@ -152,12 +161,14 @@ int main(int argc, char **argv)
 		FILE *f;
 
 		memset(&doc, 0, sizeof doc);
-		snprintf(doc.tender, sizeof doc.tender, "%s", argv[2]);
-		snprintf(doc.bid, sizeof doc.bid, "%s", argv[3]);
-		snprintf(doc.org, sizeof doc.org, "%s", argv[4]);
-		snprintf(doc.offers[0].lot, sizeof doc.offers[0].lot, "%s", argv[5]);
-		doc.offers[0].price_fen = atoll(argv[6]);
-		doc.offers[0].duration_days = atoll(argv[7]);
+		if (snprintf(doc.tender, sizeof doc.tender, "%s", argv[2]) >= (int)sizeof doc.tender ||
+		    snprintf(doc.bid, sizeof doc.bid, "%s", argv[3]) >= (int)sizeof doc.bid ||
+		    snprintf(doc.org, sizeof doc.org, "%s", argv[4]) >= (int)sizeof doc.org ||
+		    snprintf(doc.offers[0].lot, sizeof doc.offers[0].lot, "%s", argv[5]) >=
+		    (int)sizeof doc.offers[0].lot)
+			return die("argument too long");
+		doc.offers[0].price_fen = num(argv[6], INT64_MAX);
+		doc.offers[0].duration_days = num(argv[7], 36500);
 		doc.noffers = 1;
 		et_buf_init(&x, 1u << 20);
 		if (bid_xml_write(&doc, &x) || !(f = fopen(argv[8], "wb")))
@@ -169,14 +180,17 @@ int main(int argc, char **argv)
 	}
 	if (argc < 10 || (strcmp(argv[1], "nocombine") && strcmp(argv[1], "moved")))
 		return die("usage: see the head of tests/client/craft_part.c");
-	k = (unsigned)atoi(argv[2]);
-	part = (unsigned)atoi(argv[5]);
+	k = (unsigned)num(argv[2], ET_THRESHOLD_MAX_HOLDERS);
+	part = (unsigned)num(argv[5], BID_MAX_PARTS);
+	if (!k || !part)
+		return die("K and PART are small positive numbers");
 	bool moved = !strcmp(argv[1], "moved");
 	const char *in = argv[6], *out = argv[moved ? 8 : 7];
 	if (pubs_of(argc, argv, moved ? 9 : 8, pubs, &n))
 		return die("recipients");
-	snprintf(tmp1, sizeof tmp1, "%s.1", out);
-	snprintf(tmp2, sizeof tmp2, "%s.2", out);
+	if (snprintf(tmp1, sizeof tmp1, "%s.1", out) >= (int)sizeof tmp1 ||
+	    snprintf(tmp2, sizeof tmp2, "%s.2", out) >= (int)sizeof tmp2)
+		return die("path too long");
 	if (seal(k, n, argv[3], argv[4], part, pubs, in, tmp1))
 		return die("seal");
 	if (moved) {

@@ -60,7 +60,7 @@ for _ in $(seq 500); do grep -q '^listen ' "$T/wit.out" 2>/dev/null && break; sl
 WURL="http://$(sed -n 's/^listen //p' "$T/wit.out")"
 check "witness serves" [ "$WURL" != "http://" ]
 rm -f "$T/ready"
-"$ED" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/ready" --witness "$WURL" \
+ET_LOG=info "$ED" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/ready" --witness "$WURL" \
   --witness-key "$WVKEY" 2>>"$T/serve.log" &
 PID=$!; PIDS+=("$PID")
 for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
@@ -243,6 +243,9 @@ check "LATE closed" wait_phase "$LATE" closed
 check "LATE: the in-flight replacement is before the close in the log, and counted" \
   bash -c "[ \$(jq .index '$T/rlate3.json') -lt \$(curl -sf '$URL/api/tenders/$LATE/bidding' | jq .close_index) ] && \
            curl -sf '$URL/api/tenders/$LATE/bidding' | jq -e '.received == 3 and .counted == 3' >/dev/null"
+for _ in $(seq 100); do grep -q "the witness cosigned the close of $MAIN " "$T/serve.log" && break; sleep 0.1; done
+check "the close was pushed to the witness at once and cosigned" \
+  grep -q "the witness cosigned the close of $MAIN " "$T/serve.log"
 works "open status MAIN" bidder1 open status "$MAIN" --json
 check "MAIN: 4 received, 4 counted, 0 released" \
   bash -c "jq -e '.received == 4 and .counted == 4 and .released == 0' '$T/out' >/dev/null"
