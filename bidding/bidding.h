@@ -217,6 +217,19 @@ int bid_key_release(struct audit_ledger *l, const char *actor, const char *tende
  * (et.open.keys). */
 int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	     const char *tender, struct tender_diag *d) ET_MUST_CHECK;
+/* Where the opening keeps each opened bid's decrypted bid.xml (public once
+ * the record is): put stores len bytes under their SHA-256 (given; the
+ * record's xml_sha256) and returns ET_OK, or an error that aborts the
+ * opening (nothing opened). A blob kept by an opening that then fails is
+ * harmless (stored by content). */
+struct bid_keep {
+	int (*put)(void *ctx, const void *data, size_t len, const unsigned char sha256[32]);
+	void *ctx;
+};
+/* bid_open, keeping every opened bid.xml through keep (NULL: not kept). */
+int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
+		  const struct bid_keep *keep, const char *actor, const char *tender,
+		  struct tender_diag *d) ET_MUST_CHECK;
 
 /* The opening window (et.open.window of the tender's rules profile) passed
  * after a close that did not fail with fewer than k keys released: the

@@ -169,6 +169,7 @@ struct snap {
 	struct obid *bids;
 	size_t nbids;
 	struct tender_diag *d;
+	const struct bid_keep *keep;              /* where opened bid.xml goes, or NULL */
 };
 
 static void snap_free(struct snap *s)
@@ -484,6 +485,10 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 			verdict(b, true, "et.bid.lots", "an offer names a lot the tender does not have");
 			goto out;
 		}
+	/* an opened bid's bid.xml, kept (public from now on, like the record) */
+	if (s->keep && s->keep->put && (rc = s->keep->put(s->keep->ctx, xml.data, xml.len,
+							    b->xml_sha256)))
+		goto out;
 	b->status = "opened";
 	b->rule = "";
 	b->cause[0] = 0;
@@ -581,6 +586,13 @@ out:
 int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	     const char *tender, struct tender_diag *d)
 {
+	return bid_open_keep(l, blobs, NULL, actor, tender, d);
+}
+
+int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
+		  const struct bid_keep *keep, const char *actor, const char *tender,
+		  struct tender_diag *d)
+{
 	struct snap *s = NULL;
 	struct tender_record *rec = NULL;
 	unsigned char *xml = NULL;
@@ -595,6 +607,7 @@ int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *
 		return et_fail(ET_ENOMEM);
 	s->tender = tender;
 	s->d = d;
+	s->keep = keep;
 	if ((rc = audit_ledger_query(l, snap_fn, s)))
 		goto out;
 	if ((rc = tender_get(l, NULL, tender, &s->t, &xml, &xml_len)) ||

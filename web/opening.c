@@ -21,7 +21,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "bidding/bidding.h"
+#include "crypto/crypto.h"
 #include "web/web_int.h"
 
 #define INFLIGHT_MAX 256
@@ -209,6 +214,24 @@ static int close_tender(struct web_data *d, const char *actor, const char *tende
 	return bid_close(d->ledger, actor, tender, res, diag);
 }
 
+/* struct bid_keep's put over the blob store: an opened bid.xml stored under
+ * its SHA-256 (atomically; kept once). */
+static int blob_put(void *ctx, const void *data, size_t len, const unsigned char sha256[32])
+{
+	struct web_data *d = ctx;
+	char hex[65], rel[80], path[4096];
+	struct stat sb;
+	int rc;
+
+	et_hex_encode(sha256, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    (rc = web_path(d->dir, rel, path, sizeof path)))
+		return et_fail(ET_EINVAL);
+	if (stat(path, &sb) == 0 && (uint64_t)sb.st_size == len)
+		return ET_OK;
+	return et_write_file_atomic(path, data, len, 0600);
+}
+
 static const struct bid_blobs *blobs_of(struct web_data *d, struct bid_blobs *b)
 {
 	b->open = web_blob_open;
@@ -275,7 +298,9 @@ static void scan(struct web_closer *c)
 				witness_close(c, v[i].id, res.index);
 			}
 		} else if (st.phase == BID_PHASE_CLOSED && st.released >= st.k) {
-			if ((rc = bid_open(d->ledger, blobs_of(d, &b), "", v[i].id, &diag)))
+			struct bid_keep keep = { blob_put, d };
+
+			if ((rc = bid_open_keep(d->ledger, blobs_of(d, &b), &keep, "", v[i].id, &diag)))
 				et_log(ET_LOG_WARN, "closer: open %s: %s", v[i].id, diag.msg);
 			else
 				et_log(ET_LOG_INFO, "opened %s", v[i].id);
@@ -565,6 +590,63 @@ int web_get_opening(struct web_req *r, struct web_reply *rep)
 	if (rc)
 		return rc;
 	rc = web_reply_text(rep, MHD_HTTP_OK, "application/json", json, strlen(json));
+	free(json);
+	return rc;
+}
+
+/* GET /api/tenders/{id}/bids/{bid}/xml: an opened bid's decrypted bid.xml
+ * as kept at the opening (its SHA-256 is the record's xml_sha256). 409
+ * before the opening; 404 for a bid not opened. */
+int web_get_bid_xml(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN], bid[TENDER_ID_LEN], *json = NULL;
+	const char *hex = NULL;
+	unsigned char sha[32], got[32], *buf = NULL;
+	json_t *rec = NULL, *b;
+	size_t i, n = 0;
+	ssize_t k;
+	int rc, fd = -1;
+
+	if (!web_param(r, 0, id) || !web_param(r, 1, bid))
+		return ET_ENOTFOUND;
+	rc = bid_opening_record(r->data->ledger, id, &json);
+	if (rc == ET_ESTATE) {
+		web_reply_error(rep, MHD_HTTP_CONFLICT, ET_ESTATE, "et.open.stage", "尚未开标",
+				"the bids are not opened yet");
+		return rc;
+	}
+	if (rc)
+		return rc;
+	rc = ET_ENOTFOUND;
+	if (!(rec = json_loads(json, 0, NULL)))
+		goto out;
+	json_array_foreach(json_object_get(rec, "bids"), i, b) {
+		const char *bv = json_string_value(json_object_get(b, "bid"));
+
+		if (bv && !strcmp(bv, bid))
+			hex = json_string_value(json_object_get(b, "xml_sha256"));
+	}
+	if (!hex || strlen(hex) != 64 || et_hex_decode(hex, sha, 32))
+		goto out;
+	if ((rc = web_blob_open(r->data, sha, &fd)))
+		goto out;
+	if (!(buf = malloc(BID_XML_MAX + 1))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	while (n <= BID_XML_MAX && (k = read(fd, buf + n, BID_XML_MAX + 1 - n)) > 0)
+		n += (size_t)k;
+	crypto_sha256(buf, n, got);
+	if (n > BID_XML_MAX || memcmp(got, sha, 32)) {
+		rc = et_fail(ET_EVERIFY);
+		goto out;
+	}
+	rc = web_reply_text(rep, MHD_HTTP_OK, "application/xml; charset=utf-8", (char *)buf, n);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	json_decref(rec);
 	free(json);
 	return rc;
 }

@@ -1379,6 +1379,7 @@ const struct web_route web_domain_routes[] = {
 	{ "POST", "/api/tenders/*/keys/release", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  web_post_release },
 	{ "GET", "/api/tenders/*/opening", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_opening },
+	{ "GET", "/api/tenders/*/bids/*/xml", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_bid_xml },
 	{ "POST", "/api/tenders/*/opening/confirm", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  web_post_confirm },
 	{ "POST", "/api/tenders/*/opening/object", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,

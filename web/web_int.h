@@ -278,6 +278,7 @@ int web_post_close(struct web_req *r, struct web_reply *rep);
 int web_get_close(struct web_req *r, struct web_reply *rep);
 int web_post_release(struct web_req *r, struct web_reply *rep);
 int web_get_opening(struct web_req *r, struct web_reply *rep);
+int web_get_bid_xml(struct web_req *r, struct web_reply *rep);
 int web_post_confirm(struct web_req *r, struct web_reply *rep);
 int web_post_object(struct web_req *r, struct web_reply *rep);
 int web_post_deposit(struct web_req *r, struct web_reply *rep);

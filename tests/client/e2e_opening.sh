@@ -303,6 +303,11 @@ check "record: b5 revoked, cn.e.31, a stanza does not open (moved from another b
 check "the record served is the bids.opened leaf's payload" \
   bash -c "curl -sf '$URL/api/tenders/$MAIN/opening' | cmp -s - <(jq -cS . '$T/record.json' | tr -d '\n') || \
            [ \"\$(curl -sf '$URL/api/tenders/$MAIN/opening' | jq -cS .)\" = \"\$(jq -cS . '$T/record.json')\" ]"
+curl -sf "$URL/api/tenders/$MAIN/bids/${BID[1]}/xml" -o "$T/b1.xml"
+check "b1's bid.xml kept at the opening: its SHA-256 is the record's, it names the price" \
+  bash -c "[ \"\$(sha256sum '$T/b1.xml' | cut -d' ' -f1)\" = \"\$(jq -r '.bids[] | select(.bid == \"${BID[1]}\") | .xml_sha256' '$T/record.json')\" ] && grep -q 4110000000 '$T/b1.xml'"
+check "a revoked bid has no kept bid.xml" \
+  bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/tenders/$MAIN/bids/${BID[4]}/xml')\" = 404 ]"
 works "bidder1 confirms the record" bidder1 open confirm "$MAIN"
 works "bidder3 objects" bidder3 open object "$MAIN" --text "我方报价应为 40300000 元，工期 380 日，请核对。"
 refused "a second answer is refused" "et.record.answered" bidder1 open object "$MAIN" --text "again"
