@@ -808,6 +808,27 @@ START_TEST(test_moved_and_mismatch)
 }
 END_TEST
 
+/* bid_keep for the test: count and remember what the opening kept. */
+struct kept {
+	unsigned n;
+	unsigned char sha[4][32];
+	bool named_price;
+};
+
+static int keep_put(void *ctx, const void *data, size_t len, const unsigned char sha256[32])
+{
+	struct kept *k = ctx;
+	unsigned char h[32];
+
+	crypto_sha256(data, len, h);
+	ck_assert_mem_eq(h, sha256, 32);
+	ck_assert_uint_lt(k->n, 4);
+	memcpy(k->sha[k->n++], sha256, 32);
+	if (memmem(data, len, "300000", 6))
+		k->named_price = true;
+	return ET_OK;
+}
+
 /* Every part is decrypted at the opening, not only bid.xml: an attachment
  * whose payload does not authenticate revokes its bid (cn.e.31, the
  * sealer's fault) though its key combines; the record carries the SHA-256
@@ -841,7 +862,15 @@ START_TEST(test_attachment_decrypted)
 	ck_assert_int_eq(bid_close(b->w.l, "", b->T, &cr, &d), ET_OK);
 	ck_assert_int_eq(release(b, 0, b->t.secret[0], &released, &d), ET_OK);
 	ck_assert_int_eq(release(b, 2, b->t.secret[2], &released, &d), ET_OK);
-	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+	{
+		struct kept k;
+		struct bid_keep keep = { keep_put, &k };
+		memset(&k, 0, sizeof k);
+		ck_assert_msg(bid_open_keep(b->w.l, &b->blobs, &keep, "", b->T, &d) == ET_OK, "%s",
+			      d.msg);
+		ck_assert_uint_eq(k.n, 2);             /* the two opened bids' bid.xml, not the revoked one */
+		ck_assert(k.named_price);              /* bid 3 offers 300000 fen */
+	}
 	status_of(b, 0, ids[0], "opened");
 	status_of(b, 1, ids[1], "revoked");
 	status_of(b, 2, ids[2], "opened");
