@@ -173,6 +173,16 @@ void web_closer_kick(struct web_data *d)
 	pthread_mutex_unlock(&c->mu);
 }
 
+static bool stopping(struct web_closer *c)
+{
+	bool stop;
+
+	pthread_mutex_lock(&c->mu);
+	stop = c->stop;
+	pthread_mutex_unlock(&c->mu);
+	return stop;
+}
+
 /* Called with c->mu held: is a submission of tender that arrived before
  * deadline still in flight? */
 static bool pending(const struct web_closer *c, const char *tender, int64_t deadline)
@@ -249,7 +259,7 @@ static void witness_close(struct web_closer *c, const char *tender, uint64_t ind
 
 	if (!c->w)
 		return;
-	for (int i = 0; i < WITNESS_WAIT_MS / 100 && !c->stop; i++) {
+	for (int i = 0; i < WITNESS_WAIT_MS / 100 && !stopping(c); i++) {
 		if (web_witness_latest(c->w, &note, &size) == ET_OK && size > index) {
 			free(note);
 			et_log(ET_LOG_INFO, "the witness cosigned the close of %s (checkpoint size %llu)",
@@ -277,7 +287,7 @@ static void scan(struct web_closer *c)
 		et_log(ET_LOG_WARN, "closer: tender list: %s", et_strerror(rc));
 		return;
 	}
-	for (size_t i = 0; i < n && !c->stop; i++) {
+	for (size_t i = 0; i < n && !stopping(c); i++) {
 		struct bid_tender_status st;
 		struct tender_diag diag;
 		struct bid_close_result res;
