@@ -211,8 +211,8 @@ submit "bid b4 (shares that do not combine) passes the keyless check" 4 "$MAIN" 
 submit "bid b5 (a stanza moved from b1's bid) passes the keyless check" 5 "$MAIN" --bid-xml "$T/b5.xml" \
   --sealed-part "$T/b5.part2" -o "$T/r5.json"
 # the other tenders
-submit "FEW: bid b1" 1 "$FEW" --offer "1:4200000000:400"
-submit "FEW: bid b2" 2 "$FEW" --offer "1:4210000000:400"
+submit "FEW: bid b1" 1 "$FEW" --offer "1:4200000000:400"; BIDF1=$(sed -n 1p "$T/out")
+submit "FEW: bid b2" 2 "$FEW" --offer "1:4210000000:400"; BIDF2=$(sed -n 1p "$T/out")
 echo "补充说明：体育馆看台钢结构图纸修订，详见附件。" >"$T/amend.txt"
 works "FEW: a late clarification moves the deadline (cn.reg.21)" agent1 clarify --tender "$FEW" --file "$T/amend.txt"
 FEWDL=$(( F + 10 * MIN + 15 * MIN ))
@@ -326,6 +326,12 @@ refused "LATE: a release after the window is refused" "et.open.stage" kh1 open r
 
 clock "$FEWDL"
 check "FEW closed at its moved deadline and failed (two bids, 流标)" wait_phase "$FEW" failed
+all_leaves() { curl -sf "$URL/log/entries?start=0&count=1000" | jq -r '.entries[].leaf' | \
+               while read -r l; do printf '%s' "$l" | base64 -d; done >"$T/leaves.bin"; }
+all_leaves
+check "MAIN's bids are named in the log (full reveal at its close, opening record)" grep -aqF "${BID[1]}" "$T/leaves.bin"
+check "FEW (流标): only the membership of its confidential leaves is revealed (no bid id in the log)" \
+  bash -c "! grep -aqF '$BIDF1' '$T/leaves.bin' && ! grep -aqF '$BIDF2' '$T/leaves.bin'"
 works "FEW: status" bidder1 open status "$FEW" --json
 check "FEW: 2 received, 2 counted, failed" bash -c "jq -e '.received == 2 and .counted == 2' '$T/out' >/dev/null"
 refused "FEW (流标): no release" "close" kh1 open release "$FEW" --holder-key "$T/home/kh1/$FEW.key" \
