@@ -25,11 +25,13 @@ static const char open_usage[] =
 	"       etender open confirm TENDER\n"
 	"       etender open object TENDER --text TEXT\n"
 	"       etender open close TENDER          (管理员、监督人 / administrator, supervisor)\n"
+	"       etender open xml TENDER --bid BID [-o FILE]\n"
 	"  status：投标截止、截标与开标的状态。release：密钥保管人先用本机固定的日志公钥与\n"
 	"  见证人公钥核验见证人已副署包含本项目截标事件的检查点（包含证明），再用本人签名\n"
 	"  密钥（-i）签署并释放本项目密钥（--holder-key，etender holder keygen 生成）。\n"
 	"  record：开标记录（唱标）。confirm / object：投标人确认开标记录或提出异议。\n"
-	"  close：截止时间过后手动截标（平台定时截标未执行时）。\n"
+	"  close：截止时间过后手动截标（平台定时截标未执行时）。xml：已开标投标的 bid.xml\n"
+	"  （与开标记录中的 SHA-256 核对后才写出）。\n"
 	"  status: the tender's bidding phase. release: a key holder first checks, with\n"
 	"  the log key and witness key pinned on this machine (or given; pinned on\n"
 	"  first use), that the witness cosigned a checkpoint including this\n"
@@ -37,10 +39,12 @@ static const char open_usage[] =
 	"  releases its per-tender key (--holder-key, from etender holder keygen).\n"
 	"  record: the opening record (唱标). confirm / object: a bidder confirms the\n"
 	"  record or objects to it. close: close by hand after the deadline (if the\n"
-	"  platform's timer did not). All take [--server URL].\n";
+	"  platform's timer did not). xml: an opened bid's bid.xml, written only if its\n"
+	"  SHA-256 is the record's. All take [--server URL].\n";
 
 struct open_opts {
-	const char *server, *tender, *holder_key, *identity, *witness_key, *log_key, *text;
+	const char *server, *tender, *holder_key, *identity, *witness_key, *log_key, *text, *bid,
+		*out;
 	bool json;
 };
 
@@ -54,6 +58,8 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 		{ "witness-key", required_argument, NULL, 'w' },
 		{ "log-key", required_argument, NULL, 'l' },
 		{ "text", required_argument, NULL, 'x' },
+		{ "bid", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -63,7 +69,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hjs:t:H:i:w:l:x:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjs:t:H:i:w:l:x:b:o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
 		case 't': o->tender = optarg; break;
@@ -72,6 +78,8 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 		case 'w': o->witness_key = optarg; break;
 		case 'l': o->log_key = optarg; break;
 		case 'x': o->text = optarg; break;
+		case 'b': o->bid = optarg; break;
+		case 'o': o->out = optarg; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(open_usage, stdout); return -1;
 		default:
@@ -423,6 +431,70 @@ out:
 	return rc ? 1 : 0;
 }
 
+/* An opened bid's bid.xml, checked against the record's xml_sha256 before
+ * anything is written. */
+static int open_xml(const struct open_opts *o)
+{
+	struct client_session s;
+	struct client_http_resp r;
+	struct client_out out;
+	char path[512], hex[65], *eb = NULL;
+	const char *want = NULL;
+	unsigned char h[32];
+	json_t *rec = NULL, *b;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	if (client_session_open(o->server, false, &s))
+		return 1;
+	tender_path(o->tender, "opening", path, sizeof path);
+	if ((rc = client_api(&s, "GET", path, NULL, 0, NULL, "open xml", &rec)))
+		goto out;
+	json_array_foreach(json_object_get(rec, "bids"), i, b)
+		if (!strcmp(client_jstr(b, "bid"), o->bid))
+			want = client_jstr(b, "xml_sha256");
+	if (!want || strlen(want) != 64) {
+		rc = client_error(ET_ENOTFOUND, "%s: 开标记录中无此已开标投标 / no opened bid of that id in the record",
+				  o->bid);
+		goto out;
+	}
+	if (!(eb = curl_escape(o->bid, 0))) {
+		rc = client_error(ET_ENOMEM, "curl");
+		goto out;
+	}
+	tender_path(o->tender, "bids/", path, sizeof path);
+	client_fmt(path + strlen(path), sizeof path - strlen(path), "%s/xml", eb);
+	if ((rc = client_http_get(s.url, path, s.token, BID_XML_MAX + 1, &r)) || r.status != 200) {
+		rc = rc ? client_error(rc, "%s", r.error) : client_api_error(&r, "open xml");
+		goto out;
+	}
+	crypto_sha256(r.body.data, r.body.len, h);
+	et_hex_encode(h, 32, hex);
+	if (strcmp(hex, want)) {
+		rc = client_error(ET_EVERIFY, "bid.xml 与开标记录的 SHA-256 不符 / bid.xml does not match the "
+				  "record's SHA-256");
+		goto out;
+	}
+	if ((rc = client_out_open(&out, o->out, 0644))) {
+		rc = client_error(rc, "%s", o->out ? o->out : "-");
+		goto out;
+	}
+	if (write(out.fd, r.body.data, r.body.len) != (ssize_t)r.body.len) {
+		client_out_abort(&out);
+		rc = client_error(ET_EIO, "%s", o->out ? o->out : "-");
+		goto out;
+	}
+	if ((rc = client_out_finish(&out)))
+		rc = client_error(rc, "%s", o->out ? o->out : "-");
+out:
+	client_http_resp_free(&r);
+	curl_free(eb);
+	json_decref(rec);
+	client_session_close(&s);
+	return rc ? 1 : 0;
+}
+
 static int open_close(const struct open_opts *o)
 {
 	struct client_session s;
@@ -500,6 +572,11 @@ int client_cmd_open(int argc, char **argv)
 		return open_record(&o);
 	if (!strcmp(sub, "close"))
 		return open_close(&o);
+	if (!strcmp(sub, "xml")) {
+		if (!o.bid)
+			return client_usage_error(open_usage, "需要 --bid / --bid is required");
+		return open_xml(&o);
+	}
 	if (!strcmp(sub, "confirm"))
 		return open_answer(&o, false);
 	if (!strcmp(sub, "object")) {

@@ -35,6 +35,7 @@ expect_fail "open without a subcommand" "$ET" open
 expect_fail "open release without --holder-key and -i" "$ET" open release T-1
 expect_fail "open object without --text" "$ET" open object T-1
 expect_fail "open: an unknown subcommand" "$ET" open frobnicate T-1
+expect_fail "open xml without --bid" "$ET" open xml T-1
 expect_fail "deposit record without its fields" "$ET" deposit record --org org-x
 expect_fail "audit verify: only http(s) URLs" env ETENDER_HOME="$T/eh" "$ET" audit verify --server file:///etc
 expect_fail "audit verify: nothing listening" env ETENDER_HOME="$T/eh" "$ET" audit verify --server http://127.0.0.1:9

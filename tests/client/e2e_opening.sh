@@ -306,6 +306,10 @@ check "the record served is the bids.opened leaf's payload" \
 curl -sf "$URL/api/tenders/$MAIN/bids/${BID[1]}/xml" -o "$T/b1.xml"
 check "b1's bid.xml kept at the opening: its SHA-256 is the record's, it names the price" \
   bash -c "[ \"\$(sha256sum '$T/b1.xml' | cut -d' ' -f1)\" = \"\$(jq -r '.bids[] | select(.bid == \"${BID[1]}\") | .xml_sha256' '$T/record.json')\" ] && grep -q 4110000000 '$T/b1.xml'"
+works "open xml: anyone fetches an opened bid's bid.xml, checked against the record" bidder2 open xml "$MAIN" \
+  --bid "${BID[1]}" -o "$T/b1c.xml"
+check "open xml wrote the kept bid.xml" cmp -s "$T/b1.xml" "$T/b1c.xml"
+refused "open xml: a revoked bid has none" "no opened bid" bidder2 open xml "$MAIN" --bid "${BID[4]}" -o "$T/b4c.xml"
 check "a revoked bid has no kept bid.xml" \
   bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/tenders/$MAIN/bids/${BID[4]}/xml')\" = 404 ]"
 works "bidder1 confirms the record" bidder1 open confirm "$MAIN"
