@@ -64,7 +64,7 @@ static int reconfirm_command(struct audit_tx *tx, void *ctx)
 	json_t *pl;
 	int rc;
 
-	if ((rc = bd_load_bidder(db, c->actor, c->tender, &p, &t, "re-confirm a bid", c->d)))
+	if ((rc = bd_load_bidder(db, c->actor, c->tender, &p, &t, "re-confirm a bid", INT64_MIN, c->d)))
 		return rc;
 	if (audit_tx_time(tx) >= t.schedule.bid_deadline_us)
 		return bd_deny_stage(c->d, "cn.e.27", "投标截止后不得确认", "no re-confirmation after the deadline",

@@ -114,7 +114,7 @@ struct bid_blobs {
  * Bidding kinds (all version 1): bid.submitted (confidential),
  * bid.withdrawn (confidential), deposit.recorded (confidential for a
  * tender, public when annual), tender.closed, share.released, bids.opened,
- * record.confirmed, objection.raised. */
+ * record.confirmed, objection.raised, opening.failed. */
 const struct audit_module *const *bid_ledger_modules(size_t *n);
 
 /* ---- commands (submit.c, opening.c) --------------------------------------
@@ -204,16 +204,41 @@ int bid_key_release(struct audit_ledger *l, const char *actor, const char *tende
 		    struct tender_diag *d) ET_MUST_CHECK;
 
 /* The opening (actor as for bid_close), once k holders released: every live
- * counted bid is unwrapped and combined with all released keys, part 1
- * decrypted, its ciphertext hash, the manifest's signature and bid.xml
- * (XSD, the identity inside) checked — all outside the writer — then
- * bids.opened (the opening record: bidder, price per lot, duration, deposit
- * status; failures with status revoked (the bidder's fault) or withdrawn
- * (not the bidder's: cn.e.31) and their cause) is emitted if nothing
- * changed meanwhile (ET_ECONFLICT otherwise). A system failure (I/O,
- * memory) opens nothing. Fewer than k keys: ET_ESTATE (et.open.keys). */
+ * counted bid is unwrapped and combined with all released keys, and every
+ * part decrypted streaming in bounded memory: part 1 (bid.xml, at most
+ * BID_XML_MAX) kept, each attachment's payload authenticated to its end;
+ * each part's ciphertext hash, the manifest's signature and bid.xml (XSD,
+ * the identity inside) checked — all outside the writer — then bids.opened
+ * (the opening record: bidder, price per lot, duration, deposit status, the
+ * SHA-256 of the decrypted bid.xml; failures with status revoked (the
+ * bidder's fault) or withdrawn (not the bidder's: cn.e.31) and their cause)
+ * is emitted if nothing changed meanwhile (ET_ECONFLICT otherwise). A
+ * system failure (I/O, memory) opens nothing. Fewer than k keys: ET_ESTATE
+ * (et.open.keys). */
 int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	     const char *tender, struct tender_diag *d) ET_MUST_CHECK;
+/* Where the opening keeps each opened bid's decrypted bid.xml (public once
+ * the record is): put stores len bytes under their SHA-256 (given; the
+ * record's xml_sha256) and returns ET_OK, or an error that aborts the
+ * opening (nothing opened). A blob kept by an opening that then fails is
+ * harmless (stored by content). */
+struct bid_keep {
+	int (*put)(void *ctx, const void *data, size_t len, const unsigned char sha256[32]);
+	void *ctx;
+};
+/* bid_open, keeping every opened bid.xml through keep (NULL: not kept). */
+int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
+		  const struct bid_keep *keep, const char *actor, const char *tender,
+		  struct tender_diag *d) ET_MUST_CHECK;
+
+/* The opening window (et.open.window of the tender's rules profile) passed
+ * after a close that did not fail with fewer than k keys released: the
+ * opening fails, recorded as opening.failed (actor "" = the platform's
+ * timer, or an administrator or supervisor). ET_ESTATE (et.open.stage)
+ * if the tender is not closed-and-waiting, (et.open.window) if the window
+ * has not passed, (et.open.keys) if k keys are out (open it instead). */
+int bid_open_fail(struct audit_ledger *l, const char *actor, const char *tender,
+		  struct tender_diag *d) ET_MUST_CHECK;
 
 /* A bidder of a firm in the opening record confirms it (record.confirmed)
  * or objects (objection.raised, text 1..ET_TENDER_TEXT_MAX bytes), once
@@ -246,6 +271,7 @@ enum bid_phase {
 	BID_PHASE_CLOSED,                 /* closed, waiting for keys */
 	BID_PHASE_FAILED,                 /* 流标 at the close */
 	BID_PHASE_OPENED,                 /* opening record published */
+	BID_PHASE_UNOPENED,               /* fewer than k keys within the window: failed */
 };
 struct bid_tender_status {
 	enum bid_phase phase;
@@ -253,6 +279,8 @@ struct bid_tender_status {
 	unsigned k;
 	unsigned released;                /* after the close */
 	unsigned received, counted;       /* after the close; 0 before */
+	uint64_t close_index;             /* leaf of tender.closed (after the close) */
+	int64_t closed_us;                /* time of the close (after the close) */
 };
 /* Everyone (tender must be visible: published). */
 int bid_tender_status(struct audit_ledger *l, const char *tender,

@@ -14,7 +14,8 @@
 
 
 /* Emit kind (version 1) with payload = canonical JSON of pl (not stolen;
- * NULL pl: ET_ENOMEM). */
+ * NULL pl: ET_ENOMEM), after adding to pl the "rules" its command checked
+ * (and pl's own non-empty "rule"), as tender events carry them. */
 int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
 /* An event's payload as a JSON object, or NULL. Caller json_decref's. */
@@ -29,7 +30,10 @@ int bd_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct au
 /* The bidding state of a tender from bd_close / bd_opening / bd_release. */
 struct bd_state {
 	bool closed, failed, opened;
+	bool unopened;                    /* opening.failed: the window passed */
 	unsigned received, counted, released;
+	uint64_t close_index;             /* leaf of tender.closed */
+	int64_t closed_us;
 };
 int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s) ET_MUST_CHECK;
 
@@ -54,10 +58,13 @@ int bd_read_head(const struct bid_blobs *b, const unsigned char sha[32], unsigne
 int bd_deny_stage(struct tender_diag *d, const char *rule, const char *zh, const char *en,
 		  const char *tender);
 /* The actor as a bidder of a bidder firm, and a published tender not yet
- * closed (what names the act in a refusal). */
+ * closed (what names the act in a refusal). A submission whose last byte
+ * arrived at or after the deadline (arrival_us; INT64_MIN for other
+ * commands) is told so (cn.e.27) even if the close ran already: lateness is
+ * its cause, the close a consequence. */
 int bd_load_bidder(sqlite3 *db, const char *actor, const char *tender,
 		   struct tender_principal *p, struct tender_info *t, const char *what,
-		   struct tender_diag *d) ET_MUST_CHECK;
+		   int64_t arrival_us, struct tender_diag *d) ET_MUST_CHECK;
 
 /* amend.c: is the live bid current against the amendment at amend_idx (0:
  * none)? allow_reconfirm: a re-confirmation after it counts. */

@@ -12,6 +12,7 @@
  *
  * Tender phases (bd_close, bd_release, bd_opening):
  *   open --tender.closed--> closed --share.released x k, bids.opened--> opened
+ *        |                        \--opening.failed (et.open.window)--> unopened
  *        \--tender.closed (failed, cn.reg.44)--> failed
  *
  * Invariants: at most one live bid per firm and tender; a ciphertext hash
@@ -30,6 +31,67 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 
+/* The rules each kind's command checked, named in its payload's "rules"
+ * (as tender events carry them: tender/domain.c); a payload's own "rule"
+ * (the close's cn.reg.44, the window's et.open.window) is added if not
+ * listed. */
+static const struct {
+	const char *kind;
+	const char *rules[16];
+} event_rules[] = {
+	{ "bid.submitted",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.bid.closed", "cn.e.27",
+	    "et.reg.required", "et.bid.manifest", "et.bid.parts", "et.bid.signature",
+	    "et.bid.exists", "et.bid.duplicate", "et.bid.stanzas" } },
+	{ "bid.withdrawn",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.bid.closed", "cn.e.27",
+	    "et.bid.live" } },
+	{ "deposit.recorded",
+	  { "et.auth.role", "et.deposit.input", "et.deposit.org", "et.deposit.deadline" } },
+	{ "tender.closed",
+	  { "et.auth.role", "et.auth.stage", "et.close.early", "et.deposit.required",
+	    "et.amend.bid" } },
+	{ "share.released",
+	  { "et.auth.role", "et.keys.holder", "et.open.stage", "et.open.released",
+	    "et.open.signature", "et.open.key" } },
+	{ "bids.opened",
+	  { "et.auth.role", "et.open.stage", "et.open.keys", "et.open.changed", "cn.e.31",
+	    "et.bid.xml", "et.bid.identity", "et.bid.lots" } },
+	{ "record.confirmed", { "et.record.none", "et.record.bidder", "et.record.answered" } },
+	{ "objection.raised",
+	  { "et.record.none", "et.record.bidder", "et.record.answered", "et.record.text" } },
+	{ "opening.failed", { "et.auth.role", "et.open.stage", "et.open.keys", "et.open.window" } },
+	{ "bid.reconfirmed",
+	  { "et.auth.role", "et.auth.org", "et.auth.stage", "et.bid.closed", "cn.e.27",
+	    "et.amend.bid", "et.bid.live", "et.amend.none" } },
+};
+
+static int name_rules(const char *kind, json_t *pl)
+{
+	json_t *arr = json_array(), *rule = json_object_get(pl, "rule");
+	bool listed = false;
+
+	if (!arr)
+		return et_fail(ET_ENOMEM);
+	for (size_t i = 0; i < sizeof event_rules / sizeof event_rules[0]; i++)
+		if (!strcmp(event_rules[i].kind, kind))
+			for (size_t j = 0; j < 16 && event_rules[i].rules[j]; j++) {
+				if (json_is_string(rule) &&
+				    !strcmp(json_string_value(rule), event_rules[i].rules[j]))
+					listed = true;
+				if (json_array_append_new(arr, json_string(event_rules[i].rules[j]))) {
+					json_decref(arr);
+					return et_fail(ET_ENOMEM);
+				}
+			}
+	if (json_is_string(rule) && json_string_length(rule) && !listed &&
+	    json_array_append(arr, rule)) {
+		json_decref(arr);
+		return et_fail(ET_ENOMEM);
+	}
+	return json_object_set_new(pl, "rules", arr) ? et_fail(ET_ENOMEM) : ET_OK;
+}
+
 int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index)
 {
@@ -38,6 +100,8 @@ int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 
 	if (!pl)
 		return et_fail(ET_ENOMEM);
+	if ((rc = name_rules(kind, pl)))
+		return rc;
 	if (!(buf = json_dumps(pl, BD_JSON_FLAGS)))
 		return et_fail(ET_ENOMEM);
 	struct audit_event ev = { kind, 1, 0, actor ? actor : "", tender ? tender : "",
@@ -106,7 +170,7 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	if ((rc = audit_sql_prepare(db, &st, "SELECT failed, received, counted FROM bd_close WHERE tender = ?1",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT failed, received, counted, idx, time_us FROM bd_close WHERE tender = ?1",
 			     "t", tender)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -114,6 +178,8 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 		s->failed = sqlite3_column_int64(st, 0) != 0;
 		s->received = (unsigned)sqlite3_column_int64(st, 1);
 		s->counted = (unsigned)sqlite3_column_int64(st, 2);
+		s->close_index = (uint64_t)sqlite3_column_int64(st, 3);
+		s->closed_us = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
 	if ((rc = audit_sql_prepare(db, &st, "SELECT count(*) FROM bd_release WHERE tender = ?1", "t", tender)))
@@ -124,6 +190,10 @@ int bd_state_load(sqlite3 *db, const char *tender, struct bd_state *s)
 	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_opening WHERE tender = ?1", "t", tender)))
 		return rc;
 	s->opened = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_unopened WHERE tender = ?1", "t", tender)))
+		return rc;
+	s->unopened = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return ET_OK;
 }
@@ -251,8 +321,8 @@ int bd_deny_stage(struct tender_diag *d, const char *rule, const char *zh, const
 /* The actor as a bidder of a bidder firm, and a published tender not yet
  * closed. */
 int bd_load_bidder(sqlite3 *db, const char *actor, const char *tender,
-		       struct tender_principal *p, struct tender_info *t, const char *what,
-		       struct tender_diag *d)
+		   struct tender_principal *p, struct tender_info *t, const char *what,
+		   int64_t arrival_us, struct tender_diag *d)
 {
 	struct bd_state s;
 	int rc;
@@ -273,6 +343,9 @@ int bd_load_bidder(sqlite3 *db, const char *actor, const char *tender,
 				       what, tender_stage_name(t->stage));
 	if ((rc = bd_state_load(db, tender, &s)))
 		return rc;
+	if (s.closed && arrival_us >= t->schedule.bid_deadline_us)
+		return tender_diag_set(d, ET_ESTATE, "cn.e.27", "投标截止时间后送达，拒收",
+				       "arrived after the deadline: refused", "%s", tender);
 	if (s.closed)
 		return bd_deny_stage(d, "et.bid.closed", "投标已截止", "bidding is closed", tender);
 	return ET_OK;
@@ -308,11 +381,13 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS bd_answer(idx INTEGER PRIMARY KEY, tender TEXT NOT NULL,"
 	" org TEXT NOT NULL, user TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS bd_reconfirm(bid TEXT PRIMARY KEY, version INTEGER NOT NULL,"
-	" idx INTEGER NOT NULL);";
+	" idx INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS bd_unopened(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
+	" time_us INTEGER NOT NULL, released INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", "bd_reconfirm", NULL,
+	"bd_answer", "bd_reconfirm", "bd_unopened", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -543,6 +618,25 @@ out:
 	return rc;
 }
 
+static int apply_unopened(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
+{
+	json_t *o = bd_payload(ev);
+	const char *tender;
+	int64_t released;
+	int rc;
+
+	(void)ctx;
+	if (!o)
+		return et_fail(ET_EINVAL);
+	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_int(o, "released", &released)))
+		goto out;
+	rc = audit_sql_exec(db, "INSERT INTO bd_unopened VALUES (?1, ?2, ?3, ?4)", "tiii", tender,
+			    (int64_t)index, ev->time_us, released);
+out:
+	json_decref(o);
+	return rc;
+}
+
 static const struct audit_kind kinds[] = {
 	{ "bid.submitted", 1, apply_submitted },
 	{ "bid.withdrawn", 1, apply_withdrawn },
@@ -553,6 +647,7 @@ static const struct audit_kind kinds[] = {
 	{ "record.confirmed", 1, apply_answer },
 	{ "objection.raised", 1, apply_answer },
 	{ "bid.reconfirmed", 1, bd_apply_reconfirmed },
+	{ "opening.failed", 1, apply_unopened },
 };
 
 static const struct audit_module bid_module = {

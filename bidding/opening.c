@@ -1,8 +1,9 @@
 /* bidding/opening.c — the opening ceremony (DESIGN §5): the holders' key
  * release after the close, and the opening once k keys are out: every
- * counted bid is unwrapped and combined with ALL released keys, part 1
- * (bid.xml) decrypted and checked, and the opening record emitted in one
- * event — all or none.
+ * counted bid is unwrapped and combined with ALL released keys, every part
+ * decrypted streaming (bid.xml kept and checked, each attachment's payload
+ * authenticated to its end), and the opening record emitted in one event —
+ * all or none; and the opening window (opening.failed).
  *
  * Invariants: a key is released only after a close that did not fail, once
  * per holder, signed by the holder's registered Ed25519 key, and only if it
@@ -74,11 +75,12 @@ static int release_command(struct audit_tx *tx, void *ctx)
 	}
 	if ((rc = bd_state_load(db, c->tender, &s)))
 		goto out;
-	if (!s.closed || s.failed || s.opened) {
+	if (!s.closed || s.failed || s.opened || s.unopened) {
 		rc = tender_diag_set(c->d, ET_ESTATE, "et.open.stage",
 				     "仅可在截标后、开标前释放密钥",
 				     "keys are released after the close and before the opening", "%s",
-				     !s.closed ? "not closed" : s.failed ? "failed" : "opened");
+				     !s.closed ? "not closed" : s.failed ? "failed" :
+				     s.unopened ? "the opening window passed" : "opened");
 		goto out;
 	}
 	{
@@ -154,6 +156,7 @@ struct obid {
 	const char *status, *rule;
 	char cause[128];
 	struct bid_document doc;
+	unsigned char xml_sha256[32];     /* of the decrypted bid.xml (opened bids) */
 };
 
 struct snap {
@@ -166,6 +169,7 @@ struct snap {
 	struct obid *bids;
 	size_t nbids;
 	struct tender_diag *d;
+	const struct bid_keep *keep;              /* where opened bid.xml goes, or NULL */
 };
 
 static void snap_free(struct snap *s)
@@ -192,7 +196,7 @@ static int snap_fn(sqlite3 *db, void *ctx)
 	    (rc = bd_holders(db, s->tender, &s->k, &hv, &nh, s->pubs)))
 		goto out;
 	s->nh = (unsigned)nh;
-	if (!st8.closed || st8.failed || st8.opened) {
+	if (!st8.closed || st8.failed || st8.opened || st8.unopened) {
 		rc = tender_diag_set(s->d, ET_ESTATE, "et.open.stage", "当前阶段不能开标",
 				     "the tender cannot be opened in its phase", "%s", s->tender);
 		goto out;
@@ -364,16 +368,84 @@ out:
 	return rc;
 }
 
-/* Check and open one bid; sets b->status. Returns an error only for a
- * system failure (then nothing is opened). */
+static int discard(void *ctx, const unsigned char *b, size_t n)
+{
+	(void)b;
+	*(uint64_t *)ctx += n;
+	return ET_OK;
+}
+
+/* Decrypt part `part` (1-based) of b with file key fk from fd (at its
+ * start), streaming: part 1 into xml (at most BID_XML_MAX bytes), an
+ * attachment into nothing (its payload authenticated chunk by chunk, in
+ * bounded memory). The stored bytes are hashed on the way and must be the
+ * signed ciphertext. A verdict is set for a failure that is or is not the
+ * bidder's; other errors (I/O, memory) are returned. */
+static int decrypt_part(struct obid *b, const struct bid_part_ref *pr, uint32_t part, int fd,
+			const unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN], struct et_buf *xml,
+			unsigned char xml_sha[32])
+{
+	struct fd_io io = { fd, NULL };
+	unsigned char h[32];
+	uint64_t plain = 0;
+	int rc, drc;
+
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return et_fail(ET_EIO);
+	if (!(io.h = crypto_sha256_new()))
+		return et_fail(ET_ENOMEM);
+	drc = part == 1 ? crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, xml)
+			: crypto_age_decrypt_with_file_key(fk, fd_read, &io, discard, &plain);
+	if (drc == ET_EIO || drc == ET_ENOMEM) {
+		crypto_sha256_free(io.h);
+		return drc;
+	}
+	{
+		/* hash the rest, whatever decryption said (nothing is left of a
+		 * well-formed file), so that a bad payload is told apart from a
+		 * changed store */
+		unsigned char tmp[4096];
+		size_t got = 0;
+		do {
+			if ((rc = fd_read(&io, tmp, sizeof tmp, &got))) {
+				crypto_sha256_free(io.h);
+				return rc;
+			}
+		} while (got);
+	}
+	crypto_sha256_final(io.h, h);
+	if (memcmp(h, pr->sha256, 32)) {
+		verdict(b, false, "cn.e.31", part == 1 ? "the stored ciphertext is not the one signed"
+						       : "a stored attachment is not the one signed");
+		return ET_OK;
+	}
+	if (drc) {
+		char why[96];
+		if (part == 1)
+			verdict(b, true, "cn.e.31", drc == ET_ELIMIT ? "bid.xml is too large"
+								      : "the sealed bid.xml does not decrypt");
+		else if (snprintf(why, sizeof why, "a sealed attachment (part %u) does not decrypt",
+				  (unsigned)part) > 0)
+			verdict(b, true, "cn.e.31", why);
+		return ET_OK;
+	}
+	if (part == 1)
+		crypto_sha256(xml->data, xml->len, xml_sha);
+	return ET_OK;
+}
+
+/* Check and open one bid; sets b->status. Every part is unwrapped,
+ * combined with every released key and decrypted: part 1 (bid.xml) kept
+ * for the record, each attachment's payload authenticated to its end
+ * (all or none: one part that fails revokes or withdraws the whole bid).
+ * Returns an error only for a system failure (then nothing is opened). */
 static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		    const struct tender_record *rec, struct obid *b)
 {
 	struct bid_manifest m;
 	struct tender_diag xd;
 	struct et_buf xml;
-	struct fd_io io = { -1, NULL };
-	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN], h[32];
+	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN];
 	int rc = ET_OK, fd = -1;
 
 	et_buf_init(&xml, BID_XML_MAX);
@@ -383,49 +455,15 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		verdict(b, false, "cn.e.31", "the stored manifest does not verify");
 		goto out;
 	}
-	for (size_t i = m.nparts; i-- > 0;) {
-		/* attachments first: part 1 stays open for decryption */
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
+	for (size_t i = 0; i < m.nparts; i++) {
 		if ((rc = part_key(s, blobs, b, &m.parts[i], (uint32_t)(i + 1), &fd, fk)) || b->status)
 			goto out;
-	}
-	/* part 1: the stored bytes are the signed ciphertext, then decrypt */
-	if (lseek(fd, 0, SEEK_SET) != 0 || !(io.h = crypto_sha256_new())) {
-		rc = et_fail(io.h ? ET_EIO : ET_ENOMEM);
-		goto out;
-	}
-	io.fd = fd;
-	rc = crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, &xml);
-	if (rc == ET_EIO || rc == ET_ENOMEM)
-		goto out;
-	{
-		/* hash the rest, whatever decryption said (nothing is left of a
-		 * well-formed file), so that a bad payload is told apart from a
-		 * changed store */
-		unsigned char tmp[4096];
-		size_t got = 0;
-		int hrc;
-		do {
-			if ((hrc = fd_read(&io, tmp, sizeof tmp, &got))) {
-				rc = hrc;
-				goto out;
-			}
-		} while (got);
-	}
-	crypto_sha256_final(io.h, h);
-	io.h = NULL;
-	if (memcmp(h, m.parts[0].sha256, 32)) {
-		verdict(b, false, "cn.e.31", "the stored ciphertext is not the one signed");
-		rc = ET_OK;
-		goto out;
-	}
-	if (rc) {
-		verdict(b, true, "cn.e.31", rc == ET_ELIMIT ? "bid.xml is too large"
-							    : "the sealed bid.xml does not decrypt");
-		rc = ET_OK;
-		goto out;
+		rc = decrypt_part(b, &m.parts[i], (uint32_t)(i + 1), fd, fk, &xml, b->xml_sha256);
+		crypto_wipe(fk, sizeof fk);
+		close(fd);
+		fd = -1;
+		if (rc || b->status)
+			goto out;
 	}
 	if (bid_xml_parse(xml.data, xml.len, &b->doc, &xd)) {
 		/* a fixed text: the validator's message may quote the bid */
@@ -447,12 +485,14 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 			verdict(b, true, "et.bid.lots", "an offer names a lot the tender does not have");
 			goto out;
 		}
+	/* an opened bid's bid.xml, kept (public from now on, like the record) */
+	if (s->keep && s->keep->put && (rc = s->keep->put(s->keep->ctx, xml.data, xml.len,
+							    b->xml_sha256)))
+		goto out;
 	b->status = "opened";
 	b->rule = "";
 	b->cause[0] = 0;
 out:
-	if (io.h)
-		crypto_sha256_free(io.h);
 	if (fd >= 0)
 		close(fd);
 	crypto_wipe(fk, sizeof fk);
@@ -495,7 +535,8 @@ static int open_command(struct audit_tx *tx, void *ctx)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		live = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (st8.opened || st8.released != c->s->m || live != (int64_t)c->s->nbids)
+	if (st8.opened || st8.unopened || st8.released != c->s->m ||
+	    live != (int64_t)c->s->nbids)
 		return tender_diag_set(c->d, ET_ECONFLICT, "et.open.changed", "开标期间状态已变化",
 				       "the tender changed during the opening; open again", "%s",
 				       c->s->tender);
@@ -525,11 +566,14 @@ static json_t *record_json(const struct snap *s)
 				json_decref(offers);
 				goto out;
 			}
-		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}",
+		char xh[65] = "";
+		if (opened)
+			et_hex_encode(b->xml_sha256, 32, xh);
+		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s}",
 							  "bid", b->bid, "org", b->org, "status",
 							  b->status, "cause", b->cause, "rule",
 							  b->rule, "deposit", b->deposit, "offers",
-							  offers)))
+							  offers, "xml_sha256", xh)))
 			goto out;
 	}
 	rec = json_pack("{s:s, s:O, s:O}", "tender", s->tender, "keys", keys, "bids", bids);
@@ -541,6 +585,13 @@ out:
 
 int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	     const char *tender, struct tender_diag *d)
+{
+	return bid_open_keep(l, blobs, NULL, actor, tender, d);
+}
+
+int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
+		  const struct bid_keep *keep, const char *actor, const char *tender,
+		  struct tender_diag *d)
 {
 	struct snap *s = NULL;
 	struct tender_record *rec = NULL;
@@ -556,6 +607,7 @@ int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *
 		return et_fail(ET_ENOMEM);
 	s->tender = tender;
 	s->d = d;
+	s->keep = keep;
 	if ((rc = audit_ledger_query(l, snap_fn, s)))
 		goto out;
 	if ((rc = tender_get(l, NULL, tender, &s->t, &xml, &xml_len)) ||
@@ -579,4 +631,64 @@ out:
 	snap_free(s);
 	free(s);
 	return rc;
+}
+
+/* ---- the opening window ---------------------------------------------------- */
+
+struct unopened_cmd {
+	const char *actor, *tender;
+	struct tender_diag *d;
+};
+
+static int unopened_command(struct audit_tx *tx, void *ctx)
+{
+	struct unopened_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	const struct tender_profile *prof = NULL;
+	struct tender_info t;
+	struct bd_state s;
+	int64_t window, now = audit_tx_time(tx);
+	json_t *pl;
+	int rc;
+
+	if (*c->actor) {
+		struct tender_principal p;
+		if ((rc = tender_db_actor(db, c->actor, &p, c->d)))
+			return rc;
+		if (!(p.roles & (TENDER_ROLE_ADMIN | TENDER_ROLE_SUPERVISOR)))
+			return tender_diag_set(c->d, ET_EDENIED, "et.auth.role",
+					       "角色无权执行此操作",
+					       "the actor's roles do not allow this", "fail an opening");
+	}
+	if ((rc = tender_db_tender(db, c->tender, &t, c->d)) || (rc = bd_state_load(db, c->tender, &s)))
+		return rc;
+	if (!s.closed || s.failed || s.opened || s.unopened)
+		return tender_diag_set(c->d, ET_ESTATE, "et.open.stage", "当前阶段不能宣告开标失败",
+				       "the opening cannot fail in the tender's phase", "%s", c->tender);
+	if (s.released >= t.k)
+		return tender_diag_set(c->d, ET_ESTATE, "et.open.keys", "密钥已足，应开标",
+				       "enough keys are out: open the bids", "%u of %u", s.released, t.k);
+	if (tender_rules_lookup(t.profile, t.profile_version, &prof))
+		return et_fail(ET_EDB);
+	window = tender_rules_open_window(prof);
+	if (now < s.closed_us + window)
+		return tender_diag_set(c->d, ET_ESTATE, "et.open.window", "开标密钥释放期限未满",
+				       "the opening window has not passed", "%s", c->tender);
+	pl = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s}", "tender", c->tender, "closed",
+		       (json_int_t)s.closed_us, "window", (json_int_t)window, "released",
+		       (json_int_t)s.released, "k", (json_int_t)t.k, "rule", "et.open.window");
+	rc = bd_emit(tx, "opening.failed", c->actor, c->tender, pl, false, NULL);
+	json_decref(pl);
+	return rc;
+}
+
+int bid_open_fail(struct audit_ledger *l, const char *actor, const char *tender,
+		  struct tender_diag *d)
+{
+	struct unopened_cmd c = { actor ? actor : "", tender, d };
+
+	tender_diag_clear(d);
+	if (!l || !bd_id_ok(tender))
+		return tender_diag_set(d, ET_EINVAL, NULL, "参数无效", "invalid argument", NULL);
+	return bd_submit(l, unopened_command, &c, NULL, d);
 }

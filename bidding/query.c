@@ -35,10 +35,13 @@ static int status_fn(sqlite3 *db, void *ctx)
 	q->out->k = t.k;
 	if (!s.closed)
 		return ET_OK;
-	q->out->phase = s.opened ? BID_PHASE_OPENED : s.failed ? BID_PHASE_FAILED : BID_PHASE_CLOSED;
+	q->out->phase = s.opened ? BID_PHASE_OPENED : s.failed ? BID_PHASE_FAILED :
+			s.unopened ? BID_PHASE_UNOPENED : BID_PHASE_CLOSED;
 	q->out->released = s.released;
 	q->out->received = s.received;
 	q->out->counted = s.counted;
+	q->out->close_index = s.close_index;
+	q->out->closed_us = s.closed_us;
 	return ET_OK;
 }
 

@@ -66,7 +66,7 @@ static int submit_command(struct audit_tx *tx, void *ctx)
 	bool yes;
 	int rc;
 
-	if ((rc = bd_load_bidder(db, c->actor, m->tender, &p, &t, "submit a bid", c->d)))
+	if ((rc = bd_load_bidder(db, c->actor, m->tender, &p, &t, "submit a bid", c->arrival_us, c->d)))
 		goto out;
 	if (c->arrival_us > now) {
 		rc = tender_diag_set(c->d, ET_EINVAL, NULL, "到达时间无效",
@@ -242,7 +242,7 @@ static int withdraw_command(struct audit_tx *tx, void *ctx)
 	json_t *pl;
 	int rc;
 
-	if ((rc = bd_load_bidder(db, c->actor, c->tender, &p, &t, "withdraw a bid", c->d)))
+	if ((rc = bd_load_bidder(db, c->actor, c->tender, &p, &t, "withdraw a bid", INT64_MIN, c->d)))
 		return rc;
 	if (audit_tx_time(tx) >= t.schedule.bid_deadline_us)
 		return bd_deny_stage(c->d, "cn.e.27", "投标截止后不得撤回", "no withdrawal after the deadline",

@@ -234,6 +234,8 @@ int client_cmd_question(int argc, char **argv);
 int client_cmd_bid(int argc, char **argv);
 int client_cmd_receipt(int argc, char **argv);
 int client_cmd_stats(int argc, char **argv);   /* statscmd.c */
+int client_cmd_open(int argc, char **argv);
+int client_cmd_deposit(int argc, char **argv);
 
 int client_cmd_pin(int argc, char **argv);
 int client_cmd_witness(int argc, char **argv);

@@ -35,7 +35,9 @@ static const char usage[] =
 	"  bid submit|withdraw|reconfirm               密封投标与回执 / sealed bids, receipts\n"
 	"  notices           投标后的澄清或修改通知 / amendments after your bids\n"
 	"  receipt verify    离线核验回执 / verify a bid receipt offline\n"
-	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n";
+	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n"
+	"  open status|release|record|confirm|object   开标 / the opening ceremony\n"
+	"  deposit record    登记投标保证金 / record a bid deposit (administrator)\n";
 
 int main(int argc, char **argv)
 {
@@ -58,8 +60,8 @@ int main(int argc, char **argv)
 		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
 		{ "notices", client_cmd_notices },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
-		{ "receipt", client_cmd_receipt },
-		{ "stats", client_cmd_stats },
+		{ "receipt", client_cmd_receipt }, { "open", client_cmd_open },
+		{ "deposit", client_cmd_deposit }, { "stats", client_cmd_stats },
 	};
 	size_t i;
 

@@ -100,6 +100,7 @@ enum rule_key {
 	R_PANEL_EXPERTS,      /* cn.law.37 */
 	R_DEPOSIT,            /* et.deposit.required */
 	R_AMEND,              /* et.amend.bid */
+	R_OPEN_WINDOW,        /* et.open.window */
 	R_COUNT
 };
 
@@ -159,6 +160,11 @@ struct tender_profile {
 		"after an amendment, a bid submitted before it counts only if its "  \
 		"bidder re-confirms it (0 stands, 1 re-confirm, 2 re-seal)",        \
 		TENDER_UNIT_CHOICE, TENDER_AMEND_RECONFIRM, 1 },                    \
+	[R_OPEN_WINDOW] = { "et.open.window", "电子招标投标办法 第二十九条、第三十一条（平台规则）", \
+		"截标后密钥保管人释放密钥的期限：期满仍不足门限数则开标失败",          \
+		"time after the close within which k key holders must release their " \
+		"keys; after it the opening fails",                                 \
+		TENDER_UNIT_DURATION, 2 * (DAY), 1 },                               \
 }
 
 static const struct tender_profile profiles[] = {
@@ -463,6 +469,11 @@ const char *tender_amend_policy_name(enum tender_amend_policy a)
 	case TENDER_AMEND_RESEAL: return "reseal";
 	}
 	return "?";
+}
+
+int64_t tender_rules_open_window(const struct tender_profile *p)
+{
+	return R(p, R_OPEN_WINDOW)->value;
 }
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)

@@ -205,6 +205,9 @@ enum tender_amend_policy {
 };
 enum tender_amend_policy tender_rules_amend_policy(const struct tender_profile *p);
 const char *tender_amend_policy_name(enum tender_amend_policy a); /* "stands" … */
+/* et.open.window: how long after the close k key holders have to release
+ * their keys (microseconds); after it the opening fails (opening.failed). */
+int64_t tender_rules_open_window(const struct tender_profile *p);
 /* cn.panel.9: panel size minimum, odd size, and experts' minimum share. */
 unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);

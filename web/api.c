@@ -64,6 +64,10 @@ static int test_clock(struct web_req *r, struct web_reply *rep)
 		rc = wrong_type(rep, "now_us");
 		goto out;
 	}
+#ifdef WEB_DOMAIN
+	/* the closer re-checks the deadlines against the new time at once */
+	web_closer_kick(r->data);
+#endif
 	rc = web_reply_json(rep, MHD_HTTP_OK,
 			    json_pack("{s:I}", "now_us", (json_int_t)et_clock_now_us()));
 out:
@@ -118,6 +122,11 @@ static const struct web_route test_routes[] = {
 #ifdef ET_TEST_HOOKS
 	{ "POST", "/api/test/clock", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE, test_clock },
 	{ "POST", "/api/test/event", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE, test_event },
+#ifdef WEB_DOMAIN
+	{ "POST", "/api/test/submit-delay", WEB_BODY_BUFFER, ET_WEB_JSON_MAX_BODY, WEB_AUTH_NONE,
+	  web_test_submit_delay },
+	{ "GET", "/api/test/inflight", WEB_BODY_NONE, 0, WEB_AUTH_NONE, web_test_inflight },
+#endif
 #endif
 	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };

@@ -190,6 +190,12 @@ static int cmd_serve(const struct opts *o)
 		fail(rc, "witness");
 		goto out;
 	}
+#ifdef WEB_DOMAIN
+	if ((rc = web_closer_start(d, w))) {
+		fail(rc, "closer");
+		goto out;
+	}
+#endif
 	if ((rc = web_server_start(d, w, &so, &s))) {
 		fail(rc, o->listen);
 		goto out;
@@ -208,6 +214,9 @@ static int cmd_serve(const struct opts *o)
 	status = 0;
 out:
 	web_server_stop(s);
+#ifdef WEB_DOMAIN
+	web_closer_stop(d);
+#endif
 	web_witness_free(w);
 	web_data_close(d);
 	free(cfg_url);

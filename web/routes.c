@@ -1222,7 +1222,30 @@ out:
  * the last part's and the manifest's (the manifest completes the bid: parts
  * uploaded before the deadline cannot be chosen among after it). The answer
  * comes after the event is durable. */
+static int post_bid_at(struct web_req *r, struct web_reply *rep, int64_t arrival);
+
 static int post_bid(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN];
+	int64_t arrival;
+	int slot, rc;
+
+	/* the whole body is in: the manifest's last byte arrived. The close
+	 * waits for this submission if it arrived before the deadline. */
+	if (!param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = web_inflight_begin(r->data, id, &arrival, &slot))) {
+		web_reply_error(rep, MHD_HTTP_SERVICE_UNAVAILABLE, rc, NULL,
+				"同时提交的投标过多，请稍后重试",
+				"too many submissions at once; try again shortly");
+		return rc;
+	}
+	rc = post_bid_at(r, rep, arrival);
+	web_inflight_end(r->data, slot);
+	return rc;
+}
+
+static int post_bid_at(struct web_req *r, struct web_reply *rep, int64_t arrival)
 {
 	char id[TENDER_ID_LEN];
 	struct bid_manifest m;
@@ -1230,12 +1253,9 @@ static int post_bid(struct web_req *r, struct web_reply *rep)
 	struct bid_receipt br;
 	struct bid_blobs blobs = { web_blob_open, r->data };
 	struct tender_diag d;
-	int64_t arrival = 0;
 	json_t *j;
 	int rc;
 
-	/* the whole body is in: the manifest's last byte arrived */
-	arrival = et_clock_now_us();
 	tender_diag_clear(&d);
 	if (!param(r, 0, id))
 		return ET_ENOTFOUND;
@@ -1313,6 +1333,28 @@ static int get_notices(struct web_req *r, struct web_reply *rep)
 	return ok_json(rep, json_pack("{s:o}", "notices", arr));
 }
 
+/* ---- shared with opening.c ------------------------------------------------ */
+
+int web_reply_diag(struct web_reply *rep, int rc, const struct tender_diag *d)
+{
+	return reply_diag(rep, rc, d);
+}
+
+int web_body_object(struct web_req *r, json_t **out, struct web_reply *rep)
+{
+	return body_object(r, out, rep);
+}
+
+int web_str_field(json_t *j, const char *name, bool opt, const char **out, struct web_reply *rep)
+{
+	return str_field(j, name, opt, out, rep);
+}
+
+bool web_param(const struct web_req *r, unsigned i, char out[TENDER_ID_LEN])
+{
+	return param(r, i, out);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 #define J ET_WEB_JSON_MAX_BODY
@@ -1369,5 +1411,18 @@ const struct web_route web_domain_routes[] = {
 	{ "POST", "/api/stats/import", WEB_BODY_BUFFER, ET_STATS_CSV_MAX_BYTES, WEB_AUTH_REQUIRED,
 	  web_stats_import },
 	{ "GET", "/api/stats", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED, web_stats_report },
+	/* the close and the opening ceremony (opening.c) */
+	{ "GET", "/api/tenders/*/bidding", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_bidding },
+	{ "POST", "/api/tenders/*/close", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED, web_post_close },
+	{ "GET", "/api/tenders/*/close", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_close },
+	{ "POST", "/api/tenders/*/keys/release", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
+	  web_post_release },
+	{ "GET", "/api/tenders/*/opening", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_opening },
+	{ "GET", "/api/tenders/*/bids/*/xml", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_bid_xml },
+	{ "POST", "/api/tenders/*/opening/confirm", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
+	  web_post_confirm },
+	{ "POST", "/api/tenders/*/opening/object", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
+	  web_post_object },
+	{ "POST", "/api/deposits", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED, web_post_deposit },
 	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };

@@ -72,6 +72,9 @@ struct web_data {
 	pthread_mutex_t parts_mu;
 	struct web_part_arrival parts[WEB_PARTS_KEPT];
 	size_t parts_next;
+	/* The closer (opening.c): the close at each deadline, the opening once
+	 * k keys are out, the opening window; NULL when not running. */
+	struct web_closer *closer;
 };
 
 /* Build "dir/name" into out[cap]; ET_ELIMIT if it does not fit. */
@@ -247,5 +250,49 @@ int web_routes_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CH
 int web_routes_stream_data(struct web_req *r, const char *p, size_t n,
 			   struct web_reply *rep) ET_MUST_CHECK;
 void web_routes_stream_abort(struct web_req *r);
+
+/* ---- the close and the opening ceremony (opening.c) --------------------- */
+
+struct web_closer;
+/* Start the closer thread of d (d->closer set; w may be NULL): it closes
+ * every published tender whose deadline has passed, after the submissions
+ * whose last byte arrived before it were submitted (bounded wait), runs
+ * the opening once k keys are out, and fails the opening when the window
+ * passes. Rechecks at least every second and at once after a kick. */
+int web_closer_start(struct web_data *d, struct web_witness *w) ET_MUST_CHECK;
+/* Stop and free d->closer (NULL is fine). */
+void web_closer_stop(struct web_data *d);
+/* Wake the closer now (the test clock was set, a deadline moved, a key was released). */
+void web_closer_kick(struct web_data *d);
+/* A bid submission in flight for tender: *arrival_us is now (the last
+ * byte's arrival), read under the closer's lock so that a close that
+ * already saw the deadline pass cannot miss it; *slot for _end.
+ * ET_ELIMIT if too many are in flight. Without a closer: now, no slot. */
+int web_inflight_begin(struct web_data *d, const char *tender, int64_t *arrival_us,
+		       int *slot) ET_MUST_CHECK;
+void web_inflight_end(struct web_data *d, int slot);
+
+/* Routes (registered in routes.c's table). */
+int web_get_bidding(struct web_req *r, struct web_reply *rep);
+int web_post_close(struct web_req *r, struct web_reply *rep);
+int web_get_close(struct web_req *r, struct web_reply *rep);
+int web_post_release(struct web_req *r, struct web_reply *rep);
+int web_get_opening(struct web_req *r, struct web_reply *rep);
+int web_get_bid_xml(struct web_req *r, struct web_reply *rep);
+int web_post_confirm(struct web_req *r, struct web_reply *rep);
+int web_post_object(struct web_req *r, struct web_reply *rep);
+int web_post_deposit(struct web_req *r, struct web_reply *rep);
+#ifdef ET_TEST_HOOKS
+int web_test_submit_delay(struct web_req *r, struct web_reply *rep);
+int web_test_inflight(struct web_req *r, struct web_reply *rep);
+#endif
+/* routes.c's helpers, for opening.c. */
+int web_reply_diag(struct web_reply *rep, int rc, const struct tender_diag *d);
+int web_body_object(struct web_req *r, json_t **out, struct web_reply *rep);
+int web_str_field(json_t *j, const char *name, bool opt, const char **out, struct web_reply *rep);
+bool web_param(const struct web_req *r, unsigned i, char out[TENDER_ID_LEN]);
+/* The latest cosigned checkpoint the witness gave (*note malloc'd, *size
+ * its size); ET_ENOTFOUND if none yet or w is NULL. */
+int web_witness_latest(struct web_witness *w, char **note, uint64_t *size) ET_MUST_CHECK;
 
 #endif

@@ -130,6 +130,24 @@ int web_witness_cosigned(struct web_witness *w, uint64_t size, char **note)
 	return rc;
 }
 
+int web_witness_latest(struct web_witness *w, char **note, uint64_t *size)
+{
+	int rc = ET_ENOTFOUND;
+
+	*note = NULL;
+	*size = 0;
+	if (!w)
+		return rc;
+	pthread_mutex_lock(&w->mu);
+	if (w->cosigned) {
+		*note = strdup(w->cosigned);
+		*size = w->cosigned_size;
+		rc = *note ? ET_OK : et_fail(ET_ENOMEM);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}
+
 /* ---- one push ------------------------------------------------------------ */
 
 static size_t collect(char *p, size_t sz, size_t n, void *ctx)

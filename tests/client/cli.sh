@@ -23,7 +23,7 @@ head -c 200000 /dev/urandom >"$T/plain"
 printf 'bid.xml: <bid><price>1234500</price></bid>\n' >"$T/bid.xml"
 
 # --- help for every command
-for c in keygen seal unseal "holder" "share" "log" witness pin audit; do
+for c in keygen seal unseal "holder" "share" "log" witness pin audit open deposit; do
   check "help: $c" "$ET" $c --help >/dev/null
 done
 check "help: top" "$ET" --help >/dev/null
@@ -31,6 +31,12 @@ expect_fail "unknown command" "$ET" frobnicate
 expect_fail "witness serve without --listen/--data/--log-key" "$ET" witness serve --name w.example/x
 expect_fail "witness keygen without -o" "$ET" witness keygen --name w.example/x
 expect_fail "audit verify without --server" "$ET" audit verify
+expect_fail "open without a subcommand" "$ET" open
+expect_fail "open release without --holder-key and -i" "$ET" open release T-1
+expect_fail "open object without --text" "$ET" open object T-1
+expect_fail "open: an unknown subcommand" "$ET" open frobnicate T-1
+expect_fail "open xml without --bid" "$ET" open xml T-1
+expect_fail "deposit record without its fields" "$ET" deposit record --org org-x
 expect_fail "audit verify: only http(s) URLs" env ETENDER_HOME="$T/eh" "$ET" audit verify --server file:///etc
 expect_fail "audit verify: nothing listening" env ETENDER_HOME="$T/eh" "$ET" audit verify --server http://127.0.0.1:9
 # pinning a witness key explicitly shows the fingerprint of docs/witness.md

@@ -223,6 +223,11 @@ before=$(log_size)
 
 # ---- the deadline ----------------------------------------------------------------------------------
 clock "$DL"
+# the platform closes the tender at its deadline (two bids: it fails, 流标)
+for _ in $(seq 100); do curl -sf "$URL/api/tenders/$TID/bidding" | grep -q '"phase":"open"' || break; sleep 0.1; done
+check "the closer closed the tender at the deadline (two bids: failed)" \
+  bash -c "curl -sf '$URL/api/tenders/$TID/bidding' | grep -q '\"phase\":\"failed\"'"
+before=$(log_size)
 refused "a bid whose last byte arrives at the deadline is refused" "cn.e.27" bidder3 bid submit \
   --tender "$TID" -i "$T/home/bidder3/id.key" --offer "1:3900000000:300"
 check "late bid: no event" [ "$(log_size)" -eq "$before" ]

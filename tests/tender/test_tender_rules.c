@@ -74,6 +74,7 @@ static const struct rule_value rule_values[] = {
 	{ "cn.law.37", TENDER_UNIT_FRACTION, 2, 2, 3 },
 	{ "et.deposit.required", TENDER_UNIT_COUNT, 1, 1, 1 },
 	{ "et.amend.bid", TENDER_UNIT_CHOICE, TENDER_AMEND_RECONFIRM, TENDER_AMEND_RECONFIRM, 1 },
+	{ "et.open.window", TENDER_UNIT_DURATION, 2 * DAY, 2 * MIN, 1 },
 };
 
 START_TEST(rule_table)
