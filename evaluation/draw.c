@@ -467,6 +467,7 @@ int ev_draw_commit(struct audit_ledger *l, struct tender_private *p, const char 
 	char hex[65], hh[65], rid[TENDER_ID_LEN], hash[65];
 	const char *key = "value";
 	const char *val = hex;
+	bool stored;
 	int rc;
 
 	if (d)
@@ -482,10 +483,11 @@ int ev_draw_commit(struct audit_ledger *l, struct tender_private *p, const char 
 				       "须附交给值班负责人的 age 加密值",
 				       "the value sealed to the duty chief (armored age) is missing",
 				       "%s", "");
-	if ((rc = audit_ledger_query(l, draw_q_fn, &q)))
-		return rc == ET_ENOTFOUND ? tender_diag_set(d, ET_ESTATE, "et.draw.requested",
-							    "尚未申请抽取专家", "no draw was requested",
-							    "%s", tender) : rc;
+	/* keep the platform's value only when the commitment can be made; the
+	 * command itself decides every refusal (role first) */
+	if ((rc = audit_ledger_query(l, draw_q_fn, &q)) && rc != ET_ENOTFOUND)
+		return rc;
+	stored = rc == ET_OK && !strcmp(q.r.state, "requested");
 	if ((rc = crypto_random(v, sizeof v)))
 		return rc;
 	et_hex_encode(v, sizeof v, hex);
@@ -493,10 +495,10 @@ int ev_draw_commit(struct audit_ledger *l, struct tender_private *p, const char 
 	et_hex_encode(h, 32, hh);
 	crypto_wipe(v, sizeof v);
 	platform_record_id(hh, rid);
-	if ((rc = tender_private_record_put(p, rid, &key, &val, 1, hash)))
+	if (stored && (rc = tender_private_record_put(p, rid, &key, &val, 1, hash)))
 		goto out;
 	c.value_p = hex;
-	if ((rc = ev_submit(l, commit_fn, &c, d)))
+	if ((rc = ev_submit(l, commit_fn, &c, d)) && stored)
 		tender_private_record_forget(p, rid);
 out:
 	crypto_wipe(hex, sizeof hex);
