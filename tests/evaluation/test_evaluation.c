@@ -156,6 +156,23 @@ static void encrypt(struct et *b, const char *bid, uint32_t part, const void *pt
 	crypto_age_recipient_free(r);
 }
 
+/* Stanza 1 of a (another sealing of the same part) into c: each stanza
+ * opens under its key, but the shares come from two polynomials. */
+static void splice_stanza1(struct et_buf *c, const struct et_buf *a)
+{
+	const char *s1 = "-> etender-share 1 ", *s2 = "-> etender-share 2 ";
+	unsigned char *ca = memmem(c->data, c->len, s1, strlen(s1));
+	unsigned char *cb = memmem(c->data, c->len, s2, strlen(s2));
+	unsigned char *aa = memmem(a->data, a->len, s1, strlen(s1));
+	unsigned char *ab = memmem(a->data, a->len, s2, strlen(s2));
+
+	ck_assert(ca && cb && aa && ab);
+	ck_assert_int_eq(cb - ca, ab - aa);
+	memcpy(ca, aa, (size_t)(cb - ca));
+}
+
+static bool forge;   /* seal_submit forges the shares (revoked at the opening) */
+
 static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 {
 	struct bid_manifest m;
@@ -176,6 +193,13 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 		"<durationDays>%d</durationDays></offer>\n</bid>\n",
 		b->T, bid, b->b[i].org, (long long)price, 400 + i), ET_OK);
 	encrypt(b, bid, 1, xml.data, xml.len, &c);
+	if (forge) {
+		struct et_buf c2;
+		et_buf_init(&c2, 4u << 20);
+		encrypt(b, bid, 1, xml.data, xml.len, &c2);
+		splice_stanza1(&c, &c2);
+		et_buf_free(&c2);
+	}
 	store(b, &c, &parts[0]);
 	encrypt(b, bid, 2, att, sizeof att - 1, &c);
 	store(b, &c, &parts[1]);
@@ -218,7 +242,7 @@ static const char *const bids[NB] = { "bid-e0first01", "bid-e1first01", "bid-e2f
 
 /* A published tender, 5 registered bidders with deposits (annual for 0, 2,
  * 3; per tender for 1 and 4), 5 bids, the close, two keys, the opening. */
-static void et_setup(struct et *b)
+static void et_setup_forged(struct et *b, unsigned forged)
 {
 	struct tender_diag d;
 	struct et_buf x;
@@ -275,14 +299,22 @@ static void et_setup(struct et *b)
 			      "%s", d.msg);
 	}
 	et_clock_set_test(T0 + 3 * DAY);
-	for (int i = 0; i < NB; i++)
+	for (int i = 0; i < NB; i++) {
+		forge = (forged >> i) & 1;
 		seal_submit(b, i, bids[i], prices[i]);
+	}
+	forge = false;
 	et_clock_set_test(b->deadline + 1000000);
 	ck_assert_msg(bid_close(b->w.l, "", b->T, &cr, &d) == ET_OK, "%s", d.msg);
 	ck_assert_uint_eq(cr.counted, NB);
 	release(b, 0);
 	release(b, 1);
 	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+}
+
+static void et_setup(struct et *b)
+{
+	et_setup_forged(b, 0);
 }
 
 static void et_close(struct et *b)
@@ -1112,6 +1144,117 @@ START_TEST(test_evaluation_flow)
 }
 END_TEST
 
+/* After the opening only two valid bids remain (three revoked): the chair
+ * rejects all (cn.panel.27), which fixes the result and reveals the
+ * evaluation; the deposits are released without an award. */
+START_TEST(test_reject_all)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa;
+	struct et_buf csv;
+	char *s = NULL, draw[TENDER_ID_LEN], report[TENDER_ID_LEN];
+	size_t count = 0;
+	json_t *o, *st;
+	const char *mu[5];
+	size_t nm = 0;
+	bool flag;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup_forged(b, (1u << 2) | (1u << 3) | (1u << 4));
+	for (int i = 0; i < 8; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "rx-expert-%02d", i);
+		mk_user(&b->w, b->w.org[O_CENTER], TENDER_ROLE_EXPERT, login, &b->e[i]);
+	}
+	mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-2", &b->rep);
+	et_buf_init(&csv, 1 << 16);
+	ck_assert_int_eq(et_buf_addstr(&csv, "user,name,phone,id_number,specialties,employer,region,title,"
+				       "years\r\n"), ET_OK);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(et_buf_printf(&csv, "%s,专家%d,,,civil,,330100,工程师,%d\r\n", b->e[i].user,
+					       i, 5 + i), ET_OK);
+	ck_assert_msg(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], (char *)csv.data, csv.len,
+					   &count, &d) == ET_OK, "%s", d.msg);
+	ck_assert_uint_eq(count, 8);
+	et_buf_free(&csv);
+	{
+		struct ev_quota q[1] = { { "civil", 4 } };
+		const char *reps[1] = { b->rep.user };
+		struct ev_draw_request r = { b->T, 5, q, 1, 2, reps, 1, b->w.user[U_KH3],
+					     et_clock_now_us() + 2 * DAY };
+		unsigned char v[EV_VALUE_LEN], h[32];
+		char vh[65], hh[65];
+		struct crypto_age_recipient *rc_ = NULL;
+		const struct crypto_age_recipient *rs[1];
+		struct et_buf sb;
+		struct mem m = { v, sizeof v, 0 };
+
+		ck_assert_msg(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(crypto_random(v, sizeof v), ET_OK);
+		et_hex_encode(v, sizeof v, vh);
+		ev_draw_commitment(v, h);
+		et_hex_encode(h, 32, hh);
+		ck_assert_int_eq(crypto_age_recipient_parse(b->w.key[U_KH3].recipient, &rc_), ET_OK);
+		rs[0] = rc_;
+		et_buf_init(&sb, 8192);
+		ck_assert_int_eq(crypto_age_encrypt(rs, 1, true, mem_rd, &m, buf_wr, &sb), ET_OK);
+		crypto_age_recipient_free(rc_);
+		ck_assert_int_eq(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_SUPER], b->T, hh, (char *)sb.data,
+						&d), ET_OK);
+		et_buf_free(&sb);
+		/* this time the platform reveals first, the supervisor second */
+		ck_assert_msg(ev_draw_reveal_platform(b->w.l, b->w.p, b->T, &d) == ET_OK, "%s", d.msg);
+		ck_assert_msg(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "supervisor", vh, &d) == ET_OK,
+			      "%s", d.msg);
+	}
+	ck_assert_msg(ev_draw_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	st = seats(b);
+	for (size_t i = 0; i < json_array_size(st); i++)
+		if (!strcmp(jstr(json_array_get(st, i), "state"), "member"))
+			mu[nm++] = jstr(json_array_get(st, i), "user");
+	ck_assert_uint_eq(nm, 5);
+	/* the representative's member id is its user id: it is elected chair */
+	for (int j = 0; j < 3; j++)
+		ck_assert_msg(ev_chair_vote(b->w.l, mu[j], b->T, b->rep.user, &flag, &d) == ET_OK, "%s", d.msg);
+	ck_assert(flag);
+	/* two valid bids: a sheet for a revoked bid is refused; the chair rejects all */
+	ck_assert_int_eq(sheet(b, b->rep.user, b->rep.user, 2, 5000, false, &d), ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.sheet.bid");
+	ck_assert_int_eq(ev_reject_all(b->w.l, strcmp(mu[0], b->rep.user) ? mu[0] : mu[1], b->T, "1", "x",
+				       &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	json_decref(st);
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "有效投标不足三个，缺乏竞争", &d) ==
+			      ET_OK, "%s", d.msg);
+		ck_assert(public_has(b, before, "bids.rejected"));
+		ck_assert(public_has(b, before, "panel.drawn"));
+	}
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "again", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.eval.fixed");
+	ck_assert_int_eq(ev_report_submit(b->w.l, b->rep.user, b->T, "报告", report, &d), ET_ESTATE);
+	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.result.none");
+	ck_assert_msg(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_result_get(b->w.l, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "rejected")), 1);
+	ck_assert_str_eq(jstr(json_array_get(json_object_get(o, "rejected"), 0), "rule"), "cn.panel.27");
+	json_decref(o);
+	principal(&b->w, U_ADMIN, &pa);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_msg(audit_ledger_verify_reveals(b->w.l, true, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
 /* A changed panel.drawn payload does not apply: replay recomputes the draw. */
 START_TEST(test_drawn_tamper_refused)
 {
@@ -1402,6 +1545,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_drawn_tamper_refused);
 	tcase_add_test(tc, test_authorisation_matrix);
 	tcase_add_test(tc, test_evaluation_flow);
+	tcase_add_test(tc, test_reject_all);
 	suite_add_tcase(s, tc);
 	return s;
 }
