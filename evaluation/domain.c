@@ -701,7 +701,7 @@ out:
 	return ET_OK;
 }
 
-int ev_seed(const char *value_s, const char *value_p, const char *root_hex, unsigned char seed[32])
+int ev_draw_seed(const char *value_s, const char *value_p, const char *root_hex, unsigned char seed[32])
 {
 	unsigned char buf[96];
 
@@ -958,7 +958,7 @@ static int apply_drawn(sqlite3 *db, const struct audit_event *ev, uint64_t index
 	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "root", &root)) ||
 	    (rc = ev_get_str(o, "seed", &seed_hex)) || (rc = ev_draw_load(db, tender, &dr)))
 		goto done;
-	if ((rc = ev_seed(dr.value_s, dr.value_p, root, seed)))
+	if ((rc = ev_draw_seed(dr.value_s, dr.value_p, root, seed)))
 		goto done;
 	et_hex_encode(seed, 32, seed_chk);
 	if (strcmp(seed_chk, seed_hex)) {

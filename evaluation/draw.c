@@ -587,7 +587,7 @@ static int draw_panel(struct audit_tx *tx, struct reveal_cmd *c, const struct ev
 		return et_fail(ET_ECONFLICT);
 	if ((rc = tender_db_tender(db, c->tender, &t, c->d)))
 		return rc;
-	if ((rc = ev_seed(value_s, value_p, c->root, seed)))
+	if ((rc = ev_draw_seed(value_s, value_p, c->root, seed)))
 		return rc;
 	et_hex_encode(seed, 32, seed_hex);
 	if ((rc = audit_sql_prepare(db, &st, "SELECT request FROM ev_draw WHERE tender = ?1", "t",
@@ -833,7 +833,7 @@ int ev_draw_verify(struct audit_ledger *l, const char *tender, struct tender_dia
 				     (long long)size);
 		goto out;
 	}
-	if ((rc = ev_seed(q.r.value_s, q.r.value_p, root, seed)))
+	if ((rc = ev_draw_seed(q.r.value_s, q.r.value_p, root, seed)))
 		goto out;
 	et_hex_encode(seed, 32, seed_hex);
 	crypto_wipe(seed, sizeof seed);

@@ -112,9 +112,6 @@ int ev_eligibility(sqlite3 *db, json_t *quotas, json_t *parties, int64_t now_us,
  * reserves:[…]}. */
 int ev_select_json(const unsigned char seed[32], json_t *quotas, unsigned reserves,
 		   json_t *candidates, json_t **members, json_t **reserves_out) ET_MUST_CHECK;
-/* seed = SHA-256(value_s ‖ value_p ‖ root), from hex strings. */
-int ev_seed(const char *value_s, const char *value_p, const char *root_hex,
-	    unsigned char seed[32]) ET_MUST_CHECK;
 
 /* Is the panel complete: every active member has a sheet for every opened
  * bid of every lot not rejected? *missing (may be NULL) how many lack. */

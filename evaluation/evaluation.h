@@ -167,6 +167,10 @@ struct ev_pick {
 int ev_draw_select(const unsigned char seed[32], const struct ev_quota *quotas, size_t nquotas,
 		   unsigned reserves, const struct ev_candidate *cands, size_t ncands,
 		   struct ev_pick **out, size_t *n) ET_MUST_CHECK;
+/* seed = SHA-256(value_s ‖ value_p ‖ root) over the 3 x 32 bytes given as
+ * 64 hex digits each; ET_EINVAL otherwise. */
+int ev_draw_seed(const char *value_s_hex, const char *value_p_hex, const char *root_hex,
+		 unsigned char seed[32]) ET_MUST_CHECK;
 /* Check a drawn panel against the log (G5): the root in panel.drawn is the
  * log's root at the platform's commitment, the seed is SHA-256 of the two
  * revealed values and that root, and ev_draw_select over the recorded

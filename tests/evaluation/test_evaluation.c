@@ -617,6 +617,50 @@ START_TEST(test_draw_select)
 }
 END_TEST
 
+/* The known-answer vector of docs/evaluation.md "Selection" (computed by an
+ * independent implementation in Python): the seed from three fixed inputs
+ * and the picks it gives. */
+START_TEST(test_draw_vector)
+{
+	const char *s1[] = { "civil" }, *s2[] = { "civil", "cost" }, *s3[] = { "cost" };
+	struct ev_candidate c[6] = {
+		{ "exp-a", s1, 1 }, { "exp-b", s2, 2 }, { "exp-c", s3, 1 },
+		{ "exp-d", s1, 1 }, { "exp-e", s3, 1 }, { "exp-f", s1, 1 },
+	};
+	struct ev_quota q[2] = { { "civil", 2 }, { "cost", 1 } };
+	static const struct { const char *expert; size_t quota; bool reserve; unsigned rank; } want[5] = {
+		{ "exp-b", 0, false, 0 }, { "exp-a", 0, false, 1 }, { "exp-c", 1, false, 0 },
+		{ "exp-f", 0, true, 0 }, { "exp-e", 1, true, 0 },
+	};
+	char vs[65], vp[65], root[65], hex[65];
+	unsigned char seed[32];
+	struct ev_pick *p = NULL;
+	size_t n = 0;
+
+	memset(vs, '0', 64);
+	memset(vp, '0', 64);
+	memset(root, '0', 64);
+	for (int i = 1; i < 64; i += 2) {
+		vs[i] = '1';
+		vp[i] = '2';
+		root[i] = '3';
+	}
+	vs[64] = vp[64] = root[64] = 0;
+	ck_assert_int_eq(ev_draw_seed(vs, vp, root, seed), ET_OK);
+	et_hex_encode(seed, 32, hex);
+	ck_assert_str_eq(hex, "8a2e491356cfdb05a1d13785e0794d7cd163f91af79a146c976b1d2ac643b679");
+	ck_assert_int_eq(ev_draw_select(seed, q, 2, 1, c, 6, &p, &n), ET_OK);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_str_eq(p[i].expert, want[i].expert);
+		ck_assert_uint_eq(p[i].quota, want[i].quota);
+		ck_assert(p[i].reserve == want[i].reserve);
+		ck_assert_uint_eq(p[i].rank, want[i].rank);
+	}
+	free(p);
+}
+END_TEST
+
 /* ---- the whole flow ------------------------------------------------------------------ */
 
 START_TEST(test_evaluation_flow)
@@ -1542,6 +1586,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_rank_table);
 	tcase_add_test(tc, test_draw_select);
+	tcase_add_test(tc, test_draw_vector);
 	tcase_add_test(tc, test_drawn_tamper_refused);
 	tcase_add_test(tc, test_authorisation_matrix);
 	tcase_add_test(tc, test_evaluation_flow);
