@@ -170,6 +170,9 @@ static int draw_fn(sqlite3 *db, void *ctx)
 	if (!o)
 		return et_fail(ET_ENOMEM);
 	if (ok) {
+		/* a revealed value stays hidden until the panel is drawn: nobody,
+		 * not even a supervisor who has yet to reveal, sees the other's first */
+		bool drawn = !strcmp(dr.state, "drawn");
 		if ((rc = audit_sql_prepare(db, &st, "SELECT request, panel FROM ev_draw WHERE tender = ?1",
 					    "t", q->tender)))
 			goto out;
@@ -186,8 +189,8 @@ static int draw_fn(sqlite3 *db, void *ctx)
 		if (json_object_set_new(o, "request", req ? req : json_null()) ||
 		    json_object_set_new(o, "panel", panel ? panel : json_null()) ||
 		    json_object_set_new(o, "seats", members) ||
-		    json_object_set_new(o, "value_supervisor", json_string(dr.value_s)) ||
-		    json_object_set_new(o, "value_platform", json_string(dr.value_p)) ||
+		    json_object_set_new(o, "value_supervisor", json_string(drawn ? dr.value_s : "")) ||
+		    json_object_set_new(o, "value_platform", json_string(drawn ? dr.value_p : "")) ||
 		    json_object_set_new(o, "chair", json_string(dr.chair)) ||
 		    json_object_set_new(o, "deadline", json_integer(dr.deadline_us)) ||
 		    json_object_set_new(o, "duty_chief", json_string(dr.duty_chief))) {

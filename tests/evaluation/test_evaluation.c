@@ -752,6 +752,28 @@ START_TEST(test_evaluation_flow)
 		ck_assert_ptr_nonnull(strstr(pj, "专家05"));
 		free(pj);
 	}
+	{       /* a commit that fails (a full disk) leaves nothing; the retry succeeds */
+		uint64_t before = audit_ledger_size(b->w.l);
+		char csv2[512];
+		struct person extra;
+		memset(&extra, 0, sizeof extra);
+		mk_user(&b->w, b->w.org[O_CENTER], TENDER_ROLE_EXPERT, "expert-extra", &extra);
+		before = audit_ledger_size(b->w.l);
+		snprintf(csv2, sizeof csv2, "user,name,phone,id_number,specialties,employer,region,title,"
+			 "years\n%s,额外专家,,,geo,,330100,工程师,3\n", extra.user);
+		audit_ledger_test_fail_commits(b->w.l, 1);
+		ck_assert_int_ne(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], csv2, strlen(csv2),
+						      &count, &d), ET_OK);
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), before);
+		ck_assert_int_eq(ev_experts(b->w.l, &pa, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "experts")), NE);
+		json_decref(o);
+		ck_assert_int_eq(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], csv2, strlen(csv2),
+						      &count, &d), ET_OK);
+		ck_assert_uint_eq(count, 1);
+		person_free(&extra);
+	}
 	/* relations, status, penalty; who may declare */
 	ck_assert_int_eq(ev_expert_relation(b->w.l, b->e[1].user, b->expert[1], b->w.org[O_TENDERER],
 					    "near_relative", &d), ET_OK);
