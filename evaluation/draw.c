@@ -869,3 +869,61 @@ out:
 	json_decref(res);
 	return rc;
 }
+
+struct all_q {
+	char (*t)[TENDER_ID_LEN];
+	size_t n, cap;
+};
+
+static int all_q_fn(sqlite3 *db, void *ctx)
+{
+	struct all_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	int rc, s;
+
+	if ((rc = audit_sql_prepare(db, &st, "SELECT tender FROM ev_draw WHERE state = 'drawn' ORDER BY"
+				    " tender", "")))
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (q->n == q->cap) {
+			size_t nc = q->cap ? q->cap * 2 : 16;
+			void *p = realloc(q->t, nc * sizeof *q->t);
+			if (!p) {
+				rc = et_fail(ET_ENOMEM);
+				break;
+			}
+			q->t = p;
+			q->cap = nc;
+		}
+		audit_sql_col_text(st, 0, q->t[q->n++], TENDER_ID_LEN);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d)
+{
+	struct all_q q = { NULL, 0, 0 };
+	int rc;
+
+	if (n)
+		*n = 0;
+	if (!l)
+		return et_fail(ET_EINVAL);
+	if ((rc = audit_ledger_query(l, all_q_fn, &q)))
+		goto out;
+	for (size_t i = 0; i < q.n; i++) {
+		if ((rc = ev_draw_verify(l, q.t[i], d))) {
+			if (d)
+				tender_diag_append(d, "tender %s", q.t[i]);
+			goto out;
+		}
+		if (n)
+			(*n)++;
+	}
+out:
+	free(q.t);
+	return rc;
+}

@@ -177,6 +177,10 @@ int ev_draw_seed(const char *value_s_hex, const char *value_p_hex, const char *r
  * candidates gives the recorded members and reserves. ET_OK, ET_EVERIFY
  * (d says what differs), ET_ESTATE if no panel was drawn. */
 int ev_draw_verify(struct audit_ledger *l, const char *tender, struct tender_diag *d) ET_MUST_CHECK;
+/* ev_draw_verify for every drawn panel of the ledger (for etenderd verify).
+ * ET_OK, or the first failure with d naming its tender; *n (may be NULL)
+ * the panels checked. */
+int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d) ET_MUST_CHECK;
 
 /* ---- the panel (panel.c) --------------------------------------------------------- */
 

@@ -169,6 +169,21 @@ static int draw_fn(sqlite3 *db, void *ctx)
 		      "fixed", dr.fixed);
 	if (!o)
 		return et_fail(ET_ENOMEM);
+	/* the values sealed to the duty chief: public in draw.committed already */
+	if ((rc = audit_sql_prepare(db, &st, "SELECT sealed_s, sealed_p FROM ev_draw WHERE tender = ?1",
+				    "t", q->tender)))
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (json_object_set_new(o, "sealed_supervisor",
+				 json_string((const char *)sqlite3_column_text(st, 0))) ||
+	     json_object_set_new(o, "sealed_platform",
+				 json_string((const char *)sqlite3_column_text(st, 1))))) {
+		sqlite3_finalize(st);
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 	if (ok) {
 		/* a revealed value stays hidden until the panel is drawn: nobody,
 		 * not even a supervisor who has yet to reveal, sees the other's first */

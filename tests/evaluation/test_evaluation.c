@@ -852,6 +852,8 @@ START_TEST(test_evaluation_flow)
 		ck_assert_int_eq(ev_draw_get(b->w.l, NULL, b->T, &s), ET_OK);
 		o = jparse(s);
 		ck_assert_str_eq(jstr(o, "commitment_supervisor"), h_hex);
+		ck_assert_int_eq(strncmp(jstr(o, "sealed_platform"), "-----BEGIN AGE ENCRYPTED FILE-----", 34),
+				 0);
 		ck_assert_ptr_null(json_object_get(o, "request"));
 		json_decref(o);
 		/* a wrong value, or someone else, is refused */
@@ -1182,6 +1184,11 @@ START_TEST(test_evaluation_flow)
 		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
 		ck_assert_msg(audit_ledger_verify_reveals(b->w.l, true, &rep) == ET_OK, "%s", rep.diff);
 		ck_assert_msg(ev_draw_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+		{
+			size_t nv = 0;
+			ck_assert_msg(ev_draw_verify_all(b->w.l, &nv, &d) == ET_OK, "%s", d.msg);
+			ck_assert_uint_eq(nv, 1);
+		}
 		ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", b->w.dir), (int)sizeof out);
 		ck_assert_msg(audit_replay_public(m, nm, leaf_src, b->w.l, audit_ledger_size(b->w.l), out,
 						  root, &rep) == ET_OK, "%s", rep.diff);
@@ -1202,6 +1209,23 @@ START_TEST(test_evaluation_flow)
 		ck_assert_int_eq(sqlite3_column_int(q, 3), 5);
 		sqlite3_finalize(q);
 		sqlite3_close(pdb);
+	}
+	{       /* a recorded root changed behind the ledger's back is caught */
+		sqlite3 *db = NULL;
+		struct audit_report rep;
+		char sql[512];
+		const char *root = jstr(panel, "root");
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		ck_assert_int_lt(snprintf(sql, sizeof sql, "UPDATE ev_draw SET panel = CAST(replace(CAST(panel"
+					  " AS TEXT), '%s', '%064d') AS BLOB)", root, 0), (int)sizeof sql);
+		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_changes(db), 1);
+		sqlite3_close(db);
+		ck_assert_int_eq(ev_draw_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.draw.verify");
+		memset(&rep, 0, sizeof rep);
+		ck_assert_int_eq(audit_ledger_replay(b->w.l, &rep), ET_EVERIFY);
+		ck_assert_ptr_nonnull(strstr(rep.diff, "ev_draw"));
 	}
 	json_decref(panel);
 	json_decref(request);
