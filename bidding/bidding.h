@@ -316,4 +316,29 @@ int bid_opening_record(struct audit_ledger *l, const char *tender, char **json) 
 int bid_verify_parts(struct audit_ledger *l, const struct bid_blobs *blobs, char *diff,
 		     size_t cap) ET_MUST_CHECK;
 
+/* ---- reading the bidding state from a sibling domain module -------------
+ * For evaluation/: on the caller's connection (audit_tx_db inside a
+ * command, or an audit_ledger_query callback), without visibility rules. */
+
+/* The tender's bidding phase (as bid_tender_status; ET_OK also before the
+ * close: phase BID_PHASE_OPEN). */
+int bid_db_status(sqlite3 *db, const char *tender, struct bid_tender_status *out) ET_MUST_CHECK;
+/* The opening record (payload of bids.opened, canonical JSON); ET_ESTATE
+ * before the opening. *json malloc'd, caller frees. */
+int bid_db_opening_record(sqlite3 *db, const char *tender, char **json) ET_MUST_CHECK;
+/* Every firm that submitted a bid for the tender (any status), sorted;
+ * *orgs malloc'd array of *n ids, caller frees. */
+int bid_db_bidder_orgs(sqlite3 *db, const char *tender, char (**orgs)[TENDER_ID_LEN],
+		       size_t *n) ET_MUST_CHECK;
+/* The tender's own (per-tender) bid deposits, by id. *out malloc'd, caller
+ * frees. Annual deposits are not listed. */
+struct bid_deposit_info {
+	char id[TENDER_ID_LEN];
+	char org[TENDER_ID_LEN];
+	int64_t amount_fen;
+	char method[16];
+};
+int bid_db_tender_deposits(sqlite3 *db, const char *tender, struct bid_deposit_info **out,
+			   size_t *n) ET_MUST_CHECK;
+
 #endif

@@ -338,3 +338,123 @@ out:
 	free(q.v);
 	return rc;
 }
+
+/* ---- readers for sibling modules (evaluation/) ----------------------------- */
+
+int bid_db_status(sqlite3 *db, const char *tender, struct bid_tender_status *out)
+{
+	struct tender_info t;
+	struct bd_state s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = tender_db_tender(db, tender, &t, NULL)))
+		return rc;
+	if ((rc = bd_state_load(db, tender, &s)))
+		return rc;
+	out->deadline_us = t.schedule.bid_deadline_us;
+	out->k = t.k;
+	if (!s.closed)
+		return ET_OK;
+	out->phase = s.opened ? BID_PHASE_OPENED : s.failed ? BID_PHASE_FAILED : BID_PHASE_CLOSED;
+	out->released = s.released;
+	out->received = s.received;
+	out->counted = s.counted;
+	return ET_OK;
+}
+
+int bid_db_opening_record(sqlite3 *db, const char *tender, char **json)
+{
+	struct record_q q = { tender, NULL };
+	int rc;
+
+	*json = NULL;
+	if ((rc = record_fn(db, &q))) {
+		free(q.json);
+		return rc;
+	}
+	*json = q.json;
+	return ET_OK;
+}
+
+int bid_db_bidder_orgs(sqlite3 *db, const char *tender, char (**orgs)[TENDER_ID_LEN], size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	char (*v)[TENDER_ID_LEN] = NULL;
+	size_t cap = 0;
+	int rc, s;
+
+	*orgs = NULL;
+	*n = 0;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT DISTINCT org FROM bd_bid WHERE tender = ?1 ORDER BY org",
+				    "t", tender)))
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			void *p = realloc(v, nc * sizeof *v);
+			if (!p) {
+				rc = et_fail(ET_ENOMEM);
+				goto out;
+			}
+			v = p;
+			cap = nc;
+		}
+		audit_sql_col_text(st, 0, v[*n], TENDER_ID_LEN);
+		(*n)++;
+	}
+	if (s != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+out:
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*orgs = v;
+	return ET_OK;
+}
+
+int bid_db_tender_deposits(sqlite3 *db, const char *tender, struct bid_deposit_info **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	struct bid_deposit_info *v = NULL;
+	size_t cap = 0;
+	int rc, s;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT id, org, amount, method FROM bd_deposit WHERE"
+				    " tender = ?1 ORDER BY id", "t", tender)))
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			void *p = realloc(v, nc * sizeof *v);
+			if (!p) {
+				rc = et_fail(ET_ENOMEM);
+				goto out;
+			}
+			v = p;
+			cap = nc;
+		}
+		memset(&v[*n], 0, sizeof v[*n]);
+		audit_sql_col_text(st, 0, v[*n].id, sizeof v[*n].id);
+		audit_sql_col_text(st, 1, v[*n].org, sizeof v[*n].org);
+		v[*n].amount_fen = sqlite3_column_int64(st, 2);
+		audit_sql_col_text(st, 3, v[*n].method, sizeof v[*n].method);
+		(*n)++;
+	}
+	if (s != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+out:
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return ET_OK;
+}

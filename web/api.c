@@ -132,7 +132,8 @@ static const struct web_route test_routes[] = {
 };
 
 #ifdef WEB_DOMAIN
-static const struct web_route *const tables[] = { test_routes, web_domain_routes };
+static const struct web_route *const tables[] = { test_routes, web_domain_routes,
+						   web_evaluation_routes };
 #else
 static const struct web_route *const tables[] = { test_routes };
 #endif

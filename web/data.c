@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bidding/bidding.h"
+#include "evaluation/evaluation.h"
 #include "crypto/crypto.h"
 #include "stats/stats.h"
 #include "web/web_int.h"
@@ -57,11 +58,11 @@ const struct audit_module *const *web_modules(size_t *n)
 	if (!nmodules) {
 #ifdef WEB_DOMAIN
 		size_t nd = 0;
-		const struct audit_module *const *dm = bid_ledger_modules(&nd);
+		const struct audit_module *const *dm = ev_ledger_modules(&nd);
 
 		for (size_t i = 0; i < nd && nmodules < sizeof modules / sizeof modules[0] - 1; i++)
 			modules[nmodules++] = dm[i];
-		/* statistics after bidding's modules (docs/statistics.md) */
+		/* statistics after evaluation's modules (docs/statistics.md) */
 		dm = stats_ledger_modules(&nd);
 		for (size_t i = 0; i < nd && nmodules < sizeof modules / sizeof modules[0] - 1; i++)
 			modules[nmodules++] = dm[i];

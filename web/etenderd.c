@@ -17,6 +17,7 @@
 #include "web/web_int.h"
 #ifdef WEB_DOMAIN
 #include "bidding/bidding.h"
+#include "evaluation/evaluation.h"
 #endif
 
 static const char usage[] =
@@ -375,6 +376,12 @@ static int cmd_verify(const struct opts *o)
 		struct bid_blobs bb = { web_blob_open, d };
 
 		rc = bid_verify_parts(d->ledger, &bb, rep.diff, sizeof rep.diff);
+	}
+	if (rc == ET_OK) {      /* every drawn panel recomputed against the log */
+		struct tender_diag dd;
+		tender_diag_clear(&dd);
+		if ((rc = ev_draw_verify_all(d->ledger, NULL, &dd)) == ET_EVERIFY)
+			snprintf(rep.diff, sizeof rep.diff, "%s", dd.msg);
 	}
 #endif
 	if (rc == ET_EVERIFY) {

@@ -246,6 +246,8 @@ struct web_route {
 /* The routes on the domain API (routes.c), ending with a NULL path, and
  * their streaming uploads (documents, bid parts). */
 extern const struct web_route web_domain_routes[];
+/* The evaluation domain's routes (evaluation.c), ending with a NULL path. */
+extern const struct web_route web_evaluation_routes[];
 int web_routes_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
 int web_routes_stream_data(struct web_req *r, const char *p, size_t n,
 			   struct web_reply *rep) ET_MUST_CHECK;

@@ -1,0 +1,126 @@
+/* evaluation/ev_int.h — internals shared by the evaluation domain's own
+ * files (experts.c, draw.c, panel.c, award.c, query.c, domain.c): JSON and
+ * SQL helpers, actor and tender checks, the draw's state, the eligibility
+ * computation that both the draw command and replay run. Other modules
+ * include only evaluation/evaluation.h. (Named ev_int.h, not
+ * evaluation_int.h, so that it cannot collide with the scoring files.) */
+#ifndef ET_EV_INT_H
+#define ET_EV_INT_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "audit/audit.h"
+#include "bidding/bidding.h"
+#include "evaluation/evaluation.h"
+
+#define EV_JSON_FLAGS (JSON_SORT_KEYS | JSON_COMPACT)
+
+/* Emit kind (version 1) with payload = canonical JSON of pl (not stolen). */
+int ev_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
+	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
+/* An event's payload as a JSON object, or NULL. Caller json_decref's. */
+json_t *ev_payload(const struct audit_event *ev);
+int ev_get_str(json_t *o, const char *key, const char **out) ET_MUST_CHECK;
+int ev_get_int(json_t *o, const char *key, int64_t *out) ET_MUST_CHECK;
+/* Canonical JSON text of o (malloc'd) or NULL. */
+char *ev_dump(const json_t *o);
+/* Submit fn; d carries rc afterwards (a generic message if fn set none). */
+int ev_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct tender_diag *d) ET_MUST_CHECK;
+/* Fresh id: prefix + 16 characters of [a-z2-7]. */
+int ev_new_id(const char *prefix, char out[TENDER_ID_LEN]) ET_MUST_CHECK;
+bool ev_id_ok(const char *s);
+/* Text of 1..max bytes of UTF-8 without control characters but \n and \t. */
+bool ev_text_ok(const char *s, size_t max);
+
+/* The actor with one of roles (et.auth.unknown, et.auth.role). */
+int ev_actor(sqlite3 *db, const char *actor, unsigned roles, struct tender_principal *p,
+	     struct tender_diag *d) ET_MUST_CHECK;
+/* The tender, and the actor an agent of its agent or tenderer org
+ * (et.auth.org). */
+int ev_agent_tender(sqlite3 *db, const struct tender_principal *p, const char *tender,
+		    struct tender_info *t, struct tender_diag *d) ET_MUST_CHECK;
+
+/* The evaluation rules of the tender's profile (G7). */
+struct ev_rules {
+	int64_t day_us;
+	int64_t publicity_us;             /* cn.reg.54: candidates published >= 3 days */
+	int64_t extension_us;             /* cn.reg.48: one profile day */
+	unsigned min_valid;               /* cn.panel.27: 3 valid bids */
+	const struct tender_profile *profile;
+};
+int ev_rules_for(const struct tender_info *t, struct ev_rules *r) ET_MUST_CHECK;
+
+/* The draw of a tender as the projection holds it. */
+struct ev_draw_row {
+	char draw[TENDER_ID_LEN];
+	char duty_chief[TENDER_ID_LEN];
+	char supervisor[TENDER_ID_LEN];
+	char commit_s[65], commit_p[65];
+	char value_s[65], value_p[65];
+	char chair[TENDER_ID_LEN];
+	char state[16];                   /* requested, committed, drawn */
+	int64_t deadline_us;
+	int64_t commit_idx;               /* leaf of the platform's commitment; -1 before */
+	unsigned members;
+	bool extended, fixed;
+};
+/* ET_ENOTFOUND if the tender has no draw. */
+int ev_draw_load(sqlite3 *db, const char *tender, struct ev_draw_row *r) ET_MUST_CHECK;
+
+/* A seat of the panel (ev_member). */
+struct ev_member_row {
+	char member[TENDER_ID_LEN];       /* expert id, or user id of a representative */
+	char user[TENDER_ID_LEN];
+	char kind[8];                     /* "expert" | "rep" */
+	char specialty[40];
+	char state[12];                   /* member, reserve, out */
+	unsigned rank;
+};
+/* The active member the user holds in the tender's panel (state member).
+ * ET_EDENIED (et.panel.member) if none. */
+int ev_member_of(sqlite3 *db, const char *tender, const char *user, struct ev_member_row *m,
+		 struct tender_diag *d) ET_MUST_CHECK;
+/* Every row of state (NULL: all) in (kind, specialty, rank) order. *out
+ * malloc'd, caller frees. */
+int ev_members(sqlite3 *db, const char *tender, const char *state, struct ev_member_row **out,
+	       size_t *n) ET_MUST_CHECK;
+
+/* The opened bids of a lot as (bid, org, price), from the opening record,
+ * status "opened" only; and the lots of the record. */
+struct ev_lot_bid {
+	char bid[TENDER_ID_LEN];
+	char org[TENDER_ID_LEN];
+	int64_t price_fen;
+};
+int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_lot_bid **out,
+		   size_t *n) ET_MUST_CHECK;
+/* The lots of the opening record (sorted, unique). *out malloc'd. */
+int ev_lots(sqlite3 *db, const char *tender, char (**out)[ET_TENDER_ID_MAX + 1],
+	    size_t *n) ET_MUST_CHECK;
+
+/* Eligibility for a draw (the part replay recomputes): every expert of the
+ * pool having one of the quotas' specialties, split into candidates
+ * (active, not avoided) and avoided ones with rule and reason, from the
+ * ev_* tables and the parties (tenderer, agent, bidder firms). Both JSON
+ * arrays sorted by expert id: candidates [{expert, specialties[]}],
+ * avoided [{expert, reason, rule}]. now_us decides penalties in force. */
+int ev_eligibility(sqlite3 *db, json_t *quotas, json_t *parties, int64_t now_us,
+		   json_t **candidates, json_t **avoided) ET_MUST_CHECK;
+/* Run ev_draw_select on the JSON forms (quotas [{specialty, count}],
+ * candidates as above) into {members:[{expert, specialty, rank}],
+ * reserves:[…]}. */
+int ev_select_json(const unsigned char seed[32], json_t *quotas, unsigned reserves,
+		   json_t *candidates, json_t **members, json_t **reserves_out) ET_MUST_CHECK;
+
+/* Is the panel complete: every active member has a sheet for every opened
+ * bid of every lot not rejected? *missing (may be NULL) how many lack. */
+int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete,
+		       size_t *missing) ET_MUST_CHECK;
+
+/* Is every lot of the opening record decided (all its bids rejected, or
+ * awarded), counting extra_lot (may be NULL) as decided? */
+int ev_all_lots_decided(sqlite3 *db, const char *tender, const char *extra_lot,
+			bool *all) ET_MUST_CHECK;
+
+#endif

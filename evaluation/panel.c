@@ -1,0 +1,879 @@
+/* evaluation/panel.c — the panel's work: declines, avoidance and
+ * replacements from the reserves, signed score sheets (sealed: confidential
+ * events, and shown to the members only once all are in), requests for more
+ * time (cn.reg.48), the chair's election, dissent, the rejection of all bids
+ * of a lot (cn.panel.27) and the report signed by every member. Every event
+ * that names a member is confidential until the result is fixed (Art. 37);
+ * the one public event here, evaluation.extended, is the platform's. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/crypto.h"
+#include "evaluation/ev_int.h"
+
+/* The actor's seat in a drawn panel whose result is not fixed. */
+static int load_member(sqlite3 *db, const char *actor, const char *tender, struct ev_draw_row *dr,
+		       struct ev_member_row *m, struct tender_diag *d)
+{
+	struct tender_principal p;
+	int rc;
+
+	if (!actor || !ev_id_ok(actor))
+		return tender_diag_set(d, ET_EDENIED, "et.auth.unknown", "未知用户", "unknown user", "%s",
+				       "");
+	if ((rc = tender_db_actor(db, actor, &p, d)))
+		return rc;
+	if (!tender || !ev_id_ok(tender) || (rc = ev_draw_load(db, tender, dr)) == ET_ENOTFOUND)
+		return tender_diag_set(d, ET_EDENIED, "et.panel.member", "不是本项目评标委员会成员",
+				       "not a member of the tender's panel", "%s", actor);
+	if (rc)
+		return rc;
+	if ((rc = ev_member_of(db, tender, actor, m, d)))
+		return rc;
+	if (strcmp(dr->state, "drawn"))
+		return tender_diag_set(d, ET_ESTATE, "et.panel.drawn", "专家尚未抽取完成",
+				       "the panel is not drawn yet", "%s", tender);
+	if (dr->fixed)
+		return tender_diag_set(d, ET_ESTATE, "et.eval.fixed", "评标结果已确定",
+				       "the result is fixed", "%s", tender);
+	return ET_OK;
+}
+
+static int count_rows(sqlite3 *db, const char *sql, const char *tender, const char *arg,
+		      int64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = audit_sql_prepare(db, &st, sql, arg ? "tt" : "t", tender, arg)))
+		return rc;
+	*n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return ET_OK;
+}
+
+static int user_key(sqlite3 *db, const char *user, unsigned char pub[32])
+{
+	struct tender_user_info u;
+	size_t got = 0;
+	int rc;
+
+	if ((rc = tender_db_user(db, user, &u)))
+		return rc == ET_ENOTFOUND ? ET_EKEY : rc;
+	if (!u.ed25519[0] || et_b64_decode(u.ed25519, strlen(u.ed25519), pub, 32, &got) || got != 32)
+		return ET_EKEY;
+	return ET_OK;
+}
+
+/* ---- declines and replacements ---------------------------------------------- */
+
+struct repl_cmd {
+	const char *actor, *tender, *member, *org, *reason;
+	bool avoid, admin;
+	struct tender_diag *d;
+};
+
+static int repl_fn(struct audit_tx *tx, void *ctx)
+{
+	struct repl_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	struct tender_principal p;
+	sqlite3_stmt *st = NULL;
+	char next[TENDER_ID_LEN] = "";
+	enum tender_org_kind ok;
+	int64_t sheets;
+	json_t *pl;
+	int rc;
+
+	if (c->admin) {
+		if ((rc = ev_actor(db, c->actor, TENDER_ROLE_ADMIN, &p, c->d)))
+			return rc;
+		if (!ev_id_ok(c->tender) || (rc = ev_draw_load(db, c->tender, &dr)))
+			return tender_diag_set(c->d, ET_ENOTFOUND, "et.draw.requested", "项目没有抽取记录",
+					       "the tender has no draw", "%s", c->tender ? c->tender : "");
+		if (strcmp(dr.state, "drawn") || dr.fixed)
+			return tender_diag_set(c->d, ET_ESTATE, "et.panel.drawn", "专家尚未抽取完成或结果已定",
+					       "the panel is not drawn, or the result is fixed", "%s",
+					       c->tender);
+		if ((rc = audit_sql_prepare(db, &st, "SELECT member, user, kind, specialty, state, rank FROM"
+					    " ev_member WHERE tender = ?1 AND member = ?2 AND state = 'member'",
+					    "tt", c->tender, c->member)))
+			return rc;
+		rc = sqlite3_step(st) == SQLITE_ROW ? ET_OK : ET_ENOTFOUND;
+		if (!rc) {
+			memset(&m, 0, sizeof m);
+			audit_sql_col_text(st, 0, m.member, sizeof m.member);
+			audit_sql_col_text(st, 1, m.user, sizeof m.user);
+			audit_sql_col_text(st, 2, m.kind, sizeof m.kind);
+			audit_sql_col_text(st, 3, m.specialty, sizeof m.specialty);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc)
+			return tender_diag_set(c->d, ET_ENOTFOUND, "et.panel.member", "不是评标委员会成员",
+					       "not a member of the panel", "%s", c->member);
+	} else if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d))) {
+		return rc;
+	}
+	if (strcmp(m.kind, "expert"))
+		return tender_diag_set(c->d, ET_EINVAL, "et.panel.rep", "招标人代表由招标人更换",
+				       "a representative is changed by the tenderer, not from reserves",
+				       "%s", m.member);
+	if (c->avoid && (!c->org || !ev_id_ok(c->org) || tender_db_org_kind(db, c->org, &ok)))
+		return tender_diag_set(c->d, ET_ENOTFOUND, "et.relation.org", "关联单位未登记",
+				       "the related organisation is not registered", "%s",
+				       c->org ? c->org : "");
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_sheet WHERE tender = ?1 AND member = ?2",
+			     c->tender, m.member, &sheets)))
+		return rc;
+	if (sheets)
+		return tender_diag_set(c->d, ET_ESTATE, "et.panel.started", "已提交评分的成员不能更换",
+				       "a member who submitted scores cannot be replaced", "%s", m.member);
+	if ((rc = audit_sql_prepare(db, &st, "SELECT member FROM ev_member WHERE tender = ?1 AND"
+				    " specialty = ?2 AND state = 'reserve' ORDER BY rank LIMIT 1", "tt",
+				    c->tender, m.specialty)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		audit_sql_col_text(st, 0, next, sizeof next);
+	sqlite3_finalize(st);
+	if (!next[0])
+		return tender_diag_set(c->d, ET_ESTATE, "et.draw.reserves", "该专业已无备选专家",
+				       "no reserve is left for the specialty", "%s", m.specialty);
+	pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "tender", c->tender, "draw", dr.draw,
+		       "out", m.member, "in", next, "specialty", m.specialty, "reason", c->reason,
+		       "rule", c->avoid ? "cn.panel.12" : c->admin ? "et.panel.replaced" :
+		       "et.panel.declined", "org", c->avoid ? c->org : "", "by", c->actor);
+	rc = ev_emit(tx, "panel.replaced", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	return rc;
+}
+
+int ev_panel_decline(struct audit_ledger *l, const char *actor, const char *tender, bool avoid,
+		     const char *org, const char *reason, struct tender_diag *d)
+{
+	struct repl_cmd c = { actor, tender, NULL, org, reason, avoid, false, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!ev_text_ok(reason, ET_TENDER_REASON_MAX))
+		return tender_diag_set(d, ET_EINVAL, "et.panel.reason", "须说明理由", "a reason is needed",
+				       "%s", "");
+	return ev_submit(l, repl_fn, &c, d);
+}
+
+int ev_panel_replace(struct audit_ledger *l, const char *actor, const char *tender,
+		     const char *member, const char *reason, struct tender_diag *d)
+{
+	struct repl_cmd c = { actor, tender, member, NULL, reason, false, true, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!ev_text_ok(reason, ET_TENDER_REASON_MAX) || !member || !ev_id_ok(member))
+		return tender_diag_set(d, ET_EINVAL, "et.panel.reason", "须指明成员并说明理由",
+				       "a member and a reason are needed", "%s", "");
+	return ev_submit(l, repl_fn, &c, d);
+}
+
+/* ---- score sheets ---------------------------------------------------------------- */
+
+static json_t *criteria_json(const struct ev_criterion *c, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_pack("{s:s,s:s,s:I}", "comment", c[i].comment ?
+						       c[i].comment : "", "criterion", c[i].criterion,
+						       "points", (json_int_t)c[i].points))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+int ev_score_message(const char *tender, const char *lot, const char *bid, const char *member,
+		     const struct ev_criterion *c, size_t n, struct et_buf *out)
+{
+	json_t *a;
+	char *s;
+	int rc;
+
+	if (!tender || !lot || !bid || !member || (n && !c))
+		return et_fail(ET_EINVAL);
+	for (size_t i = 0; i < n; i++)
+		if (!c[i].criterion)
+			return et_fail(ET_EINVAL);
+	if (!(a = criteria_json(c, n)))
+		return et_fail(ET_ENOMEM);
+	s = ev_dump(a);
+	json_decref(a);
+	if (!s)
+		return et_fail(ET_ENOMEM);
+	rc = et_buf_printf(out, "etender-score/v1\n%s\n%s\n%s\n%s\n%s\n", tender, lot, bid, member, s);
+	free(s);
+	return rc;
+}
+
+struct score_cmd {
+	const char *actor, *tender, *lot, *bid;
+	const struct ev_criterion *c;
+	size_t n;
+	int64_t total;
+	const unsigned char *sig;
+	struct tender_diag *d;
+};
+
+static int score_fn(struct audit_tx *tx, void *ctx)
+{
+	struct score_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	struct bid_tender_status bs;
+	struct ev_lot_bid *bids = NULL;
+	struct et_buf msg;
+	unsigned char pub[32];
+	char sigb64[96];
+	size_t nb = 0;
+	bool found = false;
+	int64_t k;
+	json_t *pl = NULL, *crit = NULL;
+	int rc;
+
+	et_buf_init(&msg, 1u << 20);
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)))
+		goto out;
+	if ((rc = bid_db_status(db, c->tender, &bs)))
+		goto out;
+	if (bs.phase != BID_PHASE_OPENED) {
+		rc = tender_diag_set(c->d, ET_ESTATE, "et.eval.opened", "开标后方可评分",
+				     "scores only after the opening", "%s", c->tender);
+		goto out;
+	}
+	if (audit_tx_time(tx) >= dr.deadline_us) {
+		rc = tender_diag_set(c->d, ET_ESTATE, "et.eval.deadline", "评标时间已过",
+				     "the evaluation time is over", "%s", c->tender);
+		goto out;
+	}
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_rejected WHERE tender = ?1 AND lot = ?2",
+			     c->tender, c->lot, &k)))
+		goto out;
+	if (k) {
+		rc = tender_diag_set(c->d, ET_ESTATE, "et.eval.rejected", "该标段已否决全部投标",
+				     "every bid of the lot was rejected", "%s", c->lot);
+		goto out;
+	}
+	if ((rc = ev_opened_bids(db, c->tender, c->lot, &bids, &nb)))
+		goto out;
+	for (size_t i = 0; i < nb; i++)
+		found |= !strcmp(bids[i].bid, c->bid);
+	if (!found) {
+		rc = tender_diag_set(c->d, ET_ENOTFOUND, "et.sheet.bid", "该标段没有此有效投标",
+				     "no such opened bid in the lot", "%s / %s", c->lot, c->bid);
+		goto out;
+	}
+	{
+		sqlite3_stmt *st = NULL;
+		if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM ev_sheet WHERE tender = ?1 AND lot = ?2"
+					    " AND bid = ?3 AND member = ?4", "tttt", c->tender, c->lot,
+					    c->bid, m.member)))
+			goto out;
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	if (found) {
+		rc = tender_diag_set(c->d, ET_EEXIST, "et.sheet.exists", "已提交该投标的评分表",
+				     "the sheet for this bid was already submitted", "%s", c->bid);
+		goto out;
+	}
+	if ((rc = user_key(db, c->actor, pub)) ||
+	    (rc = ev_score_message(c->tender, c->lot, c->bid, m.member, c->c, c->n, &msg)))
+		goto out;
+	if (crypto_ed25519_verify(pub, msg.data, msg.len, c->sig)) {
+		rc = tender_diag_set(c->d, ET_EVERIFY, "et.sheet.signature", "评分表签名无效",
+				     "the sheet's signature does not verify", "%s", c->bid);
+		goto out;
+	}
+	et_b64_encode(c->sig, 64, sigb64);
+	if (!(crit = criteria_json(c->c, c->n))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	pl = json_pack("{s:s,s:s,s:s,s:s,s:O,s:I,s:s}", "tender", c->tender, "lot", c->lot, "bid",
+		       c->bid, "member", m.member, "criteria", crit, "total", (json_int_t)c->total,
+		       "sig", sigb64);
+	rc = ev_emit(tx, "score.submitted", c->actor, c->tender, pl, true, NULL);
+out:
+	et_buf_free(&msg);
+	free(bids);
+	json_decref(crit);
+	json_decref(pl);
+	return rc;
+}
+
+int ev_score_submit(struct audit_ledger *l, const char *actor, const char *tender,
+		    const char *lot, const char *bid, const struct ev_criterion *c, size_t n,
+		    const unsigned char sig[64], struct tender_diag *d)
+{
+	struct score_cmd cmd = { actor, tender, lot, bid, c, n, 0, sig, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!lot || !bid || !ev_id_ok(lot) || !ev_id_ok(bid) || !sig || !n || !c || n > EV_MAX_CRITERIA)
+		return tender_diag_set(d, ET_EINVAL, "et.sheet.field", "评分表不完整",
+				       "the score sheet is incomplete", "%s", "");
+	for (size_t i = 0; i < n; i++) {
+		if (!ev_text_ok(c[i].criterion, 64) || (c[i].comment && *c[i].comment &&
+							!ev_text_ok(c[i].comment, ET_TENDER_TEXT_MAX)))
+			return tender_diag_set(d, ET_EINVAL, "et.sheet.field", "评分项或评语不合法",
+					       "a criterion or comment is invalid", "%zu", i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(c[i].criterion, c[j].criterion))
+				return tender_diag_set(d, ET_EINVAL, "et.sheet.field", "评分项重复",
+						       "a criterion is named twice", "%s", c[i].criterion);
+		if (c[i].points < 0 || c[i].points > EV_POINTS_MAX ||
+		    (cmd.total += c[i].points) > EV_POINTS_MAX)
+			return tender_diag_set(d, ET_EINVAL, "et.sheet.points", "分值超出范围",
+					       "points out of range (0..100.00 in total)", "%s",
+					       c[i].criterion);
+	}
+	return ev_submit(l, score_fn, &cmd, d);
+}
+
+/* ---- more time, chair, dissent ------------------------------------------------------- */
+
+struct member_cmd {
+	const char *actor, *tender, *text, *other;
+	bool *flag;
+	struct tender_diag *d;
+};
+
+static int active_members(sqlite3 *db, const char *tender, int64_t *n)
+{
+	return count_rows(db, "SELECT count(*) FROM ev_member WHERE tender = ?1 AND state = 'member'",
+			  tender, NULL, n);
+}
+
+static int ext_fn(struct audit_tx *tx, void *ctx)
+{
+	struct member_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	struct tender_info t;
+	struct ev_rules rules;
+	int64_t asked, members;
+	json_t *pl;
+	int rc;
+
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)))
+		return rc;
+	if (audit_tx_time(tx) >= dr.deadline_us)
+		return tender_diag_set(c->d, ET_ESTATE, "et.eval.deadline", "评标时间已过",
+				       "the evaluation time is over", "%s", c->tender);
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_extension WHERE tender = ?1 AND member = ?2",
+			     c->tender, m.member, &asked)))
+		return rc;
+	if (asked)
+		return tender_diag_set(c->d, ET_EEXIST, "et.extension.exists", "已申请延长评标时间",
+				       "more time was already asked for", "%s", m.member);
+	pl = json_pack("{s:s,s:s,s:s}", "tender", c->tender, "member", m.member, "reason", c->text);
+	rc = ev_emit(tx, "extension.requested", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	if (rc)
+		return rc;
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_extension WHERE tender = ?1", c->tender, NULL,
+			     &asked)) || (rc = active_members(db, c->tender, &members)))
+		return rc;
+	if (dr.extended || asked * 3 <= members)
+		return ET_OK;
+	/* cn.reg.48: more than 1/3 of the members: the time is extended */
+	if ((rc = tender_db_tender(db, c->tender, &t, c->d)) || (rc = ev_rules_for(&t, &rules)))
+		return rc;
+	pl = json_pack("{s:s,s:I,s:I,s:I,s:I,s:s}", "tender", c->tender, "deadline",
+		       (json_int_t)(dr.deadline_us + rules.extension_us), "previous",
+		       (json_int_t)dr.deadline_us, "requests", (json_int_t)asked, "members",
+		       (json_int_t)members, "rule", "cn.reg.48");
+	rc = ev_emit(tx, "evaluation.extended", "", c->tender, pl, false, NULL);
+	json_decref(pl);
+	if (!rc && c->flag)
+		*c->flag = true;
+	if (!rc)
+		(void)tender_diag_set(c->d, ET_OK, "cn.reg.48", "评标时间已延长",
+				      "the evaluation time was extended", "%s", c->tender);
+	return rc;
+}
+
+int ev_extension_request(struct audit_ledger *l, const char *actor, const char *tender,
+			 const char *reason, bool *extended, struct tender_diag *d)
+{
+	struct member_cmd c = { actor, tender, reason, NULL, extended, d };
+	int rc;
+
+	if (d)
+		tender_diag_clear(d);
+	if (extended)
+		*extended = false;
+	if (!ev_text_ok(reason, ET_TENDER_REASON_MAX))
+		return tender_diag_set(d, ET_EINVAL, "et.extension.reason", "须说明理由",
+				       "a reason is needed", "%s", "");
+	if (!l)
+		return et_fail(ET_EINVAL);
+	rc = audit_ledger_submit(l, ext_fn, &c, NULL);
+	if (d && rc && d->rc != rc)
+		(void)tender_diag_set(d, rc, NULL, "操作失败", "the command failed", "%s", et_strerror(rc));
+	return rc;
+}
+
+static int vote_fn(struct audit_tx *tx, void *ctx)
+{
+	struct member_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	sqlite3_stmt *st = NULL;
+	int64_t k, votes, members;
+	bool ok;
+	json_t *pl;
+	int rc;
+
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)))
+		return rc;
+	if (dr.chair[0])
+		return tender_diag_set(c->d, ET_EEXIST, "et.chair.elected", "主任委员已选出",
+				       "the chair is already elected", "%s", dr.chair);
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM ev_member WHERE tender = ?1 AND member = ?2"
+				    " AND state = 'member'", "tt", c->tender, c->other)))
+		return rc;
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!ok)
+		return tender_diag_set(c->d, ET_EINVAL, "et.chair.candidate", "候选人不是委员会成员",
+				       "the candidate is not a member", "%s", c->other);
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_vote WHERE tender = ?1 AND member = ?2",
+			     c->tender, m.member, &k)))
+		return rc;
+	if (k)
+		return tender_diag_set(c->d, ET_EEXIST, "et.chair.voted", "已投票", "already voted", "%s",
+				       m.member);
+	pl = json_pack("{s:s,s:s,s:s}", "tender", c->tender, "member", m.member, "candidate", c->other);
+	rc = ev_emit(tx, "chair.voted", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	if (rc)
+		return rc;
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_vote WHERE tender = ?1 AND candidate = ?2",
+			     c->tender, c->other, &votes)) || (rc = active_members(db, c->tender, &members)))
+		return rc;
+	if (votes * 2 <= members)
+		return ET_OK;
+	pl = json_pack("{s:s,s:s,s:I,s:I}", "tender", c->tender, "chair", c->other, "votes",
+		       (json_int_t)votes, "members", (json_int_t)members);
+	rc = ev_emit(tx, "chair.elected", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	if (!rc && c->flag)
+		*c->flag = true;
+	return rc;
+}
+
+int ev_chair_vote(struct audit_ledger *l, const char *actor, const char *tender,
+		  const char *candidate, bool *elected, struct tender_diag *d)
+{
+	struct member_cmd c = { actor, tender, NULL, candidate, elected, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (elected)
+		*elected = false;
+	if (!candidate || !ev_id_ok(candidate))
+		return tender_diag_set(d, ET_EINVAL, "et.chair.candidate", "须指明候选人",
+				       "a candidate is needed", "%s", "");
+	return ev_submit(l, vote_fn, &c, d);
+}
+
+static int report_final(sqlite3 *db, const char *tender, bool *exists, bool *final)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = audit_sql_prepare(db, &st, "SELECT final FROM ev_report WHERE tender = ?1", "t", tender)))
+		return rc;
+	*exists = sqlite3_step(st) == SQLITE_ROW;
+	*final = *exists && sqlite3_column_int64(st, 0) != 0;
+	sqlite3_finalize(st);
+	return ET_OK;
+}
+
+static int dissent_fn(struct audit_tx *tx, void *ctx)
+{
+	struct member_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	bool exists, final;
+	json_t *pl;
+	int rc;
+
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)) ||
+	    (rc = report_final(db, c->tender, &exists, &final)))
+		return rc;
+	if (final)
+		return tender_diag_set(c->d, ET_ESTATE, "et.report.final", "评标报告已签署完毕",
+				       "the report is already signed by all", "%s", c->tender);
+	pl = json_pack("{s:s,s:s,s:s}", "tender", c->tender, "member", m.member, "text", c->text);
+	rc = ev_emit(tx, "dissent.recorded", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	return rc;
+}
+
+int ev_dissent(struct audit_ledger *l, const char *actor, const char *tender, const char *text,
+	       struct tender_diag *d)
+{
+	struct member_cmd c = { actor, tender, text, NULL, NULL, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!ev_text_ok(text, ET_TENDER_TEXT_MAX))
+		return tender_diag_set(d, ET_EINVAL, "et.dissent.text", "异议内容须为 1–4096 字节",
+				       "the dissent must be 1..4096 bytes", "%s", "");
+	return ev_submit(l, dissent_fn, &c, d);
+}
+
+/* ---- rejection of all bids, the report ------------------------------------------------ */
+
+static int chair_only(const struct ev_draw_row *dr, const struct ev_member_row *m,
+		      struct tender_diag *d)
+{
+	if (strcmp(dr->chair, m->member))
+		return tender_diag_set(d, ET_EDENIED, "et.chair.only", "只有主任委员可以执行",
+				       "only the chair may do this", "%s", m->member);
+	return ET_OK;
+}
+
+int ev_all_lots_decided(sqlite3 *db, const char *tender, const char *extra_lot, bool *all)
+{
+	char (*lots)[ET_TENDER_ID_MAX + 1] = NULL;
+	size_t nl = 0;
+	int64_t k;
+	int rc;
+
+	*all = true;
+	if ((rc = ev_lots(db, tender, &lots, &nl)))
+		return rc;
+	for (size_t i = 0; i < nl && *all; i++) {
+		if (extra_lot && !strcmp(lots[i], extra_lot))
+			continue;
+		if ((rc = count_rows(db, "SELECT (SELECT count(*) FROM ev_rejected WHERE tender = ?1 AND"
+				     " lot = ?2) + (SELECT count(*) FROM ev_result WHERE tender = ?1 AND"
+				     " lot = ?2 AND award_idx >= 0)", tender, lots[i], &k)))
+			break;
+		*all = k > 0;
+	}
+	free(lots);
+	return rc;
+}
+
+struct reject_cmd {
+	const char *actor, *tender, *lot, *reason;
+	struct tender_diag *d;
+};
+
+static int reject_fn(struct audit_tx *tx, void *ctx)
+{
+	struct reject_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	struct tender_info t;
+	struct ev_rules rules;
+	struct ev_lot_bid *bids = NULL;
+	size_t nb = 0;
+	bool exists, final, fixed;
+	int64_t k;
+	json_t *pl = NULL;
+	int rc;
+
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)) || (rc = chair_only(&dr, &m, c->d)))
+		return rc;
+	if ((rc = report_final(db, c->tender, &exists, &final)))
+		return rc;
+	if (exists)
+		return tender_diag_set(c->d, ET_ESTATE, "et.report.exists", "评标报告已提交",
+				       "the report was already submitted", "%s", c->tender);
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_rejected WHERE tender = ?1 AND lot = ?2",
+			     c->tender, c->lot, &k)))
+		return rc;
+	if (k)
+		return tender_diag_set(c->d, ET_EEXIST, "et.eval.rejected", "该标段已否决全部投标",
+				       "every bid of the lot was already rejected", "%s", c->lot);
+	if ((rc = tender_db_tender(db, c->tender, &t, c->d)) || (rc = ev_rules_for(&t, &rules)))
+		return rc;
+	if ((rc = ev_opened_bids(db, c->tender, c->lot, &bids, &nb)))
+		return rc == ET_ESTATE ? tender_diag_set(c->d, ET_ESTATE, "et.eval.opened", "尚未开标",
+							 "not opened yet", "%s", c->tender) : rc;
+	free(bids);
+	if (nb >= rules.min_valid)
+		return tender_diag_set(c->d, ET_ESTATE, "cn.panel.27",
+				       "有效投标不少于三个，不得否决全部投标",
+				       "with at least three valid bids, all cannot be rejected",
+				       "%zu valid bids", nb);
+	if ((rc = ev_all_lots_decided(db, c->tender, c->lot, &fixed)))
+		return rc;
+	pl = json_pack("{s:s,s:s,s:I,s:s,s:s,s:b}", "tender", c->tender, "lot", c->lot, "valid",
+		       (json_int_t)nb, "reason", c->reason, "rule", "cn.panel.27", "fixed", fixed);
+	rc = ev_emit(tx, "bids.rejected", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	if (!rc && fixed)   /* the result is fixed: the evaluation's leaves are revealed */
+		rc = audit_tx_reveal(tx, c->tender, c->actor, false, NULL);
+	return rc;
+}
+
+int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		  const char *reason, struct tender_diag *d)
+{
+	struct reject_cmd c = { actor, tender, lot, reason, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!lot || !ev_id_ok(lot) || !ev_text_ok(reason, ET_TENDER_REASON_MAX))
+		return tender_diag_set(d, ET_EINVAL, "et.eval.reason", "须指明标段并说明理由",
+				       "a lot and a reason are needed", "%s", "");
+	return ev_submit(l, reject_fn, &c, d);
+}
+
+/* The ranking of one lot into a JSON array of ≤ 3 candidates. */
+static int rank_lot(sqlite3 *db, const char *tender, const char *lot, json_t **out)
+{
+	struct ev_lot_bid *bids = NULL;
+	struct ev_scored *v = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t nb = 0;
+	json_t *a = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = ev_opened_bids(db, tender, lot, &bids, &nb)))
+		return rc;
+	if (!(v = calloc(nb ? nb : 1, sizeof *v)) || !(a = json_array())) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		snprintf(v[i].bid, sizeof v[i].bid, "%s", bids[i].bid);
+		snprintf(v[i].org, sizeof v[i].org, "%s", bids[i].org);
+		v[i].price_fen = bids[i].price_fen;
+		if ((rc = audit_sql_prepare(db, &st, "SELECT s.total FROM ev_sheet s JOIN ev_member m ON"
+					    " m.tender = s.tender AND m.member = s.member WHERE s.tender = ?1"
+					    " AND s.lot = ?2 AND s.bid = ?3 AND m.state = 'member'"
+					    " ORDER BY s.member", "ttt", tender, lot, bids[i].bid)))
+			goto out;
+		while (sqlite3_step(st) == SQLITE_ROW && v[i].ntotals < EV_MAX_MEMBERS)
+			v[i].totals[v[i].ntotals++] = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if ((rc = ev_rank(v, nb)))
+		goto out;
+	for (size_t i = 0; i < nb && i < EV_MAX_CANDIDATES; i++)
+		if (json_array_append_new(a, json_pack("{s:i,s:s,s:s,s:I,s:I,s:i}", "rank",
+						       (json_int_t)v[i].rank, "bid", v[i].bid, "org",
+						       v[i].org, "price", (json_int_t)v[i].price_fen,
+						       "score", (json_int_t)v[i].score_milli, "sheets",
+						       (json_int_t)v[i].ntotals))) {
+			rc = et_fail(ET_ENOMEM);
+			goto out;
+		}
+	*out = a;
+	a = NULL;
+out:
+	sqlite3_finalize(st);
+	free(bids);
+	free(v);
+	json_decref(a);
+	return rc;
+}
+
+struct report_cmd {
+	const char *actor, *tender, *text;
+	char *report_out;
+	struct tender_diag *d;
+};
+
+static int report_fn(struct audit_tx *tx, void *ctx)
+{
+	struct report_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	char (*lots)[ET_TENDER_ID_MAX + 1] = NULL;
+	size_t nl = 0, missing = 0;
+	bool complete, exists, final;
+	char id[TENDER_ID_LEN], hex[65], *body = NULL;
+	unsigned char h[32];
+	int64_t dissents, k;
+	json_t *la = NULL, *pl = NULL;
+	int rc;
+
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)) || (rc = chair_only(&dr, &m, c->d)))
+		return rc;
+	if ((rc = report_final(db, c->tender, &exists, &final)))
+		return rc;
+	if (exists)
+		return tender_diag_set(c->d, ET_EEXIST, "et.report.exists", "评标报告已提交",
+				       "the report was already submitted", "%s", c->tender);
+	if ((rc = ev_sheets_complete(db, c->tender, &complete, &missing)))
+		return rc == ET_ESTATE ? tender_diag_set(c->d, ET_ESTATE, "et.eval.opened", "尚未开标",
+							 "not opened yet", "%s", c->tender) : rc;
+	if (!complete)
+		return tender_diag_set(c->d, ET_ESTATE, "et.report.sheets", "评分表尚未全部提交",
+				       "not every score sheet is in", "%zu missing", missing);
+	if ((rc = ev_lots(db, c->tender, &lots, &nl)))
+		return rc;
+	if (!(la = json_array())) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		json_t *cand = NULL;
+		if ((rc = count_rows(db, "SELECT count(*) FROM ev_rejected WHERE tender = ?1 AND lot = ?2",
+				     c->tender, lots[i], &k)))
+			goto out;
+		if (!k && (rc = rank_lot(db, c->tender, lots[i], &cand)))
+			goto out;
+		if (json_array_append_new(la, json_pack("{s:s,s:b,s:o}", "lot", lots[i], "rejected", k > 0,
+							"candidates", cand ? cand : json_array()))) {
+			rc = et_fail(ET_ENOMEM);
+			goto out;
+		}
+	}
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_dissent WHERE tender = ?1", c->tender, NULL,
+			     &dissents)) || (rc = ev_new_id("rpt-", id)))
+		goto out;
+	/* sha256 over the canonical JSON of everything but itself */
+	pl = json_pack("{s:s,s:s,s:s,s:O,s:I}", "tender", c->tender, "report", id, "text", c->text,
+		       "lots", la, "dissents", (json_int_t)dissents);
+	if (!pl || !(body = ev_dump(pl))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	crypto_sha256(body, strlen(body), h);
+	et_hex_encode(h, 32, hex);
+	if (json_object_set_new(pl, "sha256", json_string(hex))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	if ((rc = ev_emit(tx, "report.submitted", c->actor, c->tender, pl, true, NULL)))
+		goto out;
+	if (c->report_out)
+		memcpy(c->report_out, id, TENDER_ID_LEN);
+out:
+	free(body);
+	free(lots);
+	json_decref(la);
+	json_decref(pl);
+	return rc;
+}
+
+int ev_report_submit(struct audit_ledger *l, const char *actor, const char *tender,
+		     const char *text, char report_out[TENDER_ID_LEN], struct tender_diag *d)
+{
+	struct report_cmd c = { actor, tender, text, report_out, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!ev_text_ok(text, ET_TENDER_CLARIFY_MAX))
+		return tender_diag_set(d, ET_EINVAL, "et.report.text", "报告正文须为 1–65536 字节",
+				       "the report text must be 1..65536 bytes", "%s", "");
+	return ev_submit(l, report_fn, &c, d);
+}
+
+int ev_report_message(const char *tender, const char *report, const char *sha256_hex,
+		      struct et_buf *out)
+{
+	if (!tender || !report || !sha256_hex)
+		return et_fail(ET_EINVAL);
+	return et_buf_printf(out, "etender-report/v1\n%s\n%s\n%s\n", tender, report, sha256_hex);
+}
+
+struct sign_cmd {
+	const char *actor, *tender;
+	const unsigned char *sig;
+	bool *final;
+	struct tender_diag *d;
+};
+
+static int sign_fn(struct audit_tx *tx, void *ctx)
+{
+	struct sign_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct ev_draw_row dr;
+	struct ev_member_row m;
+	sqlite3_stmt *st = NULL;
+	char report[TENDER_ID_LEN] = "", sha[65] = "", sigb64[96];
+	unsigned char pub[32];
+	struct et_buf msg;
+	bool exists, final;
+	int64_t k;
+	json_t *pl = NULL;
+	int rc;
+
+	et_buf_init(&msg, 4096);
+	if ((rc = load_member(db, c->actor, c->tender, &dr, &m, c->d)))
+		goto out;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT report, sha256 FROM ev_report WHERE tender = ?1", "t",
+				    c->tender)))
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		audit_sql_col_text(st, 0, report, sizeof report);
+		audit_sql_col_text(st, 1, sha, sizeof sha);
+	}
+	sqlite3_finalize(st);
+	if (!report[0]) {
+		rc = tender_diag_set(c->d, ET_ESTATE, "et.report.none", "评标报告尚未提交",
+				     "no report was submitted", "%s", c->tender);
+		goto out;
+	}
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_report_sig WHERE tender = ?1 AND member = ?2",
+			     c->tender, m.member, &k)))
+		goto out;
+	if (k) {
+		rc = tender_diag_set(c->d, ET_EEXIST, "et.report.signed", "已签署评标报告",
+				     "the report was already signed by this member", "%s", m.member);
+		goto out;
+	}
+	if ((rc = user_key(db, c->actor, pub)) || (rc = ev_report_message(c->tender, report, sha, &msg)))
+		goto out;
+	if (crypto_ed25519_verify(pub, msg.data, msg.len, c->sig)) {
+		rc = tender_diag_set(c->d, ET_EVERIFY, "et.report.signature", "报告签名无效",
+				     "the report signature does not verify", "%s", m.member);
+		goto out;
+	}
+	et_b64_encode(c->sig, 64, sigb64);
+	pl = json_pack("{s:s,s:s,s:s,s:s}", "tender", c->tender, "report", report, "member", m.member,
+		       "sig", sigb64);
+	if ((rc = ev_emit(tx, "report.signed", c->actor, c->tender, pl, true, NULL)))
+		goto out;
+	if ((rc = report_final(db, c->tender, &exists, &final)))
+		goto out;
+	if (c->final)
+		*c->final = final;
+out:
+	et_buf_free(&msg);
+	json_decref(pl);
+	return rc;
+}
+
+int ev_report_sign(struct audit_ledger *l, const char *actor, const char *tender,
+		   const unsigned char sig[64], bool *final, struct tender_diag *d)
+{
+	struct sign_cmd c = { actor, tender, sig, final, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (final)
+		*final = false;
+	if (!sig)
+		return et_fail(ET_EINVAL);
+	return ev_submit(l, sign_fn, &c, d);
+}

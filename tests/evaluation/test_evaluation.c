@@ -1,0 +1,1653 @@
+/* tests/evaluation/test_evaluation.c — the evaluation domain on a real
+ * ledger file, a real private store and real sealing: a tender opened with
+ * 5 bids (the bidding fixtures: 3 key holders, k = 2), an expert pool of 14
+ * imported from CSV (a bad file refused whole, with its line) with four
+ * experts to avoid (a declared relation, a bidder's employee, a suspended
+ * and a penalised one); the draw with the supervisor's and the platform's
+ * commitments, the supervisor's refusal overcome by the duty chief, the
+ * platform's reveal, and the draw recomputed (ev_draw_verify, and
+ * ev_draw_select over the public replay); one avoidance after the draw
+ * replaced from the reserves; signed sheets sealed until all are in; one
+ * request for more time (no extension), a second (more than 1/3: extended);
+ * the chair elected; dissent; the report signed by all; the ranking; the
+ * publicity, an objection and its answer, the award (which reveals the
+ * evaluation), the contract and the deposits' release; an authorisation
+ * matrix of the new commands; replay equal to live and a public replay. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "bidding/bidding.h"
+#include "evaluation/evaluation.h"
+#define FIX_MODULES ev_ledger_modules
+#include "tests/tender/domain_fix.h"
+
+#define NB 5    /* bidders */
+#define NE 14   /* experts */
+
+struct person {
+	char org[TENDER_ID_LEN], user[TENDER_ID_LEN];
+	struct ukey key;
+};
+
+struct et {
+	struct world w;
+	struct person b[NB];
+	struct person e[NE];            /* expert users */
+	char expert[NE][TENDER_ID_LEN]; /* their pool ids */
+	struct person rep;              /* the tenderer's representative */
+	struct tkeys t;
+	char blobdir[300];
+	unsigned char pubs[3][32];
+	struct bid_blobs blobs;
+	const char *T;
+	int64_t deadline;
+};
+
+static int leaf_src(void *ctx, uint64_t index, unsigned char **leaf, size_t *len)
+{
+	return audit_ledger_leaf(ctx, index, leaf, len);
+}
+
+static void blob_path(const struct et *b, const unsigned char sha[32], char *out, size_t cap)
+{
+	char hex[65];
+
+	et_hex_encode(sha, 32, hex);
+	ck_assert_int_lt(snprintf(out, cap, "%s/%s", b->blobdir, hex), (int)cap);
+}
+
+static int blob_open(void *ctx, const unsigned char sha[32], int *fd)
+{
+	char p[400];
+
+	blob_path(ctx, sha, p, sizeof p);
+	*fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return errno == ENOENT ? ET_ENOTFOUND : ET_EIO;
+	return ET_OK;
+}
+
+static void recipient_key(const char *recipient, unsigned char out[32])
+{
+	char *hrp = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(crypto_bech32_decode(recipient, &hrp, &data, &len), ET_OK);
+	ck_assert_uint_eq(len, 32);
+	memcpy(out, data, 32);
+	free(hrp);
+	free(data);
+}
+
+/* A user with keys registered (as the user's client does). */
+static void mk_user(struct world *w, const char *org, unsigned roles, const char *login,
+		    struct person *u)
+{
+	struct tender_person pd = { "某专家", "13600000000", "330100198001010000", NULL };
+	struct tender_diag d;
+	char *armored = NULL, resp[65];
+	unsigned char sig[64];
+	struct et_buf msg;
+
+	memcpy(u->org, org, TENDER_ID_LEN);
+	ck_assert_msg(tender_user_register(w->l, w->p, w->user[U_ADMIN], org, roles, login, user_pw, &pd,
+					   u->user, &d) == ET_OK, "%s: %s", login, d.msg);
+	ck_assert_int_eq(crypto_age_x25519_generate(&u->key.secret, &u->key.recipient), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_keygen(u->key.seed, u->key.pub), ET_OK);
+	ck_assert_int_eq(tender_key_challenge(w->l, w->p, u->user, u->key.recipient, &armored), ET_OK);
+	answer_challenge(&u->key, armored, resp);
+	free(armored);
+	et_buf_init(&msg, 1024);
+	ck_assert_int_eq(tender_key_message(u->user, u->key.recipient, u->key.pub, resp, &msg), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_sign(u->key.seed, msg.data, msg.len, sig), ET_OK);
+	et_buf_free(&msg);
+	ck_assert_msg(tender_key_register(w->l, w->p, u->user, u->key.recipient, u->key.pub, resp, sig,
+					  &d) == ET_OK, "%s", d.msg);
+}
+
+static void person_free(struct person *u)
+{
+	if (u->key.secret) {
+		crypto_wipe(u->key.secret, strlen(u->key.secret));
+		free(u->key.secret);
+	}
+	free(u->key.recipient);
+}
+
+static void fixture_bidder(struct world *w, struct person *b, int u, int o)
+{
+	memcpy(b->org, w->org[o], sizeof b->org);
+	memcpy(b->user, w->user[u], sizeof b->user);
+	b->key = w->key[u];
+	w->key[u].secret = NULL;
+	w->key[u].recipient = NULL;
+}
+
+/* ---- sealing and opening, as in tests/bidding -------------------------------- */
+
+static void store(struct et *b, const struct et_buf *c, struct bid_part_ref *ref)
+{
+	char p[400];
+
+	crypto_sha256(c->data, c->len, ref->sha256);
+	ref->size = c->len;
+	blob_path(b, ref->sha256, p, sizeof p);
+	ck_assert_int_eq(et_write_file_atomic(p, c->data, c->len, 0600), ET_OK);
+}
+
+static void encrypt(struct et *b, const char *bid, uint32_t part, const void *pt, size_t n,
+		    struct et_buf *out)
+{
+	struct crypto_threshold_binding bind = { b->T, bid, part };
+	struct crypto_age_recipient *r = NULL;
+	struct mem in = { pt, n, 0 };
+	const struct crypto_age_recipient *rs[1];
+
+	ck_assert_int_eq(crypto_threshold_recipient_new(&bind, 2, 3,
+			(const unsigned char (*)[32])b->pubs, &r), ET_OK);
+	rs[0] = r;
+	et_buf_reset(out);
+	ck_assert_int_eq(crypto_age_encrypt(rs, 1, false, mem_rd, &in, buf_wr, out), ET_OK);
+	crypto_age_recipient_free(r);
+}
+
+/* Stanza 1 of a (another sealing of the same part) into c: each stanza
+ * opens under its key, but the shares come from two polynomials. */
+static void splice_stanza1(struct et_buf *c, const struct et_buf *a)
+{
+	const char *s1 = "-> etender-share 1 ", *s2 = "-> etender-share 2 ";
+	unsigned char *ca = memmem(c->data, c->len, s1, strlen(s1));
+	unsigned char *cb = memmem(c->data, c->len, s2, strlen(s2));
+	unsigned char *aa = memmem(a->data, a->len, s1, strlen(s1));
+	unsigned char *ab = memmem(a->data, a->len, s2, strlen(s2));
+
+	ck_assert(ca && cb && aa && ab);
+	ck_assert_int_eq(cb - ca, ab - aa);
+	memcpy(ca, aa, (size_t)(cb - ca));
+}
+
+static bool forge;   /* seal_submit forges the shares (revoked at the opening) */
+
+static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
+{
+	struct bid_manifest m;
+	struct et_buf xml, c, man;
+	struct bid_part_ref parts[2];
+	struct bid_receipt r;
+	struct tender_diag d;
+	static const char att[] = "技术标：施工组织设计";
+
+	memset(&m, 0, sizeof m);
+	et_buf_init(&xml, 1u << 20);
+	et_buf_init(&c, 4u << 20);
+	et_buf_init(&man, BID_MANIFEST_MAX);
+	ck_assert_int_eq(et_buf_printf(&xml,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<bid xmlns=\"urn:etender:bid:1\" formatVersion=\"1\" tender=\"%s\" bid=\"%s\" org=\"%s\">\n"
+		"  <offer lot=\"1\"><price currency=\"CNY\">%lld</price>"
+		"<durationDays>%d</durationDays></offer>\n</bid>\n",
+		b->T, bid, b->b[i].org, (long long)price, 400 + i), ET_OK);
+	encrypt(b, bid, 1, xml.data, xml.len, &c);
+	if (forge) {
+		struct et_buf c2;
+		et_buf_init(&c2, 4u << 20);
+		encrypt(b, bid, 1, xml.data, xml.len, &c2);
+		splice_stanza1(&c, &c2);
+		et_buf_free(&c2);
+	}
+	store(b, &c, &parts[0]);
+	encrypt(b, bid, 2, att, sizeof att - 1, &c);
+	store(b, &c, &parts[1]);
+	memcpy(m.tender, b->T, strlen(b->T) + 1);
+	memcpy(m.bid, bid, strlen(bid) + 1);
+	memcpy(m.org, b->b[i].org, sizeof m.org);
+	memcpy(m.user, b->b[i].user, sizeof m.user);
+	m.version = audit_ledger_size(b->w.l) - 1;
+	m.sealed_us = et_clock_now_us();
+	m.nparts = 2;
+	memcpy(m.parts, parts, sizeof parts);
+	ck_assert_int_eq(bid_manifest_sign(&m, b->b[i].key.seed, &man), ET_OK);
+	ck_assert_msg(bid_submit(b->w.l, &b->blobs, b->b[i].user, man.data, man.len, parts, 2,
+				 et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	et_buf_free(&xml);
+	et_buf_free(&c);
+	et_buf_free(&man);
+}
+
+static void release(struct et *b, int h)
+{
+	struct et_buf msg;
+	unsigned char sig[64];
+	struct tender_diag d;
+	unsigned n;
+
+	et_buf_init(&msg, 4096);
+	ck_assert_int_eq(bid_release_message(b->T, (unsigned)h + 1, b->t.secret[h], &msg), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_sign(b->w.key[U_KH1 + h].seed, msg.data, msg.len, sig), ET_OK);
+	et_buf_free(&msg);
+	ck_assert_msg(bid_key_release(b->w.l, b->w.user[U_KH1 + h], b->T, b->t.secret[h], sig, &n, &d) ==
+		      ET_OK, "%s", d.msg);
+}
+
+/* Bid prices (fen): bidder 4 is cheaper than bidder 1 (they tie on points). */
+static const int64_t prices[NB] = { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL,
+				     4050000000LL };
+static const char *const bids[NB] = { "bid-e0first01", "bid-e1first01", "bid-e2first01",
+				      "bid-e3first01", "bid-e4first01" };
+
+/* A published tender, 5 registered bidders with deposits (annual for 0, 2,
+ * 3; per tender for 1 and 4), 5 bids, the close, two keys, the opening. */
+static void et_setup_forged(struct et *b, unsigned forged)
+{
+	struct tender_diag d;
+	struct et_buf x;
+	char tid[TENDER_ID_LEN], dep[TENDER_ID_LEN];
+	int64_t from = T0 + HOUR;
+	struct bid_close_result cr;
+
+	memset(b, 0, sizeof *b);
+	b->T = "E3301002026000999";
+	world_setup(&b->w);
+	fixture_bidder(&b->w, &b->b[0], U_BIDDER1, O_B1);
+	fixture_bidder(&b->w, &b->b[1], U_BIDDER2, O_B2);
+	fixture_bidder(&b->w, &b->b[2], U_BIDDER4, O_B4);
+	for (int i = 3; i < NB; i++) {
+		struct tender_org_details od = { i == 3 ? "西湖建设有限公司" : "钱江建设有限公司", NULL, NULL,
+						 NULL };
+		char org[TENDER_ID_LEN], login[32];
+		ck_assert_int_eq(tender_org_register(b->w.l, b->w.p, b->w.user[U_ADMIN], TENDER_ORG_BIDDER,
+						     &od, org, &d), ET_OK);
+		snprintf(login, sizeof login, "bidder-x%d", i);
+		mk_user(&b->w, org, TENDER_ROLE_BIDDER, login, &b->b[i]);
+	}
+	ck_assert_int_lt(snprintf(b->blobdir, sizeof b->blobdir, "%s/blobs", b->w.dir),
+			 (int)sizeof b->blobdir);
+	ck_assert_int_eq(mkdir(b->blobdir, 0700), 0);
+	b->blobs.open = blob_open;
+	b->blobs.ctx = b;
+	holder_keys(&b->w, b->T, &b->t);
+	et_buf_init(&x, 1 << 20);
+	tender_xml_for(&b->w, b->T, from, &b->t, &x);
+	ck_assert_msg(tender_draft(b->w.l, b->w.user[U_AGENT1], x.data, x.len, tid, &d) == ET_OK, "%s",
+		      d.msg);
+	et_buf_free(&x);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tender_holder_key_register(b->w.l, b->w.user[U_KH1 + i], b->t.line[i], &d),
+				 ET_OK);
+		recipient_key(b->t.recipient[i], b->pubs[i]);
+	}
+	ck_assert_int_eq(tender_keyholders_propose(b->w.l, b->w.user[U_AGENT1], b->T, &d), ET_OK);
+	ck_assert_int_eq(tender_keyholders_approve(b->w.l, b->w.user[U_SUPER], b->T, &d), ET_OK);
+	ck_assert_int_eq(tender_publish(b->w.l, b->w.user[U_AGENT1], b->T, &d), ET_OK);
+	b->deadline = from + 21 * DAY;
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < NB; i++) {
+		ck_assert_msg(tender_register(b->w.l, b->b[i].user, b->T, &d) == ET_OK, "%d: %s", i, d.msg);
+		struct bid_deposit_new dn = { b->b[i].org, NULL, 2026, 8000000, "transfer", "某公司",
+					      "工商银行", "6222020200112233445" };
+		if (i == 1 || i == 4) {
+			dn.tender = b->T;
+			dn.year = 0;
+			dn.method = "guarantee";
+		}
+		ck_assert_msg(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &dn, dep, &d) == ET_OK,
+			      "%s", d.msg);
+	}
+	et_clock_set_test(T0 + 3 * DAY);
+	for (int i = 0; i < NB; i++) {
+		forge = (forged >> i) & 1;
+		seal_submit(b, i, bids[i], prices[i]);
+	}
+	forge = false;
+	et_clock_set_test(b->deadline + 1000000);
+	ck_assert_msg(bid_close(b->w.l, "", b->T, &cr, &d) == ET_OK, "%s", d.msg);
+	ck_assert_uint_eq(cr.counted, NB);
+	release(b, 0);
+	release(b, 1);
+	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+}
+
+static void et_setup(struct et *b)
+{
+	et_setup_forged(b, 0);
+}
+
+static void et_close(struct et *b)
+{
+	DIR *dir = opendir(b->blobdir);
+	struct dirent *e;
+	char p[600];
+
+	ck_assert_ptr_nonnull(dir);
+	while ((e = readdir(dir)))
+		if (e->d_name[0] != '.') {
+			ck_assert_int_lt(snprintf(p, sizeof p, "%s/%s", b->blobdir, e->d_name),
+					 (int)sizeof p);
+			unlink(p);
+		}
+	closedir(dir);
+	rmdir(b->blobdir);
+	ck_assert_int_lt(snprintf(p, sizeof p, "%s/public.db", b->w.dir), (int)sizeof p);
+	unlink(p);
+	for (int i = 0; i < NB; i++)
+		person_free(&b->b[i]);
+	for (int i = 0; i < NE; i++)
+		person_free(&b->e[i]);
+	person_free(&b->rep);
+	holder_keys_free(&b->t);
+	fix_close(&b->w);
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static json_t *jparse(char *s)
+{
+	json_error_t je;
+	json_t *o = json_loads(s, 0, &je);
+
+	ck_assert_msg(o != NULL, "%s", je.text);
+	free(s);
+	return o;
+}
+
+static struct person *by_user(struct et *b, const char *user)
+{
+	for (int i = 0; i < NE; i++)
+		if (!strcmp(b->e[i].user, user))
+			return &b->e[i];
+	if (!strcmp(b->rep.user, user))
+		return &b->rep;
+	return NULL;
+}
+
+/* The seats of the panel (as the administrator sees them). */
+static json_t *seats(struct et *b)
+{
+	struct tender_principal p;
+	char *s = NULL;
+	json_t *o, *a;
+
+	principal(&b->w, U_ADMIN, &p);
+	ck_assert_int_eq(ev_draw_get(b->w.l, &p, b->T, &s), ET_OK);
+	o = jparse(s);
+	a = json_incref(json_object_get(o, "seats"));
+	json_decref(o);
+	return a;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	ck_assert_msg(s != NULL, "no %s", k);
+	return s;
+}
+
+/* The points member j gives bid i (hundredths), designed for the ranking:
+ * bid 0: 80 82 85 90 70 -> 82.333; bid 1: 85 x5 -> 85; bid 2: 60 95 95 95
+ * 60 -> 83.333; bid 3: 70 x5; bid 4: 85 x5 (cheaper than bid 1). */
+static int64_t points(int i, int j)
+{
+	static const int64_t p[NB][5] = {
+		{ 8000, 8200, 8500, 9000, 7000 }, { 8500, 8500, 8500, 8500, 8500 },
+		{ 6000, 9500, 9500, 9500, 6000 }, { 7000, 7000, 7000, 7000, 7000 },
+		{ 8500, 8500, 8500, 8500, 8500 },
+	};
+	return p[i][j];
+}
+
+static int sheet(struct et *b, const char *user, const char *member, int i, int64_t total,
+		 bool bad_sig, struct tender_diag *d)
+{
+	struct person *u = by_user(b, user);
+	struct ev_criterion c[2] = { { "technical", total * 6 / 10, "施工方案合理" },
+				     { "business", total - total * 6 / 10, "" } };
+	struct et_buf msg;
+	unsigned char sig[64];
+	int rc;
+
+	ck_assert_ptr_nonnull(u);
+	et_buf_init(&msg, 1 << 16);
+	ck_assert_int_eq(ev_score_message(b->T, "1", bids[i], member, c, 2, &msg), ET_OK);
+	ck_assert_int_eq(crypto_ed25519_sign(u->key.seed, msg.data, msg.len, sig), ET_OK);
+	et_buf_free(&msg);
+	if (bad_sig)
+		sig[3] ^= 1;
+	rc = ev_score_submit(b->w.l, user, b->T, "1", bids[i], c, 2, sig, d);
+	return rc;
+}
+
+/* Does any public leaf from `from` on carry s? */
+static bool public_has(struct et *b, uint64_t from, const char *s)
+{
+	struct et_buf all;
+	uint64_t conf;
+	bool r;
+
+	all_leaves(&b->w, from, &all, &conf);
+	r = has(&all, s, strlen(s));
+	et_buf_free(&all);
+	return r;
+}
+
+/* The sealed value of party from its public draw.committed leaf. */
+static void sealed_value(struct et *b, const char *party, char **sealed)
+{
+	uint64_t n = audit_ledger_size(b->w.l);
+
+	*sealed = NULL;
+	for (uint64_t i = 0; i < n && !*sealed; i++) {
+		unsigned char *leaf = NULL;
+		size_t len = 0;
+		struct audit_leaf dl;
+		ck_assert_int_eq(audit_ledger_leaf(b->w.l, i, &leaf, &len), ET_OK);
+		ck_assert_int_eq(audit_leaf_decode(leaf, len, &dl), ET_OK);
+		if (dl.type == AUDIT_LEAF_EVENT && !strcmp(dl.kind, "draw.committed")) {
+			json_error_t je;
+			json_t *o = json_loadb((const char *)dl.ev.payload, dl.ev.payload_len, 0, &je);
+			ck_assert_ptr_nonnull(o);
+			if (!strcmp(jstr(o, "party"), party))
+				*sealed = strdup(jstr(o, "sealed"));
+			json_decref(o);
+		}
+		free(leaf);
+	}
+	ck_assert_ptr_nonnull(*sealed);
+}
+
+/* The duty chief opens a sealed value with its own key. */
+static void chief_open(const struct ukey *k, const char *sealed, char hex[65])
+{
+	struct crypto_age_identity *id = NULL;
+	struct et_buf out;
+	struct mem m = { (const unsigned char *)sealed, strlen(sealed), 0 };
+
+	et_buf_init(&out, 1024);
+	ck_assert_int_eq(crypto_age_identity_parse(k->secret, &id), ET_OK);
+	const struct crypto_age_identity *ids[1] = { id };
+	ck_assert_int_eq(crypto_age_decrypt(ids, 1, mem_rd, &m, buf_wr, &out), ET_OK);
+	ck_assert_uint_eq(out.len, EV_VALUE_LEN);
+	et_hex_encode(out.data, out.len, hex);
+	crypto_age_identity_free(id);
+	et_buf_free(&out);
+}
+
+/* ev_draw_select over a panel.drawn payload gives its members and reserves. */
+static void recompute(json_t *panel, json_t *request)
+{
+	json_t *cands = json_object_get(panel, "candidates"), *quotas = json_object_get(request, "quotas");
+	size_t nc = json_array_size(cands), nq = json_array_size(quotas), np = 0, nm = 0;
+	struct ev_candidate *c = calloc(nc, sizeof *c);
+	const char *specs[NE][8];
+	struct ev_quota q[4];
+	struct ev_pick *picks = NULL;
+	unsigned char seed[32];
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_le(nc, NE);
+	ck_assert_int_eq(et_hex_decode(jstr(panel, "seed"), seed, 32), ET_OK);
+	for (size_t i = 0; i < nq; i++) {
+		q[i].specialty = jstr(json_array_get(quotas, i), "specialty");
+		q[i].count = (unsigned)json_integer_value(json_object_get(json_array_get(quotas, i), "count"));
+	}
+	for (size_t i = 0; i < nc; i++) {
+		json_t *o = json_array_get(cands, i), *sl = json_object_get(o, "specialties");
+		c[i].expert = jstr(o, "expert");
+		c[i].nspecialties = json_array_size(sl);
+		for (size_t j = 0; j < c[i].nspecialties; j++)
+			specs[i][j] = json_string_value(json_array_get(sl, j));
+		c[i].specialties = specs[i];
+	}
+	ck_assert_int_eq(ev_draw_select(seed, q, nq, (unsigned)json_integer_value(
+				json_object_get(request, "reserves")), c, nc, &picks, &np), ET_OK);
+	for (size_t i = 0; i < np; i++) {
+		json_t *a = json_object_get(panel, picks[i].reserve ? "reserves" : "members");
+		bool found = false;
+		for (size_t j = 0; j < json_array_size(a); j++) {
+			json_t *o = json_array_get(a, j);
+			if (!strcmp(jstr(o, "expert"), picks[i].expert)) {
+				found = true;
+				ck_assert_str_eq(jstr(o, "specialty"), q[picks[i].quota].specialty);
+				ck_assert_int_eq(json_integer_value(json_object_get(o, "rank")), picks[i].rank);
+			}
+		}
+		ck_assert_msg(found, "%s not in the recorded panel", picks[i].expert);
+		nm += !picks[i].reserve;
+	}
+	ck_assert_uint_eq(nm, json_array_size(json_object_get(panel, "members")));
+	ck_assert_uint_eq(np - nm, json_array_size(json_object_get(panel, "reserves")));
+	free(picks);
+	free(c);
+}
+
+/* ---- ev_rank by hand ------------------------------------------------------------ */
+
+START_TEST(test_rank_table)
+{
+	struct ev_scored v[4];
+
+	memset(v, 0, sizeof v);
+	/* fewer than 5 sheets: plain mean; 5: highest and lowest dropped */
+	snprintf(v[0].bid, sizeof v[0].bid, "bid-a");
+	v[0].price_fen = 100;
+	v[0].ntotals = 3;
+	v[0].totals[0] = 8000; v[0].totals[1] = 8100; v[0].totals[2] = 8101;   /* 80.67 -> 80670 */
+	snprintf(v[1].bid, sizeof v[1].bid, "bid-b");
+	v[1].price_fen = 90;
+	v[1].ntotals = 5;
+	v[1].totals[0] = 10000; v[1].totals[1] = 7000; v[1].totals[2] = 8000;
+	v[1].totals[3] = 8100; v[1].totals[4] = 8101;                           /* trimmed: same */
+	snprintf(v[2].bid, sizeof v[2].bid, "bid-c");
+	v[2].price_fen = 95;
+	v[2].ntotals = 2;
+	v[2].totals[0] = 9000; v[2].totals[1] = 9001;                           /* 90.005 -> 90005 */
+	snprintf(v[3].bid, sizeof v[3].bid, "bid-d");
+	v[3].price_fen = 80;
+	v[3].ntotals = 0;                                                       /* no sheet: 0 */
+	ck_assert_int_eq(ev_rank(v, 4), ET_OK);
+	ck_assert_str_eq(v[0].bid, "bid-c");
+	ck_assert_int_eq(v[0].score_milli, 90005);
+	/* a and b have the same exact score (24201/3): the cheaper b first */
+	ck_assert_str_eq(v[1].bid, "bid-b");
+	ck_assert_int_eq(v[1].score_milli, 80670);
+	ck_assert_str_eq(v[2].bid, "bid-a");
+	ck_assert_int_eq(v[2].score_milli, 80670);
+	ck_assert_str_eq(v[3].bid, "bid-d");
+	ck_assert_int_eq(v[3].score_milli, 0);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_uint_eq(v[i].rank, i + 1);
+	v[0].totals[0] = EV_POINTS_MAX + 1;
+	v[0].ntotals = 1;
+	ck_assert_int_eq(ev_rank(v, 1), ET_EINVAL);
+}
+END_TEST
+
+/* ---- the selection is deterministic and keyed by the seed --------------------------- */
+
+START_TEST(test_draw_select)
+{
+	const char *s1[] = { "civil" }, *s2[] = { "civil", "cost" }, *s3[] = { "cost" };
+	struct ev_candidate c[6] = {
+		{ "exp-a", s1, 1 }, { "exp-b", s2, 2 }, { "exp-c", s3, 1 },
+		{ "exp-d", s1, 1 }, { "exp-e", s3, 1 }, { "exp-f", s1, 1 },
+	};
+	struct ev_quota q[2] = { { "civil", 2 }, { "cost", 1 } };
+	struct ev_pick *p1 = NULL, *p2 = NULL;
+	size_t n1 = 0, n2 = 0;
+	unsigned char seed[32] = { 1 }, seed2[32] = { 2 };
+	bool differs = false;
+
+	ck_assert_int_eq(ev_draw_select(seed, q, 2, 1, c, 6, &p1, &n1), ET_OK);
+	ck_assert_int_eq(ev_draw_select(seed, q, 2, 1, c, 6, &p2, &n2), ET_OK);
+	ck_assert_uint_eq(n1, 5);            /* 2 + 1 members, 1 + 1 reserves */
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_mem_eq(p1, p2, n1 * sizeof *p1);
+	for (size_t i = 0; i < n1; i++)      /* nobody twice */
+		for (size_t j = 0; j < i; j++)
+			ck_assert_str_ne(p1[i].expert, p1[j].expert);
+	ck_assert(!p1[0].reserve && !p1[1].reserve && !p1[2].reserve && p1[3].reserve && p1[4].reserve);
+	/* a member's HMAC rank is below its reserve's: recompute one by hand */
+	{
+		unsigned char m0[32], m1[32];
+		char msg[64];
+		int n = snprintf(msg, sizeof msg, "etender-draw/v1\ncivil\n%s", p1[0].expert);
+		ck_assert_int_eq(crypto_hmac_sha256(seed, 32, msg, (size_t)n, m0), ET_OK);
+		n = snprintf(msg, sizeof msg, "etender-draw/v1\ncivil\n%s", p1[1].expert);
+		ck_assert_int_eq(crypto_hmac_sha256(seed, 32, msg, (size_t)n, m1), ET_OK);
+		ck_assert_int_lt(memcmp(m0, m1, 32), 0);
+	}
+	free(p2);
+	/* another seed: another panel for some seed among a few */
+	for (int k = 0; k < 8 && !differs; k++) {
+		seed2[1] = (unsigned char)k;
+		ck_assert_int_eq(ev_draw_select(seed2, q, 2, 1, c, 6, &p2, &n2), ET_OK);
+		differs = memcmp(p1, p2, n1 * sizeof *p1) != 0;
+		free(p2);
+	}
+	ck_assert(differs);
+	free(p1);
+	/* a quota that cannot be filled */
+	q[1].count = 4;
+	ck_assert_int_eq(ev_draw_select(seed, q, 2, 1, c, 6, &p1, &n1), ET_ESTATE);
+}
+END_TEST
+
+/* The known-answer vector of docs/evaluation.md "Selection" (computed by an
+ * independent implementation in Python): the seed from three fixed inputs
+ * and the picks it gives. */
+START_TEST(test_draw_vector)
+{
+	const char *s1[] = { "civil" }, *s2[] = { "civil", "cost" }, *s3[] = { "cost" };
+	struct ev_candidate c[6] = {
+		{ "exp-a", s1, 1 }, { "exp-b", s2, 2 }, { "exp-c", s3, 1 },
+		{ "exp-d", s1, 1 }, { "exp-e", s3, 1 }, { "exp-f", s1, 1 },
+	};
+	struct ev_quota q[2] = { { "civil", 2 }, { "cost", 1 } };
+	static const struct { const char *expert; size_t quota; bool reserve; unsigned rank; } want[5] = {
+		{ "exp-b", 0, false, 0 }, { "exp-a", 0, false, 1 }, { "exp-c", 1, false, 0 },
+		{ "exp-f", 0, true, 0 }, { "exp-e", 1, true, 0 },
+	};
+	char vs[65], vp[65], root[65], hex[65];
+	unsigned char seed[32];
+	struct ev_pick *p = NULL;
+	size_t n = 0;
+
+	memset(vs, '0', 64);
+	memset(vp, '0', 64);
+	memset(root, '0', 64);
+	for (int i = 1; i < 64; i += 2) {
+		vs[i] = '1';
+		vp[i] = '2';
+		root[i] = '3';
+	}
+	vs[64] = vp[64] = root[64] = 0;
+	ck_assert_int_eq(ev_draw_seed(vs, vp, root, seed), ET_OK);
+	et_hex_encode(seed, 32, hex);
+	ck_assert_str_eq(hex, "8a2e491356cfdb05a1d13785e0794d7cd163f91af79a146c976b1d2ac643b679");
+	ck_assert_int_eq(ev_draw_select(seed, q, 2, 1, c, 6, &p, &n), ET_OK);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_str_eq(p[i].expert, want[i].expert);
+		ck_assert_uint_eq(p[i].quota, want[i].quota);
+		ck_assert(p[i].reserve == want[i].reserve);
+		ck_assert_uint_eq(p[i].rank, want[i].rank);
+	}
+	free(p);
+}
+END_TEST
+
+/* ---- the whole flow ------------------------------------------------------------------ */
+
+START_TEST(test_evaluation_flow)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa, pp;
+	char *s = NULL, draw[TENDER_ID_LEN], report[TENDER_ID_LEN], obj[TENDER_ID_LEN];
+	json_t *o, *a, *panel = NULL, *request = NULL;
+	size_t count = 0;
+	uint64_t size_draw;
+	bool flag;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup(b);
+	/* experts 0..9 civil, 10..13 cost (12 also civil); the tenderer's rep */
+	for (int i = 0; i < NE; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "expert-%02d", i);
+		mk_user(&b->w, b->w.org[O_CENTER], TENDER_ROLE_EXPERT, login, &b->e[i]);
+	}
+	mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-1", &b->rep);
+
+	/* ---- the pool: a bad CSV is refused whole, with its line ---- */
+	{
+		struct et_buf csv;
+		et_buf_init(&csv, 1 << 20);
+		ck_assert_int_eq(et_buf_addstr(&csv, "user,name,phone,id_number,specialties,employer,region,"
+					       "title,years\n"), ET_OK);
+		for (int i = 1; i < NE; i++)
+			ck_assert_int_eq(et_buf_printf(&csv, "%s,专家%02d,1360000%04d,3301001980010%05d,%s,%s,"
+						       "330100,高级工程师,%d\n", b->e[i].user, i, i, i,
+						       i < 10 ? "civil" : i == 12 ? "cost;civil" : "cost",
+						       i == 2 ? b->b[0].org : "", 10 + i), ET_OK);
+		/* line 4 (expert 3) given a bad specialty: nothing is imported */
+		char *bad = strdup((char *)csv.data), *p = strstr(bad, b->e[3].user);
+		ck_assert_ptr_nonnull(p);
+		p = strstr(p, ",civil,");
+		p[1] = 'C';
+		ck_assert_int_eq(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], bad, strlen(bad),
+						      &count, &d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.expert.field");
+		ck_assert_ptr_nonnull(strstr(d.msg, "line 4"));
+		free(bad);
+		/* an agent may not import */
+		ck_assert_int_eq(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_AGENT1], (char *)csv.data,
+						      csv.len, &count, &d), ET_EDENIED);
+		principal(&b->w, U_ADMIN, &pa);
+		ck_assert_int_eq(ev_experts(b->w.l, &pa, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "experts")), 0);
+		json_decref(o);
+		ck_assert_msg(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], (char *)csv.data,
+						   csv.len, &count, &d) == ET_OK, "%s", d.msg);
+		ck_assert_uint_eq(count, NE - 1);
+		/* the same users again: refused whole (line 2 already in the pool) */
+		ck_assert_int_eq(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], (char *)csv.data,
+						      csv.len, &count, &d), ET_EEXIST);
+		ck_assert_ptr_nonnull(strstr(d.msg, "line 2"));
+		et_buf_free(&csv);
+	}
+	{       /* expert 0 alone; a user without the expert role is refused */
+		struct ev_expert_new e = { b->e[0].user, "civil", "", "330100", "教授级高工", 25, "专家零",
+					   "13600000099", "330100197001010099" };
+		ck_assert_msg(ev_expert_register(b->w.l, b->w.p, b->w.user[U_ADMIN], &e, b->expert[0], &d) ==
+			      ET_OK, "%s", d.msg);
+		e.user = b->w.user[U_AGENT2];
+		ck_assert_int_eq(ev_expert_register(b->w.l, b->w.p, b->w.user[U_ADMIN], &e, draw, &d),
+				 ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.expert.user");
+	}
+	ck_assert_int_eq(ev_experts(b->w.l, &pa, &s), ET_OK);
+	o = jparse(s);
+	a = json_object_get(o, "experts");
+	ck_assert_uint_eq(json_array_size(a), NE);
+	for (size_t i = 0; i < NE; i++) {
+		json_t *e = json_array_get(a, i);
+		struct person *u = by_user(b, jstr(e, "user"));
+		ck_assert_ptr_nonnull(u);
+		snprintf(b->expert[u - b->e], TENDER_ID_LEN, "%s", jstr(e, "id"));
+	}
+	json_decref(o);
+	/* personal data stays in the side store: not in any leaf */
+	ck_assert(!public_has(b, 0, "3301001980010"));
+	ck_assert(!public_has(b, 0, "专家0"));
+	{
+		char *pj = NULL;
+		ck_assert_int_eq(tender_private_record_get(b->w.p, b->expert[5], &pj), ET_OK);
+		ck_assert_ptr_nonnull(strstr(pj, "专家05"));
+		free(pj);
+	}
+	{       /* a commit that fails (a full disk) leaves nothing; the retry succeeds */
+		uint64_t before = audit_ledger_size(b->w.l);
+		char csv2[512];
+		struct person extra;
+		memset(&extra, 0, sizeof extra);
+		mk_user(&b->w, b->w.org[O_CENTER], TENDER_ROLE_EXPERT, "expert-extra", &extra);
+		before = audit_ledger_size(b->w.l);
+		snprintf(csv2, sizeof csv2, "user,name,phone,id_number,specialties,employer,region,title,"
+			 "years\n%s,额外专家,,,geo,,330100,工程师,3\n", extra.user);
+		audit_ledger_test_fail_commits(b->w.l, 1);
+		ck_assert_int_ne(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], csv2, strlen(csv2),
+						      &count, &d), ET_OK);
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), before);
+		ck_assert_int_eq(ev_experts(b->w.l, &pa, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "experts")), NE);
+		json_decref(o);
+		ck_assert_int_eq(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], csv2, strlen(csv2),
+						      &count, &d), ET_OK);
+		ck_assert_uint_eq(count, 1);
+		person_free(&extra);
+	}
+	/* relations, status, penalty; who may declare */
+	ck_assert_int_eq(ev_expert_relation(b->w.l, b->e[1].user, b->expert[1], b->w.org[O_TENDERER],
+					    "near_relative", &d), ET_OK);
+	ck_assert_int_eq(ev_expert_relation(b->w.l, b->e[1].user, b->expert[5], b->w.org[O_TENDERER],
+					    "economic", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_expert_relation(b->w.l, b->w.user[U_ADMIN], b->expert[5], "org-nowhere",
+					    "economic", &d), ET_ENOTFOUND);
+	ck_assert_int_eq(ev_expert_status(b->w.l, b->w.user[U_ADMIN], b->expert[3], "suspended",
+					  "健康原因暂停", &d), ET_OK);
+	ck_assert_int_eq(ev_expert_penalise(b->w.l, b->w.user[U_ADMIN], b->expert[4], "江建专罚〔2026〕3号",
+					    T0, T0 + 400 * DAY, &d), ET_OK);
+	ck_assert_int_eq(ev_expert_penalise(b->w.l, b->w.user[U_SUPER], b->expert[4], "x", T0,
+					    T0 + DAY, &d), ET_EDENIED);
+
+	/* ---- the draw ---- */
+	{
+		struct ev_quota q[2] = { { "civil", 3 }, { "cost", 1 } };
+		const char *reps[1] = { b->rep.user };
+		struct ev_draw_request r = { b->T, 5, q, 2, 2, reps, 1, b->w.user[U_KH3],
+					     et_clock_now_us() + 2 * DAY };
+		/* panel rules: 4 members is too few, 2 experts of 5 too few */
+		r.members = 4;
+		ck_assert_int_eq(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "cn.panel.9");
+		r.members = 5;
+		ck_assert_int_eq(ev_draw_request(b->w.l, b->w.user[U_BIDDER1], &r, draw, &d), ET_EDENIED);
+		ck_assert_int_eq(ev_draw_request(b->w.l, b->w.user[U_AGENT_O], &r, draw, &d), ET_EDENIED);
+		ck_assert_str_eq(d.rule, "et.auth.org");
+		r.duty_chief = b->w.user[U_KH1];     /* a key holder of the agency */
+		ck_assert_int_eq(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.draw.duty_chief");
+		r.duty_chief = b->w.user[U_KH3];
+		size_draw = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d) == ET_OK, "%s",
+			      d.msg);
+		ck_assert_int_eq(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d), ET_EEXIST);
+	}
+	{
+		unsigned char vs[EV_VALUE_LEN], h[32];
+		char vs_hex[65], h_hex[65], got[65], *sealed = NULL, *sealed_p = NULL;
+		struct crypto_age_recipient *rc_ = NULL;
+		const struct crypto_age_recipient *rs[1];
+		struct et_buf sb;
+		struct mem m = { vs, sizeof vs, 0 };
+
+		/* nothing to reveal before both commitments */
+		ck_assert_int_eq(ev_draw_reveal(b->w.l, b->w.user[U_KH3], b->T, "supervisor", "00", &d),
+				 ET_ESTATE);
+		ck_assert_str_eq(d.rule, "et.draw.order");
+		/* the supervisor's client: a value, its commitment, sealed to the duty chief */
+		ck_assert_int_eq(crypto_random(vs, sizeof vs), ET_OK);
+		et_hex_encode(vs, sizeof vs, vs_hex);
+		ev_draw_commitment(vs, h);
+		et_hex_encode(h, 32, h_hex);
+		ck_assert_int_eq(crypto_age_recipient_parse(b->w.key[U_KH3].recipient, &rc_), ET_OK);
+		rs[0] = rc_;
+		et_buf_init(&sb, 8192);
+		ck_assert_int_eq(crypto_age_encrypt(rs, 1, true, mem_rd, &m, buf_wr, &sb), ET_OK);
+		crypto_age_recipient_free(rc_);
+		ck_assert_int_eq(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_AGENT1], b->T, h_hex,
+						(char *)sb.data, &d), ET_EDENIED);
+		ck_assert_int_eq(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_SUPER], b->T, h_hex, "not age",
+						&d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.draw.sealed");
+		ck_assert_msg(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_SUPER], b->T, h_hex,
+					     (char *)sb.data, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_SUPER], b->T, h_hex,
+						(char *)sb.data, &d), ET_EEXIST);
+		et_buf_free(&sb);
+		/* both commitments are public, the request is not */
+		ck_assert(public_has(b, size_draw, h_hex));
+		ck_assert(public_has(b, size_draw, "\"party\":\"platform\""));
+		ck_assert(!public_has(b, size_draw, b->rep.user));
+		ck_assert(!public_has(b, size_draw, "draw.requested"));
+		/* the public sees the commitments, not the request */
+		ck_assert_int_eq(ev_draw_get(b->w.l, NULL, b->T, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_str_eq(jstr(o, "commitment_supervisor"), h_hex);
+		ck_assert_int_eq(strncmp(jstr(o, "sealed_platform"), "-----BEGIN AGE ENCRYPTED FILE-----", 34),
+				 0);
+		ck_assert_ptr_null(json_object_get(o, "request"));
+		json_decref(o);
+		/* a wrong value, or someone else, is refused */
+		{
+			char keep = vs_hex[0];
+			vs_hex[0] = keep == '0' ? '1' : '0';
+			ck_assert_int_eq(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "supervisor", vs_hex,
+							&d), ET_EVERIFY);
+			ck_assert_str_eq(d.rule, "et.draw.commitment");
+			vs_hex[0] = keep;
+		}
+		ck_assert_int_eq(ev_draw_reveal(b->w.l, b->w.user[U_AGENT1], b->T, "supervisor", vs_hex, &d),
+				 ET_EDENIED);
+		ck_assert_str_eq(d.rule, "et.draw.revealer");
+		ck_assert_int_eq(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "platform", vs_hex, &d),
+				 ET_EDENIED);
+		/* the supervisor does not reveal: the duty chief opens the sealed copy */
+		sealed_value(b, "supervisor", &sealed);
+		chief_open(&b->w.key[U_KH3], sealed, got);
+		ck_assert_str_eq(got, vs_hex);
+		ck_assert_msg(ev_draw_reveal(b->w.l, b->w.user[U_KH3], b->T, "supervisor", got, &d) == ET_OK,
+			      "%s", d.msg);
+		ck_assert_int_eq(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "supervisor", vs_hex, &d),
+				 ET_EEXIST);
+		/* the platform reveals its own: the panel is drawn */
+		ck_assert_msg(ev_draw_reveal_platform(b->w.l, b->w.p, b->T, &d) == ET_OK, "%s", d.msg);
+		/* and its sealed copy holds the same value for the duty chief */
+		ck_assert_int_eq(ev_draw_get(b->w.l, &pa, b->T, &s), ET_OK);
+		o = jparse(s);
+		sealed_value(b, "platform", &sealed_p);
+		chief_open(&b->w.key[U_KH3], sealed_p, got);
+		ck_assert_str_eq(got, jstr(o, "value_platform"));
+		ck_assert_str_eq(jstr(o, "state"), "drawn");
+		panel = json_incref(json_object_get(o, "panel"));
+		request = json_incref(json_object_get(o, "request"));
+		json_decref(o);
+		free(sealed);
+		free(sealed_p);
+		crypto_wipe(vs, sizeof vs);
+	}
+	ck_assert_msg(ev_draw_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	recompute(panel, request);
+	{       /* the avoided ones, each with its rule */
+		json_t *av = json_object_get(panel, "avoided");
+		int found = 0;
+		ck_assert_uint_eq(json_array_size(av), 4);
+		for (size_t i = 0; i < 4; i++) {
+			json_t *e = json_array_get(av, i);
+			const char *ex = jstr(e, "expert"), *why = jstr(e, "reason");
+			if (!strcmp(ex, b->expert[1]))
+				found += !strcmp(why, "relation:near_relative:tenderer");
+			else if (!strcmp(ex, b->expert[2]))
+				found += !strcmp(why, "employer:bidder");
+			else if (!strcmp(ex, b->expert[3]))
+				found += !strcmp(why, "status:suspended");
+			else if (!strcmp(ex, b->expert[4]))
+				found += !strcmp(why, "penalty");
+			ck_assert_str_eq(jstr(e, "rule"), !strcmp(ex, b->expert[3]) ? "et.expert.status" :
+					 "cn.panel.12");
+		}
+		ck_assert_int_eq(found, 4);
+		ck_assert_uint_eq(json_array_size(json_object_get(panel, "members")), 4);
+		ck_assert_uint_eq(json_array_size(json_object_get(panel, "reserves")), 4);
+	}
+	/* G4: a bidder and the public see no panel; nothing public names it */
+	principal(&b->w, U_BIDDER1, &pp);
+	ck_assert_int_eq(ev_draw_get(b->w.l, &pp, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_ptr_null(json_object_get(o, "panel"));
+	ck_assert_ptr_null(json_object_get(o, "seats"));
+	json_decref(o);
+	ck_assert(!public_has(b, size_draw, "panel.drawn"));
+	ck_assert(!public_has(b, size_draw, jstr(panel, "seed")));
+
+	/* ---- an avoidance after the draw: the next reserve takes the seat ---- */
+	{
+		json_t *st = seats(b);
+		const char *out_user = NULL, *out_member = NULL, *next = NULL;
+		for (size_t i = 0; i < json_array_size(st); i++) {
+			json_t *e = json_array_get(st, i);
+			if (!strcmp(jstr(e, "specialty"), "civil") && !strcmp(jstr(e, "state"), "member") &&
+			    !out_user) {
+				out_user = jstr(e, "user");
+				out_member = jstr(e, "member");
+			}
+			if (!strcmp(jstr(e, "specialty"), "civil") && !strcmp(jstr(e, "state"), "reserve") &&
+			    json_integer_value(json_object_get(e, "rank")) == 0)
+				next = jstr(e, "member");
+		}
+		ck_assert(out_user && next);
+		char keep_out[TENDER_ID_LEN], keep_next[TENDER_ID_LEN];
+		snprintf(keep_out, sizeof keep_out, "%s", out_member);
+		snprintf(keep_next, sizeof keep_next, "%s", next);
+		ck_assert_int_eq(ev_panel_decline(b->w.l, b->rep.user, b->T, false, NULL, "有事", &d),
+				 ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.panel.rep");
+		ck_assert_msg(ev_panel_decline(b->w.l, out_user, b->T, true, b->b[1].org,
+					       "本人近亲属在投标人处任职", &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(ev_panel_decline(b->w.l, out_user, b->T, false, NULL, "again", &d),
+				 ET_EDENIED);
+		json_decref(st);
+		st = seats(b);
+		for (size_t i = 0; i < json_array_size(st); i++) {
+			json_t *e = json_array_get(st, i);
+			if (!strcmp(jstr(e, "member"), keep_out)) {
+				ck_assert_str_eq(jstr(e, "state"), "out");
+				ck_assert_str_eq(jstr(e, "rule"), "cn.panel.12");
+			}
+			if (!strcmp(jstr(e, "member"), keep_next))
+				ck_assert_str_eq(jstr(e, "state"), "member");
+		}
+		json_decref(st);
+	}
+
+	/* ---- the panel's work ---- */
+	{
+		json_t *st = seats(b);
+		const char *mu[5], *mm[5];
+		size_t nm = 0;
+		int64_t deadline0;
+		for (size_t i = 0; i < json_array_size(st); i++) {
+			json_t *e = json_array_get(st, i);
+			if (!strcmp(jstr(e, "state"), "member")) {
+				ck_assert_uint_lt(nm, 5);
+				mu[nm] = jstr(e, "user");
+				mm[nm++] = jstr(e, "member");
+			}
+		}
+		ck_assert_uint_eq(nm, 5);
+		/* refusals: a stranger, a bad signature, too many points */
+		ck_assert_int_eq(sheet(b, b->e[1].user, b->expert[1], 0, 8000, false, &d), ET_EDENIED);
+		ck_assert_str_eq(d.rule, "et.panel.member");
+		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, points(0, 0), true, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.sheet.signature");
+		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, EV_POINTS_MAX + 2, false, &d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.sheet.points");
+		/* member 0 scores everything: sealed from the others */
+		for (int i = 0; i < NB; i++)
+			ck_assert_msg(sheet(b, mu[0], mm[0], i, points(i, 0), false, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, points(0, 0), false, &d), ET_EEXIST);
+		{
+			struct tender_principal pm;
+			memset(&pm, 0, sizeof pm);
+			snprintf(pm.user, sizeof pm.user, "%s", mu[1]);
+			pm.roles = TENDER_ROLE_EXPERT;
+			ck_assert_int_eq(ev_sheets(b->w.l, &pm, b->T, &s), ET_OK);
+			o = jparse(s);
+			ck_assert_uint_eq(json_array_size(json_object_get(o, "sheets")), 0);
+			json_decref(o);
+			snprintf(pm.user, sizeof pm.user, "%s", mu[0]);
+			ck_assert_int_eq(ev_sheets(b->w.l, &pm, b->T, &s), ET_OK);
+			o = jparse(s);
+			ck_assert_uint_eq(json_array_size(json_object_get(o, "sheets")), NB);
+			json_decref(o);
+			ck_assert_int_eq(ev_sheets(b->w.l, &pp, b->T, &s), ET_EDENIED);
+		}
+		ck_assert(!public_has(b, size_draw, "score.submitted"));
+		ck_assert(!public_has(b, size_draw, "施工方案合理"));
+		/* one asks for more time: no extension (1 of 5); a second: 2 > 5/3 */
+		ck_assert_int_eq(ev_draw_get(b->w.l, &pa, b->T, &s), ET_OK);
+		o = jparse(s);
+		deadline0 = json_integer_value(json_object_get(o, "deadline"));
+		json_decref(o);
+		ck_assert_int_eq(ev_extension_request(b->w.l, mu[1], b->T, "资料较多", &flag, &d), ET_OK);
+		ck_assert(!flag);
+		ck_assert_int_eq(ev_extension_request(b->w.l, mu[1], b->T, "again", &flag, &d), ET_EEXIST);
+		ck_assert_int_eq(ev_extension_request(b->w.l, mu[2], b->T, "同意延长", &flag, &d), ET_OK);
+		ck_assert(flag);
+		ck_assert_str_eq(d.rule, "cn.reg.48");
+		ck_assert_int_eq(ev_draw_get(b->w.l, &pa, b->T, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "deadline")), deadline0 + DAY);
+		json_decref(o);
+		ck_assert_int_eq(ev_extension_request(b->w.l, mu[3], b->T, "再延", &flag, &d), ET_OK);
+		ck_assert(!flag);    /* once */
+		/* the chair: a majority of the 5 */
+		ck_assert_int_eq(ev_chair_vote(b->w.l, mu[0], b->T, "exp-nobody", &flag, &d), ET_EINVAL);
+		for (int j = 0; j < 3; j++) {
+			ck_assert_msg(ev_chair_vote(b->w.l, mu[j], b->T, mm[0], &flag, &d) == ET_OK, "%s", d.msg);
+			ck_assert(flag == (j == 2));
+		}
+		ck_assert_int_eq(ev_chair_vote(b->w.l, mu[3], b->T, mm[1], &flag, &d), ET_EEXIST);
+		/* five valid bids: the panel may not reject all */
+		ck_assert_int_eq(ev_reject_all(b->w.l, mu[1], b->T, "1", "x", &d), ET_EDENIED);
+		ck_assert_str_eq(d.rule, "et.chair.only");
+		ck_assert_int_eq(ev_reject_all(b->w.l, mu[0], b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+		ck_assert_str_eq(d.rule, "cn.panel.27");
+		/* no report before every sheet */
+		ck_assert_int_eq(ev_report_submit(b->w.l, mu[0], b->T, "评标报告", report, &d), ET_ESTATE);
+		ck_assert_str_eq(d.rule, "et.report.sheets");
+		for (size_t j = 1; j < 5; j++)
+			for (int i = 0; i < NB; i++)
+				ck_assert_msg(sheet(b, mu[j], mm[j], i, points(i, (int)j), false, &d) == ET_OK,
+					      "%s", d.msg);
+		{       /* every sheet is in: the members see them all */
+			struct tender_principal pm;
+			memset(&pm, 0, sizeof pm);
+			snprintf(pm.user, sizeof pm.user, "%s", mu[1]);
+			ck_assert_int_eq(ev_sheets(b->w.l, &pm, b->T, &s), ET_OK);
+			o = jparse(s);
+			ck_assert(json_is_true(json_object_get(o, "complete")));
+			ck_assert_uint_eq(json_array_size(json_object_get(o, "sheets")), 5 * NB);
+			json_decref(o);
+		}
+		ck_assert_int_eq(ev_dissent(b->w.l, mu[4], b->T, "本人对投标人2的技术评分持保留意见", &d),
+				 ET_OK);
+		ck_assert_int_eq(ev_report_submit(b->w.l, mu[1], b->T, "评标报告", report, &d), ET_EDENIED);
+		ck_assert_msg(ev_report_submit(b->w.l, mu[0], b->T, "评标报告：推荐中标候选人三名", report,
+					       &d) == ET_OK, "%s", d.msg);
+		/* the ranking by hand: 4 (85, cheaper), 1 (85), 2 (83.333) */
+		ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
+		o = jparse(s);
+		{
+			json_t *rep = json_object_get(o, "report");
+			json_t *cand = json_object_get(json_array_get(json_object_get(rep, "lots"), 0),
+						       "candidates");
+			const char *sha = jstr(rep, "sha256");
+			ck_assert_uint_eq(json_array_size(cand), 3);
+			ck_assert_str_eq(jstr(json_array_get(cand, 0), "bid"), bids[4]);
+			ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(cand, 0), "score")),
+					 85000);
+			ck_assert_str_eq(jstr(json_array_get(cand, 1), "bid"), bids[1]);
+			ck_assert_str_eq(jstr(json_array_get(cand, 2), "bid"), bids[2]);
+			ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(cand, 2), "score")),
+					 83333);
+			/* every member signs; a bad signature is refused */
+			for (size_t j = 0; j < 5; j++) {
+				struct et_buf msg;
+				unsigned char sig[64];
+				struct person *u = by_user(b, mu[j]);
+				et_buf_init(&msg, 4096);
+				ck_assert_int_eq(ev_report_message(b->T, report, sha, &msg), ET_OK);
+				ck_assert_int_eq(crypto_ed25519_sign(u->key.seed, msg.data, msg.len, sig), ET_OK);
+				et_buf_free(&msg);
+				if (j == 0) {
+					sig[0] ^= 1;
+					ck_assert_int_eq(ev_report_sign(b->w.l, mu[j], b->T, sig, &flag, &d),
+							 ET_EVERIFY);
+					sig[0] ^= 1;
+				}
+				if (j == 3)  /* not final yet: no publicity */
+					ck_assert_int_eq(ev_candidates_publish(b->w.l, b->w.user[U_AGENT1], b->T,
+									       "1", &d), ET_ESTATE);
+				ck_assert_msg(ev_report_sign(b->w.l, mu[j], b->T, sig, &flag, &d) == ET_OK, "%s",
+					      d.msg);
+				ck_assert(flag == (j == 4));
+				ck_assert_int_eq(ev_report_sign(b->w.l, mu[j], b->T, sig, &flag, &d), ET_EEXIST);
+			}
+		}
+		json_decref(o);
+		json_decref(st);
+	}
+
+	/* ---- the result ---- */
+	ck_assert_int_eq(ev_candidates_publish(b->w.l, b->w.user[U_BIDDER1], b->T, "1", &d), ET_EDENIED);
+	ck_assert_msg(ev_candidates_publish(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d) == ET_OK, "%s",
+		      d.msg);
+	ck_assert_int_eq(ev_candidates_publish(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_EEXIST);
+	ck_assert_int_eq(ev_objection_lodge(b->w.l, b->w.user[U_AGENT1], b->T, "1", "x", obj, &d),
+			 ET_EDENIED);
+	ck_assert_int_eq(ev_objection_lodge(b->w.l, b->w.user[U_BIDDER3], b->T, "1", "x", obj, &d),
+			 ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.record.bidder");
+	ck_assert_msg(ev_objection_lodge(b->w.l, b->b[0].user, b->T, "1", "第一名投标人业绩证明存疑", obj,
+					 &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.reg.54");
+	et_clock_set_test(et_clock_now_us() + 3 * DAY + 1);
+	ck_assert_int_eq(ev_objection_lodge(b->w.l, b->b[0].user, b->T, "1", "late", obj, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.reg.54");
+	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.award.objection");
+	ck_assert_int_eq(ev_objection_answer(b->w.l, b->w.user[U_BIDDER1], b->T, obj, "x", false, &d),
+			 ET_EDENIED);
+	ck_assert_msg(ev_objection_answer(b->w.l, b->w.user[U_AGENT1], b->T, obj,
+					  "经核查，业绩证明真实有效，异议不成立", false, &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_objection_answer(b->w.l, b->w.user[U_AGENT1], b->T, obj, "x", false, &d),
+			 ET_EEXIST);
+	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_SUPER], b->T, "1", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[4],
+					    et_clock_now_us(), &d), ET_ESTATE);
+	ck_assert_int_eq(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d), ET_ESTATE);
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d) == ET_OK, "%s", d.msg);
+		/* the result is fixed: the evaluation's leaves are revealed */
+		ck_assert(public_has(b, before, "panel.drawn"));
+		ck_assert(public_has(b, before, "score.submitted"));
+	}
+	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_EEXIST);
+	ck_assert_int_eq(ev_draw_get(b->w.l, NULL, b->T, &s), ET_OK);    /* public now */
+	o = jparse(s);
+	ck_assert_ptr_nonnull(json_object_get(o, "panel"));
+	json_decref(o);
+	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[4] - 1,
+					    et_clock_now_us(), &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "cn.law.46");
+	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_ADMIN], b->T, "1", prices[4],
+					    et_clock_now_us(), &d), ET_EDENIED);
+	ck_assert_msg(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[4],
+					 et_clock_now_us(), &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_deposit_release(b->w.l, b->w.user[U_AGENT1], b->T, &d), ET_EDENIED);
+	ck_assert_msg(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d), ET_EEXIST);
+	ck_assert_int_eq(ev_result_get(b->w.l, b->T, &s), ET_OK);
+	o = jparse(s);
+	{
+		json_t *lot = json_array_get(json_object_get(o, "lots"), 0);
+		json_t *rel = json_array_get(json_object_get(o, "released"), 0);
+		ck_assert_str_eq(jstr(lot, "winner_bid"), bids[4]);
+		ck_assert_int_eq(json_integer_value(json_object_get(lot, "contract_price")), prices[4]);
+		ck_assert_uint_eq(json_array_size(json_object_get(rel, "deposits")), 2);  /* per tender */
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "objections")), 1);
+	}
+	json_decref(o);
+
+	/* ---- G5: replay, reveals, the draw recomputed from the public log ---- */
+	{
+		struct audit_report rep;
+		size_t nm;
+		const struct audit_module *const *m = ev_ledger_modules(&nm);
+		unsigned char root[32];
+		char out[400];
+		sqlite3 *pdb = NULL;
+		sqlite3_stmt *q = NULL;
+
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_msg(audit_ledger_verify_reveals(b->w.l, true, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_msg(ev_draw_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+		{
+			size_t nv = 0;
+			ck_assert_msg(ev_draw_verify_all(b->w.l, &nv, &d) == ET_OK, "%s", d.msg);
+			ck_assert_uint_eq(nv, 1);
+		}
+		ck_assert_int_lt(snprintf(out, sizeof out, "%s/public.db", b->w.dir), (int)sizeof out);
+		ck_assert_msg(audit_replay_public(m, nm, leaf_src, b->w.l, audit_ledger_size(b->w.l), out,
+						  root, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_int_eq(sqlite3_open(out, &pdb), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(pdb, "SELECT panel, request, (SELECT count(*) FROM ev_sheet),"
+						    " (SELECT count(*) FROM ev_member WHERE state = 'member')"
+						    " FROM ev_draw", -1, &q, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+		{
+			json_t *pp2 = jparse(strdup((const char *)sqlite3_column_text(q, 0)));
+			json_t *rq2 = jparse(strdup((const char *)sqlite3_column_text(q, 1)));
+			ck_assert_str_eq(jstr(pp2, "seed"), jstr(panel, "seed"));
+			recompute(pp2, rq2);
+			json_decref(pp2);
+			json_decref(rq2);
+		}
+		ck_assert_int_eq(sqlite3_column_int(q, 2), 5 * NB);
+		ck_assert_int_eq(sqlite3_column_int(q, 3), 5);
+		sqlite3_finalize(q);
+		sqlite3_close(pdb);
+	}
+	{       /* a recorded root changed behind the ledger's back is caught */
+		sqlite3 *db = NULL;
+		struct audit_report rep;
+		char sql[512];
+		const char *root = jstr(panel, "root");
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		ck_assert_int_lt(snprintf(sql, sizeof sql, "UPDATE ev_draw SET panel = CAST(replace(CAST(panel"
+					  " AS TEXT), '%s', '%064d') AS BLOB)", root, 0), (int)sizeof sql);
+		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_changes(db), 1);
+		sqlite3_close(db);
+		ck_assert_int_eq(ev_draw_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.draw.verify");
+		memset(&rep, 0, sizeof rep);
+		ck_assert_int_eq(audit_ledger_replay(b->w.l, &rep), ET_EVERIFY);
+		ck_assert_ptr_nonnull(strstr(rep.diff, "ev_draw"));
+	}
+	json_decref(panel);
+	json_decref(request);
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* After the opening only two valid bids remain (three revoked): the chair
+ * rejects all (cn.panel.27), which fixes the result and reveals the
+ * evaluation; the deposits are released without an award. */
+START_TEST(test_reject_all)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa;
+	struct et_buf csv;
+	char *s = NULL, draw[TENDER_ID_LEN], report[TENDER_ID_LEN];
+	size_t count = 0;
+	json_t *o, *st;
+	const char *mu[5];
+	size_t nm = 0;
+	bool flag;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup_forged(b, (1u << 2) | (1u << 3) | (1u << 4));
+	for (int i = 0; i < 8; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "rx-expert-%02d", i);
+		mk_user(&b->w, b->w.org[O_CENTER], TENDER_ROLE_EXPERT, login, &b->e[i]);
+	}
+	mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-2", &b->rep);
+	et_buf_init(&csv, 1 << 16);
+	ck_assert_int_eq(et_buf_addstr(&csv, "user,name,phone,id_number,specialties,employer,region,title,"
+				       "years\r\n"), ET_OK);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(et_buf_printf(&csv, "%s,专家%d,,,civil,,330100,工程师,%d\r\n", b->e[i].user,
+					       i, 5 + i), ET_OK);
+	ck_assert_msg(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], (char *)csv.data, csv.len,
+					   &count, &d) == ET_OK, "%s", d.msg);
+	ck_assert_uint_eq(count, 8);
+	et_buf_free(&csv);
+	{
+		struct ev_quota q[1] = { { "civil", 4 } };
+		const char *reps[1] = { b->rep.user };
+		struct ev_draw_request r = { b->T, 5, q, 1, 2, reps, 1, b->w.user[U_KH3],
+					     et_clock_now_us() + 2 * DAY };
+		unsigned char v[EV_VALUE_LEN], h[32];
+		char vh[65], hh[65];
+		struct crypto_age_recipient *rc_ = NULL;
+		const struct crypto_age_recipient *rs[1];
+		struct et_buf sb;
+		struct mem m = { v, sizeof v, 0 };
+
+		ck_assert_msg(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(crypto_random(v, sizeof v), ET_OK);
+		et_hex_encode(v, sizeof v, vh);
+		ev_draw_commitment(v, h);
+		et_hex_encode(h, 32, hh);
+		ck_assert_int_eq(crypto_age_recipient_parse(b->w.key[U_KH3].recipient, &rc_), ET_OK);
+		rs[0] = rc_;
+		et_buf_init(&sb, 8192);
+		ck_assert_int_eq(crypto_age_encrypt(rs, 1, true, mem_rd, &m, buf_wr, &sb), ET_OK);
+		crypto_age_recipient_free(rc_);
+		ck_assert_int_eq(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_SUPER], b->T, hh, (char *)sb.data,
+						&d), ET_OK);
+		et_buf_free(&sb);
+		/* this time the platform reveals first, the supervisor second */
+		ck_assert_msg(ev_draw_reveal_platform(b->w.l, b->w.p, b->T, &d) == ET_OK, "%s", d.msg);
+		ck_assert_msg(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "supervisor", vh, &d) == ET_OK,
+			      "%s", d.msg);
+	}
+	ck_assert_msg(ev_draw_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	st = seats(b);
+	for (size_t i = 0; i < json_array_size(st); i++)
+		if (!strcmp(jstr(json_array_get(st, i), "state"), "member"))
+			mu[nm++] = jstr(json_array_get(st, i), "user");
+	ck_assert_uint_eq(nm, 5);
+	/* the representative's member id is its user id: it is elected chair */
+	for (int j = 0; j < 3; j++)
+		ck_assert_msg(ev_chair_vote(b->w.l, mu[j], b->T, b->rep.user, &flag, &d) == ET_OK, "%s", d.msg);
+	ck_assert(flag);
+	/* two valid bids: a sheet for a revoked bid is refused; the chair rejects all */
+	ck_assert_int_eq(sheet(b, b->rep.user, b->rep.user, 2, 5000, false, &d), ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.sheet.bid");
+	ck_assert_int_eq(ev_reject_all(b->w.l, strcmp(mu[0], b->rep.user) ? mu[0] : mu[1], b->T, "1", "x",
+				       &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	json_decref(st);
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "有效投标不足三个，缺乏竞争", &d) ==
+			      ET_OK, "%s", d.msg);
+		ck_assert(public_has(b, before, "bids.rejected"));
+		ck_assert(public_has(b, before, "panel.drawn"));
+	}
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "again", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.eval.fixed");
+	ck_assert_int_eq(ev_report_submit(b->w.l, b->rep.user, b->T, "报告", report, &d), ET_ESTATE);
+	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.result.none");
+	ck_assert_msg(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_result_get(b->w.l, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "rejected")), 1);
+	ck_assert_str_eq(jstr(json_array_get(json_object_get(o, "rejected"), 0), "rule"), "cn.panel.27");
+	json_decref(o);
+	principal(&b->w, U_ADMIN, &pa);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_msg(audit_ledger_verify_reveals(b->w.l, true, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* A changed panel.drawn payload does not apply: replay recomputes the draw. */
+START_TEST(test_drawn_tamper_refused)
+{
+	/* the apply function is the replay's check: feed it a panel whose
+	 * members differ from the selection and it refuses */
+	size_t nm;
+	const struct audit_module *const *m = ev_ledger_modules(&nm);
+	const struct audit_module *ev = m[nm - 1];
+	audit_apply_fn *apply = NULL;
+	sqlite3 *db = NULL;
+	const char *req = "{\"deadline\":1,\"draw\":\"drw-x\",\"duty_chief\":\"usr-c\",\"members\":5,"
+			  "\"quotas\":[{\"count\":1,\"specialty\":\"civil\"}],\"reps\":[],\"reserves\":1,"
+			  "\"tender\":\"T1\"}";
+	char pl[2048];
+	unsigned char seed[32];
+	char seed_hex[65], vs[65], vp[65], root[65];
+	int n;
+
+	ck_assert_str_eq(ev->name, "evaluation");
+	for (size_t i = 0; i < ev->nkinds; i++)
+		if (!strcmp(ev->kinds[i].kind, "panel.drawn"))
+			apply = ev->kinds[i].apply;
+	ck_assert_ptr_nonnull(apply);
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, ev->schema_sql, NULL, NULL, NULL), SQLITE_OK);
+	memset(vs, 'a', 64);
+	memset(vp, 'b', 64);
+	memset(root, 'c', 64);
+	vs[64] = vp[64] = root[64] = 0;
+	ck_assert_int_eq(sqlite3_exec(db,
+		"INSERT INTO ev_expert VALUES ('exp-1','usr-1','org-c','center','civil','','','330100','t',1,"
+		"'active','h',1),('exp-2','usr-2','org-c','center','civil','','','330100','t',1,'active','h',2)",
+		NULL, NULL, NULL), SQLITE_OK);
+	{
+		sqlite3_stmt *st = NULL;
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO ev_draw(tender, draw, idx, request, members,"
+						    " duty_chief, deadline_us, state, value_s, value_p) VALUES"
+						    " ('T1','drw-x',3,?1,5,'usr-c',1,'committed',?2,?3)", -1, &st,
+						    NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, req, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, vs, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, vp, -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+	{
+		unsigned char buf[96];
+		memset(buf, 0xaa, 32);
+		memset(buf + 32, 0xbb, 32);
+		memset(buf + 64, 0xcc, 32);
+		crypto_sha256(buf, sizeof buf, seed);
+		et_hex_encode(seed, 32, seed_hex);
+	}
+	/* which one does the selection pick? */
+	const char *sp[1] = { "civil" };
+	struct ev_candidate c[2] = { { "exp-1", sp, 1 }, { "exp-2", sp, 1 } };
+	struct ev_quota q[1] = { { "civil", 1 } };
+	struct ev_pick *pk = NULL;
+	size_t np = 0;
+	ck_assert_int_eq(ev_draw_select(seed, q, 1, 1, c, 2, &pk, &np), ET_OK);
+	ck_assert_uint_eq(np, 2);
+	for (int honest = 0; honest < 2; honest++) {
+		const char *mem = honest ? pk[0].expert : pk[1].expert;
+		const char *res = honest ? pk[1].expert : pk[0].expert;
+		n = snprintf(pl, sizeof pl,
+			"{\"avoided\":[],\"candidates\":[{\"expert\":\"exp-1\",\"specialties\":[\"civil\"]},"
+			"{\"expert\":\"exp-2\",\"specialties\":[\"civil\"]}],\"draw\":\"drw-x\","
+			"\"members\":[{\"expert\":\"%s\",\"rank\":0,\"specialty\":\"civil\"}],"
+			"\"parties\":{\"agent\":\"org-a\",\"bidders\":[],\"tenderer\":\"org-t\"},"
+			"\"reserves\":[{\"expert\":\"%s\",\"rank\":0,\"specialty\":\"civil\"}],"
+			"\"root\":\"%s\",\"seed\":\"%s\",\"size\":4,\"tender\":\"T1\"}", mem, res, root, seed_hex);
+		ck_assert_int_lt(n, (int)sizeof pl);
+		struct audit_event e = { "panel.drawn", 1, 1000, "", "T1", (const unsigned char *)pl,
+					 (size_t)n, true };
+		ck_assert_int_eq(sqlite3_exec(db, "SAVEPOINT s", NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(apply(db, &e, 9, ev->ctx), honest ? ET_OK : ET_EVERIFY);
+		ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK TO s; RELEASE s", NULL, NULL, NULL), SQLITE_OK);
+	}
+	free(pk);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- the authorisation matrix of the new commands ----------------------------------
+ * On a published tender with an expert in the pool: every command is tried
+ * by a user of every role; those the command does not admit get ET_EDENIED
+ * (and a refused command leaves nothing); those it admits get past the
+ * role check (refused later for stage or input, never ET_EDENIED). The
+ * panel's commands admit only members of a drawn panel: nobody here. */
+
+struct mx {
+	struct world *w;
+	const char *T, *expert;
+};
+
+typedef int mx_fn(struct mx *m, const char *actor, struct tender_diag *d);
+
+static int mx_register(struct mx *m, const char *a, struct tender_diag *d)
+{
+	struct ev_expert_new e = { m->w->user[U_STAT], "civil", "", "330100", "工程师", 5, "某人", "",
+				   "" };
+	char id[TENDER_ID_LEN];
+	return ev_expert_register(m->w->l, m->w->p, a, &e, id, d);
+}
+static int mx_csv(struct mx *m, const char *a, struct tender_diag *d)
+{
+	char csv[512];
+	snprintf(csv, sizeof csv, "user,name,phone,id_number,specialties,employer,region,title,years\n"
+		 "%s,某人,,,civil,,330100,工程师,5\n", m->w->user[U_KH1]);
+	return ev_expert_import_csv(m->w->l, m->w->p, a, csv, strlen(csv), NULL, d);
+}
+static int mx_status(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_expert_status(m->w->l, a, m->expert, "active", "复核", d);
+}
+static int mx_relation(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_expert_relation(m->w->l, a, m->expert, m->w->org[O_B1], "other", d);
+}
+static int mx_penalise(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_expert_penalise(m->w->l, a, m->expert, "x", T0, T0 + DAY, d);
+}
+static int mx_request(struct mx *m, const char *a, struct tender_diag *d)
+{
+	struct ev_quota q[1] = { { "civil", 5 } };
+	struct ev_draw_request r = { m->T, 5, q, 1, 1, NULL, 0, m->w->user[U_KH3], T0 + 60 * DAY };
+	return ev_draw_request(m->w->l, a, &r, NULL, d);
+}
+static int mx_commit(struct mx *m, const char *a, struct tender_diag *d)
+{
+	static const char h[] = "0000000000000000000000000000000000000000000000000000000000000000";
+	return ev_draw_commit(m->w->l, m->w->p, a, m->T, h,
+			      "-----BEGIN AGE ENCRYPTED FILE-----\nx\n-----END AGE ENCRYPTED FILE-----\n", d);
+}
+static int mx_reveal(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_draw_reveal(m->w->l, a, m->T, "supervisor", "00", d);
+}
+static int mx_decline(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_panel_decline(m->w->l, a, m->T, false, NULL, "有事", d);
+}
+static int mx_replace(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_panel_replace(m->w->l, a, m->T, m->expert, "联系不上", d);
+}
+static int mx_score(struct mx *m, const char *a, struct tender_diag *d)
+{
+	struct ev_criterion c[1] = { { "technical", 100, "" } };
+	unsigned char sig[64] = { 0 };
+	return ev_score_submit(m->w->l, a, m->T, "1", "bid-x", c, 1, sig, d);
+}
+static int mx_extension(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_extension_request(m->w->l, a, m->T, "资料多", NULL, d);
+}
+static int mx_vote(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_chair_vote(m->w->l, a, m->T, m->expert, NULL, d);
+}
+static int mx_dissent(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_dissent(m->w->l, a, m->T, "保留意见", d);
+}
+static int mx_reject(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_reject_all(m->w->l, a, m->T, "1", "缺乏竞争", d);
+}
+static int mx_report(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_report_submit(m->w->l, a, m->T, "报告", NULL, d);
+}
+static int mx_sign(struct mx *m, const char *a, struct tender_diag *d)
+{
+	unsigned char sig[64] = { 0 };
+	return ev_report_sign(m->w->l, a, m->T, sig, NULL, d);
+}
+static int mx_publish(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_candidates_publish(m->w->l, a, m->T, "1", d);
+}
+static int mx_lodge(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_objection_lodge(m->w->l, a, m->T, "1", "异议", NULL, d);
+}
+static int mx_answer(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_objection_answer(m->w->l, a, m->T, "obj-none", "答复", false, d);
+}
+static int mx_award(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_award(m->w->l, a, m->T, "1", d);
+}
+static int mx_contract(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_contract_record(m->w->l, a, m->T, "1", 100, T0, d);
+}
+static int mx_release(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_deposit_release(m->w->l, a, m->T, d);
+}
+
+#define A(u) (1u << (u))
+static const struct {
+	const char *name;
+	mx_fn *fn;
+	unsigned allowed;     /* users admitted past the role check */
+} matrix[] = {
+	{ "expert register", mx_register, A(U_ADMIN) },
+	{ "expert import", mx_csv, A(U_ADMIN) },
+	{ "expert status", mx_status, A(U_ADMIN) },
+	{ "relation", mx_relation, A(U_ADMIN) | A(U_EXPERT) },
+	{ "penalty", mx_penalise, A(U_ADMIN) },
+	{ "draw request", mx_request, A(U_AGENT1) | A(U_AGENT2) },
+	{ "draw commit", mx_commit, A(U_SUPER) },
+	{ "draw reveal", mx_reveal, A(U_SUPER) | A(U_KH3) },
+	{ "panel decline", mx_decline, 0 },
+	{ "panel replace", mx_replace, A(U_ADMIN) },
+	{ "score", mx_score, 0 },
+	{ "extension", mx_extension, 0 },
+	{ "chair vote", mx_vote, 0 },
+	{ "dissent", mx_dissent, 0 },
+	{ "reject all", mx_reject, 0 },
+	{ "report", mx_report, 0 },
+	{ "report sign", mx_sign, 0 },
+	{ "candidates", mx_publish, A(U_AGENT1) | A(U_AGENT2) },
+	{ "objection", mx_lodge, A(U_BIDDER1) | A(U_BIDDER2) | A(U_BIDDER3) | A(U_BIDDER4) },
+	{ "answer", mx_answer, A(U_AGENT1) | A(U_AGENT2) },
+	{ "award", mx_award, A(U_AGENT1) | A(U_AGENT2) },
+	{ "contract", mx_contract, A(U_AGENT1) | A(U_AGENT2) },
+	{ "deposit release", mx_release, A(U_ADMIN) },
+};
+
+START_TEST(test_authorisation_matrix)
+{
+	struct world *w = calloc(1, sizeof *w);
+	struct tender_diag d;
+	struct mx m;
+	char expert[TENDER_ID_LEN];
+	struct ev_expert_new e;
+	uint64_t size;
+
+	ck_assert_ptr_nonnull(w);
+	world_setup(w);
+	make_published(w, "E3301002026000555", T0 + HOUR, true);
+	e = (struct ev_expert_new){ w->user[U_EXPERT], "civil", "", "330100", "工程师", 9, "冯涛", "", "" };
+	ck_assert_int_eq(ev_expert_register(w->l, w->p, w->user[U_ADMIN], &e, expert, &d), ET_OK);
+	m = (struct mx){ w, "E3301002026000555", expert };
+	/* the draw's reveal admits the committer and the duty chief: none yet,
+	 * so the supervisor and kh3 (not yet a duty chief) are refused for state,
+	 * not role — except that with no draw, everyone gets et.draw.requested */
+	for (size_t c = 0; c < sizeof matrix / sizeof matrix[0]; c++)
+		for (int u = 0; u < U_COUNT; u++) {
+			int rc;
+			size = audit_ledger_size(w->l);
+			rc = matrix[c].fn(&m, w->user[u], &d);
+			if (!strcmp(matrix[c].name, "draw reveal")) {
+				/* nobody is the committer or duty chief of a draw not requested */
+				ck_assert_msg(rc == ET_ESTATE || rc == ET_EDENIED, "%s by %d: %d", matrix[c].name,
+					      u, rc);
+				continue;
+			}
+			if (matrix[c].allowed & A(u))
+				ck_assert_msg(rc != ET_EDENIED, "%s by %d: denied (%s)", matrix[c].name, u, d.msg);
+			else
+				ck_assert_msg(rc == ET_EDENIED, "%s by %d: %d, not denied (%s)", matrix[c].name, u,
+					      rc, d.msg);
+			if (rc != ET_OK)
+				ck_assert_uint_eq(audit_ledger_size(w->l), size);   /* nothing left */
+		}
+	/* an unknown actor, and the platform itself, are denied */
+	ck_assert_int_eq(mx_request(&m, "usr-nobody", &d), ET_EDENIED);
+	ck_assert_int_eq(mx_score(&m, "", &d), ET_EDENIED);
+	fix_close(w);
+	free(w);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("evaluation");
+	TCase *tc = tcase_create("domain");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_rank_table);
+	tcase_add_test(tc, test_draw_select);
+	tcase_add_test(tc, test_draw_vector);
+	tcase_add_test(tc, test_drawn_tamper_refused);
+	tcase_add_test(tc, test_authorisation_matrix);
+	tcase_add_test(tc, test_evaluation_flow);
+	tcase_add_test(tc, test_reject_all);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
