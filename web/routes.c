@@ -1255,7 +1255,7 @@ static int post_bid(struct web_req *r, struct web_reply *rep)
 			arrival = a.arrival_us;
 	}
 	if ((rc = bid_submit(r->data->ledger, &blobs, r->who.user, r->body, r->body_len, parts,
-			     m.nparts, arrival, &br, &d)))
+			     m.nparts, arrival, NULL, &br, &d)))
 		return reply_diag(rep, rc, &d);
 	if (!(j = receipt_json(r->data, id, &br, arrival, &rc)))
 		return rc;
