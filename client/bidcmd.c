@@ -220,6 +220,35 @@ out:
  * stood when the set was approved (keyholders.approved, after the last
  * tender.drafted, which voids earlier keys). Reads every public leaf
  * through /log/entries. ET_OK, or ET_EKEY with a bilingual message. */
+/* The latest checkpoint, its signature checked with the log key pinned
+ * for the server (at login). */
+static int signed_checkpoint(const struct client_session *s, struct audit_checkpoint *cp)
+{
+	struct client_pins pins;
+	struct client_http_resp r;
+	char *name = NULL, *text = NULL;
+	unsigned char pub[32];
+	int rc;
+
+	if ((rc = client_pins_load(s->url, &pins)) || !pins.log_vkey[0])
+		return client_error(ET_EKEY, "未固定该服务器的日志公钥，请重新登录 / no log key pinned for "
+				    "the server: log in again");
+	if ((rc = client_http_get(s->url, "/log/checkpoint", NULL, ET_NOTE_MAX_LEN, &r)) || r.status != 200) {
+		rc = rc ? client_error(rc, "/log/checkpoint: %s", r.error) : client_api_error(&r, "/log/checkpoint");
+		client_http_resp_free(&r);
+		return rc;
+	}
+	memset(cp, 0, sizeof *cp);
+	if (audit_note_vkey_parse(pins.log_vkey, &name, pub, NULL) ||
+	    audit_note_verify((const char *)r.body.data, r.body.len, name, pub, &text) ||
+	    audit_checkpoint_parse(text, strlen(text), cp))
+		rc = client_error(ET_EVERIFY, "检查点签名无效 / the checkpoint's signature does not verify");
+	client_http_resp_free(&r);
+	free(name);
+	free(text);
+	return rc;
+}
+
 static int check_holders_logged(const struct client_session *s, const char *tender, unsigned k,
 				unsigned n, const unsigned char (*pubs)[CRYPTO_X25519_LEN])
 {
@@ -227,31 +256,29 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 	bool is_approved = false;
 	json_int_t logged_k = 0;
 	uint64_t start = 0;
+	struct audit_checkpoint cp;
+	unsigned char (*hashes)[AUDIT_HASH_LEN] = NULL, root[AUDIT_HASH_LEN];
 	int rc = ET_OK;
 
-	(void)k;
 	memset(keys, 0, sizeof keys);
 	memset(approved, 0, sizeof approved);
-	for (;;) {
+	if ((rc = signed_checkpoint(s, &cp)))
+		return rc;
+	if (!cp.size || cp.size > (1ull << 26) || !(hashes = calloc(cp.size, sizeof *hashes)))
+		return client_error(cp.size ? ET_ENOMEM : ET_EVERIFY, "/log/checkpoint");
+	while (start < cp.size) {
 		json_t *j = NULL, *v;
 		struct client_http_resp r;
 		size_t i, got;
 
-		client_fmt(path, sizeof path, "/log/entries?start=%llu&count=%u",
-			   (unsigned long long)start, ET_HTTP_ENTRIES_PAGE);
-		if ((rc = client_http_get(s->url, path, NULL, ET_HTTP_MAX_BODY, &r))) {
-			client_error(rc, "%s: %s", path, r.error);
+		client_fmt(path, sizeof path, "/log/entries?start=%llu&count=%llu",
+			   (unsigned long long)start,
+			   (unsigned long long)(cp.size - start < ET_HTTP_ENTRIES_PAGE ? cp.size - start
+										  : ET_HTTP_ENTRIES_PAGE));
+		if ((rc = client_http_get(s->url, path, NULL, ET_HTTP_MAX_BODY, &r)) || r.status != 200) {
+			rc = rc ? client_error(rc, "%s: %s", path, r.error) : client_api_error(&r, path);
 			client_http_resp_free(&r);
-			return rc;
-		}
-		if (r.status == 404) {
-			client_http_resp_free(&r);
-			break;
-		}
-		if (r.status != 200) {
-			rc = client_api_error(&r, path);
-			client_http_resp_free(&r);
-			return rc;
+			goto out;
 		}
 		j = json_loadb((const char *)r.body.data, r.body.len, 0, NULL);
 		client_http_resp_free(&r);
@@ -264,11 +291,14 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 			json_t *pl;
 
 			if (!leaf || et_b64_decode(b64, strlen(b64), leaf, strlen(b64) + 1, &len) ||
-			    audit_leaf_decode(leaf, len, &lf)) {
+			    audit_leaf_decode(leaf, len, &lf) || start + i >= cp.size ||
+			    json_integer_value(json_object_get(v, "index")) != (json_int_t)(start + i)) {
 				free(leaf);
 				json_decref(j);
-				return client_error(ET_EVERIFY, "/log/entries: 叶子无效 / malformed leaf");
+				rc = client_error(ET_EVERIFY, "/log/entries: 叶子无效 / malformed leaf");
+				goto out;
 			}
+			audit_leaf_hash(leaf, len, hashes[start + i]);
 			if (lf.type == AUDIT_LEAF_EVENT && !strcmp(lf.tender, tender)) {
 				pl = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL);
 				if (!strcmp(lf.kind, "tender.drafted")) {
@@ -290,10 +320,21 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 			free(leaf);
 		}
 		json_decref(j);
-		if (!got)
-			break;
+		if (!got) {
+			rc = client_error(ET_EVERIFY, "/log/entries: 日志短于检查点 / the log is shorter than "
+					  "its checkpoint");
+			goto out;
+		}
 		start += got;
 	}
+	if ((rc = audit_root_of((const unsigned char (*)[AUDIT_HASH_LEN])hashes, cp.size, root)) ||
+	    memcmp(root, cp.root, AUDIT_HASH_LEN)) {
+		rc = client_error(ET_EVERIFY, "日志条目与签名检查点不符 / the log's entries do not match "
+				  "its signed checkpoint");
+		goto out;
+	}
+	free(hashes);
+	hashes = NULL;
 	if (!is_approved || (logged_k && (unsigned)logged_k != k))
 		return client_error(ET_EKEY, "%s: 日志中没有已批准的开标密钥保管人集合 / the log records no "
 				    "approved key-holder set for this tender", tender);
@@ -319,6 +360,9 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 					    tender, i + 1, i + 1);
 	}
 	return ET_OK;
+out:
+	free(hashes);
+	return rc;
 }
 
 /* Sealing: the plaintext from memory or a file, the ciphertext to a

@@ -342,6 +342,26 @@ kill -TERM "$PID"; wait "$PID"
 "$ED" verify --data "$D" >"$T/v.out" 2>&1
 check "etenderd verify passes (every bid's parts present, of their hash)" [ $? -eq 0 ]
 tail -n 1 "$T/v.out" | sed 's/^/       /'
+
+# ---- the client seals only to the key-holder set the log records --------------------------------
+# A copy of the data folder whose projections were changed behind the log's
+# back: its server hands out another key for holder 1.
+cp -a "$D" "$T/evil"
+sqlite3 "$T/evil/etender.db" "UPDATE td_tender_holder SET recipient = '${R[2]}' WHERE tender = '$TID' AND idx_no = 1;
+  UPDATE td_holder_key SET recipient = '${R[2]}' WHERE tender = '$TID' AND holder = '${UID_[kh1]}'"
+PORT_OK=$PORT; D_OK=$D; D="$T/evil"; PORT=0
+serve
+clock $(( F + 14 * MIN ))
+works "login to the tampered server" bidder5 login --server "$URL" --user bidder5 --password-file "$T/pw.bidder5"
+as bidder5 keyholders show --tender "$TID" --recipients
+check "the tampered server lists another key for holder 1" [ "$(grep -m1 -o 'age1[a-z0-9]*' "$T/out")" = "${R[2]}" ]
+before=$(log_size)
+refused "bid submit refuses a key-holder set the log does not record" "not the one the log records" bidder5 \
+  bid submit --server "$URL" --tender "$TID" -i "$T/home/bidder5/id.key" --offer "1:4000000000:300"
+check "nothing was sealed nor sent" bash -c "[ \"\$(curl -sf $URL/log/checkpoint | sed -n 2p)\" -eq $before ] && \
+  ! ls -d '$T/home/bidder5/etender-bid-'* 2>/dev/null | xargs -r ls 2>/dev/null | grep -q age"
+kill -TERM "$PID"; wait "$PID"
+D=$D_OK
 check "no sanitizer report from etenderd" bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log'"
 
 echo "e2e upload: $pass passed, $fail failed"
