@@ -251,13 +251,13 @@ before=$(log_size)
 CPIDS=()
 for b in 4 5 6 7; do
   ( cd "$T/home/bidder$b" && ETENDER_HOME="$T/home/bidder$b" ETENDER_TEST_RATE=$(( b == 4 ? 0 : 1500000 + b * 100000 )) \
-      "$EC" bid submit --tender "$TID" -i "$T/home/bidder$b/id.key" --offer "1:41${b}0000000:400" \
+      exec "$EC" bid submit --tender "$TID" -i "$T/home/bidder$b/id.key" --offer "1:41${b}0000000:400" \
       --part "$T/att.$b.pdf" -o "$T/receipt.$b.json" >"$T/crash.$b.out" 2>&1 ) &
   CPIDS+=($!)
 done
 sleep 1.0
 kill -9 "$PID"; wait "$PID" 2>/dev/null
-for p in "${CPIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+for p in "${CPIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done   # the clients themselves (exec)
 serve --trusted-proxy 127.0.0.1
 clock $(( F + 12 * MIN ))
 n_rcpt=0
@@ -294,6 +294,22 @@ for b in 4 5 6 7; do
   grep -lq "\"user\":\"${UID_[bidder$b]}\"" "$D"/uploads/*.json 2>/dev/null && left=$((left + 1))
 done
 check "no work folder nor upload session of theirs is left" [ "$left" -eq 0 ]
+
+# ---- 4b. the client resumes by itself when the connection breaks ----------------------------------
+before=$(log_size)
+( cd "$T/home/bidder6" && ETENDER_HOME="$T/home/bidder6" ETENDER_TEST_RATE=1000000 \
+    exec "$EC" bid submit --tender "$TID" -i "$T/home/bidder6/id.key" --offer "1:4060000000:400" \
+    --part "$T/att.6.pdf" -o "$T/receipt.6b.json" >"$T/auto.out" 2>"$T/auto.err" ) &
+CP=$!
+sleep 0.8
+kill -9 "$PID"; wait "$PID" 2>/dev/null
+serve --trusted-proxy 127.0.0.1
+clock $(( F + 12 * MIN ))
+wait "$CP"
+check "a broken connection: the same run asks for the offset and completes" \
+  bash -c "[ $? -eq 0 ] && grep -q 'transfer broken' '$T/auto.err' && grep -q 'resuming at byte' '$T/auto.err' && [ -s '$T/receipt.6b.json' ]"
+check "… one event (bidder6's bid replaced)" [ "$(log_size)" -eq $((before + 1)) ]
+works "… and its receipt verifies" bidder6 receipt verify --receipt "$T/receipt.6b.json" --log-key "$LOGKEY"
 
 # ---- 5. a full disk ---------------------------------------------------------------------------
 before=$(log_size)
