@@ -631,13 +631,20 @@ static json_t *doc_meta(unsigned part, const char *file, const char *name, uint6
 	struct stat st;
 	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 
+	json_t *j;
+
 	if (file && !stat(file, &st))
-		return json_pack("{s:I, s:s, s:I, s:I, s:b}", "part", (json_int_t)part, "name", base,
-				 "size", (json_int_t)st.st_size, "mtime_us",
-				 (json_int_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000,
-				 "sealed", sealed);
-	return json_pack("{s:I, s:s, s:I, s:b}", "part", (json_int_t)part, "name", base, "size",
-			 (json_int_t)size, "sealed", sealed);
+		j = json_pack("{s:I, s:I, s:I, s:b}", "part", (json_int_t)part, "size",
+			      (json_int_t)st.st_size, "mtime_us",
+			      (json_int_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000,
+			      "sealed", sealed);
+	else
+		j = json_pack("{s:I, s:I, s:b}", "part", (json_int_t)part, "size", (json_int_t)size,
+			      "sealed", sealed);
+	/* a name that is not UTF-8, or too long, is left out */
+	if (j && strlen(base) <= 1024)
+		(void)json_object_set_new(j, "name", json_string(base));
+	return j;
 }
 
 /* Remove the work folder's files and the folder. */

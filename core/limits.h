@@ -74,7 +74,7 @@
 /* resumable bid-part uploads (web/upload.c, docs/api.md "Bids") */
 #define ET_UPLOAD_WINDOW_US      (24ll * 3600 * 1000000) /* resumption window after the last byte */
 #define ET_UPLOAD_SESSIONS_MAX   4096u        /* upload sessions held on disk at once */
-#define ET_UPLOAD_META_MAX       (16u * 1024) /* bytes of a session's client-reported metadata */
+#define ET_UPLOAD_META_MAX       2048u        /* bytes of one part's document metadata (16 parts fit BID_UPLOAD_META_MAX) */
 #define ET_UPLOAD_DEVICE_MAX     128u         /* bytes of the X-Etender-Device header */
 
 /* generic text buffers */

@@ -640,8 +640,8 @@ static int post_upload(struct web_req *r, struct web_reply *rep)
 		free(t);
 		if (!ok) {
 			web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL,
-					"documents 须为至多 16 KiB 的 JSON 数组",
-					"documents must be a JSON array of at most 16 KiB");
+					"documents 须为至多 2 KiB 的 JSON 数组",
+					"documents must be a JSON array of at most 2 KiB");
 			rc = ET_EINVAL;
 			goto out;
 		}
