@@ -728,6 +728,7 @@ struct upatch {
 	struct session s;
 	int slot;
 	int fd;
+	uint64_t start;              /* the offset the request began at */
 	uint64_t offset;             /* bytes in the file and in h */
 	struct crypto_sha256 *h;
 	int64_t last_byte_us;
@@ -804,6 +805,9 @@ int web_upload_stream_begin(struct web_req *r, struct web_reply *rep)
 
 	if ((rc = precheck(r, tender, rep)))
 		return rc;
+	const char *cl = web_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	uint64_t clen = 0;
+
 	if (!ho || et_parse_u64(ho, strlen(ho), &want)) {
 		web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL,
 				"须给出 Upload-Offset 头（十进制字节偏移）",
@@ -847,6 +851,12 @@ int web_upload_stream_begin(struct web_req *r, struct web_reply *rep)
 		}
 		p->offset = 0;
 	}
+	if (cl && !et_parse_u64(cl, strlen(cl), &clen) && clen > p->s.size - p->offset) {
+		web_reply_error(rep, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
+				"上传的字节超过声明的大小", "more bytes than the declared size");
+		rc = ET_ELIMIT;
+		goto fail;
+	}
 	if (want != p->offset) {
 		char zh[160], en[160];
 
@@ -868,6 +878,7 @@ int web_upload_stream_begin(struct web_req *r, struct web_reply *rep)
 	pthread_mutex_unlock(&u->mu);
 	if (!p->h && (rc = rehash(p->fd, p->offset, &p->h)))
 		goto fail;
+	p->start = p->offset;
 	if (lseek(p->fd, (off_t)p->offset, SEEK_SET) < 0) {
 		rc = et_fail(ET_EIO);
 		goto fail;
@@ -886,7 +897,14 @@ int web_upload_stream_data(struct web_req *r, const char *buf, size_t n, struct 
 	if (p->failed)
 		return ET_EIO;
 	if (n > p->s.size - p->offset) {
+		/* a refused request changes nothing: what it wrote goes, and
+		 * the hash state with it (re-hashed at the next resumption) */
 		p->failed = true;
+		if (!ftruncate(p->fd, (off_t)p->start)) {
+			p->offset = p->start;
+			crypto_sha256_free(p->h);
+			p->h = NULL;
+		}
 		web_reply_error(rep, MHD_HTTP_CONTENT_TOO_LARGE, ET_ELIMIT, NULL,
 				"上传的字节超过声明的大小", "more bytes than the declared size");
 		return ET_ELIMIT;

@@ -153,6 +153,46 @@ offset_of() { # USER FILE
 head -c 3000000 /dev/urandom >"$T/big.pdf"
 for b in $(seq $NB); do head -c $((2000000 + b * 1000)) /dev/urandom >"$T/att.$b.pdf"; done
 
+# ---- 0. the session protocol, by hand ------------------------------------------------------
+TOKP=$(token bidder7)
+head -c 100000 /dev/urandom >"$T/x.bin"; head -c 100000 /dev/urandom >"$T/y.bin"
+SX=$(sha256sum "$T/x.bin" | cut -d' ' -f1)
+api() { curl -s -o "$T/api.out" -w '%{http_code}' -H "Authorization: Bearer $TOKP" "$@"; }
+check "create: a bad sha256 is refused (400)" [ "$(api -X POST "$URL/api/tenders/$TID/bids/uploads" \
+  -d '{"sha256":"ABC","size":10}')" = 400 ]
+check "create: only bidders (403 for an agent)" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+  -H "Authorization: Bearer $(token agent1)" "$URL/api/tenders/$TID/bids/uploads" \
+  -d "{\"sha256\":\"$SX\",\"size\":100000}")" = 403 ]
+check "create: a session at offset 0" bash -c "[ \"\$(curl -sf -X POST -H 'Authorization: Bearer $TOKP' \
+  '$URL/api/tenders/$TID/bids/uploads' -d '{\"sha256\":\"$SX\",\"size\":100000}' | jq .offset)\" = 0 ]"
+api -X POST "$URL/api/tenders/$TID/bids/uploads" -d "{\"sha256\":\"$SX\",\"size\":100000}" >/dev/null
+UX=$(jq -r .upload "$T/api.out")
+check "create again: the same session" [ "$(api -X POST "$URL/api/tenders/$TID/bids/uploads" \
+  -d "{\"sha256\":\"$SX\",\"size\":100000}")" = 200 ] && [ "$(jq -r .upload "$T/api.out")" = "$UX" ]
+check "create again with another size: 409" [ "$(api -X POST "$URL/api/tenders/$TID/bids/uploads" \
+  -d "{\"sha256\":\"$SX\",\"size\":5}")" = 409 ]
+check "PATCH without Upload-Offset: 400" [ "$(head -c 10 "$T/x.bin" | api -X PATCH --data-binary @- \
+  "$URL/api/tenders/$TID/bids/uploads/$UX")" = 400 ]
+check "PATCH the first 40000 bytes" [ "$(head -c 40000 "$T/x.bin" | api -X PATCH -H 'Upload-Offset: 0' \
+  --data-binary @- "$URL/api/tenders/$TID/bids/uploads/$UX")" = 200 ] && [ "$(jq .offset "$T/api.out")" = 40000 ]
+check "HEAD tells the offset" bash -c "curl -sfI -H 'Authorization: Bearer $TOKP' \
+  '$URL/api/tenders/$TID/bids/uploads/$UX' | grep -qi '^Upload-Offset: 40000'"
+check "PATCH past the declared size: 413, the offset unchanged" bash -c \
+  "[ \"\$(tail -c +40001 $T/x.bin | cat - $T/y.bin | curl -s -o /dev/null -w '%{http_code}' -X PATCH \
+     -H 'Authorization: Bearer $TOKP' -H 'Upload-Offset: 40000' --data-binary @- \
+     '$URL/api/tenders/$TID/bids/uploads/$UX')\" = 413 ] && \
+   [ \"\$(curl -sf -H 'Authorization: Bearer $TOKP' '$URL/api/tenders/$TID/bids/uploads/$UX' | jq .offset)\" = 40000 ]"
+check "the rest from other bytes: the hash differs, 400 EVERIFY, the session starts over" bash -c \
+  "[ \"\$(tail -c +40001 $T/y.bin | curl -s -o $T/api2.out -w '%{http_code}' -X PATCH \
+     -H 'Authorization: Bearer $TOKP' -H 'Upload-Offset: 40000' --data-binary @- \
+     '$URL/api/tenders/$TID/bids/uploads/$UX')\" = 400 ] && grep -q EVERIFY $T/api2.out && \
+   [ \"\$(curl -sf -H 'Authorization: Bearer $TOKP' '$URL/api/tenders/$TID/bids/uploads/$UX' | jq .offset)\" = 0 ]"
+check "the declared bytes, but not a sealed part: 400 et.bid.stanzas, nothing kept" bash -c \
+  "[ \"\$(curl -s -o $T/api2.out -w '%{http_code}' -X PATCH -H 'Authorization: Bearer $TOKP' \
+     -H 'Upload-Offset: 0' --data-binary @$T/x.bin '$URL/api/tenders/$TID/bids/uploads/$UX')\" = 400 ] && \
+   grep -q et.bid.stanzas $T/api2.out && [ ! -e $D/blobs/$SX ] && [ ! -e $D/uploads/$UX.json ] && \
+   [ ! -e $D/uploads/$UX.part ]"
+
 # ---- 1. a transfer broken in the middle, resumed without the prefix ----------------------
 before=$(log_size)
 W1="$T/home/bidder1/etender-bid-$TID-${UID_[bidder1]}"
@@ -211,7 +251,9 @@ ETENDER_TEST_ABORT_AFTER=1200000 as bidder2 bid submit --tender "$TID" -i "$T/ho
 check "bidder2's client dies in the middle" [ $? -eq 75 ]
 OFF2=$(offset_of bidder2 "$W2/part-2.age")
 kill -TERM "$PID"; wait "$PID"
-serve --trusted-proxy 127.0.0.1
+# from now on the trusted proxy comes from config.json (section 3 relies on it)
+jq '.trusted_proxy = "127.0.0.1"' "$D/config.json" >"$T/config.json" && cat "$T/config.json" >"$D/config.json"
+serve
 clock $(( F + 11 * MIN ))
 check "after the restart the server still holds the prefix" [ "$(offset_of bidder2 "$W2/part-2.age")" = "$OFF2" ]
 works "bidder2 resumes after the restart" bidder2 bid submit --tender "$TID" -i "$T/home/bidder2/id.key" \
