@@ -387,13 +387,25 @@ W8="$T/home/bidder8/etender-bid-$TID-${UID_[bidder8]}"
 SHA8=$(sha256sum "$W8/part-2.age" | cut -d' ' -f1)
 SHA8X=$(sha256sum "$W8/part-1.age" | cut -d' ' -f1)
 check "the refused bid's parts are in the blob store" [ -e "$D/blobs/$SHA8" ] && [ -e "$D/blobs/$SHA8X" ]
-ls "$D/blobs" | grep -v "^$SHA8\$\|^$SHA8X\$" | sort >"$T/blobs.before"
+# a rival's copied ciphertext, uploaded again by bidder8: its session expires too,
+# but the blob is a part of bidder1's bid and must stay
+refused "a copied ciphertext uploaded by another firm is refused" "et.reg.required" bidder8 bid submit \
+  --tender "$TID" -i "$T/home/bidder8/id.key" --offer "1:4000000000:300" --sealed-part "$D/blobs/$SHA2" \
+  --work "$T/w8b"
+check "… its upload session holds bidder1's part" bash -c "grep -lq '$SHA2' $D/uploads/*.json"
+SHA8B=$(sha256sum "$T/w8b/part-1.age" | cut -d' ' -f1)   # that bid's own bid.xml: to go
+ls "$D/blobs" | grep -v "^$SHA8\$\|^$SHA8X\$\|^$SHA8B\$" | sort >"$T/blobs.before"
+check "… (bidder1's part is among the blobs to keep)" grep -q "^$SHA2\$" "$T/blobs.before"
 clock $(( F + 12 * MIN + 24 * 60 * MIN + MIN ))   # past the resumption window
 curl -sf -X POST -H "Authorization: Bearer $(token bidder1)" "$URL/api/tenders/$TID/bids/uploads" \
   -d "{\"sha256\":\"$SHAX\",\"size\":1}" >/dev/null   # a request that runs the sweep
-check "after the window the refused bid's parts are removed" [ ! -e "$D/blobs/$SHA8" ] && [ ! -e "$D/blobs/$SHA8X" ]
+check "after the window the refused bids' own parts are removed" [ ! -e "$D/blobs/$SHA8" ] && \
+  [ ! -e "$D/blobs/$SHA8X" ] && [ ! -e "$D/blobs/$SHA8B" ]
 check "… and its session, and the stale ones" bash -c "! grep -lq '$SHA8' $D/uploads/*.json 2>/dev/null"
-check "… and nothing else of the blob store" bash -c "diff '$T/blobs.before' <(ls '$D/blobs' | sort)"
+check "… and nothing else of the blob store (bidder1's copied part stays)" bash -c \
+  "diff '$T/blobs.before' <(ls '$D/blobs' | sort) && [ -e '$D/blobs/$SHA2' ]"
+check "… and no session is left past the window" bash -c "! ls $D/uploads/*.json 2>/dev/null | \
+  xargs -r grep -l '$SHA2' | grep -q ."
 
 # ---- the data folder replays --------------------------------------------------------------------
 kill -TERM "$PID"; wait "$PID"
