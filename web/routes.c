@@ -1077,6 +1077,9 @@ out:
 	if (op.enc)
 		crypto_wipe(op.enc, op.enc_len);
 	free(op.enc);
+	crypto_wipe(&op, sizeof op);
+	crypto_wipe(salt64, sizeof salt64);
+	crypto_wipe(blind64, sizeof blind64);
 	free(ev64);
 	json_decref(arr);
 	free(b64);
