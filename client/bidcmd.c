@@ -220,6 +220,32 @@ out:
  * stood when the set was approved (keyholders.approved, after the last
  * tender.drafted, which voids earlier keys). Reads every public leaf
  * through /log/entries. ET_OK, or ET_EKEY with a bilingual message. */
+/* The RFC 9162 root of leaves appended one by one, in constant memory: the
+ * roots of the perfect subtrees of the leaves so far, largest first. */
+struct compact_range {
+	unsigned char h[64][AUDIT_HASH_LEN];
+	unsigned height[64];
+	unsigned n;
+};
+
+static void range_add(struct compact_range *c, const unsigned char leaf_hash[AUDIT_HASH_LEN])
+{
+	memcpy(c->h[c->n], leaf_hash, AUDIT_HASH_LEN);
+	c->height[c->n++] = 0;
+	while (c->n >= 2 && c->height[c->n - 1] == c->height[c->n - 2]) {
+		audit_node_hash(c->h[c->n - 2], c->h[c->n - 1], c->h[c->n - 2]);
+		c->height[c->n - 2]++;
+		c->n--;
+	}
+}
+
+static void range_root(const struct compact_range *c, unsigned char root[AUDIT_HASH_LEN])
+{
+	memcpy(root, c->h[c->n - 1], AUDIT_HASH_LEN);
+	for (unsigned i = c->n - 1; i-- > 0;)
+		audit_node_hash(c->h[i], root, root);
+}
+
 /* The latest checkpoint, its signature checked with the log key pinned
  * for the server (at login). */
 static int signed_checkpoint(const struct client_session *s, struct audit_checkpoint *cp)
@@ -257,15 +283,20 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 	json_int_t logged_k = 0;
 	uint64_t start = 0;
 	struct audit_checkpoint cp;
-	unsigned char (*hashes)[AUDIT_HASH_LEN] = NULL, root[AUDIT_HASH_LEN];
+	struct compact_range *range = calloc(1, sizeof *range);
+	unsigned char root[AUDIT_HASH_LEN], lh[AUDIT_HASH_LEN];
 	int rc = ET_OK;
 
 	memset(keys, 0, sizeof keys);
 	memset(approved, 0, sizeof approved);
+	if (!range)
+		return client_error(ET_ENOMEM, "holders");
 	if ((rc = signed_checkpoint(s, &cp)))
-		return rc;
-	if (!cp.size || cp.size > (1ull << 26) || !(hashes = calloc(cp.size, sizeof *hashes)))
-		return client_error(cp.size ? ET_ENOMEM : ET_EVERIFY, "/log/checkpoint");
+		goto out;
+	if (!cp.size) {
+		rc = client_error(ET_EVERIFY, "/log/checkpoint");
+		goto out;
+	}
 	while (start < cp.size) {
 		json_t *j = NULL, *v;
 		struct client_http_resp r;
@@ -298,7 +329,8 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 				rc = client_error(ET_EVERIFY, "/log/entries: 叶子无效 / malformed leaf");
 				goto out;
 			}
-			audit_leaf_hash(leaf, len, hashes[start + i]);
+			audit_leaf_hash(leaf, len, lh);
+			range_add(range, lh);
 			if (lf.type == AUDIT_LEAF_EVENT && !strcmp(lf.tender, tender)) {
 				pl = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL);
 				if (!strcmp(lf.kind, "tender.drafted")) {
@@ -327,14 +359,12 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 		}
 		start += got;
 	}
-	if ((rc = audit_root_of((const unsigned char (*)[AUDIT_HASH_LEN])hashes, cp.size, root)) ||
-	    memcmp(root, cp.root, AUDIT_HASH_LEN)) {
-		rc = client_error(ET_EVERIFY, "日志条目与签名检查点不符 / the log's entries do not match "
-				  "its signed checkpoint");
-		goto out;
-	}
-	free(hashes);
-	hashes = NULL;
+	range_root(range, root);
+	free(range);
+	range = NULL;
+	if (memcmp(root, cp.root, AUDIT_HASH_LEN))
+		return client_error(ET_EVERIFY, "日志条目与签名检查点不符 / the log's entries do not match "
+				    "its signed checkpoint");
 	if (!is_approved || (logged_k && (unsigned)logged_k != k))
 		return client_error(ET_EKEY, "%s: 日志中没有已批准的开标密钥保管人集合 / the log records no "
 				    "approved key-holder set for this tender", tender);
@@ -361,7 +391,7 @@ static int check_holders_logged(const struct client_session *s, const char *tend
 	}
 	return ET_OK;
 out:
-	free(hashes);
+	free(range);
 	return rc;
 }
 
