@@ -362,7 +362,9 @@ static void sweep(struct web_data *d)
 	unsigned removed = 0, blobs = 0;
 
 	pthread_rwlock_wrlock(&u->sweep);
+	pthread_mutex_lock(&u->mu);
 	u->last_sweep_us = now;
+	pthread_mutex_unlock(&u->mu);
 	if (!(dp = opendir(u->dir))) {
 		pthread_rwlock_unlock(&u->sweep);
 		return;
