@@ -321,8 +321,10 @@ for b in 4 5 6 7; do
          [ \"\$(sha256sum $D/blobs/\$h | cut -d' ' -f1)\" = \"\$h\" ] || exit 1; done"
   fi
 done
+RERUN=()
 for b in 4 5 6 7; do
   [ -s "$T/receipt.$b.json" ] && continue
+  RERUN+=("$b")
   works "unreceipted bidder$b runs again: resumes and is received" "bidder$b" bid submit --tender "$TID" \
     -i "$T/home/bidder$b/id.key" --offer "1:41${b}0000000:400" --part "$T/att.$b.pdf" -o "$T/receipt.$b.json"
   works "bidder$b's receipt verifies" "bidder$b" receipt verify --receipt "$T/receipt.$b.json" --log-key "$LOGKEY"
@@ -330,12 +332,14 @@ done
 check "every submission is now exactly one event" [ "$(log_size)" -eq $((before + 4)) ]
 NLIVE=$(sqlite3 "file:$D/etender.db?mode=ro" "SELECT count(*) FROM bd_bid WHERE tender = '$TID'")
 check "… and one bid each in the projections" [ "$NLIVE" -eq 7 ]
+# (a client or server killed between the receipt and the clean-up may leave
+# its work folder or completed sessions: harmless, the sweep keeps named parts)
 left=0
-for b in 4 5 6 7; do
+for b in "${RERUN[@]}"; do
   ls -d "$T/home/bidder$b/etender-bid-"* >/dev/null 2>&1 && left=$((left + 1))
   grep -lq "\"user\":\"${UID_[bidder$b]}\"" "$D"/uploads/*.json 2>/dev/null && left=$((left + 1))
 done
-check "no work folder nor upload session of theirs is left" [ "$left" -eq 0 ]
+check "the bidders that ran again left no work folder nor upload session" [ "$left" -eq 0 ]
 
 # ---- 4b. the client resumes by itself when the connection breaks ----------------------------------
 before=$(log_size)
@@ -352,6 +356,15 @@ check "a broken connection: the same run asks for the offset and completes" \
   bash -c "[ $? -eq 0 ] && grep -q 'transfer broken' '$T/auto.err' && grep -q 'resuming at byte' '$T/auto.err' && [ -s '$T/receipt.6b.json' ]"
 check "… one event (bidder6's bid replaced)" [ "$(log_size)" -eq $((before + 1)) ]
 works "… and its receipt verifies" bidder6 receipt verify --receipt "$T/receipt.6b.json" --log-key "$LOGKEY"
+
+# ---- 4c. on a terminal: a progress bar (stderr) ----------------------------------------------------
+if command -v script >/dev/null; then
+  ( cd "$T/home/bidder5" && ETENDER_HOME="$T/home/bidder5" script -qec "$EC bid submit --tender $TID \
+      -i $T/home/bidder5/id.key --offer 1:4050000000:400 --part $T/att.5.pdf -o $T/receipt.5b.json" \
+      /dev/null ) >"$T/tty.out" 2>&1
+  check "on a terminal the upload shows a progress bar" grep -aq "upload part 2/2 100%" "$T/tty.out"
+  check "… and the bid is received" [ -s "$T/receipt.5b.json" ]
+fi
 
 # ---- 5. a full disk ---------------------------------------------------------------------------
 before=$(log_size)
