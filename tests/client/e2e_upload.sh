@@ -347,7 +347,8 @@ before=$(log_size)
     exec "$EC" bid submit --tender "$TID" -i "$T/home/bidder6/id.key" --offer "1:4060000000:400" \
     --part "$T/att.6.pdf" -o "$T/receipt.6b.json" >"$T/auto.out" 2>"$T/auto.err" ) &
 CP=$!
-sleep 0.8
+# kill the server once part 2 is well under way
+for _ in $(seq 200); do find "$D/uploads" -name '*.part' -size +200k | grep -q . && break; sleep 0.05; done
 kill -9 "$PID"; wait "$PID" 2>/dev/null
 serve --trusted-proxy 127.0.0.1
 clock $(( F + 12 * MIN ))
