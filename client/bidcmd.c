@@ -943,6 +943,10 @@ static int bid_submit_cmd(const struct bid_opts *o)
 		       outpath);
 	}
 out:
+	if (rc && st)
+		fprintf(stderr, "etender: 已密封的投标保留在 %s：同一命令再次运行时从服务器已收到处续传，"
+				"或删除该目录 / the sealed bid is kept in %s: the same command run again "
+				"resumes where the server stopped, or remove the folder\n", dir, dir);
 	free(dump);
 	json_decref(st);
 	json_decref(rcpt);
