@@ -311,6 +311,8 @@ echo "# $n_rcpt of 4 submissions were receipted before the crash; the log grew b
 check "the log holds every receipted bid, and nothing but whole bids" [ "$grown" -ge "$n_rcpt" ] && [ "$grown" -le 4 ]
 NLIVE=$(sqlite3 "file:$D/etender.db?mode=ro" "SELECT count(*) FROM bd_bid WHERE tender = '$TID'")
 check "the projections hold exactly the bids in the log" [ "$NLIVE" -eq $((3 + grown)) ]
+"$ED" verify --data "$D" >"$T/v.crash" 2>&1
+check "right after the crash etenderd verify passes (replay, every bid's parts present and of their hash)" [ $? -eq 0 ]
 for b in 4 5 6 7; do
   if [ -s "$T/receipt.$b.json" ]; then
     works "receipted bidder$b: its receipt verifies" "bidder$b" receipt verify --receipt "$T/receipt.$b.json" \
