@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # client/demo.sh — a walk through sealing, threshold opening and the signed
-# log on sample data, with the real etender command. Until the server
-# exists (issue 3), this is what `scripts/demo.sh` starts.
+# log on sample data, with the real etender command, on its own files
+# (no server): `scripts/demo.sh` runs it after `etenderd demo`.
 # Usage: client/demo.sh PATH/TO/etender [WORKDIR]
 set -euo pipefail
 ET="$(realpath "$1")"

@@ -4,7 +4,9 @@
 # HTTPS with a certificate, clean shutdown on SIGTERM and SIGINT, and
 # `etenderd verify` on a good data folder and after tampering behind the
 # server's back (a leaf changed or deleted with the triggers dropped, a
-# checkpoint changed, a blob replaced).
+# checkpoint changed, a blob replaced); `etenderd demo`: verified, served,
+# and every stage of its history checked over the API (the opening record,
+# the failed tender, the evaluated and awarded one, a stats report).
 # Usage: cli.sh PATH/TO/etenderd
 set -u
 ED="$1"
@@ -153,13 +155,46 @@ if "$ED" serve --data "$D" --listen 127.0.0.1:0 --tls-cert "$T/tls.crt" >/dev/nu
 if "$ED" demo --data "$T/demo" >"$T/demo.out" 2>&1; then
   ok "demo"
   check "demo: verify" verify_ok "$T/demo"
-  for b in "$T/demo/blobs/"*; do :; done
-  cp -a "$T/demo" "$T/demo-gone"; rm -f "$T/demo-gone/blobs/$(basename "$b")"
+  # JC-DEMO-002's tender document (web/demo.c), by its SHA-256
+  b=$(printf '城东供水管网改造工程招标文件（演示）\n' | sha256sum | cut -d' ' -f1)
+  check "demo: the document blob exists" [ -f "$T/demo/blobs/$b" ]
+  cp -a "$T/demo" "$T/demo-gone"; rm -f "$T/demo-gone/blobs/$b"
   check "demo: a missing document blob is caught" verify_bad "$T/demo-gone"
+  # a sealed bid part of JC-DEMO-005: verify names the tender and the bid
+  p=$(sqlite3 "$T/demo/etender.db" "SELECT p.sha256 FROM bd_part p JOIN bd_bid b USING (bid) WHERE b.tender = 'JC-DEMO-005' AND b.status = 'opened' LIMIT 1")
+  cp -a "$T/demo" "$T/demo-part"; rm -f "$T/demo-part/blobs/$p"
+  check "demo: a missing sealed bid part is caught" verify_bad "$T/demo-part"
+  check "demo: … naming the tender and the bid" grep -q 'JC-DEMO-005, bid .*part 1' "$T/v.out"
   check "demo: accounts file is 0600" [ "$(stat -c %a "$T/demo/demo-accounts.txt")" = 600 ]
+  check "demo: the imported outcomes are kept" [ "$(grep -c '^JC-HIST-' "$T/demo/demo-outcomes.csv")" = 24 ]
   start "$T/demo"
-  check "demo: three public tenders" bash -c "curl -sf '$URL/api/tenders' | grep -o '\"id\":\"JC-DEMO-00[0-9]\"' | sort -u | wc -l | grep -qx 3"
+  check "demo: six public tenders" bash -c "curl -sf '$URL/api/tenders' | grep -o '\"id\":\"JC-DEMO-00[0-9]\"' | sort -u | wc -l | grep -qx 6"
+  curl -sf "$URL/api/tenders/JC-DEMO-005/bidding" >"$T/b5.json"
+  check "demo: JC-DEMO-005 opened, 3 bids counted, 2 keys released" \
+    jq -e '.phase == "opened" and .counted == 3 and .received == 3 and .released == 2 and .k == 2' "$T/b5.json"
+  curl -sf "$URL/api/tenders/JC-DEMO-005/opening" >"$T/o5.json"
+  check "demo: the opening record (唱标) has three opened bids with prices, keys 1 and 3" \
+    jq -e '([.bids[] | select(.status == "opened" and .deposit and .offers[0].price > 0)] | length) == 3 and .keys == [1,3]' "$T/o5.json"
+  X=$(jq -r '.bids[0].bid' "$T/o5.json")
+  check "demo: an opened bid.xml is served" bash -c "curl -sf '$URL/api/tenders/JC-DEMO-005/bids/$X/xml' | grep -q '<bid'"
+  check "demo: JC-DEMO-006 failed (流标) with two bids" \
+    bash -c "curl -sf '$URL/api/tenders/JC-DEMO-006/bidding' | jq -e '.phase == \"failed\" and .received == 2' >/dev/null"
+  check "demo: JC-DEMO-001 still takes bids (the closer left it alone)" \
+    bash -c "curl -sf '$URL/api/tenders/JC-DEMO-001/bidding' | jq -e '.phase == \"open\"' >/dev/null"
+  check "demo: JC-DEMO-005 has a withdrawn and a replaced bid (bidding projection)" \
+    [ "$(sqlite3 "$T/demo/etender.db" "SELECT group_concat(status || ':' || n) FROM (SELECT status, count(*) AS n FROM bd_bid WHERE tender = 'JC-DEMO-005' GROUP BY status ORDER BY status)")" = "opened:3,replaced:1,withdrawn:1" ]
+  check "demo: a confirmation and an objection to the opening record" \
+    [ "$(sqlite3 "$T/demo/etender.db" "SELECT group_concat(kind) FROM (SELECT kind FROM bd_answer WHERE tender = 'JC-DEMO-005' ORDER BY kind)")" = "confirmation,objection" ]
+  curl -sf "$URL/api/tenders/JC-DEMO-007/result" >"$T/r7.json"
+  check "demo: JC-DEMO-007 evaluated: three ranked candidates, awarded to the first, contract at its price, deposits released, an objection answered" \
+    jq -e '.lots[0] as $l | ($l.candidates | length) == 3 and $l.winner_bid == $l.candidates[0].bid and $l.contract_price == $l.price and $l.price == $l.candidates[0].price and (.released[0].deposits | length) == 3 and (.objections | length) == 1 and .objections[0].upheld == 0 and (.objections[0].answer | length) > 0' "$T/r7.json"
+  check "demo: JC-DEMO-007's draw is public after the award (both values revealed, fixed)" \
+    bash -c "curl -sf '$URL/api/tenders/JC-DEMO-007/draw' | jq -e '.fixed == true and (.value_supervisor | length) == 64 and (.value_platform | length) == 64' >/dev/null"
   PW=$(sed -n 's/^.*password of every demo user: //p' "$T/demo/demo-accounts.txt")
+  STOK=$(curl -sf -X POST "$URL/api/login" -d "{\"login\":\"stat1\",\"password\":\"$PW\"}" | jq -r .token)
+  curl -sf -H "Authorization: Bearer $STOK" "$URL/api/stats?split_at=2025-01-01" >"$T/st.json"
+  check "demo: stats before/after 2025-01-01, 12 lots each, more bidders after" \
+    jq -e '.periods[0].projects == 12 and .periods[1].projects == 12 and (.comparison.bidders_ratio | tonumber) > 1' "$T/st.json"
   TOK=$(curl -sf -X POST "$URL/api/login" -d "{\"login\":\"agent1\",\"password\":\"$PW\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
   check "demo: agent1 logs in" [ -n "$TOK" ]
   check "demo: agent1 sees its draft" bash -c "curl -sf -H 'Authorization: Bearer $TOK' '$URL/api/tenders' | grep -q JC-DEMO-003"
