@@ -1027,8 +1027,10 @@ int web_demo(const char *dir)
 		"\n开标密钥 / holder keys: JC-DEMO-005 and JC-DEMO-007 were opened with the keys of\n"
 		"kh1+kh3 and kh2+kh3, released by the demo (public in the log since). The live\n"
 		"tenders' per-tender keys and the users' signing keys were made in memory and\n"
-		"wiped, as a person's own client keeps them: no key file is kept here. To release\n"
-		"by hand, make a tender with `etender holder keygen` (README, key holder).\n"));
+		"wiped (a person's own client keeps them): no key file is kept here, so no\n"
+		"release by hand on this data. `etender open release` also checks a witness's\n"
+		"cosignature of the close first, and the demo runs no witness (docs/witness.md);\n"
+		"tests/client/e2e_opening.sh shows a hand release with one.\n"));
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || et_write_all(fd, m.accounts.data, m.accounts.len) || fsync(fd)) {
 		if (fd >= 0)
