@@ -202,8 +202,9 @@ static int document(struct demo *m, const char *tender, const char *name, const 
 
 /* Draft a tender with fresh per-tender holder keys of kh1..kh3, register
  * them, propose; approve unless stop_at_proposal. */
-static int tender(struct demo *m, const char *id, const char *title, int tenderer, int64_t from,
-		  int64_t price_fen, bool approve, struct holders *keep)
+static int tender_eval(struct demo *m, const char *id, const char *title, int tenderer,
+		       int64_t from, int64_t price_fen, bool approve, struct holders *keep,
+		       const char *method)
 {
 	char t[5][32], line[3][512], *sec[3] = { NULL, NULL, NULL }, *rcp[3] = { NULL, NULL, NULL };
 	static const int kh[3] = { U_KH1, U_KH2, U_KH3 }, kho[3] = { O_AGENT, O_SUPER, O_CENTER };
@@ -246,14 +247,14 @@ static int tender(struct demo *m, const char *id, const char *title, int tendere
 		"  </schedule>\n  <qualification jointVenture=\"false\"/>\n"
 		"  <lots>\n    <lot id=\"1\">\n      <title>施工总承包</title>\n"
 		"      <controlPrice currency=\"CNY\">%lld</controlPrice>\n"
-		"      <evaluation><lowestEvaluatedPrice/></evaluation>\n    </lot>\n  </lots>\n"
+		"      <evaluation>%s</evaluation>\n    </lot>\n  </lots>\n"
 		"  <keyHolders threshold=\"2\">\n"
 		"    <holder index=\"1\" org=\"%s\" holder=\"%s\" recipient=\"%s\"/>\n"
 		"    <holder index=\"2\" org=\"%s\" holder=\"%s\" recipient=\"%s\"/>\n"
 		"    <holder index=\"3\" org=\"%s\" holder=\"%s\" recipient=\"%s\"/>\n"
 		"  </keyHolders>\n</tender>\n",
 		id, title, m->org[tenderer], m->org[O_AGENT], t[0], t[1], t[2], t[3], t[4],
-		(long long)price_fen, m->org[kho[0]], m->user[kh[0]], rcp[0], m->org[kho[1]],
+		(long long)price_fen, method ? method : "<lowestEvaluatedPrice/>", m->org[kho[0]], m->user[kh[0]], rcp[0], m->org[kho[1]],
 		m->user[kh[1]], rcp[1], m->org[kho[2]], m->user[kh[2]], rcp[2]);
 	if (rc)
 		goto out;
@@ -280,6 +281,12 @@ out:
 	}
 	et_buf_free(&x);
 	return say(m, id, rc);
+}
+
+static int tender(struct demo *m, const char *id, const char *title, int tenderer, int64_t from,
+		  int64_t price_fen, bool approve, struct holders *keep)
+{
+	return tender_eval(m, id, title, tenderer, from, price_fen, approve, keep, NULL);
 }
 
 static void holders_free(struct holders *h)
@@ -578,10 +585,13 @@ static int user_index(struct demo *m, const char *user)
 static int evaluate(struct demo *m, const char *tender, const char bids[3][TENDER_ID_LEN],
 		    int64_t start)
 {
-	/* each member's total (hundredths) for bids 0..2 */
-	static const int64_t pts[5][3] = { { 8600, 8900, 8100 }, { 8400, 9100, 8000 },
-					   { 8800, 8700, 8300 }, { 8200, 9000, 7900 },
-					   { 8500, 8800, 8200 } };
+	/* each member's technical + business points (hundredths, of 70) for
+	 * bids 0..2; with five sheets the highest and the lowest are dropped:
+	 * 60, 64.33 and 56; with the price scores (30 x lowest / price) the
+	 * second bid ranks first though the third is the cheapest */
+	static const int64_t pts[5][3] = { { 6000, 6400, 5500 }, { 6200, 6600, 5700 },
+					   { 5800, 6300, 5400 }, { 6100, 6500, 5600 },
+					   { 5900, 6400, 5800 } };
 	static const char *const spec[NEXPERTS] = { "civil;cost", "civil", "civil", "civil;road",
 						    "civil", "civil" };
 	static const char *const title[NEXPERTS] = { "教授级高级工程师", "高级工程师", "高级工程师",
@@ -657,9 +667,9 @@ static int evaluate(struct demo *m, const char *tender, const char bids[3][TENDE
 		for (int i = 0; i < 3; i++) {
 			int64_t tot = pts[j][i];
 			struct ev_criterion c[3] = {
-				{ "技术标（施工组织设计）", tot * 5 / 10, i == 1 ? "施工方案详细，工期安排合理" : "" },
-				{ "商务标（报价）", tot * 4 / 10, "" },
-				{ "信用及业绩", tot - tot * 5 / 10 - tot * 4 / 10, "" } };
+				{ "技术标（施工组织设计）", tot * 4 / 7, i == 1 ? "施工方案详细，工期安排合理" : "" },
+				{ "商务标（业绩与信誉）", tot * 2 / 7, "" },
+				{ "商务标（项目管理机构）", tot - tot * 4 / 7 - tot * 2 / 7, "" } };
 			struct et_buf msg;
 			unsigned char sig[64];
 
@@ -789,7 +799,11 @@ static int finished(struct demo *m, int64_t t0)
 		     "滨江路（一期）道路改造工程施工招标文件（演示）\n第一章 招标公告 ……\n"));
 	TRY(tender(m, "JC-DEMO-006", "江城市第一中学食堂改造工程", O_SCHOOL, f, 560000000LL, true, &h6));
 	TRY(document(m, "JC-DEMO-006", "招标文件.txt", "documents", "江城市第一中学食堂改造工程招标文件（演示）\n"));
-	TRY(tender(m, "JC-DEMO-007", "城西污水处理厂提标改造工程", O_WATER, f, 3650000000LL, true, &h7));
+	/* 综合评估法: price 30 (the lowest price is the base), technical 40, business 30 */
+	TRY(tender_eval(m, "JC-DEMO-007", "城西污水处理厂提标改造工程", O_WATER, f, 3650000000LL, true, &h7,
+			"<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
+			"<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
+			"</comprehensive>"));
 	TRY(document(m, "JC-DEMO-007", "招标文件.txt", "documents",
 		     "城西污水处理厂提标改造工程招标文件（演示）\n评标办法：综合评估法\n"));
 	tender_diag_clear(&m->diag);
