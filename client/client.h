@@ -236,6 +236,20 @@ int client_cmd_receipt(int argc, char **argv);
 int client_cmd_stats(int argc, char **argv);   /* statscmd.c */
 int client_cmd_open(int argc, char **argv);
 int client_cmd_deposit(int argc, char **argv);
+/* evaluation and award (evalcmd.c, printcmd.c) */
+int client_cmd_expert(int argc, char **argv);
+int client_cmd_draw(int argc, char **argv);
+int client_cmd_panel(int argc, char **argv);
+int client_cmd_bids(int argc, char **argv);
+int client_cmd_score(int argc, char **argv);
+int client_cmd_report(int argc, char **argv);
+int client_cmd_result(int argc, char **argv);
+int client_cmd_objection(int argc, char **argv);
+int client_cmd_award(int argc, char **argv);
+int client_cmd_contract(int argc, char **argv);
+int client_cmd_print(int argc, char **argv);
+/* `etender deposit release TENDER [--server URL] [--json]` (argv[0] "release") */
+int client_deposit_release(int argc, char **argv);
 
 int client_cmd_pin(int argc, char **argv);
 int client_cmd_witness(int argc, char **argv);

@@ -598,6 +598,7 @@ int client_cmd_open(int argc, char **argv)
 static const char deposit_usage[] =
 	"用法 / usage: etender deposit record --org ORG (--tender T | --year Y) --amount FEN\n"
 	"                 --method transfer|guarantee --payer-name N --payer-bank B --payer-account A\n"
+	"       etender deposit release TENDER   (全部标段签约后退还本项目保证金 / once every lot is contracted)\n"
 	"  交易中心管理员登记投标保证金（年度或本项目；本项目的须在投标截止前登记）。付款人\n"
 	"  信息存于平台的私有库，事件中只有其哈希。\n"
 	"  The trading center's administrator records a bid deposit (annual, or for\n"
@@ -629,6 +630,8 @@ int client_cmd_deposit(int argc, char **argv)
 	char *end;
 	int c, rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "release"))
+		return client_deposit_release(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "record")) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			fputs(deposit_usage, stdout);
