@@ -43,7 +43,7 @@ static const char usage[] =
 	"  panel decline|replace|extend|chair-vote|dissent|reject  评标委员会 / the panel's work\n"
 	"  bids show         评标委员会查看已开标投标 / the opened bids, for the panel\n"
 	"  score submit|show 签名提交评分表 / signed score sheets (experts)\n"
-	"  report submit|show|sign                     评标报告 / the evaluation report\n"
+	"  report submit|show|sign|verify              评标报告 / the evaluation report\n"
 	"  result publish|show, objection lodge|answer 中标候选人公示与异议 / candidates, objections\n"
 	"  award, contract record                      定标与合同 / award and contract (agent)\n"
 	"  print opening|report|award                  打印文件（HTML，含日志引用）/ printable documents\n";

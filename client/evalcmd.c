@@ -1453,6 +1453,7 @@ static const char report_usage[] =
 	"用法 / usage: etender report submit TENDER --text TEXT      (组长 / the chair)\n"
 	"       etender report show TENDER [--json]\n"
 	"       etender report sign TENDER -i IDENTITY\n"
+	"       etender report verify TENDER\n"
 	"  submit：全部评分表提交后组长提交评标报告（推荐的中标候选人按排名，不超过三名）。\n"
 	"  sign：成员先在本机重算报告内容的 SHA-256（规范 JSON），与报告中的一致后再用本人签名\n"
 	"  密钥签署（ev_report_message）；全部成员签署后报告生效。\n"
@@ -1460,6 +1461,11 @@ static const char report_usage[] =
 	"  ranked candidates per lot). sign: a member recomputes here the SHA-256 of\n"
 	"  the report's canonical JSON, and only if it is the report's own signs it\n"
 	"  with its signing key (ev_report_message); final once every member signed.\n"
+	"  verify（结果确定后任何人；之前为委员会、监督人）：核验每张评分表的签名与总分，用\n"
+	"  服务器同一排名函数（ev_rank）重算排名，并核验报告的 SHA-256 与全部成员签名。\n"
+	"  verify (anyone once the result is fixed; before, the panel and supervisors):\n"
+	"  checks every sheet's signature and total, ranks every lot again with the\n"
+	"  server's own function (ev_rank), checks the report's SHA-256 and signatures.\n"
 	"  [--server URL] [--json]\n";
 
 /* SHA-256 of the canonical JSON of the report without its sha256 field. */
@@ -1588,6 +1594,193 @@ static int report_show(const struct ev_opts *o)
 	return 0;
 }
 
+/* The registered Ed25519 key of user (GET /api/users/{id}). */
+static int user_key(const struct client_session *s, const char *user, unsigned char pub[32])
+{
+	char path[512];
+	json_t *u = NULL;
+	const char *b64;
+	size_t got = 0;
+	int rc;
+
+	if ((rc = idpath("users", user, NULL, path, sizeof path)) ||
+	    (rc = client_api(s, "GET", path, NULL, 0, NULL, "user key", &u)))
+		return rc ? rc : ET_EIO;
+	b64 = client_jstr(u, "ed25519");
+	rc = et_b64_decode(b64, strlen(b64), pub, 32, &got) || got != 32 ? ET_EKEY : ET_OK;
+	json_decref(u);
+	if (rc)
+		client_error(rc, "%s: 无已登记的签名公钥 / no registered signing key", user);
+	return rc;
+}
+
+/* The seat's user and state of member, or NULL. */
+static json_t *seat_of(json_t *dr, const char *member)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(dr, "seats"), i, v)
+		if (!strcmp(client_jstr(v, "member"), member))
+			return v;
+	return NULL;
+}
+
+static int rv_fail(const char *fmt, const char *a, const char *b)
+{
+	client_error(ET_EVERIFY, "评标报告核验失败 / the report does not verify: %s %s %s", fmt, a ? a : "",
+		     b ? b : "");
+	return 1;
+}
+
+/* Recompute the report from the public data: every sheet's signature by
+ * its member's registered key over ev_score_message and its total; the
+ * ranking of every lot with ev_rank (the function the server ranks with)
+ * over the opened bids' prices and the sheets of the members holding a
+ * seat; the report's SHA-256 and every member's signature over it. */
+static int report_verify(const struct ev_opts *o)
+{
+	struct client_session s;
+	struct et_buf msg;
+	char path[512], hex[65];
+	json_t *dr = NULL, *sh = NULL, *rp = NULL, *rec = NULL, *rep, *v, *l, *b, *f;
+	struct ev_scored *sc = NULL;
+	size_t i, k, nsheets = 0, nsig = 0, nlots = 0;
+	int rc = 1;
+
+	et_buf_init(&msg, 1u << 20);
+	if (client_session_open(o->server, false, &s))
+		return 1;
+	if (draw_get(o, false, &dr) ||
+	    idpath("tenders", o->tender, "sheets", path, sizeof path) ||
+	    client_api(&s, "GET", path, NULL, 0, NULL, "sheets", &sh) ||
+	    idpath("tenders", o->tender, "report", path, sizeof path) ||
+	    client_api(&s, "GET", path, NULL, 0, NULL, "report", &rp) ||
+	    idpath("tenders", o->tender, "opening", path, sizeof path) ||
+	    client_api(&s, "GET", path, NULL, 0, NULL, "opening", &rec))
+		goto out;
+	rep = json_object_get(rp, "report");
+	if (!json_is_object(rep) || !json_is_true(json_object_get(sh, "complete")) ||
+	    !json_object_get(dr, "seats")) {
+		client_error(ET_ESTATE, "%s: 报告或评分表尚不可见 / the report or the sheets are not visible "
+			     "to you yet", o->tender);
+		goto out;
+	}
+	/* 1. every sheet: its total and its member's signature */
+	json_array_foreach(json_object_get(sh, "sheets"), i, v) {
+		struct ev_criterion cr[EV_MAX_CRITERIA];
+		json_t *crit = json_object_get(v, "criteria"), *c, *seat;
+		unsigned char pub[32], sig[64];
+		const char *sig64 = client_jstr(v, "sig");
+		int64_t total = 0;
+		size_t n = json_array_size(crit), got = 0;
+
+		if (!n || n > EV_MAX_CRITERIA)
+			{ rv_fail("criteria of a sheet of", client_jstr(v, "member"), NULL); goto out; }
+		json_array_foreach(crit, k, c) {
+			cr[k].criterion = client_jstr(c, "criterion");
+			cr[k].comment = client_jstr(c, "comment");
+			cr[k].points = json_integer_value(json_object_get(c, "points"));
+			total += cr[k].points;
+		}
+		if (total != json_integer_value(json_object_get(v, "total")))
+			{ rv_fail("the total of the sheet of", client_jstr(v, "member"), client_jstr(v, "bid")); goto out; }
+		if (!(seat = seat_of(dr, client_jstr(v, "member"))) ||
+		    user_key(&s, client_jstr(seat, "user"), pub))
+			{ rv_fail("no seat or key for", client_jstr(v, "member"), NULL); goto out; }
+		msg.len = 0;
+		if (ev_score_message(o->tender, client_jstr(v, "lot"), client_jstr(v, "bid"),
+				     client_jstr(v, "member"), cr, n, &msg) ||
+		    et_b64_decode(sig64, strlen(sig64), sig, 64, &got) || got != 64 ||
+		    crypto_ed25519_verify(pub, msg.data, msg.len, sig))
+			{ rv_fail("the signature of the sheet of", client_jstr(v, "member"), client_jstr(v, "bid")); goto out; }
+		nsheets++;
+	}
+	/* 2. the ranking of every lot */
+	json_array_foreach(json_object_get(rep, "lots"), i, l) {
+		const char *lot = client_jstr(l, "lot");
+		json_t *cands = json_object_get(l, "candidates");
+		size_t nb = 0, j;
+
+		nlots++;
+		if (json_is_true(json_object_get(l, "rejected")))
+			continue;
+		free(sc);
+		if (!(sc = calloc(json_array_size(json_object_get(rec, "bids")) + 1, sizeof *sc))) {
+			client_error(ET_ENOMEM, "report verify");
+			goto out;
+		}
+		json_array_foreach(json_object_get(rec, "bids"), k, b) {
+			if (strcmp(client_jstr(b, "status"), "opened"))
+				continue;
+			json_array_foreach(json_object_get(b, "offers"), j, f) {
+				if (strcmp(client_jstr(f, "lot"), lot))
+					continue;
+				snprintf(sc[nb].bid, sizeof sc[nb].bid, "%s", client_jstr(b, "bid"));
+				snprintf(sc[nb].org, sizeof sc[nb].org, "%s", client_jstr(b, "org"));
+				sc[nb].price_fen = json_integer_value(json_object_get(f, "price"));
+				nb++;
+			}
+		}
+		json_array_foreach(json_object_get(sh, "sheets"), k, v) {
+			json_t *seat = seat_of(dr, client_jstr(v, "member"));
+
+			if (strcmp(client_jstr(v, "lot"), lot) || !seat ||
+			    strcmp(client_jstr(seat, "state"), "member"))
+				continue;
+			for (j = 0; j < nb; j++)
+				if (!strcmp(sc[j].bid, client_jstr(v, "bid")) && sc[j].ntotals < EV_MAX_MEMBERS)
+					sc[j].totals[sc[j].ntotals++] = json_integer_value(json_object_get(v, "total"));
+		}
+		if (ev_rank(sc, nb))
+			{ rv_fail("ranking lot", lot, NULL); goto out; }
+		if (json_array_size(cands) != (nb < EV_MAX_CANDIDATES ? nb : EV_MAX_CANDIDATES))
+			{ rv_fail("the number of candidates of lot", lot, NULL); goto out; }
+		json_array_foreach(cands, k, v)
+			if (strcmp(client_jstr(v, "bid"), sc[k].bid) || strcmp(client_jstr(v, "org"), sc[k].org) ||
+			    json_integer_value(json_object_get(v, "rank")) != (json_int_t)sc[k].rank ||
+			    json_integer_value(json_object_get(v, "price")) != sc[k].price_fen ||
+			    json_integer_value(json_object_get(v, "score")) != sc[k].score_milli ||
+			    json_integer_value(json_object_get(v, "sheets")) != (json_int_t)sc[k].ntotals)
+				{ rv_fail("the recomputed ranking differs at candidate", client_jstr(v, "bid"), lot); goto out; }
+		printf("标段 / lot %s: 重算排名一致 / ranking recomputed:", lot);
+		for (k = 0; k < nb && k < EV_MAX_CANDIDATES; k++)
+			printf(" %u. %s (%lld.%03lld)", sc[k].rank, sc[k].bid, (long long)(sc[k].score_milli / 1000),
+			       (long long)(sc[k].score_milli % 1000));
+		printf("\n");
+	}
+	/* 3. the report's digest and its signatures */
+	if (report_digest(rep, hex) || strcmp(hex, client_jstr(rep, "sha256")))
+		{ rv_fail("the report's SHA-256", NULL, NULL); goto out; }
+	json_array_foreach(json_object_get(rp, "signatures"), i, v) {
+		json_t *seat = seat_of(dr, client_jstr(v, "member"));
+		unsigned char pub[32], sig[64];
+		const char *sig64 = client_jstr(v, "sig");
+		size_t got = 0;
+
+		msg.len = 0;
+		if (!seat || user_key(&s, client_jstr(seat, "user"), pub) ||
+		    ev_report_message(o->tender, client_jstr(rep, "report"), hex, &msg) ||
+		    et_b64_decode(sig64, strlen(sig64), sig, 64, &got) || got != 64 ||
+		    crypto_ed25519_verify(pub, msg.data, msg.len, sig))
+			{ rv_fail("the report signature of", client_jstr(v, "member"), NULL); goto out; }
+		nsig++;
+	}
+	printf("评标报告核验通过 / the report verifies: %s: %zu sheets signed by their members, %zu lot(s) "
+	       "ranked again (ev_rank), SHA-256 %s, %zu member signatures\n", o->tender, nsheets, nlots, hex,
+	       nsig);
+	rc = 0;
+out:
+	free(sc);
+	et_buf_free(&msg);
+	json_decref(dr);
+	json_decref(sh);
+	json_decref(rp);
+	json_decref(rec);
+	client_session_close(&s);
+	return rc;
+}
+
 int client_cmd_report(int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -1606,6 +1799,8 @@ int client_cmd_report(int argc, char **argv)
 		return rc;
 	if (!strcmp(sub, "show"))
 		return report_show(&o);
+	if (!strcmp(sub, "verify"))
+		return report_verify(&o);
 	if (!strcmp(sub, "sign"))
 		return need(report_usage, o.identity, "-i") ?: report_sign(&o);
 	if (!strcmp(sub, "submit")) {

@@ -335,6 +335,7 @@ for L in "${P[@]:1}"; do
   done
 done
 works "every sheet is in: a member sees all" "$L1b" score show "$TID" --json
+cp "$T/out" "$T/sheets.json"
 check "25 sheets, complete" bash -c "jq -e '.complete and (.sheets | length) == 25' '$T/out' >/dev/null"
 
 # ---- chair, dissent, report -----------------------------------------------------------------------------------
@@ -382,6 +383,10 @@ check "the result shows the contract and the release" bash -c "grep -q '合同 /
 works "the public now recomputes the draw from the log (etender draw verify)" bidder1 draw verify "$TID"
 sed 's/^/       /' "$T/out"
 check "draw verify used the pinned log key" grep -q 'pinned log key' "$T/out"
+works "the public recomputes the scores and the ranking (etender report verify)" bidder3 report verify "$TID"
+sed 's/^/       /' "$T/out"
+check "report verify: 25 signed sheets, the ranking recomputed" \
+  bash -c "grep -q '25 sheets signed' '$T/out' && grep -q 'ranking recomputed: 1. $WIN' '$T/out'"
 works "the public sees every sheet once the result is fixed" bidder2 score show "$TID" --json
 check "25 sheets public" bash -c "jq -e '(.sheets | length) == 25' '$T/out' >/dev/null"
 for doc in opening report award; do
