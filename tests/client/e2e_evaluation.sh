@@ -158,9 +158,16 @@ works "tender publish" agent1 tender publish --tender "$TID"
 clock $(( F + MIN ))
 for b in 1 2 3 4 5; do
   as "bidder$b" register --tender "$TID" || bad "register bidder$b: $(cat "$T/err")"
+  [ "$b" -ge 4 ] && continue
   works "deposit for b$b (this tender)" admin deposit record --org "${ORG[b$b]}" --tender "$TID" \
     --amount 800000 --method transfer --payer-name "江城建工$b有限公司" --payer-bank "江城银行" \
     --payer-account "62220000000$b"
+done
+# bidders 4 and 5 pay their deposits from one account (a collusion signal for the panel)
+for b in 4 5; do
+  works "deposit for b$b (this tender) from the same account as its partner" admin deposit record \
+    --org "${ORG[b$b]}" --tender "$TID" --amount 800000 --method transfer --payer-name "江城某某贸易有限公司" \
+    --payer-bank "江城银行" --payer-account "6222000099990045"
 done
 
 # ---- the expert pool: CSV import ----------------------------------------------------------------
@@ -191,9 +198,11 @@ refused "an expert may not declare another's relation" "E" ex2 expert relation "
 # ---- bids ---------------------------------------------------------------------------------------
 declare -A BID PRICE
 PRICE[1]=4210000000; PRICE[2]=4150000000; PRICE[3]=4180000000; PRICE[4]=4320000000; PRICE[5]=4260000000
+head -c 300000 /dev/urandom >"$T/shared-technical.pdf"   # b4 and b5 attach the same file
 for b in 1 2 3 4 5; do
+  extra=(); [ "$b" -ge 4 ] && extra=(--part "$T/shared-technical.pdf")
   works "bid b$b" "bidder$b" bid submit --tender "$TID" -i "$T/home/bidder$b/id.key" \
-    --offer "1:${PRICE[$b]}:400" -o "$T/r$b.json"
+    --offer "1:${PRICE[$b]}:400" "${extra[@]}" -o "$T/r$b.json"
   BID[$b]=$(sed -n 1p "$T/out")
 done
 refused "no draw before the close (et.draw.stage)" "et.draw.stage" agent1 draw request "$TID" --members 5 \
