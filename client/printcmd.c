@@ -246,21 +246,53 @@ static void cands_table(struct doc *d, json_t *cands)
 	put(d, "</table>\n");
 }
 
+/* The seat's holder after the replacements (panel.replaced, in log order). */
+static const char *seat_holder(const char *drawn, const struct evcli_found *rp, size_t nrp)
+{
+	const char *m = drawn;
+
+	for (size_t k = 0; k < nrp; k++)
+		if (!strcmp(client_jstr(rp[k].payload, "out"), m))
+			m = client_jstr(rp[k].payload, "in");
+	return m;
+}
+
 static void report_doc(struct doc *d, json_t *rep, const struct evcli_found *sig, size_t nsig,
-		       json_t *panel)
+		       json_t *panel, const struct evcli_found *rp, size_t nrp)
 {
 	json_t *l, *v;
 	size_t i;
 
 	put(d, "<h2>评标委员会 / The panel</h2>\n<table>\n<tr><th>成员 / member</th><th>专业 / specialty"
-	       "</th></tr>\n");
+	       "</th><th>说明 / note</th></tr>\n");
 	json_array_foreach(json_object_get(panel, "members"), i, v) {
+		const char *now = seat_holder(client_jstr(v, "expert"), rp, nrp);
+
 		put(d, "<tr>");
-		td(d, client_jstr(v, "expert"));
+		td(d, now);
 		td(d, client_jstr(v, "specialty"));
-		put(d, "</tr>\n");
+		put(d, "<td>");
+		if (strcmp(now, client_jstr(v, "expert"))) {
+			put(d, "备选专家递补 / a reserve replacing ");
+			esc(d, client_jstr(v, "expert"));
+		} else {
+			put(d, "抽取 / drawn");
+		}
+		put(d, "</td></tr>\n");
 	}
-	put(d, "</table>\n<p>抽取种子 / draw seed <span class=\"ref\">");
+	put(d, "</table>\n");
+	for (i = 0; i < nrp; i++) {
+		put(d, "<p>替换 / replacement: ");
+		esc(d, client_jstr(rp[i].payload, "out"));
+		put(d, " → ");
+		esc(d, client_jstr(rp[i].payload, "in"));
+		put(d, "（");
+		esc(d, client_jstr(rp[i].payload, "rule"));
+		put(d, " ");
+		esc(d, client_jstr(rp[i].payload, "reason"));
+		putf(d, "，叶子 / leaf %llu）</p>\n", (unsigned long long)rp[i].index);
+	}
+	put(d, "<p>抽取种子 / draw seed <span class=\"ref\">");
 	esc(d, client_jstr(panel, "seed"));
 	putf(d, "</span>（日志大小 / log size %lld 的根 / root <span class=\"ref\">",
 	     (long long)json_integer_value(json_object_get(panel, "size")));
@@ -362,8 +394,8 @@ int client_cmd_print(int argc, char **argv)
 	const char *server = NULL, *tender = NULL, *outp = NULL, *what;
 	struct client_session s;
 	struct evcli_log lg;
-	struct evcli_found f1[MAXF], f2[MAXF], f3[MAXF];
-	size_t n1 = 0, n2 = 0, n3 = 0, all = 0;
+	struct evcli_found f1[MAXF], f2[MAXF], f3[MAXF], f4[MAXF];
+	size_t n1 = 0, n2 = 0, n3 = 0, n4 = 0, all = 0;
 	struct client_out out;
 	struct doc d;
 	char path[512], *et = NULL;
@@ -422,8 +454,12 @@ int client_cmd_print(int argc, char **argv)
 				     "yet (it is revealed once the result is fixed)", tender);
 			goto out;
 		}
+		if (evcli_find_events(&lg, tender, "panel.replaced", f4, MAXF, &n4) || n4 > MAXF) {
+			client_error(ET_EVERIFY, "panel.replaced");
+			goto out;
+		}
 		head(&d, "评标报告", "Evaluation report", tender, client_jstr(tj, "title"));
-		report_doc(&d, f1[0].payload, f2, n2, f3[0].payload);
+		report_doc(&d, f1[0].payload, f2, n2, f3[0].payload, f4, n4);
 		refs(&d, &lg, "评标报告", "report", f1, n1, "report.submitted");
 		refs(&d, &lg, "成员签署", "signatures", f2, n2, "report.signed");
 		refs(&d, &lg, "抽取结果", "panel drawn", f3, n3, "panel.drawn");
@@ -465,6 +501,7 @@ out:
 	free_found(f1, n1 < MAXF ? n1 : MAXF);
 	free_found(f2, n2 < MAXF ? n2 : MAXF);
 	free_found(f3, n3 < MAXF ? n3 : MAXF);
+	free_found(f4, n4 < MAXF ? n4 : MAXF);
 	curl_free(et);
 	json_decref(tj);
 	et_buf_free(&d.b);

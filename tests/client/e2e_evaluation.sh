@@ -407,6 +407,8 @@ done
 check "the opening record names the five bids" bash -c "for b in ${BID[*]}; do grep -q \"\$b\" '$T/opening.html' || exit 1; done"
 check "the report is printed Chinese first, with five signatures and the winner" \
   bash -c "grep -q '评标报告 / Report' '$T/report.html' && [ \$(grep -o '<tr><td>exp-' '$T/report.html' | wc -l) -ge 10 ] && grep -q '$WIN' '$T/report.html'"
+check "the printed panel is the one that signed: the reserve replacing the expert who declined" \
+  bash -c "grep -q '备选专家递补 / a reserve replacing $M1' '$T/report.html' && grep -q '<td>$RES_CIVIL</td>' '$T/report.html'"
 check "the award notice names the winner and every bidder's notice" \
   bash -c "grep -q '$WIN' '$T/award.html' && [ \$(grep -c '未中标 / not awarded' '$T/award.html') -eq 4 ] && grep -q '合同 / contract' '$T/award.html'"
 check "the report's confidential leaves were opened and checked against their commitments" \
