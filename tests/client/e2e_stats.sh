@@ -263,6 +263,18 @@ check "Art. 22: no registration, download or bid count anywhere in its release" 
 works "stats report json with the open tender" stat stats report --format json
 check "Art. 22: the JSON statistics neither name nor count the open tender" \
   bash -c "! grep -q '$TID\|${ORG[b1]}' $T/out && [ \"\$(jq -r '.periods[0].projects' $T/out)\" = 4 ]"
+# after the close the counts are public: the closer closes the tender at its deadline
+# (no bid: 流标), then the release counts the 2 registrations and 0 tenderers
+clock $(( F + 21 * MIN ))
+for _ in $(seq 100); do curl -sf "$URL/api/tenders/$TID/bidding" | grep -q '"phase":"open"' || break; sleep 0.1; done
+check "the closer closed the open tender at its deadline (no bid: failed)" \
+  bash -c "curl -sf '$URL/api/tenders/$TID/bidding' | grep -q '\"phase\":\"failed\"'"
+works "stats report --format ocds after the close" stat stats report --format ocds
+check "after the close: numberOfTenderers 0 and requests 2 (the registrations)" \
+  [ "$(jq_out ".releases[] | select(.tender.id==\"$TID\") | \"\(.tender.numberOfTenderers) \([.bids.statistics[] | select(.measure==\"requests\") | .value] | add)\"")" = "0 2" ]
+check "after the close: still no download count" \
+  bash -c "! jq -c '.releases[] | select(.tender.id==\"$TID\")' $T/out | grep -q download"
+check "after the close: the package is still valid" python3 "$VALIDATE" "$VEC" "$T/out"
 works "stats report --type land --format ocds" stat stats report --type land --format ocds
 check "ocds: filtered by type, still valid" \
   bash -c "[ \"\$(jq -r '.releases | length' $T/out)\" = 1 ] && python3 '$VALIDATE' '$VEC' $T/out >/dev/null"
