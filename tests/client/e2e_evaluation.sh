@@ -210,6 +210,19 @@ refused "no draw before the close (et.draw.stage)" "et.draw.stage" agent1 draw r
 clock "$DL"
 check "the platform closed the tender at the deadline" wait_phase "$TID" closed
 
+# ---- usage errors: exit 2, bilingual, nothing sent ----------------------------------------------
+usage2() { local name="$1"; shift; as agent1 "$@"; local rc=$?
+           if [ $rc -eq 2 ] && grep -q ' / ' "$T/err" && grep -q '用法 / usage' "$T/err"; then ok "$name"
+           else bad "$name (rc $rc): $(cat "$T/err")"; fi; }
+before=$(log_size)
+usage2 "draw request without quotas is a usage error" draw request "$TID" --members 5 --reserves 1
+usage2 "a malformed --quota is a usage error" draw request "$TID" --members 5 --quota civil --reserves 1 \
+  --duty-chief x --deadline "$(utc $DL)"
+usage2 "score submit without -i is a usage error" score submit "$TID" --file x.json
+usage2 "draw reveal without --state or -i is a usage error" draw reveal "$TID"
+usage2 "an unknown subcommand is a usage error" panel sit "$TID"
+check "usage errors: no event" [ "$(log_size)" -eq "$before" ]
+
 # ---- the draw -------------------------------------------------------------------------------------
 EVDL=$(( DL + 60 * MIN ))
 refused "a bidder may not request the draw" "E" bidder1 draw request "$TID" --members 5 \
