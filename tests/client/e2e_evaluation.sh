@@ -250,6 +250,8 @@ refused "a second commit is refused" "et.draw.committed" super draw commit "$TID
 # the supervisor refuses to reveal; the duty chief overcomes it from its sealed copy
 refused "another identity cannot open the sealed copy" "does not open" kh2 draw reveal "$TID" --party supervisor \
   -i "$T/home/kh2/id.key"
+cp "$T/home/super/draw.value" "$T/home/super/open.value"; chmod 644 "$T/home/super/open.value"
+refused "a value file readable by others is refused" "0600" super draw reveal "$TID" --state "$T/home/super/open.value"
 refused "a supervisor's value file of another tender is refused" "not this tender" super draw reveal "OTHER-1" \
   --state "$T/home/super/draw.value"
 works "the duty chief opens the supervisor's sealed value and reveals it: the panel is drawn" kh3 draw reveal \
