@@ -22,31 +22,10 @@
 # `etender audit verify` replays every event (the panel's apply function
 # recomputes the draw), `etenderd verify`.
 # Usage: e2e_evaluation.sh PATH/TO/etenderd PATH/TO/etender
-set -u
-ED=$(realpath "$1")
-EC=$(realpath "$2")
-T=$(mktemp -d)
+ED="$1"
+EC="$2"
+. "$(dirname "$0")/e2e_lib.sh"
 cd "$T" || exit 1
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-export no_proxy='*' NO_PROXY='*'
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ETENDER_SERVER
-pass=0 fail=0
-ok()   { pass=$((pass+1)); echo "ok   - $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
-       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; rc=$?
-       if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
-       return $rc; }
-works() { local name="$1"; shift
-          if as "$@"; then ok "$name"; else bad "$name: $(cat "$T/err")"; fi; }
-refused() { local name="$1" pat="$2"; shift 2; as "$@"; local rc=$?
-            if [ $rc -eq 1 ] && grep -q -- "$pat" "$T/err" && grep -q ' / ' "$T/err"; then ok "$name"
-              tail -n 1 "$T/err" | sed 's/^/       /'
-            else bad "$name (rc $rc): $(cat "$T/err")"; fi; }
-log_size() { curl -sf "$URL/log/checkpoint" | sed -n 2p; }
 phase() { curl -sf "$URL/api/tenders/$1/bidding" | jq -r .phase; }
 wait_phase() { for _ in $(seq 150); do [ "$(phase "$1")" = "$2" ] && return 0; sleep 0.1; done; return 1; }
 
@@ -63,20 +42,12 @@ PIDS+=("$!")
 for _ in $(seq 500); do grep -q '^listen ' "$T/wit.out" 2>/dev/null && break; sleep 0.01; done
 WURL="http://$(sed -n 's/^listen //p' "$T/wit.out")"
 check "witness serves" [ "$WURL" != "http://" ]
-rm -f "$T/ready"
-ET_LOG=info "$ED" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/ready" --witness "$WURL" \
-  --witness-key "$WVKEY" 2>>"$T/serve.log" &
-PID=$!; PIDS+=("$PID")
-for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
-URL="http://$(cat "$T/ready")"
+e2e_serve "$D" --witness "$WURL" --witness-key "$WVKEY"
 check "etenderd serves" curl -sf "$URL/log/key" -o /dev/null
-NOW=0
-clock() { NOW=$1; curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$1}" >/dev/null; }
 MIN=60000000
 T0=$(( $(date +%s) / 60 * 60 * 1000000 ))
 F=$(( T0 + MIN ))
 clock "$T0"
-utc() { date -u -d "@$(( $1 / 1000000 ))" +%Y-%m-%dT%H:%M:%SZ; }
 DL=$(( F + 21 * MIN ))
 
 # ---- accounts and keys ----------------------------------------------------------------------
@@ -442,5 +413,4 @@ check "etenderd verify passes (ev_draw_verify_all recomputes the panel)" [ $? -e
 sed 's/^/       /' "$T/v.out" | tail -n 3
 check "no sanitizer report from etenderd" bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log'"
 
-echo "e2e evaluation: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_end "e2e evaluation"
