@@ -235,10 +235,16 @@ int ev_dissent(struct audit_ledger *l, const char *actor, const char *tender, co
 int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
 		  const char *reason, struct tender_diag *d) ET_MUST_CHECK;
 /* The chair submits the report once every sheet is in (et.report.sheets):
- * report.submitted {tender, report, text, lots:[{lot, candidates:[{rank,
- * bid, org, price, score, sheets}]}], sha256}; ranking by ev_rank. */
-int ev_report_submit(struct audit_ledger *l, const char *actor, const char *tender,
-		     const char *text, char report_out[TENDER_ID_LEN],
+ * report.submitted {tender, report, text, lots:[{lot, rejected, inputs,
+ * lines, mean, base, low_limit, candidates:[{rank, bid, org, price, score,
+ * sheets}], signals}], dissents, sha256}. Each lot is ranked by its method
+ * in the tender record with the rules profile (eval_score_lot) and its
+ * collusion signals found (eval_collusion_detect), docs/evaluation.md §6;
+ * et.report.scoring if a lot cannot be scored. p (may be NULL: no
+ * same-account signal) is the side store holding the deposits' payer
+ * accounts. */
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const char *actor,
+		     const char *tender, const char *text, char report_out[TENDER_ID_LEN],
 		     struct tender_diag *d) ET_MUST_CHECK;
 /* The bytes a member signs: "etender-report/v1\n" TENDER "\n" REPORT "\n"
  * SHA256 "\n" (the report's sha256 as in its event). */
@@ -248,25 +254,6 @@ int ev_report_message(const char *tender, const char *report, const char *sha256
  * true once every member signed. */
 int ev_report_sign(struct audit_ledger *l, const char *actor, const char *tender,
 		   const unsigned char sig[64], bool *final, struct tender_diag *d) ET_MUST_CHECK;
-
-/* ---- ranking (award.c) ----------------------------------------------------------- */
-
-/* One scored bid of a lot, as ev_rank sees it. */
-struct ev_scored {
-	char bid[TENDER_ID_LEN];
-	char org[TENDER_ID_LEN];
-	int64_t price_fen;
-	int64_t totals[EV_MAX_MEMBERS];   /* each member's sheet total (hundredths) */
-	size_t ntotals;
-	int64_t score_milli;              /* out: comprehensive score, thousandths of a point */
-	unsigned rank;                    /* out: 1-based */
-};
-/* The ranking used by the report (interim, documented in
- * docs/evaluation.md "Ranking"): score = mean of the members' totals, the
- * highest and the lowest dropped when there are >= 5, computed exactly and
- * rounded half up once to thousandths; order by score descending, then
- * price ascending, then bid id. Sorts v in place and sets score and rank. */
-int ev_rank(struct ev_scored *v, size_t n) ET_MUST_CHECK;
 
 /* ---- the result (award.c) ---------------------------------------------------------- */
 

@@ -288,6 +288,26 @@ static int score_fn(struct audit_tx *tx, void *ctx)
 				     "the sheet for this bid was already submitted", "%s", c->bid);
 		goto out;
 	}
+	{
+		/* comprehensive scoring: a sheet scores the technical and business
+		 * parts, at most their weights together */
+		struct tender_record *rec = NULL;
+		const struct tender_lot *tl;
+		int64_t max = EV_POINTS_MAX;
+		if ((rc = tender_db_record(db, c->tender, &rec)))
+			goto out;
+		tl = tender_record_lot_by_id(rec, c->lot);
+		if (tl && tl->method == TENDER_EVAL_COMPREHENSIVE)
+			max = (int64_t)(tl->weight_technical + tl->weight_business) * 100;
+		tender_record_free(rec);
+		if (c->total > max) {
+			rc = tender_diag_set(c->d, ET_EINVAL, "et.sheet.points",
+					     "评分超过技术和商务分权重之和",
+					     "the sheet scores more than the technical and business weights",
+					     "%lld > %lld hundredths", (long long)c->total, (long long)max);
+			goto out;
+		}
+	}
 	if ((rc = user_key(db, c->actor, pub)) ||
 	    (rc = ev_score_message(c->tender, c->lot, c->bid, m.member, c->c, c->n, &msg)))
 		goto out;
@@ -642,61 +662,11 @@ int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender,
 	return ev_submit(l, reject_fn, &c, d);
 }
 
-/* The ranking of one lot into a JSON array of ≤ 3 candidates. */
-static int rank_lot(sqlite3 *db, const char *tender, const char *lot, json_t **out)
-{
-	struct ev_lot_bid *bids = NULL;
-	struct ev_scored *v = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t nb = 0;
-	json_t *a = NULL;
-	int rc;
-
-	*out = NULL;
-	if ((rc = ev_opened_bids(db, tender, lot, &bids, &nb)))
-		return rc;
-	if (!(v = calloc(nb ? nb : 1, sizeof *v)) || !(a = json_array())) {
-		rc = et_fail(ET_ENOMEM);
-		goto out;
-	}
-	for (size_t i = 0; i < nb; i++) {
-		snprintf(v[i].bid, sizeof v[i].bid, "%s", bids[i].bid);
-		snprintf(v[i].org, sizeof v[i].org, "%s", bids[i].org);
-		v[i].price_fen = bids[i].price_fen;
-		if ((rc = audit_sql_prepare(db, &st, "SELECT s.total FROM ev_sheet s JOIN ev_member m ON"
-					    " m.tender = s.tender AND m.member = s.member WHERE s.tender = ?1"
-					    " AND s.lot = ?2 AND s.bid = ?3 AND m.state = 'member'"
-					    " ORDER BY s.member", "ttt", tender, lot, bids[i].bid)))
-			goto out;
-		while (sqlite3_step(st) == SQLITE_ROW && v[i].ntotals < EV_MAX_MEMBERS)
-			v[i].totals[v[i].ntotals++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if ((rc = ev_rank(v, nb)))
-		goto out;
-	for (size_t i = 0; i < nb && i < EV_MAX_CANDIDATES; i++)
-		if (json_array_append_new(a, json_pack("{s:i,s:s,s:s,s:I,s:I,s:i}", "rank",
-						       (json_int_t)v[i].rank, "bid", v[i].bid, "org",
-						       v[i].org, "price", (json_int_t)v[i].price_fen,
-						       "score", (json_int_t)v[i].score_milli, "sheets",
-						       (json_int_t)v[i].ntotals))) {
-			rc = et_fail(ET_ENOMEM);
-			goto out;
-		}
-	*out = a;
-	a = NULL;
-out:
-	sqlite3_finalize(st);
-	free(bids);
-	free(v);
-	json_decref(a);
-	return rc;
-}
-
 struct report_cmd {
 	const char *actor, *tender, *text;
 	char *report_out;
+	const struct ev_payer *payers;
+	size_t npayers;
 	struct tender_diag *d;
 };
 
@@ -712,6 +682,9 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 	char id[TENDER_ID_LEN], hex[65], *body = NULL;
 	unsigned char h[32];
 	int64_t dissents, k;
+	struct tender_info t;
+	struct ev_rules rules;
+	struct tender_record *rec = NULL;
 	json_t *la = NULL, *pl = NULL;
 	int rc;
 
@@ -728,21 +701,41 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 	if (!complete)
 		return tender_diag_set(c->d, ET_ESTATE, "et.report.sheets", "评分表尚未全部提交",
 				       "not every score sheet is in", "%zu missing", missing);
-	if ((rc = ev_lots(db, c->tender, &lots, &nl)))
+	if ((rc = tender_db_tender(db, c->tender, &t, c->d)) || (rc = ev_rules_for(&t, &rules)))
 		return rc;
+	if ((rc = tender_db_record(db, c->tender, &rec)))
+		return rc == ET_ENOTFOUND ? et_fail(ET_EDB) : rc;
+	if ((rc = ev_lots(db, c->tender, &lots, &nl)))
+		goto out;
 	if (!(la = json_array())) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
 	for (size_t i = 0; i < nl; i++) {
-		json_t *cand = NULL;
+		json_t *lo, *in = NULL, *res = NULL;
 		if ((rc = count_rows(db, "SELECT count(*) FROM ev_rejected WHERE tender = ?1 AND lot = ?2",
 				     c->tender, lots[i], &k)))
 			goto out;
-		if (!k && (rc = rank_lot(db, c->tender, lots[i], &cand)))
-			goto out;
-		if (json_array_append_new(la, json_pack("{s:s,s:b,s:o}", "lot", lots[i], "rejected", k > 0,
-							"candidates", cand ? cand : json_array()))) {
+		if (k) {
+			lo = json_pack("{s:s,s:b,s:[]}", "lot", lots[i], "rejected", true, "candidates");
+		} else {
+			if ((rc = ev_lot_inputs(db, c->tender, rec, &rules, lots[i], c->payers, c->npayers,
+						&in)) ||
+			    (rc = ev_lot_result(db, c->tender, lots[i], in, &res))) {
+				json_decref(in);
+				if (rc == ET_EINVAL || rc == ET_ELIMIT)
+					rc = tender_diag_set(c->d, rc, "et.report.scoring",
+							     "无法按招标文件规定的评标办法计算该标段",
+							     "the lot cannot be scored by the tender's method",
+							     "%s", lots[i]);
+				goto out;
+			}
+			lo = json_pack("{s:s,s:b,s:o}", "lot", lots[i], "rejected", false, "inputs", in);
+			if (lo && json_object_update(lo, res))
+				json_decref(lo), lo = NULL;
+			json_decref(res);
+		}
+		if (!lo || json_array_append_new(la, lo)) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
@@ -768,6 +761,7 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 	if (c->report_out)
 		memcpy(c->report_out, id, TENDER_ID_LEN);
 out:
+	tender_record_free(rec);
 	free(body);
 	free(lots);
 	json_decref(la);
@@ -775,17 +769,108 @@ out:
 	return rc;
 }
 
-int ev_report_submit(struct audit_ledger *l, const char *actor, const char *tender,
-		     const char *text, char report_out[TENDER_ID_LEN], struct tender_diag *d)
+struct deposits_q {
+	const char *tender;
+	char (*ids)[TENDER_ID_LEN];
+	size_t n;
+};
+
+static int deposits_fn(sqlite3 *db, void *ctx)
 {
-	struct report_cmd c = { actor, tender, text, report_out, d };
+	struct deposits_q *q = ctx;
+
+	return ev_report_deposits(db, q->tender, &q->ids, &q->n);
+}
+
+/* The payer account of each deposit that may back a bid, as an HMAC under
+ * a key used for this report only (so that the log shows which deposits
+ * came from one account, never the account). Without the side store (p
+ * NULL) no token: the signal cannot be raised. */
+static int payer_tokens(struct audit_ledger *l, struct tender_private *p, const char *tender,
+			struct ev_payer **out, size_t *n)
+{
+	struct deposits_q q = { tender, NULL, 0 };
+	struct ev_payer *v = NULL;
+	unsigned char key[32], mac[32];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return ET_OK;
+	if ((rc = audit_ledger_query(l, deposits_fn, &q)))
+		return rc;
+	if (!q.n) {
+		free(q.ids);
+		return ET_OK;
+	}
+	if (!(v = calloc(q.n, sizeof *v))) {
+		free(q.ids);
+		return et_fail(ET_ENOMEM);
+	}
+	if ((rc = crypto_random(key, sizeof key)))
+		goto out;
+	for (size_t i = 0; i < q.n; i++) {
+		char *js = NULL, acct[128];
+		size_t k = 0;
+		json_t *o;
+		const char *a;
+		if (tender_private_record_get(p, q.ids[i], &js))
+			continue;      /* erased: no token */
+		o = json_loads(js, 0, NULL);
+		free(js);
+		a = json_string_value(json_object_get(o, "payer_account"));
+		/* the account without blanks or dashes */
+		for (; a && *a && k + 1 < sizeof acct; a++)
+			if (*a != ' ' && *a != '-')
+				acct[k++] = *a;
+		acct[k] = 0;
+		json_decref(o);
+		if (!k)
+			continue;
+		if ((rc = crypto_hmac_sha256(key, sizeof key, acct, k, mac))) {
+			crypto_wipe(acct, sizeof acct);
+			goto out;
+		}
+		crypto_wipe(acct, sizeof acct);
+		memcpy(v[*n].deposit, q.ids[i], TENDER_ID_LEN);
+		et_hex_encode(mac, 32, v[*n].token);
+		(*n)++;
+	}
+out:
+	crypto_wipe(key, sizeof key);
+	free(q.ids);
+	if (rc) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return ET_OK;
+}
+
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const char *actor,
+		     const char *tender, const char *text, char report_out[TENDER_ID_LEN],
+		     struct tender_diag *d)
+{
+	struct report_cmd c = { actor, tender, text, report_out, NULL, 0, d };
+	struct ev_payer *payers = NULL;
+	size_t np = 0;
+	int rc;
 
 	if (d)
 		tender_diag_clear(d);
 	if (!ev_text_ok(text, ET_TENDER_CLARIFY_MAX))
 		return tender_diag_set(d, ET_EINVAL, "et.report.text", "报告正文须为 1–65536 字节",
 				       "the report text must be 1..65536 bytes", "%s", "");
-	return ev_submit(l, report_fn, &c, d);
+	if ((rc = payer_tokens(l, p, tender, &payers, &np)))
+		return tender_diag_set(d, rc, NULL, "无法读取保证金付款信息",
+				       "cannot read the deposits' payer details", "%s", tender);
+	c.payers = payers;
+	c.npayers = np;
+	rc = ev_submit(l, report_fn, &c, d);
+	free(payers);
+	return rc;
 }
 
 int ev_report_message(const char *tender, const char *report, const char *sha256_hex,

@@ -479,7 +479,7 @@ static int do_report(struct call *c)
 
 	if ((rc = str_field(c->j, "text", false, &text, c->rep)))
 		return rc;
-	if ((rc = ev_report_submit(L(c), ME(c), c->p0, text, id, &c->d)))
+	if ((rc = ev_report_submit(L(c), P(c), ME(c), c->p0, text, id, &c->d)))
 		return rc;
 	return ok(c, json_pack("{s:s}", "report", id));
 }
