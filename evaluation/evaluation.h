@@ -181,6 +181,14 @@ int ev_draw_verify(struct audit_ledger *l, const char *tender, struct tender_dia
  * ET_OK, or the first failure with d naming its tender; *n (may be NULL)
  * the panels checked. */
 int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d) ET_MUST_CHECK;
+/* Check the tender's report (if any) against its sources: each lot's
+ * recorded inputs equal those gathered again from the tender record, the
+ * rules profile, the opening record, the sealed parts, the deposits and the
+ * seats (the payer tokens, made from the side store, are taken as recorded),
+ * and the lines, figures, candidates and signals follow from them and the
+ * sheets. ET_EVERIFY with et.report.verify otherwise. ev_draw_verify_all
+ * runs it for every drawn panel. */
+int ev_report_verify(struct audit_ledger *l, const char *tender, struct tender_diag *d) ET_MUST_CHECK;
 
 /* ---- the panel (panel.c) --------------------------------------------------------- */
 

@@ -60,7 +60,8 @@ static int str_column(sqlite3 *db, const char *sql, const char *a, const char *b
 }
 
 /* The deposit that backs org's bid for tender: its per-tender deposit, else
- * its latest annual one; "" when none. */
+ * its latest annual one recorded before the opening (so that the answer
+ * does not change later); "" when none. */
 static int bid_deposit(sqlite3 *db, const char *tender, const char *org, char out[TENDER_ID_LEN])
 {
 	sqlite3_stmt *st = NULL;
@@ -68,8 +69,9 @@ static int bid_deposit(sqlite3 *db, const char *tender, const char *org, char ou
 
 	out[0] = 0;
 	if ((rc = audit_sql_prepare(db, &st, "SELECT id FROM bd_deposit WHERE org = ?2 AND"
-				    " (tender = ?1 OR tender = '') ORDER BY tender = ?1 DESC, idx DESC"
-				    " LIMIT 1", "tt", tender, org)))
+				    " (tender = ?1 OR tender = '') AND idx < (SELECT idx FROM bd_opening"
+				    " WHERE tender = ?1) ORDER BY tender = ?1 DESC, idx DESC LIMIT 1", "tt",
+				    tender, org)))
 		return rc;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		audit_sql_col_text(st, 0, out, TENDER_ID_LEN);
@@ -489,5 +491,105 @@ out:
 	free(lines);
 	free(points);
 	free(nsheets);
+	return rc;
+}
+
+/* ---- verification against the sources ------------------------------------------ */
+
+struct rverify_q {
+	const char *tender;
+	struct tender_diag *d;
+	bool found;
+};
+
+static int rverify_fn(sqlite3 *db, void *ctx)
+{
+	struct rverify_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	struct tender_info t;
+	struct ev_rules rules;
+	struct tender_record *rec = NULL;
+	struct ev_payer *payers = NULL;
+	json_t *o = NULL, *lots;
+	int rc;
+
+	if ((rc = audit_sql_prepare(db, &st, "SELECT CAST(payload AS TEXT) FROM ev_report WHERE"
+				    " tender = ?1", "t", q->tender)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		o = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+	else
+		q->found = false;
+	sqlite3_finalize(st);
+	if (!o)
+		return q->found ? et_fail(ET_EVERIFY) : ET_OK;
+	if ((rc = tender_db_tender(db, q->tender, &t, q->d)) || (rc = ev_rules_for(&t, &rules)) ||
+	    (rc = tender_db_record(db, q->tender, &rec)))
+		goto out;
+	lots = json_object_get(o, "lots");
+	for (size_t i = 0; i < json_array_size(lots) && !rc; i++) {
+		json_t *lo = json_array_get(lots, i), *in = json_object_get(lo, "inputs"), *mine = NULL;
+		json_t *ba = json_object_get(in, "bids"), *res = NULL;
+		const char *lot = json_string_value(json_object_get(lo, "lot")), *key;
+		json_t *v;
+		size_t nb = json_array_size(ba);
+		if (json_is_true(json_object_get(lo, "rejected")))
+			continue;
+		/* the payer tokens come from the side store: taken as recorded */
+		free(payers);
+		if (!lot || !(payers = calloc(nb ? nb : 1, sizeof *payers))) {
+			rc = et_fail(lot ? ET_ENOMEM : ET_EVERIFY);
+			break;
+		}
+		for (size_t j = 0; j < nb; j++) {
+			json_t *b = json_array_get(ba, j);
+			snprintf(payers[j].deposit, sizeof payers[j].deposit, "%s",
+				 json_string_value(json_object_get(b, "deposit")) ?: "");
+			snprintf(payers[j].token, sizeof payers[j].token, "%s",
+				 json_string_value(json_object_get(b, "payer")) ?: "");
+		}
+		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lot, payers, nb, &mine)))
+			break;
+		if (!json_equal(mine, in)) {
+			rc = tender_diag_set(q->d, ET_EVERIFY, "et.report.verify",
+					     "评标报告记录的输入与招标文件、开标记录不符",
+					     "the report's inputs differ from the tender record and the opening",
+					     "lot %s", lot);
+			json_decref(mine);
+			break;
+		}
+		json_decref(mine);
+		if ((rc = ev_lot_result(db, q->tender, lot, in, &res)))
+			break;
+		json_object_foreach(res, key, v)
+			if (!json_equal(v, json_object_get(lo, key)))
+				rc = ET_EVERIFY;
+		json_decref(res);
+		if (rc)
+			rc = tender_diag_set(q->d, ET_EVERIFY, "et.report.verify",
+					     "评标报告的排序与评分表不符",
+					     "the report's ranking does not follow from the sheets", "lot %s",
+					     lot);
+	}
+out:
+	free(payers);
+	tender_record_free(rec);
+	json_decref(o);
+	return rc;
+}
+
+int ev_report_verify(struct audit_ledger *l, const char *tender, struct tender_diag *d)
+{
+	struct rverify_q q = { tender, d, true };
+	int rc;
+
+	if (d)
+		tender_diag_clear(d);
+	if (!l || !tender)
+		return et_fail(ET_EINVAL);
+	rc = audit_ledger_query(l, rverify_fn, &q);
+	if (rc == ET_EVERIFY && d && !d->rule[0])
+		tender_diag_set(d, ET_EVERIFY, "et.report.verify", "评标报告无法核验",
+				"the report cannot be verified", "%s", tender);
 	return rc;
 }

@@ -1456,6 +1456,21 @@ START_TEST(test_evaluation_flow)
 		ck_assert_int_eq(audit_ledger_replay(b->w.l, &rep), ET_EVERIFY);
 		ck_assert_ptr_nonnull(strstr(rep.diff, "ev_draw"));
 	}
+	{       /* a report input changed behind the ledger's back is caught */
+		sqlite3 *db = NULL;
+		struct audit_report rep;
+		ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_report SET payload = CAST(replace(CAST(payload AS"
+					      " TEXT), '\"control\":4560000000', '\"control\":4560000001') AS BLOB)",
+					      NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_changes(db), 1);
+		sqlite3_close(db);
+		ck_assert_int_eq(ev_report_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.report.verify");
+		memset(&rep, 0, sizeof rep);
+		ck_assert_int_eq(audit_ledger_replay(b->w.l, &rep), ET_EVERIFY);
+	}
 	json_decref(panel);
 	json_decref(request);
 	et_close(b);
