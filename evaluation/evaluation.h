@@ -26,6 +26,7 @@
 
 struct audit_ledger;
 struct audit_module;
+struct bid_blobs;
 
 #define EV_MAX_SPECIALTIES 8          /* specialties of one expert */
 #define EV_MAX_QUOTAS 8               /* specialties of one draw */
@@ -184,7 +185,8 @@ int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d)
 /* Check the tender's report (if any) against its sources: each lot's
  * recorded inputs equal those gathered again from the tender record, the
  * rules profile, the opening record, the sealed parts, the deposits and the
- * seats (the payer tokens, made from the side store, are taken as recorded),
+ * seats (the payer tokens and BoQ lines, made from the side store and the
+ * blob store, are taken as recorded),
  * and the lines, figures, candidates and signals follow from them and the
  * sheets. ET_EVERIFY with et.report.verify otherwise. ev_draw_verify_all
  * runs it for every drawn panel. */
@@ -250,10 +252,12 @@ int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender,
  * collusion signals found (eval_collusion_detect), docs/evaluation.md §6;
  * et.report.scoring if a lot cannot be scored. p (may be NULL: no
  * same-account signal) is the side store holding the deposits' payer
- * accounts. */
-int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const char *actor,
-		     const char *tender, const char *text, char report_out[TENDER_ID_LEN],
-		     struct tender_diag *d) ET_MUST_CHECK;
+ * accounts; blobs (may be NULL: no BoQ lines) the blob store where the
+ * opening kept each opened bid.xml, whose priced BoQ lines feed the
+ * same-BoQ-error signal (et.report.boq if a kept file does not match). */
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
+		     const char *actor, const char *tender, const char *text,
+		     char report_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
 /* The bytes a member signs: "etender-report/v1\n" TENDER "\n" REPORT "\n"
  * SHA256 "\n" (the report's sha256 as in its event). */
 int ev_report_message(const char *tender, const char *report, const char *sha256_hex,

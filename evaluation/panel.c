@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/crypto.h"
 #include "evaluation/ev_int.h"
@@ -667,6 +668,8 @@ struct report_cmd {
 	char *report_out;
 	const struct ev_payer *payers;
 	size_t npayers;
+	const struct ev_boq *boqs;
+	size_t nboqs;
 	struct tender_diag *d;
 };
 
@@ -720,7 +723,7 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 			lo = json_pack("{s:s,s:b,s:[]}", "lot", lots[i], "rejected", true, "candidates");
 		} else {
 			if ((rc = ev_lot_inputs(db, c->tender, rec, &rules, lots[i], c->payers, c->npayers,
-						&in)) ||
+						c->boqs, c->nboqs, &in)) ||
 			    (rc = ev_lot_result(db, c->tender, lots[i], in, &res))) {
 				json_decref(in);
 				if (rc == ET_EINVAL || rc == ET_ELIMIT)
@@ -849,13 +852,115 @@ out:
 	return ET_OK;
 }
 
-int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const char *actor,
-		     const char *tender, const char *text, char report_out[TENDER_ID_LEN],
-		     struct tender_diag *d)
+struct opening_q {
+	const char *tender;
+	char *json;
+};
+
+static int opening_fn(sqlite3 *db, void *ctx)
 {
-	struct report_cmd c = { actor, tender, text, report_out, NULL, 0, d };
+	struct opening_q *q = ctx;
+
+	return bid_db_opening_record(db, q->tender, &q->json);
+}
+
+/* The BoQ lines of every opened bid whose bid.xml the blob store kept (it is
+ * read under the SHA-256 the opening record gives, and checked against it).
+ * A bid.xml that is not kept gives no lines; one that does not match its
+ * hash or does not parse refuses the report. */
+static int read_boqs(struct audit_ledger *l, const struct bid_blobs *blobs, const char *tender,
+		     struct ev_boq **out, size_t *n, struct tender_diag *d)
+{
+	struct opening_q q = { tender, NULL };
+	json_t *rec = NULL, *bids;
+	struct ev_boq *v = NULL;
+	size_t nb;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!blobs || !blobs->open)
+		return ET_OK;
+	if ((rc = audit_ledger_query(l, opening_fn, &q)))
+		return rc == ET_ESTATE || rc == ET_ENOTFOUND ? ET_OK : rc;  /* the command says why */
+	rec = json_loads(q.json, 0, NULL);
+	free(q.json);
+	bids = json_object_get(rec, "bids");
+	nb = json_array_size(bids);
+	if (!(v = calloc(nb ? nb : 1, sizeof *v))) {
+		json_decref(rec);
+		return et_fail(ET_ENOMEM);
+	}
+	for (size_t i = 0; i < nb; i++) {
+		json_t *b = json_array_get(bids, i);
+		const char *bid = json_string_value(json_object_get(b, "bid"));
+		const char *xh = json_string_value(json_object_get(b, "xml_sha256"));
+		unsigned char sha[32], got[32];
+		struct et_buf x;
+		struct bid_boq_line *lines = NULL;
+		size_t nl = 0;
+		int fd = -1;
+		if (!bid || !xh || strlen(xh) != 64 || et_hex_decode(xh, sha, 32))
+			continue;
+		if ((rc = blobs->open(blobs->ctx, sha, &fd))) {
+			if (rc == ET_ENOTFOUND) {
+				rc = ET_OK;
+				continue;
+			}
+			break;
+		}
+		et_buf_init(&x, BID_XML_MAX);
+		for (;;) {
+			char chunk[8192];
+			ssize_t r = read(fd, chunk, sizeof chunk);
+			if (r < 0) {
+				rc = et_fail(ET_EIO);
+				break;
+			}
+			if (!r)
+				break;
+			if ((rc = et_buf_add(&x, chunk, (size_t)r)))
+				break;
+		}
+		close(fd);
+		if (!rc) {
+			crypto_sha256(x.data, x.len, got);
+			if (memcmp(got, sha, 32))
+				rc = tender_diag_set(d, ET_EVERIFY, "et.report.boq",
+						     "保存的投标文件与开标记录的哈希不符",
+						     "a kept bid.xml does not match the opening record", "%s",
+						     bid);
+			else if ((rc = bid_xml_boq(x.data, x.len, &lines, &nl, d)))
+				tender_diag_append(d, "%s", bid);
+		}
+		et_buf_free(&x);
+		if (rc)
+			break;
+		snprintf(v[*n].bid, sizeof v[*n].bid, "%s", bid);
+		v[*n].lines = lines;
+		v[*n].n = nl;
+		(*n)++;
+	}
+	json_decref(rec);
+	if (rc) {
+		for (size_t i = 0; i < *n; i++)
+			free((void *)v[i].lines);
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return ET_OK;
+}
+
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
+		     const char *actor, const char *tender, const char *text,
+		     char report_out[TENDER_ID_LEN], struct tender_diag *d)
+{
+	struct report_cmd c = { actor, tender, text, report_out, NULL, 0, NULL, 0, d };
 	struct ev_payer *payers = NULL;
-	size_t np = 0;
+	struct ev_boq *boqs = NULL;
+	size_t np = 0, nq = 0;
 	int rc;
 
 	if (d)
@@ -866,9 +971,21 @@ int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const cha
 	if ((rc = payer_tokens(l, p, tender, &payers, &np)))
 		return tender_diag_set(d, rc, NULL, "无法读取保证金付款信息",
 				       "cannot read the deposits' payer details", "%s", tender);
+	if ((rc = read_boqs(l, blobs, tender, &boqs, &nq, d))) {
+		free(payers);
+		if (d && !d->rule[0])
+			tender_diag_set(d, rc, NULL, "无法读取投标文件", "cannot read the bids' bid.xml",
+					"%s", tender);
+		return rc;
+	}
 	c.payers = payers;
 	c.npayers = np;
+	c.boqs = boqs;
+	c.nboqs = nq;
 	rc = ev_submit(l, report_fn, &c, d);
+	for (size_t i = 0; i < nq; i++)
+		free((void *)boqs[i].lines);
+	free(boqs);
 	free(payers);
 	return rc;
 }

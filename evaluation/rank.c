@@ -126,9 +126,33 @@ static const char *payer_token(const struct ev_payer *payers, size_t n, const ch
 	return "";
 }
 
+/* The BoQ lines of bid for lot as JSON. */
+static json_t *boq_json(const struct ev_boq *boqs, size_t n, const char *bid, const char *lot)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++) {
+		if (strcmp(boqs[i].bid, bid))
+			continue;
+		for (size_t j = 0; j < boqs[i].n; j++) {
+			const struct bid_boq_line *l = &boqs[i].lines[j];
+			if (strcmp(l->lot, lot))
+				continue;
+			if (json_array_append_new(a, json_pack("{s:s,s:I,s:I,s:I}", "item", l->item,
+							       "quantity", (json_int_t)l->quantity_milli,
+							       "unit_price", (json_int_t)l->unit_price_fen,
+							       "total", (json_int_t)l->total_fen))) {
+				json_decref(a);
+				return NULL;
+			}
+		}
+	}
+	return a;
+}
+
 int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *rec,
 		  const struct ev_rules *rules, const char *lot, const struct ev_payer *payers,
-		  size_t npayers, json_t **out)
+		  size_t npayers, const struct ev_boq *boqs, size_t nboqs, json_t **out)
 {
 	const struct tender_lot *tl = tender_record_lot_by_id(rec, lot);
 	struct ev_lot_bid *bids = NULL;
@@ -175,12 +199,13 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
-		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s}", "bid",
+		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o}", "bid",
 							bids[i].bid, "org", bids[i].org, "price",
 							(json_int_t)bids[i].price_fen, "key",
 							(json_int_t)bids[i].order, "sealed", sealed,
 							"plain", plain, "deposit", dep, "payer",
-							payer_token(payers, npayers, dep)))) {
+							payer_token(payers, npayers, dep), "boq",
+							boq_json(boqs, nboqs, bids[i].bid, lot)))) {
 			sealed = plain = NULL;
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -298,8 +323,9 @@ static const char *reject_name(enum eval_reject r)
 /* The collusion signals among the lot's bids as recorded in the inputs. */
 static int signals_of(json_t *ba, json_t **out)
 {
-	size_t n = json_array_size(ba), total = 0;
+	size_t n = json_array_size(ba), total = 0, nlines = 0;
 	struct eval_collusion_bid *cb = NULL;
+	struct eval_boq_line *lines = NULL;
 	const char **strs = NULL;
 	struct eval_signal *sig = NULL;
 	size_t nsig = 0;
@@ -307,15 +333,18 @@ static int signals_of(json_t *ba, json_t **out)
 	int rc = ET_OK;
 
 	*out = NULL;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		total += json_array_size(json_object_get(json_array_get(ba, i), "sealed")) +
 			 json_array_size(json_object_get(json_array_get(ba, i), "plain"));
+		nlines += json_array_size(json_object_get(json_array_get(ba, i), "boq"));
+	}
 	if (!(cb = calloc(n ? n : 1, sizeof *cb)) || !(strs = calloc(total ? total : 1, sizeof *strs)) ||
-	    !(arr = json_array())) {
+	    !(lines = calloc(nlines ? nlines : 1, sizeof *lines)) || !(arr = json_array())) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
 	total = 0;
+	nlines = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *b = json_array_get(ba, i);
 		json_t *s = json_object_get(b, "sealed"), *pl = json_object_get(b, "plain");
@@ -338,6 +367,20 @@ static int signals_of(json_t *ba, json_t **out)
 				goto out;
 			}
 		cb[i].n_plain = json_array_size(pl);
+		{
+			json_t *bq = json_object_get(b, "boq");
+			cb[i].boq = lines + nlines;
+			cb[i].n_boq = json_array_size(bq);
+			for (size_t j = 0; j < cb[i].n_boq; j++) {
+				json_t *l = json_array_get(bq, j);
+				struct eval_boq_line *el = &lines[nlines++];
+				if ((rc = ev_get_str(l, "item", &el->item)) ||
+				    (rc = ev_get_int(l, "quantity", &el->quantity_milli)) ||
+				    (rc = ev_get_int(l, "unit_price", &el->unit_price_fen)) ||
+				    (rc = ev_get_int(l, "total", &el->total_fen)))
+					goto out;
+			}
+		}
 	}
 	if ((rc = eval_collusion_detect(cb, n, &sig, &nsig)))
 		goto out;
@@ -363,6 +406,7 @@ static int signals_of(json_t *ba, json_t **out)
 out:
 	eval_signals_free(sig, nsig);
 	json_decref(arr);
+	free(lines);
 	free(strs);
 	free(cb);
 	return rc;
@@ -496,6 +540,35 @@ out:
 
 /* ---- verification against the sources ------------------------------------------ */
 
+/* The BoQ lines recorded in a lot's inputs, one ev_boq per bid. */
+static int recorded_boq(json_t *ba, const char *lot, struct ev_boq **boqs, struct bid_boq_line **lines)
+{
+	size_t nb = json_array_size(ba), nl = 0, k = 0;
+
+	for (size_t i = 0; i < nb; i++)
+		nl += json_array_size(json_object_get(json_array_get(ba, i), "boq"));
+	if (!(*boqs = calloc(nb ? nb : 1, sizeof **boqs)) || !(*lines = calloc(nl ? nl : 1, sizeof **lines)))
+		return et_fail(ET_ENOMEM);
+	for (size_t i = 0; i < nb; i++) {
+		json_t *b = json_array_get(ba, i), *bq = json_object_get(b, "boq");
+		snprintf((*boqs)[i].bid, sizeof (*boqs)[i].bid, "%s",
+			 json_string_value(json_object_get(b, "bid")) ?: "");
+		(*boqs)[i].lines = *lines + k;
+		(*boqs)[i].n = json_array_size(bq);
+		for (size_t j = 0; j < json_array_size(bq); j++, k++) {
+			json_t *l = json_array_get(bq, j);
+			struct bid_boq_line *bl = &(*lines)[k];
+			snprintf(bl->lot, sizeof bl->lot, "%s", lot);
+			snprintf(bl->item, sizeof bl->item, "%s",
+				 json_string_value(json_object_get(l, "item")) ?: "");
+			bl->quantity_milli = json_integer_value(json_object_get(l, "quantity"));
+			bl->unit_price_fen = json_integer_value(json_object_get(l, "unit_price"));
+			bl->total_fen = json_integer_value(json_object_get(l, "total"));
+		}
+	}
+	return ET_OK;
+}
+
 struct rverify_q {
 	const char *tender;
 	struct tender_diag *d;
@@ -510,6 +583,8 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 	struct ev_rules rules;
 	struct tender_record *rec = NULL;
 	struct ev_payer *payers = NULL;
+	struct ev_boq *boqs = NULL;
+	struct bid_boq_line *blines = NULL;
 	json_t *o = NULL, *lots;
 	int rc;
 
@@ -548,7 +623,14 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 			snprintf(payers[j].token, sizeof payers[j].token, "%s",
 				 json_string_value(json_object_get(b, "payer")) ?: "");
 		}
-		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lot, payers, nb, &mine)))
+		/* so are the BoQ lines, read from the kept bid.xml files */
+		free(boqs);
+		free(blines);
+		boqs = NULL;
+		blines = NULL;
+		if ((rc = recorded_boq(ba, lot, &boqs, &blines)))
+			break;
+		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lot, payers, nb, boqs, nb, &mine)))
 			break;
 		if (!json_equal(mine, in)) {
 			rc = tender_diag_set(q->d, ET_EVERIFY, "et.report.verify",
@@ -572,6 +654,8 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 					     lot);
 	}
 out:
+	free(boqs);
+	free(blines);
 	free(payers);
 	tender_record_free(rec);
 	json_decref(o);

@@ -92,6 +92,19 @@ static int blob_open(void *ctx, const unsigned char sha[32], int *fd)
 	return ET_OK;
 }
 
+static int blob_put(void *ctx, const void *data, size_t len, const unsigned char sha[32])
+{
+	char p[400];
+	FILE *f;
+	int ok;
+
+	blob_path(ctx, sha, p, sizeof p);
+	if (!(f = fopen(p, "wb")))
+		return ET_EIO;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? ET_OK : ET_EIO;
+}
+
 static void recipient_key(const char *recipient, unsigned char out[32])
 {
 	char *hrp = NULL;
@@ -194,6 +207,17 @@ static void splice_stanza1(struct et_buf *c, const struct et_buf *a)
 
 static bool forge;   /* seal_submit forges the shares (revoked at the opening) */
 
+/* What a test changes in et_setup: the lot's <evaluation> element, its
+ * control price, the bid prices and the deposits' payer accounts. */
+struct scenario {
+	const char *evaluation;      /* NULL: the fixture's <lowestEvaluatedPrice/> */
+	int64_t control;             /* 0: the fixture's 4 560 000 000 fen */
+	int64_t prices[NB];          /* all 0: prices[] */
+	const char *accounts[NB];    /* NULL: an account of the bidder's own */
+	const char *boq[NB];         /* the offer's <boq> element in bid.xml, or NULL */
+};
+static const struct scenario *scn;
+
 static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 {
 	struct bid_manifest m;
@@ -211,8 +235,9 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<bid xmlns=\"urn:etender:bid:1\" formatVersion=\"1\" tender=\"%s\" bid=\"%s\" org=\"%s\">\n"
 		"  <offer lot=\"1\"><price currency=\"CNY\">%lld</price>"
-		"<durationDays>%d</durationDays></offer>\n</bid>\n",
-		b->T, bid, b->b[i].org, (long long)price, 400 + i), ET_OK);
+		"<durationDays>%d</durationDays>%s</offer>\n</bid>\n",
+		b->T, bid, b->b[i].org, (long long)price, 400 + i,
+		scn && scn->boq[i] ? scn->boq[i] : ""), ET_OK);
 	encrypt(b, bid, 1, xml.data, xml.len, &c);
 	if (forge) {
 		struct et_buf c2;
@@ -261,15 +286,6 @@ static const int64_t prices[NB] = { 4150000000LL, 4250000000LL, 4400000000LL, 43
 static const char *const bids[NB] = { "bid-e0first01", "bid-e1first01", "bid-e2first01",
 				      "bid-e3first01", "bid-e4first01" };
 
-/* What a test changes in et_setup: the lot's <evaluation> element, its
- * control price, the bid prices and the deposits' payer accounts. */
-struct scenario {
-	const char *evaluation;      /* NULL: the fixture's <lowestEvaluatedPrice/> */
-	int64_t control;             /* 0: the fixture's 4 560 000 000 fen */
-	int64_t prices[NB];          /* all 0: prices[] */
-	const char *accounts[NB];    /* NULL: an account of the bidder's own */
-};
-static const struct scenario *scn;
 
 /* x with the first `from` replaced by `to`. */
 static void buf_replace(struct et_buf *x, const char *from, const char *to)
@@ -373,7 +389,10 @@ static void et_setup_forged(struct et *b, unsigned forged)
 	ck_assert_uint_eq(cr.counted, NB);
 	release(b, 0);
 	release(b, 1);
-	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+	{       /* the opening keeps every opened bid.xml in the blob store, as etenderd does */
+		struct bid_keep keep = { blob_put, b };
+		ck_assert_msg(bid_open_keep(b->w.l, &b->blobs, &keep, "", b->T, &d) == ET_OK, "%s", d.msg);
+	}
 }
 
 static void et_setup(struct et *b)
@@ -483,7 +502,7 @@ static const struct scenario flow_scn = {
 	"<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
 	"<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
 	"</comprehensive>",
-	0, { 0 }, { NULL, NULL, "6222020200998877665", "6222 0202 0099 8877 665", NULL },
+	0, { 0 }, { NULL, NULL, "6222020200998877665", "6222 0202 0099 8877 665", NULL }, { NULL },
 };
 
 static int sheet(struct et *b, const char *user, const char *member, int i, int64_t total,
@@ -1226,7 +1245,7 @@ START_TEST(test_evaluation_flow)
 		ck_assert_int_eq(ev_reject_all(b->w.l, mu[0], b->T, "1", "缺乏竞争", &d), ET_ESTATE);
 		ck_assert_str_eq(d.rule, "cn.panel.27");
 		/* no report before every sheet */
-		ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, mu[0], b->T, "评标报告", report, &d), ET_ESTATE);
+		ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, &b->blobs, mu[0], b->T, "评标报告", report, &d), ET_ESTATE);
 		ck_assert_str_eq(d.rule, "et.report.sheets");
 		for (size_t j = 1; j < 5; j++)
 			for (int i = 0; i < NB; i++)
@@ -1244,8 +1263,8 @@ START_TEST(test_evaluation_flow)
 		}
 		ck_assert_int_eq(ev_dissent(b->w.l, mu[4], b->T, "本人对投标人2的技术评分持保留意见", &d),
 				 ET_OK);
-		ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, mu[1], b->T, "评标报告", report, &d), ET_EDENIED);
-		ck_assert_msg(ev_report_submit(b->w.l, b->w.p, mu[0], b->T, "评标报告：推荐中标候选人三名", report,
+		ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, &b->blobs, mu[1], b->T, "评标报告", report, &d), ET_EDENIED);
+		ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, mu[0], b->T, "评标报告：推荐中标候选人三名", report,
 					       &d) == ET_OK, "%s", d.msg);
 		/* the ranking by hand (flow_scn): 1, 2, 0, 4, 3 */
 		ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
@@ -1492,9 +1511,15 @@ struct wiring_case {
 	int flagged;                      /* bid flagged abnormally low, or -1 */
 	const char *exact[NB];            /* per line: the exact total */
 	const char *rounded[NB];          /* per line: the rounded total */
-	const char *base, *signal;        /* the price base; the one signal or NULL */
-	int sig_bids[2];
+	const char *base;                 /* the price base */
+	const char *signal[2];            /* the signals' kinds (NULL: fewer) */
+	int sig_bids[2];                  /* the first two bids of each signal */
 };
+
+#define BOQ_LINE(T) "<boq><line item=\"010101001\" quantity=\"12.5\" unitPrice=\"3000\" total=\"" T \
+	"\"/><line item=\"010101002\" quantity=\"2\" unitPrice=\"100\" total=\"200\"/></boq>"
+#define BOQ_WRONG BOQ_LINE("38000")
+#define BOQ_RIGHT BOQ_LINE("37500")
 
 static const struct wiring_case wiring_cases[] = {
 	/* Lowest evaluated price, control 4280: 4400 (bid 2) and 4300 (bid 3) are
@@ -1502,10 +1527,10 @@ static const struct wiring_case wiring_cases[] = {
 	 * valid 4150, low limit 3320: none. Prices 4050, 4150, 4250 form a run
 	 * (difference 100): the price pattern is flagged for the panel. */
 	{ "lowest price, above control",
-	  { NULL, 4280000000LL, { 0 }, { NULL } }, 6000,
+	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL } }, 6000,
 	  { 4, 0, 1, 2, 3 }, 3, { "", "", "", "above_control", "above_control" }, -1,
 	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
-	  "0/1", "price_pattern", { 0, 1 } },
+	  "0/1", { "price_pattern", NULL }, { 0, 1 } },
 	/* Comprehensive, trimmed mean x 0.98 (trim 1 at >= 5 bids), price 30,
 	 * penalties 200 bp / 100 bp of the weight per pp (0.6 / 0.3 points),
 	 * every sheet 60. Prices 4150, 4250, 4400, 4300, 3000: mean 4020, low
@@ -1521,13 +1546,15 @@ static const struct wiring_case wiring_cases[] = {
 	  { "<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
 	    "<priceScoring method=\"trimmed-mean-base\" kFactorBp=\"9800\" trim=\"1\""
 	    " penaltyAboveBp=\"200\" penaltyBelowBp=\"100\"/></comprehensive>",
-	    0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL }, { NULL } },
+	    0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL }, { NULL },
+	    { NULL } },
 	  6000, { 0, 1, 3, 2, 4 }, 5, { "", "", "", "", "" }, 4,
 	  { "559950/6223", "550950/6223", "546450/6223", "537450/6223", "508380/6223" },
-	  { "89.98", "88.53", "87.81", "86.37", "81.69" }, "12446000000/3", NULL, { 0, 0 } },
+	  { "89.98", "88.53", "87.81", "86.37", "81.69" }, "12446000000/3", { NULL, NULL }, { 0, 0 } },
 	/* Comprehensive, lowest price base, price 40, sheets 50 (of 60); bids 0
 	 * and 3 paid their deposits from one account (written with and without
-	 * blanks). Prices 4150, 4260, 4400, 4310, 4050 form no run. Base 4050:
+	 * blanks) and wrote the same wrong total in BoQ line 010101001 (12.5 x
+	 * 3 000 = 37 500, both wrote 38 000; the others 37 500). Prices 4150, 4260, 4400, 4310, 4050 form no run. Base 4050:
 	 * bid 4: 40 + 50 = 90; bid 0: 4050/4150 x 40 + 50 = 3240/83 + 50 =
 	 * 7390/83 = 89.04; bid 1: 4050/4260 x 40 + 50 = 5400/142 + 50 = 2700/71 +
 	 * 50 = 6250/71 = 88.03; bid 3: 4050/4310 x 40 + 50 = 16200/431 + 50 =
@@ -1538,11 +1565,12 @@ static const struct wiring_case wiring_cases[] = {
 	    "<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
 	    "</comprehensive>",
 	    0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
-	    { "6217000011112222333", NULL, NULL, "6217 0000 1111 2222 333", NULL } },
+	    { "6217000011112222333", NULL, NULL, "6217 0000 1111 2222 333", NULL },
+	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT } },
 	  5000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
 	  { "90/1", "7390/83", "6250/71", "37750/431", "955/11" },
-	  { "90.00", "89.04", "88.03", "87.59", "86.82" }, "4050000000/1", "same_deposit_account",
-	  { 0, 3 } },
+	  { "90.00", "89.04", "88.03", "87.59", "86.82" }, "4050000000/1",
+	  { "same_boq_error", "same_deposit_account" }, { 0, 3 } },
 };
 
 START_TEST(test_report_wiring)
@@ -1564,7 +1592,7 @@ START_TEST(test_report_wiring)
 		for (int i = 0; i < NB; i++)
 			ck_assert_msg(sheet(b, mu[j], mm[j], i, wc->sheet, false, &d) == ET_OK, "%s: %s",
 				      wc->name, d.msg);
-	ck_assert_msg(ev_report_submit(b->w.l, b->w.p, b->rep.user, b->T, "评标报告", report, &d) == ET_OK,
+	ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "评标报告", report, &d) == ET_OK,
 		      "%s: %s", wc->name, d.msg);
 	principal(&b->w, U_ADMIN, &pa);
 	ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
@@ -1590,16 +1618,23 @@ START_TEST(test_report_wiring)
 	ck_assert_uint_eq(json_array_size(json_object_get(lot, "candidates")), 3);
 	ck_assert_str_eq(jstr(lot, "base"), wc->base);
 	sig = json_object_get(lot, "signals");
-	ck_assert_uint_eq(json_array_size(sig), wc->signal ? 1 : 0);
-	if (wc->signal) {
-		json_t *g = json_array_get(sig, 0), *gb = json_object_get(g, "bids");
-		ck_assert_str_eq(jstr(g, "kind"), wc->signal);
+	ck_assert_uint_eq(json_array_size(sig), (wc->signal[0] != NULL) + (wc->signal[1] != NULL));
+	for (size_t k = 0; k < json_array_size(sig); k++) {
+		json_t *g = json_array_get(sig, k), *gb = json_object_get(g, "bids");
+		ck_assert_str_eq(jstr(g, "kind"), wc->signal[k]);
 		ck_assert_uint_ge(json_array_size(gb), 2);
 		ck_assert_str_eq(json_string_value(json_array_get(gb, 0)), bids[wc->sig_bids[0]]);
 		ck_assert_str_eq(json_string_value(json_array_get(gb, 1)), bids[wc->sig_bids[1]]);
 		ck_assert_uint_gt(strlen(jstr(g, "evidence")), 0);
 		ck_assert_uint_gt(strlen(jstr(g, "strength")), 0);
+		if (!strcmp(wc->signal[k], "same_boq_error"))  /* the evidence names the line */
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "010101001"));
 	}
+	/* the BoQ lines are in the inputs, read from the kept bid.xml */
+	if (wc->sc.boq[0])
+		ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(json_object_get(
+			json_object_get(lot, "inputs"), "bids"), 0), "boq")), 2);
+	ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
 	report_tamper(b, jstr(json_object_get(o, "report"), "sha256"));
 	json_decref(o);
 	json_decref(st);
@@ -1703,7 +1738,7 @@ START_TEST(test_reject_all)
 	}
 	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "again", &d), ET_ESTATE);
 	ck_assert_str_eq(d.rule, "et.eval.fixed");
-	ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, b->rep.user, b->T, "报告", report, &d), ET_ESTATE);
+	ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "报告", report, &d), ET_ESTATE);
 	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_ESTATE);
 	ck_assert_str_eq(d.rule, "et.result.none");
 	ck_assert_msg(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d) == ET_OK, "%s", d.msg);
@@ -1895,7 +1930,7 @@ static int mx_reject(struct mx *m, const char *a, struct tender_diag *d)
 }
 static int mx_report(struct mx *m, const char *a, struct tender_diag *d)
 {
-	return ev_report_submit(m->w->l, m->w->p, a, m->T, "报告", NULL, d);
+	return ev_report_submit(m->w->l, m->w->p, NULL, a, m->T, "报告", NULL, d);
 }
 static int mx_sign(struct mx *m, const char *a, struct tender_diag *d)
 {
