@@ -1588,6 +1588,11 @@ START_TEST(test_report_wiring)
 	et_setup(b);
 	scn = NULL;
 	quick_panel(b, mu, mm, &st);
+	if (wc->sc.evaluation) {  /* comprehensive: a sheet scores at most technical + business */
+		int64_t max = strstr(wc->sc.evaluation, "business=\"20\"") ? 6000 : 7000;
+		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, max + 1, false, &d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.sheet.points");
+	}
 	for (int j = 0; j < 5; j++)
 		for (int i = 0; i < NB; i++)
 			ck_assert_msg(sheet(b, mu[j], mm[j], i, wc->sheet, false, &d) == ET_OK, "%s: %s",
