@@ -370,6 +370,27 @@ int audit_ledger_consistency(struct audit_ledger *l, uint64_t size1, uint64_t si
  * malloc'd, caller frees. (Added for the public log API of web/.) */
 int audit_ledger_inclusion(struct audit_ledger *l, uint64_t index, uint64_t size,
 			   unsigned char (**proof)[AUDIT_HASH_LEN], size_t *nproof) ET_MUST_CHECK;
+/* The opening of the confidential leaf at index, for its owner: the
+ * salt, the blind and the event's public encoding E (malloc'd, caller
+ * frees) from the confidential store, which with the tender reopen the
+ * leaf's commitment (docs/formats.md). ET_ENOTFOUND if index is not a
+ * committed confidential leaf; ET_EDENIED if the event's actor is not
+ * owner (nothing is returned then). */
+struct audit_conf_opening {
+	char tender[ET_ID_MAX_LEN + 1];
+	unsigned char salt[AUDIT_SALT_LEN];
+	unsigned char blind[AUDIT_SALT_LEN];
+	unsigned char *enc;
+	size_t enc_len;
+};
+int audit_ledger_opening(struct audit_ledger *l, uint64_t index, const char *owner,
+			 struct audit_conf_opening *out) ET_MUST_CHECK;
+/* Does the opening open the commitment of the 37-byte leaf? ET_OK or
+ * ET_EVERIFY (also for a leaf that is no commitment). */
+int audit_opening_check(const unsigned char *leaf, size_t leaf_len, const char *tender,
+			const unsigned char salt[AUDIT_SALT_LEN],
+			const unsigned char blind[AUDIT_SALT_LEN], const void *enc,
+			size_t enc_len) ET_MUST_CHECK;
 /* Run fn on a read-only connection inside one read snapshot (queries of
  * the domain modules); serialised with the ledger's other reads. Returns
  * fn's result. */

@@ -328,3 +328,18 @@ out:
 	free(v);
 	return rc;
 }
+
+int audit_opening_check(const unsigned char *leaf, size_t leaf_len, const char *tender,
+			const unsigned char salt[AUDIT_SALT_LEN],
+			const unsigned char blind[AUDIT_SALT_LEN], const void *enc, size_t enc_len)
+{
+	struct audit_leaf lf;
+	unsigned char d[AUDIT_HASH_LEN], c[AUDIT_HASH_LEN];
+
+	if (!leaf || !enc || audit_leaf_decode(leaf, leaf_len, &lf) ||
+	    lf.type != AUDIT_LEAF_COMMITMENT || audit_event_digest(blind, enc, enc_len, d) ||
+	    audit_commitment(salt, tender, d, c) ||
+	    !crypto_ct_equal(c, lf.commitment, AUDIT_HASH_LEN))
+		return ET_EVERIFY;
+	return ET_OK;
+}

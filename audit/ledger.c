@@ -1021,6 +1021,61 @@ int audit_ledger_inclusion(struct audit_ledger *l, uint64_t index, uint64_t size
 	return rc;
 }
 
+/* (Added for web/'s receipts: the owner of a confidential event gets its
+ * opening; nobody else does, and it is never served otherwise.) */
+int audit_ledger_opening(struct audit_ledger *l, uint64_t index, const char *owner,
+			 struct audit_conf_opening *out)
+{
+	sqlite3_stmt *st = NULL;
+	struct audit_leaf lf;
+	const void *enc;
+	size_t elen;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!l || !owner || index > (uint64_t)INT64_MAX)
+		return et_fail(ET_EINVAL);
+	if ((rc = read_begin(l)))
+		return rc;
+	if (sqlite3_prepare_v2(l->rdb, "SELECT tender, salt, blind, event FROM conf_event WHERE idx = ?1",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if (index >= audit_log_size(l->rlog) || sqlite3_step(st) != SQLITE_ROW) {
+		rc = ET_ENOTFOUND;
+		goto out;
+	}
+	enc = sqlite3_column_blob(st, 3);
+	elen = (size_t)sqlite3_column_bytes(st, 3);
+	if (sqlite3_column_bytes(st, 1) != AUDIT_SALT_LEN ||
+	    sqlite3_column_bytes(st, 2) != AUDIT_SALT_LEN || !enc ||
+	    (size_t)sqlite3_column_bytes(st, 0) > ET_ID_MAX_LEN ||
+	    audit_leaf_decode(enc, elen, &lf) || lf.type != AUDIT_LEAF_EVENT) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	if (strcmp(lf.actor, owner)) {
+		rc = ET_EDENIED;
+		goto out;
+	}
+	if (!(out->enc = malloc(elen ? elen : 1))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	memcpy(out->enc, enc, elen);
+	out->enc_len = elen;
+	memcpy(out->tender, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	memcpy(out->salt, sqlite3_column_blob(st, 1), AUDIT_SALT_LEN);
+	memcpy(out->blind, sqlite3_column_blob(st, 2), AUDIT_SALT_LEN);
+	rc = ET_OK;
+out:
+	sqlite3_finalize(st);
+	read_end(l);
+	return rc;
+}
+
 int audit_ledger_query(struct audit_ledger *l, int (*fn)(sqlite3 *db, void *ctx), void *ctx)
 {
 	int rc;

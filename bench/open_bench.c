@@ -547,7 +547,7 @@ int main(int argc, char **argv)
 		if (bid_manifest_sign(&m, bidder[i].seed, &man))
 			die("manifest");
 		ok(bid_submit(l, &blobs, bidder[i].id, man.data, man.len, m.parts, 2, et_clock_now_us(),
-			      &r, &d), &d, "submit");
+			      NULL, &r, &d), &d, "submit");
 		et_buf_free(&bx);
 		et_buf_free(&man);
 	}

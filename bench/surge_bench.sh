@@ -155,7 +155,7 @@ run() {
   local key="$1" mode="$2" url="$3" line s e load
   sync
   load="$(cut -d' ' -f1 /proc/loadavg)"
-  line="$("$LOAD" run "$mode" "$url" "$T/bids" "$N")" || fail "$key: a bidder failed"
+  line="$("$LOAD" run "$mode" "$url" "$T/bids" "$N")" || fail "$key: a bidder failed (exit $?)"
   s="$(secs)"; sync; e="$(secs)"
   echo "$line $(echo "$e - $s" | bc -l) $load" | sed "s/^RESULT $mode/RESULT $key/" >>"$T/results"
   [ -z "${SB_RAW:-}" ] || tail -n 1 "$T/results" >&2

@@ -15,7 +15,8 @@
  *     with the tender's threshold stanzas) and its manifest signed: DIR/<i>.1,
  *     DIR/<i>.2, DIR/<i>.m, and DIR/bids (0600: bid id and bearer token).
  *   surge_load run etenderd URL DIR N
- *     each bidder: POST …/bids/parts twice, POST …/bids (the manifest); a
+ *     each bidder: per part an upload session (POST …/bids/uploads, PATCH the
+ *     bytes), then POST …/bids (the manifest); a
  *     success is a 200 receipt naming the bid.
  *   surge_load run put URL DIR N
  *     each bidder PUTs the same three bodies to URL/<bid>.1, .2, .m; a
@@ -352,9 +353,10 @@ static size_t sink_body(char *p, size_t sz, size_t n, void *ctx)
 	return et_buf_add(ctx, p, sz * n) ? 0 : sz * n;
 }
 
-/* One upload of file (whole) with c; *status and body set. */
-static CURLcode upload(CURL *c, const char *url, struct curl_slist *hl, const char *file,
-		       long *status, struct et_buf *body)
+/* One upload of file (whole) with c by method ("PUT", "POST" or "PATCH");
+ * *status and body set. */
+static CURLcode upload(CURL *c, const char *method, const char *url, struct curl_slist *hl,
+		       const char *file, long *status, struct et_buf *body)
 {
 	FILE *f = fopen(file, "rb");
 	struct stat st;
@@ -370,10 +372,14 @@ static CURLcode upload(CURL *c, const char *url, struct curl_slist *hl, const ch
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_READDATA, f);
-	if (put_mode) {
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, NULL);
+	if (strcmp(method, "POST")) {
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)st.st_size);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, strcmp(method, "PUT") ? method : NULL);
 	} else {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)st.st_size);
 	}
@@ -383,13 +389,75 @@ static CURLcode upload(CURL *c, const char *url, struct curl_slist *hl, const ch
 	return cc;
 }
 
+/* The SHA-256 (hex) and size of a file, read before the start line (the
+ * client knows them from sealing). */
+static void file_digest(const char *path, char hex[65], uint64_t *size)
+{
+	struct crypto_sha256 *h = crypto_sha256_new();
+	unsigned char *buf = malloc(1 << 16), d[32];   /* not on the small thread stack */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (!h || !buf || fd < 0)
+		bench_die("%s: %s", path, strerror(errno));
+	*size = 0;
+	while ((n = read(fd, buf, 1 << 16)) > 0) {
+		crypto_sha256_update(h, buf, (size_t)n);
+		*size += (uint64_t)n;
+	}
+	if (n < 0)
+		bench_die("%s: %s", path, strerror(errno));
+	close(fd);
+	free(buf);
+	crypto_sha256_final(h, d);   /* frees h */
+	et_hex_encode(d, 32, hex);
+}
+
+/* Open the upload session of a part (docs/api.md "Resumable uploads"):
+ * POST …/bids/uploads {"sha256","size"}; url gets the session's PATCH URL. */
+static CURLcode open_session(CURL *c, struct curl_slist *hl, const char *hex, uint64_t size,
+			     char *url, size_t cap, long *status, struct et_buf *body)
+{
+	char req[200], u[1024];
+	json_t *j;
+	const char *id;
+	CURLcode cc;
+
+	et_buf_reset(body);
+	*status = 0;
+	bench_fmt(u, sizeof u, "%s/api/tenders/%s/bids/uploads", bench_base, tender_id);
+	bench_fmt(req, sizeof req, "{\"sha256\":\"%s\",\"size\":%llu}", hex,
+		  (unsigned long long)size);
+	curl_easy_setopt(c, CURLOPT_URL, u);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, req);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(req));
+	cc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	if (cc != CURLE_OK || *status != 200)
+		return cc;
+	j = json_loadb((const char *)body->data, body->len, 0, NULL);
+	id = json_string_value(json_object_get(j, "upload"));
+	if (id)
+		bench_fmt(url, cap, "%s/%s", u, id);
+	else
+		*status = 0;
+	json_decref(j);
+	return cc;
+}
+
 static void *bidder_main(void *arg)
 {
 	struct job *jb = arg;
 	CURL *c = curl_easy_init();
-	struct curl_slist *hl = NULL;
+	struct curl_slist *hl = NULL, *hp = NULL;
 	struct et_buf body;
-	char url[3][1024], auth[160];
+	char url[3][1024], auth[160], hex[2][65];
+	uint64_t size[2] = { 0, 0 };
 	int step;
 
 	et_buf_init(&body, 1 << 20);
@@ -397,15 +465,20 @@ static void *bidder_main(void *arg)
 		for (int i = 0; i < 3; i++)
 			bench_fmt(url[i], sizeof url[i], "%s/%s.%c", bench_base, jb->bid, "12m"[i]);
 	} else {
-		bench_fmt(url[0], sizeof url[0], "%s/api/tenders/%s/bids/parts", bench_base, tender_id);
-		bench_fmt(url[1], sizeof url[1], "%s", url[0]);
+		for (int i = 0; i < 2; i++)
+			if (jb->file[i][0])
+				file_digest(jb->file[i], hex[i], &size[i]);
 		bench_fmt(url[2], sizeof url[2], "%s/api/tenders/%s/bids", bench_base, tender_id);
 		bench_fmt(auth, sizeof auth, "Authorization: Bearer %s", jb->token);
 		hl = curl_slist_append(hl, auth);
 	}
 	hl = curl_slist_append(hl, "Expect:");
+	hp = curl_slist_append(NULL, "Expect:");
+	hp = curl_slist_append(hp, "Upload-Offset: 0");
+	if (!put_mode)
+		hp = curl_slist_append(hp, auth);
 	hl = curl_slist_append(hl, "Content-Type: application/octet-stream");
-	if (!c || !hl)
+	if (!c || !hl || !hp)
 		bench_die("out of memory");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
@@ -417,11 +490,18 @@ static void *bidder_main(void *arg)
 	jb->ok = true;
 	for (step = 0; step < 3 && jb->ok; step++) {
 		long status = 0;
-		CURLcode cc;
+		CURLcode cc = CURLE_OK;
 
 		if (!jb->file[step][0])
 			continue;
-		cc = upload(c, url[step], hl, jb->file[step], &status, &body);
+		/* etenderd: a part is an upload session (open it, then PATCH the
+		 * bytes at offset 0); the manifest is one POST */
+		if (!put_mode && step < 2)
+			cc = open_session(c, hl, hex[step], size[step], url[step], sizeof url[step],
+					  &status, &body);
+		if (cc == CURLE_OK && (put_mode || step == 2 || status == 200))
+			cc = upload(c, put_mode ? "PUT" : step < 2 ? "PATCH" : "POST", url[step],
+				    put_mode || step == 2 ? hl : hp, jb->file[step], &status, &body);
 		if (cc != CURLE_OK) {
 			jb->ok = false;
 			bench_fmt(jb->err, sizeof jb->err, "step %d: %s", step + 1,
@@ -439,7 +519,7 @@ static void *bidder_main(void *arg)
 		const char *fmt = json_string_value(json_object_get(r, "format"));
 		const char *bid = json_string_value(json_object_get(r, "bid"));
 
-		if (!fmt || strcmp(fmt, "etender-receipt/v1") || !bid || strcmp(bid, jb->bid) ||
+		if (!fmt || strncmp(fmt, "etender-receipt/", 16) || !bid || strcmp(bid, jb->bid) ||
 		    !json_is_integer(json_object_get(r, "index"))) {
 			jb->ok = false;
 			bench_fmt(jb->err, sizeof jb->err, "the answer is not the bid's receipt");
@@ -449,6 +529,7 @@ static void *bidder_main(void *arg)
 	jb->t1 = et_clock_mono_us();
 	crypto_wipe(auth, sizeof auth);
 	curl_slist_free_all(hl);
+	curl_slist_free_all(hp);
 	curl_easy_cleanup(c);
 	et_buf_free(&body);
 	return NULL;

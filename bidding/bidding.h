@@ -160,11 +160,20 @@ struct bid_receipt {
  * signer's registered key (et.bid.signature, ET_EVERIFY), a fresh bid id and
  * no ciphertext already held (et.bid.duplicate, ET_EEXIST), each part's
  * stanzas exactly the tender's (et.bid.stanzas, ET_ESEALER). A live bid of
- * the same firm is replaced. Confidential event bid.submitted. */
+ * the same firm is replaced. Confidential event bid.submitted. upload: the
+ * sealed collusion metadata the web layer gathered (a JSON object's text:
+ * source address, device fingerprint, document metadata; docs/bidding.md),
+ * recorded as the payload's "upload" member, or NULL ({}); ET_EINVAL if
+ * it is not a JSON object of at most BID_UPLOAD_META_MAX bytes. */
+#define BID_UPLOAD_META_MAX (64u * 1024)
 int bid_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	       const void *manifest, size_t mlen, const struct bid_part_ref *parts,
-	       size_t nparts, int64_t arrival_us, struct bid_receipt *r,
+	       size_t nparts, int64_t arrival_us, const char *upload, struct bid_receipt *r,
 	       struct tender_diag *d) ET_MUST_CHECK;
+/* Is a ciphertext with this SHA-256 a part of any bid in the log (live or
+ * not)? For the web layer's removal of parts no bid names. */
+int bid_part_named(struct audit_ledger *l, const unsigned char sha256[32],
+		   bool *named) ET_MUST_CHECK;
 
 /* A bidder of the firm withdraws its live bid before the deadline.
  * Confidential event bid.withdrawn. */

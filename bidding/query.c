@@ -458,3 +458,39 @@ out:
 	*out = v;
 	return ET_OK;
 }
+
+struct named_q {
+	char hex[65];
+	bool named;
+};
+
+static int named_fn(sqlite3 *db, void *ctx)
+{
+	struct named_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM bd_part WHERE sha256 = ?1", "t", q->hex)))
+		return rc;
+	rc = sqlite3_step(st);
+	q->named = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? ET_OK : et_fail(ET_EDB);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int bid_part_named(struct audit_ledger *l, const unsigned char sha256[32], bool *named)
+{
+	struct named_q q;
+	int rc;
+
+	*named = true;   /* on failure: keep the blob */
+	if (!l || !sha256)
+		return et_fail(ET_EINVAL);
+	et_hex_encode(sha256, 32, q.hex);
+	q.named = true;
+	if ((rc = audit_ledger_query(l, named_fn, &q)))
+		return rc;
+	*named = q.named;
+	return ET_OK;
+}

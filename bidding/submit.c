@@ -31,6 +31,7 @@ struct submit_cmd {
 	unsigned char *heads[BID_MAX_PARTS];
 	size_t head_len[BID_MAX_PARTS];
 	int64_t arrival_us;
+	json_t *upload;
 	struct bid_receipt *r;
 	struct tender_diag *d;
 };
@@ -163,12 +164,12 @@ static int submit_command(struct audit_tx *tx, void *ctx)
 			goto out;
 		}
 	}
-	pl = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%, s:s, s:I, s:I, s:I, s:O, s:s}",
+	pl = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%, s:s, s:I, s:I, s:I, s:O, s:s, s:O}",
 		       "tender", m->tender, "bid", m->bid, "org", p.org, "user", p.user, "signer",
 		       signer_b64, "manifest", (const char *)c->manifest, c->mlen,
 		       "manifest_sha256", hex, "version", (json_int_t)m->version, "sealed",
 		       (json_int_t)m->sealed_us, "arrival", (json_int_t)c->arrival_us, "parts",
-		       parts, "replaces", prev);
+		       parts, "replaces", prev, "upload", c->upload);
 	if ((rc = bd_emit(tx, "bid.submitted", c->actor, m->tender, pl, true, &c->r->index)))
 		goto out;
 	memcpy(c->r->bid, m->bid, sizeof c->r->bid);
@@ -184,7 +185,8 @@ out:
 
 int bid_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
 	       const void *manifest, size_t mlen, const struct bid_part_ref *parts,
-	       size_t nparts, int64_t arrival_us, struct bid_receipt *r, struct tender_diag *d)
+	       size_t nparts, int64_t arrival_us, const char *upload, struct bid_receipt *r,
+	       struct tender_diag *d)
 {
 	struct bid_manifest m;
 	struct submit_cmd c;
@@ -200,6 +202,15 @@ int bid_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char
 				       "invalid number of parts", "%zu", nparts);
 	if ((rc = bid_manifest_parse(manifest, mlen, &m, d)))
 		return rc;
+	if (upload && strlen(upload) > BID_UPLOAD_META_MAX)
+		return tender_diag_set(d, ET_ELIMIT, NULL, "上传元数据过大",
+				       "the upload metadata is too large", "%zu bytes", strlen(upload));
+	c.upload = upload ? json_loads(upload, JSON_REJECT_DUPLICATES, NULL) : json_object();
+	if (!c.upload || !json_is_object(c.upload)) {
+		json_decref(c.upload);
+		return tender_diag_set(d, upload ? ET_EINVAL : ET_ENOMEM, NULL, "上传元数据无效",
+				       "the upload metadata is not a JSON object", "%s", m.bid);
+	}
 	c.actor = actor;
 	c.m = &m;
 	c.manifest = manifest;
@@ -221,6 +232,7 @@ int bid_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char
 out:
 	for (size_t i = 0; i < nparts; i++)
 		free(c.heads[i]);
+	json_decref(c.upload);
 	return rc;
 }
 

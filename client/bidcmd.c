@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -20,21 +21,27 @@
 
 static const char bid_usage[] =
 	"用法 / usage: etender bid submit --tender T -i IDENTITY (--bid-xml FILE | --offer LOT:PRICE_FEN:DAYS...)\n"
-	"                 [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT]\n"
+	"                 [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT] [--work DIR]\n"
 	"       etender bid withdraw --tender T --bid BID\n"
 	"       etender bid reconfirm --tender T --bid BID\n"
 	"  投标人在本机把每个部分按本项目的开标密钥保管人（k/n）密封，用本人签名密钥\n"
 	"  签署清单，流式上传各部分与清单，并把回执保存到 RECEIPT（默认 BID.receipt.json）。\n"
 	"  第 1 部分为 bid.xml：--bid-xml 给出现成文件（其中的项目、投标编号与单位须一致），\n"
 	"  或由 --offer 逐标段生成（价格单位：分）。--sealed-part 为已用 etender seal --holders\n"
-	"  密封好的部分（原样上传）。\n"
+	"  密封好的部分（原样上传）。密封文件与状态文件 state.json 保存在 DIR（默认\n"
+	"  ./etender-bid-T-USER）：传输中断或再次运行同一命令时从服务器已收到的偏移续传，\n"
+	"  不重新密封；收到回执后删除 DIR。\n"
 	"  A bidder seals every part on its own machine to the tender's key holders\n"
 	"  (k of n), signs the manifest with its Ed25519 key, uploads the parts\n"
 	"  (streamed) and the manifest, and saves the receipt to RECEIPT (default\n"
 	"  BID.receipt.json). Part 1 is bid.xml: a given file (naming this tender,\n"
 	"  its bid id and the bidder's firm) or one built from --offer per lot\n"
 	"  (price in fen). --sealed-part: a part sealed already (etender seal\n"
-	"  --holders, binary), uploaded as is. Withdraw a live bid before the\n"
+	"  --holders, binary), uploaded as is. The sealed files and a state file\n"
+	"  (state.json) are kept in DIR (default ./etender-bid-T-USER): after a broken\n"
+	"  transfer, or when the same command runs again, the upload resumes at\n"
+	"  the offset the server holds, without sealing again; DIR is removed once\n"
+	"  the receipt is saved. Withdraw a live bid before the\n"
 	"  deadline. reconfirm: after an amendment (see etender notices), confirm\n"
 	"  that a live bid stands against the amended tender (rules et.amend.bid).\n"
 	"  投标后招标文件澄清或修改的，按规则 et.amend.bid 在截止前重新确认投标。\n"
@@ -43,16 +50,19 @@ static const char bid_usage[] =
 
 static const char receipt_usage[] =
 	"用法 / usage: etender receipt verify --receipt FILE [--log-key VKEY | --server URL]\n"
-	"  离线核验回执：检查点的日志签名与叶子的包含证明（不联网）。未给 --log-key 时\n"
-	"  用该服务器已固定的日志公钥。\n"
-	"  Verify a receipt offline: the log's signature on the checkpoint and the\n"
-	"  leaf's inclusion proof (no network). Without --log-key the log key\n"
-	"  pinned for the server is used.\n";
+	"  离线核验回执：检查点的日志签名、叶子的包含证明，以及盐值与事件打开叶子的\n"
+	"  承诺且事件所列项目、投标、清单哈希与收到时间相符（不联网）。未给 --log-key\n"
+	"  时用该服务器已固定的日志公钥。\n"
+	"  Verify a receipt offline: the log's signature on the checkpoint, the\n"
+	"  leaf's inclusion proof, and that the salt and event open the leaf's\n"
+	"  commitment and name the receipt's tender, bid, manifest hash and time of\n"
+	"  receipt (no network). Without --log-key the log key pinned for the\n"
+	"  server is used.\n";
 
 #define MAX_OFFERS BID_MAX_OFFERS
 
 struct bid_opts {
-	const char *server, *tender, *bid_xml, *identity, *out, *bid, *receipt, *log_key;
+	const char *server, *tender, *bid_xml, *identity, *out, *bid, *receipt, *log_key, *work;
 	const char *offers[MAX_OFFERS];
 	size_t noffers;
 	const char *parts[BID_MAX_PARTS];
@@ -76,6 +86,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 		{ "bid", required_argument, NULL, 'b' },
 		{ "receipt", required_argument, NULL, 'r' },
 		{ "log-key", required_argument, NULL, 'k' },
+		{ "work", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -85,7 +96,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hjs:t:X:f:p:S:i:o:b:r:k:", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjs:t:X:f:p:S:i:o:b:r:k:w:", opts, &idx)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
 		case 't': o->tender = optarg; break;
@@ -95,6 +106,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 		case 'b': o->bid = optarg; break;
 		case 'r': o->receipt = optarg; break;
 		case 'k': o->log_key = optarg; break;
+		case 'w': o->work = optarg; break;
 		case 'j': o->json = true; break;
 		case 'f':
 			if (o->noffers >= MAX_OFFERS)
@@ -207,6 +219,186 @@ out:
 	return rc;
 }
 
+/* The key-holder set the server hands out must be the one the public log
+ * records: the holders' per-tender keys (holder_key.registered) as they
+ * stood when the set was approved (keyholders.approved, after the last
+ * tender.drafted, which voids earlier keys). Reads every public leaf
+ * through /log/entries. ET_OK, or ET_EKEY with a bilingual message. */
+/* The RFC 9162 root of leaves appended one by one, in constant memory: the
+ * roots of the perfect subtrees of the leaves so far, largest first. */
+struct compact_range {
+	unsigned char h[64][AUDIT_HASH_LEN];
+	unsigned height[64];
+	unsigned n;
+};
+
+static void range_add(struct compact_range *c, const unsigned char leaf_hash[AUDIT_HASH_LEN])
+{
+	memcpy(c->h[c->n], leaf_hash, AUDIT_HASH_LEN);
+	c->height[c->n++] = 0;
+	while (c->n >= 2 && c->height[c->n - 1] == c->height[c->n - 2]) {
+		audit_node_hash(c->h[c->n - 2], c->h[c->n - 1], c->h[c->n - 2]);
+		c->height[c->n - 2]++;
+		c->n--;
+	}
+}
+
+static void range_root(const struct compact_range *c, unsigned char root[AUDIT_HASH_LEN])
+{
+	memcpy(root, c->h[c->n - 1], AUDIT_HASH_LEN);
+	for (unsigned i = c->n - 1; i-- > 0;)
+		audit_node_hash(c->h[i], root, root);
+}
+
+/* The latest checkpoint, its signature checked with the log key pinned
+ * for the server (at login). */
+static int signed_checkpoint(const struct client_session *s, struct audit_checkpoint *cp)
+{
+	struct client_pins pins;
+	struct client_http_resp r;
+	char *name = NULL, *text = NULL;
+	unsigned char pub[32];
+	int rc;
+
+	if ((rc = client_pins_load(s->url, &pins)) || !pins.log_vkey[0])
+		return client_error(ET_EKEY, "未固定该服务器的日志公钥，请重新登录 / no log key pinned for "
+				    "the server: log in again");
+	if ((rc = client_http_get(s->url, "/log/checkpoint", NULL, ET_NOTE_MAX_LEN, &r)) || r.status != 200) {
+		rc = rc ? client_error(rc, "/log/checkpoint: %s", r.error) : client_api_error(&r, "/log/checkpoint");
+		client_http_resp_free(&r);
+		return rc;
+	}
+	memset(cp, 0, sizeof *cp);
+	if (audit_note_vkey_parse(pins.log_vkey, &name, pub, NULL) ||
+	    audit_note_verify((const char *)r.body.data, r.body.len, name, pub, &text) ||
+	    audit_checkpoint_parse(text, strlen(text), cp))
+		rc = client_error(ET_EVERIFY, "检查点签名无效 / the checkpoint's signature does not verify");
+	client_http_resp_free(&r);
+	free(name);
+	free(text);
+	return rc;
+}
+
+static int check_holders_logged(const struct client_session *s, const char *tender, unsigned k,
+				unsigned n, const unsigned char (*pubs)[CRYPTO_X25519_LEN])
+{
+	char keys[ET_THRESHOLD_MAX_HOLDERS][128], approved[ET_THRESHOLD_MAX_HOLDERS][128], path[128];
+	bool is_approved = false;
+	json_int_t logged_k = 0;
+	uint64_t start = 0;
+	struct audit_checkpoint cp;
+	struct compact_range *range = calloc(1, sizeof *range);
+	unsigned char root[AUDIT_HASH_LEN], lh[AUDIT_HASH_LEN];
+	int rc = ET_OK;
+
+	memset(keys, 0, sizeof keys);
+	memset(approved, 0, sizeof approved);
+	if (!range)
+		return client_error(ET_ENOMEM, "holders");
+	if ((rc = signed_checkpoint(s, &cp)))
+		goto out;
+	if (!cp.size) {
+		rc = client_error(ET_EVERIFY, "/log/checkpoint");
+		goto out;
+	}
+	while (start < cp.size) {
+		json_t *j = NULL, *v;
+		struct client_http_resp r;
+		size_t i, got;
+
+		client_fmt(path, sizeof path, "/log/entries?start=%llu&count=%llu",
+			   (unsigned long long)start,
+			   (unsigned long long)(cp.size - start < ET_HTTP_ENTRIES_PAGE ? cp.size - start
+										  : ET_HTTP_ENTRIES_PAGE));
+		if ((rc = client_http_get(s->url, path, NULL, ET_HTTP_MAX_BODY, &r)) || r.status != 200) {
+			rc = rc ? client_error(rc, "%s: %s", path, r.error) : client_api_error(&r, path);
+			client_http_resp_free(&r);
+			goto out;
+		}
+		j = json_loadb((const char *)r.body.data, r.body.len, 0, NULL);
+		client_http_resp_free(&r);
+		got = json_array_size(json_object_get(j, "entries"));
+		json_array_foreach(json_object_get(j, "entries"), i, v) {
+			const char *b64 = client_jstr(v, "leaf");
+			unsigned char *leaf = malloc(strlen(b64) + 1);
+			size_t len = 0;
+			struct audit_leaf lf;
+			json_t *pl;
+
+			if (!leaf || et_b64_decode(b64, strlen(b64), leaf, strlen(b64) + 1, &len) ||
+			    audit_leaf_decode(leaf, len, &lf) || start + i >= cp.size ||
+			    json_integer_value(json_object_get(v, "index")) != (json_int_t)(start + i)) {
+				free(leaf);
+				json_decref(j);
+				rc = client_error(ET_EVERIFY, "/log/entries: 叶子无效 / malformed leaf");
+				goto out;
+			}
+			audit_leaf_hash(leaf, len, lh);
+			range_add(range, lh);
+			if (lf.type == AUDIT_LEAF_EVENT && !strcmp(lf.tender, tender)) {
+				pl = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL);
+				if (!strcmp(lf.kind, "tender.drafted")) {
+					memset(keys, 0, sizeof keys);
+					is_approved = false;
+					logged_k = json_integer_value(json_object_get(pl, "k"));
+				} else if (!strcmp(lf.kind, "holder_key.registered")) {
+					json_int_t idx = json_integer_value(json_object_get(pl, "index"));
+
+					if (idx >= 1 && idx <= ET_THRESHOLD_MAX_HOLDERS)
+						client_fmt(keys[idx - 1], sizeof keys[0], "%s",
+							   client_jstr(pl, "recipient"));
+				} else if (!strcmp(lf.kind, "keyholders.approved")) {
+					memcpy(approved, keys, sizeof keys);
+					is_approved = true;
+				}
+				json_decref(pl);
+			}
+			free(leaf);
+		}
+		json_decref(j);
+		if (!got) {
+			rc = client_error(ET_EVERIFY, "/log/entries: 日志短于检查点 / the log is shorter than "
+					  "its checkpoint");
+			goto out;
+		}
+		start += got;
+	}
+	range_root(range, root);
+	free(range);
+	range = NULL;
+	if (memcmp(root, cp.root, AUDIT_HASH_LEN))
+		return client_error(ET_EVERIFY, "日志条目与签名检查点不符 / the log's entries do not match "
+				    "its signed checkpoint");
+	if (!is_approved || (logged_k && (unsigned)logged_k != k))
+		return client_error(ET_EKEY, "%s: 日志中没有已批准的开标密钥保管人集合 / the log records no "
+				    "approved key-holder set for this tender", tender);
+	for (unsigned i = 0; i < ET_THRESHOLD_MAX_HOLDERS; i++) {
+		char *hrp = NULL;
+		unsigned char *key = NULL;
+		size_t klen = 0;
+		bool same;
+
+		if (i >= n) {
+			if (approved[i][0])
+				return client_error(ET_EKEY, "%s: 服务器给出的保管人少于日志记录 / the server "
+						    "lists fewer key holders than the log", tender);
+			continue;
+		}
+		same = approved[i][0] && !crypto_bech32_decode(approved[i], &hrp, &key, &klen) &&
+		       klen == CRYPTO_X25519_LEN && !memcmp(key, pubs[i], CRYPTO_X25519_LEN);
+		free(hrp);
+		free(key);
+		if (!same)
+			return client_error(ET_EKEY, "%s: 保管人 %u 的公钥与日志记录不符，拒绝密封 / key holder %u's "
+					    "key is not the one the log records: refusing to seal",
+					    tender, i + 1, i + 1);
+	}
+	return ET_OK;
+out:
+	free(range);
+	return rc;
+}
+
 /* Sealing: the plaintext from memory or a file, the ciphertext to a
  * temporary file hashed as it is written. */
 struct src {
@@ -252,25 +444,19 @@ static int sink_write(void *ctx, const unsigned char *buf, size_t n)
 	return ET_OK;
 }
 
-/* Seal src as part i of the bid into a new temporary file (tmp, to be
- * unlinked by the caller); ref gets its SHA-256 and size. */
+/* Seal src as part i of the bid into the file out (created, 0600); ref
+ * gets its SHA-256 and size. */
 static int seal_part(const char *tender, const char *bid, unsigned part, unsigned k, unsigned n,
-		     const unsigned char (*pubs)[CRYPTO_X25519_LEN], struct src *in, char tmp[64],
+		     const unsigned char (*pubs)[CRYPTO_X25519_LEN], struct src *in, const char *out,
 		     struct bid_part_ref *ref)
 {
 	struct crypto_threshold_binding b = { tender, bid, part };
 	struct crypto_age_recipient *r = NULL;
 	struct sink sk = { -1, NULL, 0 };
-	const char *dir = getenv("TMPDIR");
 	int rc;
 
-	if (!dir || !*dir || strlen(dir) > 40)
-		dir = "/tmp";
-	client_fmt(tmp, 64, "%s/etender-part-XXXXXX", dir);
-	if ((sk.fd = mkstemp(tmp)) < 0) {
-		tmp[0] = 0;
-		return client_error(ET_EIO, "mkstemp");
-	}
+	if ((sk.fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return client_error(ET_EIO, "%s", out);
 	if (!(sk.h = crypto_sha256_new())) {
 		rc = client_error(ET_ENOMEM, "sha256");
 		goto out;
@@ -419,25 +605,257 @@ static int log_version(const struct client_session *s, uint64_t *version)
 	return rc;
 }
 
+/* The work folder: the sealed parts (part-N.age) and state.json, kept
+ * until the receipt is saved so that a run after a break resumes. */
+#define STATE_FORMAT "etender-bid-state/v1"
+
+static void work_dir_of(const struct bid_opts *o, const char *user, char *out, size_t cap)
+{
+	if (o->work) {
+		client_fmt(out, cap, "%s", o->work);
+		return;
+	}
+	client_fmt(out, cap, "etender-bid-%s-%s", o->tender, user);
+	for (char *p = out + strlen("etender-bid-"); *p; p++)
+		if (*p == '/')
+			*p = '_';
+}
+
+static int stat_line(struct et_buf *b, const char *tag, const char *file)
+{
+	struct stat st;
+
+	if (stat(file, &st))
+		return client_error(ET_EIO, "%s", file);
+	return et_buf_printf(b, "%s %s %lld %lld.%09ld\n", tag, file, (long long)st.st_size,
+			     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) ? ET_ENOMEM : ET_OK;
+}
+
+/* What the bid is made of (the command's inputs), hashed: a state file
+ * made from other inputs is not resumed. */
+static int inputs_digest(const struct bid_opts *o, const char *org, const char *user, char hex[65])
+{
+	struct et_buf b;
+	unsigned char h[32];
+	int rc = ET_ENOMEM;
+
+	et_buf_init(&b, 1u << 16);
+	if (et_buf_printf(&b, "%s\n%s\n%s\n%s\n", STATE_FORMAT, o->tender, org, user))
+		goto out;
+	if (o->bid_xml && (rc = stat_line(&b, "bid-xml", o->bid_xml)))
+		goto out;
+	for (size_t i = 0; i < o->noffers; i++)
+		if (et_buf_printf(&b, "offer %s\n", o->offers[i]))
+			goto out;
+	for (size_t i = 0; i < o->nparts; i++)
+		if ((rc = stat_line(&b, o->sealed[i] ? "sealed" : "part", o->parts[i])))
+			goto out;
+	crypto_sha256(b.data, b.len, h);
+	et_hex_encode(h, 32, hex);
+	rc = ET_OK;
+out:
+	if (rc == ET_ENOMEM)
+		client_error(rc, "inputs");
+	et_buf_free(&b);
+	return rc;
+}
+
+static json_t *doc_meta(unsigned part, const char *file, const char *name, uint64_t size, bool sealed)
+{
+	struct stat st;
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+
+	json_t *j;
+
+	if (file && !stat(file, &st))
+		j = json_pack("{s:I, s:I, s:I, s:b}", "part", (json_int_t)part, "size",
+			      (json_int_t)st.st_size, "mtime_us",
+			      (json_int_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000,
+			      "sealed", sealed);
+	else
+		j = json_pack("{s:I, s:I, s:b}", "part", (json_int_t)part, "size", (json_int_t)size,
+			      "sealed", sealed);
+	/* a name that is not UTF-8, or too long, is left out */
+	if (j && strlen(base) <= 1024)
+		(void)json_object_set_new(j, "name", json_string(base));
+	return j;
+}
+
+/* Remove the work folder's files and the folder. */
+static void work_remove(const char *dir, json_t *files)
+{
+	char p[4200];
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(files, i, v) {
+		const char *f = json_string_value(v);
+
+		if (f && !strncmp(f, dir, strlen(dir)) && f[strlen(dir)] == '/')
+			(void)unlink(f);
+	}
+	client_fmt(p, sizeof p, "%s/state.json", dir);
+	(void)unlink(p);
+	(void)rmdir(dir);
+}
+
+static int state_save(const char *dir, json_t *st)
+{
+	struct client_out out;
+	char p[4200], *text = json_dumps(st, JSON_INDENT(1) | JSON_SORT_KEYS);
+	int rc;
+
+	if (!text)
+		return client_error(ET_ENOMEM, "state");
+	client_fmt(p, sizeof p, "%s/state.json", dir);
+	if ((rc = client_out_open(&out, p, 0600))) {
+		free(text);
+		return client_error(rc, "%s", p);
+	}
+	if (et_write_all(out.fd, text, strlen(text))) {
+		client_out_abort(&out);
+		free(text);
+		return client_error(ET_EIO, "%s", p);
+	}
+	free(text);
+	if ((rc = client_out_finish(&out)))
+		return client_error(rc, "%s", p);
+	return ET_OK;
+}
+
+/* Seal every part into dir and sign the manifest: the new state. */
+static int seal_bid(const struct bid_opts *o, const struct client_session *s,
+		    const struct client_identity *id, const char *org, const char *user,
+		    const char *dir, const char *inputs, json_t **state)
+{
+	struct bid_manifest m;
+	struct et_buf xml, man;
+	unsigned char pubs[ET_THRESHOLD_MAX_HOLDERS][CRYPTO_X25519_LEN];
+	unsigned k = 0, n = 0;
+	json_t *files = json_array(), *docs = json_array();
+	char path[4200];
+	int rc;
+
+	*state = NULL;
+	memset(&m, 0, sizeof m);
+	et_buf_init(&xml, BID_XML_MAX);
+	et_buf_init(&man, BID_MANIFEST_MAX);
+	if (!files || !docs) {
+		rc = client_error(ET_ENOMEM, "state");
+		goto out;
+	}
+	client_fmt(m.tender, sizeof m.tender, "%s", o->tender);
+	client_fmt(m.org, sizeof m.org, "%s", org);
+	client_fmt(m.user, sizeof m.user, "%s", user);
+	if ((rc = fetch_holders(s, o->tender, &k, &n, pubs)) ||
+	    (rc = check_holders_logged(s, o->tender, k, n,
+				       (const unsigned char (*)[CRYPTO_X25519_LEN])pubs)) ||
+	    (rc = make_bid_xml(o, m.org, &xml, m.bid)) || (rc = log_version(s, &m.version)))
+		goto out;
+	m.sealed_us = et_clock_now_us();
+	m.nparts = 1 + o->nparts;
+	for (size_t i = 0; i < m.nparts; i++) {
+		struct src in = { NULL, 0, 0, -1 };
+		json_t *dm;
+
+		if (i > 0 && o->sealed[i - 1]) {
+			if ((rc = hash_sealed(o->parts[i - 1], &m.parts[i])))
+				goto out;
+			dm = doc_meta((unsigned)i + 1, o->parts[i - 1], o->parts[i - 1], 0, true);
+			if (!dm || json_array_append_new(docs, dm) ||
+			    json_array_append_new(files, json_string(o->parts[i - 1]))) {
+				rc = client_error(ET_ENOMEM, "state");
+				goto out;
+			}
+			continue;
+		}
+		if (i == 0) {
+			in.mem = xml.data;
+			in.len = xml.len;
+		} else if ((in.fd = open(o->parts[i - 1], O_RDONLY | O_CLOEXEC)) < 0) {
+			rc = client_error(ET_EIO, "%s", o->parts[i - 1]);
+			goto out;
+		}
+		client_fmt(path, sizeof path, "%s/part-%zu.age", dir, i + 1);
+		rc = seal_part(m.tender, m.bid, (unsigned)i + 1, k, n,
+			       (const unsigned char (*)[CRYPTO_X25519_LEN])pubs, &in, path,
+			       &m.parts[i]);
+		if (in.fd >= 0)
+			close(in.fd);
+		if (rc)
+			goto out;
+		dm = i == 0 ? doc_meta(1, o->bid_xml, o->bid_xml ? o->bid_xml : "bid.xml", xml.len, false)
+			    : doc_meta((unsigned)i + 1, o->parts[i - 1], o->parts[i - 1], 0, false);
+		if (!dm || json_array_append_new(docs, dm) ||
+		    json_array_append_new(files, json_string(path))) {
+			rc = client_error(ET_ENOMEM, "state");
+			goto out;
+		}
+	}
+	if ((rc = bid_manifest_sign(&m, id->sign_seed, &man))) {
+		client_error(rc, "manifest");
+		goto out;
+	}
+	if (!(*state = json_pack("{s:s, s:s, s:s, s:s, s:s%, s:O, s:O}", "format", STATE_FORMAT,
+				 "tender", o->tender, "inputs", inputs, "bid", m.bid, "manifest",
+				 (const char *)man.data, man.len, "files", files, "documents", docs))) {
+		rc = client_error(ET_ENOMEM, "state");
+		goto out;
+	}
+	rc = state_save(dir, *state);
+out:
+	if (rc && !*state) {
+		/* nothing resumable: remove what was sealed */
+		json_t *st = json_pack("{s:O}", "files", files);
+		work_remove(dir, json_object_get(st, "files"));
+		json_decref(st);
+	} else if (rc) {
+		json_decref(*state);
+		*state = NULL;
+	}
+	json_decref(files);
+	json_decref(docs);
+	et_buf_free(&xml);
+	et_buf_free(&man);
+	return rc;
+}
+
+/* The saved state of an earlier run, if it is for these inputs. */
+static json_t *state_load(const char *dir, const char *tender, const char *inputs)
+{
+	char p[4200];
+	json_t *st;
+
+	client_fmt(p, sizeof p, "%s/state.json", dir);
+	if (!(st = json_load_file(p, JSON_REJECT_DUPLICATES, NULL)))
+		return NULL;
+	if (strcmp(client_jstr(st, "format"), STATE_FORMAT) || strcmp(client_jstr(st, "tender"), tender) ||
+	    strcmp(client_jstr(st, "inputs"), inputs) || !json_is_array(json_object_get(st, "files")) ||
+	    !json_is_string(json_object_get(st, "manifest"))) {
+		fprintf(stderr, "etender: %s 中的状态属于其他输入，重新密封 / the state in %s is for "
+				"other inputs: sealing afresh\n", dir, dir);
+		work_remove(dir, json_object_get(st, "files"));
+		json_decref(st);
+		return NULL;
+	}
+	return st;
+}
+
 static int bid_submit_cmd(const struct bid_opts *o)
 {
 	struct client_session s;
 	struct client_identity id;
 	struct bid_manifest m;
-	struct et_buf xml, man;
-	char tmps[BID_MAX_PARTS][64], path[512], outpath[4096], *et = NULL;
-	unsigned char pubs[ET_THRESHOLD_MAX_HOLDERS][CRYPTO_X25519_LEN];
-	unsigned k = 0, n = 0;
-	json_t *me = NULL, *rcpt = NULL, *pr;
+	struct tender_diag d;
+	char dir[4096], outpath[4096], inputs[65], device[65];
+	const char *manifest;
+	json_t *me = NULL, *rcpt = NULL, *pr, *st = NULL, *files;
 	struct client_out out;
 	char *dump = NULL;
 	int rc;
 
 	memset(&id, 0, sizeof id);
-	memset(&m, 0, sizeof m);
-	memset(tmps, 0, sizeof tmps);
-	et_buf_init(&xml, BID_XML_MAX);
-	et_buf_init(&man, BID_MANIFEST_MAX);
+	tender_diag_clear(&d);
 	if (client_session_open(o->server, true, &s))
 		return 1;
 	if ((rc = client_identity_load(o->identity, &id))) {
@@ -448,58 +866,52 @@ static int bid_submit_cmd(const struct bid_opts *o)
 		rc = client_error(ET_EINVAL, "%s: 无签名密钥 / no signing key", o->identity);
 		goto out;
 	}
+	if ((rc = client_device_id(device))) {
+		client_error(rc, "device");
+		goto out;
+	}
 	if ((rc = client_api(&s, "GET", "/api/me", NULL, 0, NULL, "whoami", &me)))
 		goto out;
 	pr = json_object_get(me, "principal");
-	client_fmt(m.tender, sizeof m.tender, "%s", o->tender);
-	client_fmt(m.org, sizeof m.org, "%s", client_jstr(pr, "org"));
-	client_fmt(m.user, sizeof m.user, "%s", client_jstr(pr, "user"));
-	if ((rc = fetch_holders(&s, o->tender, &k, &n, pubs)) || (rc = make_bid_xml(o, m.org, &xml, m.bid)) ||
-	    (rc = log_version(&s, &m.version)))
+	work_dir_of(o, client_jstr(pr, "user"), dir, sizeof dir);
+	if ((rc = inputs_digest(o, client_jstr(pr, "org"), client_jstr(pr, "user"), inputs)))
 		goto out;
-	m.sealed_us = et_clock_now_us();
-	m.nparts = 1 + o->nparts;
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		rc = client_error(ET_EIO, "%s", dir);
+		goto out;
+	}
+	st = state_load(dir, o->tender, inputs);
+	if (!st && mkdir(dir, 0700) && errno != EEXIST) {
+		rc = client_error(ET_EIO, "%s", dir);
+		goto out;
+	}
+	if (st)
+		fprintf(stderr, "etender: 续传 %s 中已密封的投标 %s / resuming the bid %s sealed in %s\n",
+			dir, client_jstr(st, "bid"), client_jstr(st, "bid"), dir);
+	else if ((rc = seal_bid(o, &s, &id, client_jstr(pr, "org"), client_jstr(pr, "user"), dir,
+				inputs, &st)))
+		goto out;
+	manifest = json_string_value(json_object_get(st, "manifest"));
+	files = json_object_get(st, "files");
+	if ((rc = bid_manifest_parse(manifest, strlen(manifest), &m, &d)) ||
+	    json_array_size(files) != m.nparts) {
+		rc = client_error(rc ? rc : ET_EINVAL, "%s/state.json: %s", dir, d.msg);
+		goto out;
+	}
 	for (size_t i = 0; i < m.nparts; i++) {
-		struct src in = { NULL, 0, 0, -1 };
+		char what[64];
 
-		if (i > 0 && o->sealed[i - 1]) {
-			if ((rc = hash_sealed(o->parts[i - 1], &m.parts[i])))
-				goto out;
-			continue;
-		}
-		if (i == 0) {
-			in.mem = xml.data;
-			in.len = xml.len;
-		} else if ((in.fd = open(o->parts[i - 1], O_RDONLY | O_CLOEXEC)) < 0) {
-			rc = client_error(ET_EIO, "%s", o->parts[i - 1]);
-			goto out;
-		}
-		rc = seal_part(m.tender, m.bid, (unsigned)i + 1, k, n,
-			       (const unsigned char (*)[CRYPTO_X25519_LEN])pubs, &in, tmps[i],
-			       &m.parts[i]);
-		if (in.fd >= 0)
-			close(in.fd);
+		client_fmt(what, sizeof what, "part %zu/%zu", i + 1, m.nparts);
+		json_t *dm = json_array_get(json_object_get(st, "documents"), i);
+		json_t *docs = dm ? json_pack("[O]", dm) : NULL;
+
+		rc = client_part_upload(&s, o->tender, json_string_value(json_array_get(files, i)),
+					&m.parts[i], docs, device, what);
+		json_decref(docs);
 		if (rc)
 			goto out;
 	}
-	if ((rc = bid_manifest_sign(&m, id.sign_seed, &man))) {
-		client_error(rc, "manifest");
-		goto out;
-	}
-	if (!(et = curl_escape(o->tender, 0))) {
-		rc = client_error(ET_ENOMEM, "curl");
-		goto out;
-	}
-	client_fmt(path, sizeof path, "/api/tenders/%s/bids/parts", et);
-	for (size_t i = 0; i < m.nparts; i++) {
-		json_t *up = NULL;
-
-		if ((rc = client_upload_file(&s, path, tmps[i][0] ? tmps[i] : o->parts[i - 1], &up)))
-			goto out;
-		json_decref(up);
-	}
-	client_fmt(path, sizeof path, "/api/tenders/%s/bids", et);
-	if ((rc = client_api(&s, "POST", path, man.data, man.len, "text/plain", "bid submit", &rcpt)))
+	if ((rc = client_manifest_post(&s, o->tender, manifest, strlen(manifest), device, &rcpt)))
 		goto out;
 	if (o->out)
 		client_fmt(outpath, sizeof outpath, "%s", o->out);
@@ -522,6 +934,7 @@ static int bid_submit_cmd(const struct bid_opts *o)
 		client_error(rc, "%s", outpath);
 		goto out;
 	}
+	work_remove(dir, files);
 	if (o->json) {
 		client_json_print(rcpt);
 	} else {
@@ -534,15 +947,14 @@ static int bid_submit_cmd(const struct bid_opts *o)
 		       outpath);
 	}
 out:
-	for (size_t i = 0; i < BID_MAX_PARTS; i++)
-		if (tmps[i][0])
-			unlink(tmps[i]);
+	if (rc && st)
+		fprintf(stderr, "etender: 已密封的投标保留在 %s：同一命令再次运行时从服务器已收到处续传，"
+				"或删除该目录 / the sealed bid is kept in %s: the same command run again "
+				"resumes where the server stopped, or remove the folder\n", dir, dir);
 	free(dump);
-	curl_free(et);
+	json_decref(st);
 	json_decref(rcpt);
 	json_decref(me);
-	et_buf_free(&xml);
-	et_buf_free(&man);
 	client_identity_free(&id);
 	client_session_close(&s);
 	return rc ? 1 : 0;
@@ -624,6 +1036,51 @@ static int load_json(const char *path, json_t **out)
 	return ET_OK;
 }
 
+/* The receipt's opening (salt, blind, the event's encoding) opens the
+ * commitment in the leaf, and the event is this bid's bid.submitted:
+ * tender, bid, manifest hash and time of receipt as the receipt says. */
+static int opening_check(json_t *j, const unsigned char *leaf, size_t llen)
+{
+	json_t *o = json_object_get(j, "opening"), *pl = NULL;
+	const char *s64 = client_jstr(o, "salt"), *b64 = client_jstr(o, "blind"),
+		   *e64 = client_jstr(o, "event"), *tender = client_jstr(j, "tender");
+	unsigned char salt[AUDIT_SALT_LEN + 2], blind[AUDIT_SALT_LEN + 2], *ev = NULL;
+	size_t sl = 0, bl = 0, el = 0;
+	struct audit_leaf lf;
+	int rc = ET_EVERIFY;
+
+	if (!json_is_object(o) || et_b64_decode(s64, strlen(s64), salt, sizeof salt, &sl) ||
+	    sl != AUDIT_SALT_LEN || et_b64_decode(b64, strlen(b64), blind, sizeof blind, &bl) ||
+	    bl != AUDIT_SALT_LEN || !(ev = malloc(strlen(e64) + 1)) ||
+	    et_b64_decode(e64, strlen(e64), ev, strlen(e64) + 1, &el)) {
+		client_error(ET_EVERIFY, "回执缺少承诺的打开值 / the receipt lacks the opening of the commitment");
+		goto out;
+	}
+	if (audit_opening_check(leaf, llen, tender, salt, blind, ev, el)) {
+		client_error(ET_EVERIFY, "盐值与事件不能打开叶子的承诺 / the salt and event do not open the "
+			     "leaf's commitment");
+		goto out;
+	}
+	if (audit_leaf_decode(ev, el, &lf) || lf.type != AUDIT_LEAF_EVENT ||
+	    strcmp(lf.kind, "bid.submitted") || strcmp(lf.tender, tender) ||
+	    !(pl = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL)) ||
+	    strcmp(client_jstr(pl, "tender"), tender) ||
+	    strcmp(client_jstr(pl, "bid"), client_jstr(j, "bid")) ||
+	    strcmp(client_jstr(pl, "manifest_sha256"), client_jstr(j, "manifest_sha256")) ||
+	    json_integer_value(json_object_get(pl, "arrival")) !=
+		    json_integer_value(json_object_get(j, "arrival_us"))) {
+		client_error(ET_EVERIFY, "承诺中的事件与回执所述的项目、投标、清单哈希或收到时间不符 / the "
+			     "committed event does not name the receipt's tender, bid, manifest hash or "
+			     "time of receipt");
+		goto out;
+	}
+	rc = ET_OK;
+out:
+	json_decref(pl);
+	free(ev);
+	return rc;
+}
+
 /* ET_OK or ET_EVERIFY (reason printed): the note is signed by the log key,
  * parses as a checkpoint of checkpoint_size, and the leaf with its proof
  * is included at index under its root. */
@@ -680,7 +1137,7 @@ static int receipt_check(json_t *j, const char *vkey)
 		rc = ET_EVERIFY;
 		goto out;
 	}
-	rc = ET_OK;
+	rc = opening_check(j, leaf, llen);
 out:
 	free(name);
 	free(text);
@@ -729,7 +1186,8 @@ int client_cmd_receipt(int argc, char **argv)
 		client_time_fmt(json_integer_value(json_object_get(j, "arrival_us")), when, sizeof when);
 		printf("回执有效 / receipt verifies: %s, 投标 / bid %s, 日志序号 / leaf %lld in checkpoint %lld\n"
 		       "收到时间 / received: %s\n清单哈希 / manifest SHA-256: %s\n"
-		       "(叶子的承诺在截标揭示时打开 / the leaf's commitment opens with the reveal at the close)\n",
+		       "叶子的承诺已用回执中的盐值打开，内容相符 / the leaf's commitment opens with the "
+		       "receipt's salt and names this bid\n",
 		       client_jstr(j, "tender"), client_jstr(j, "bid"),
 		       (long long)json_integer_value(json_object_get(j, "index")),
 		       (long long)json_integer_value(json_object_get(j, "checkpoint_size")), when,

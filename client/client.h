@@ -181,6 +181,22 @@ int client_api(const struct client_session *s, const char *method, const char *p
  * answer (caller decrefs); otherwise the bilingual error is printed. */
 int client_upload_file(const struct client_session *s, const char *path, const char *file,
 		       json_t **out) ET_MUST_CHECK;
+/* ---- resumable bid-part uploads (upload.c) ---------------------------- */
+struct bid_part_ref;
+/* Upload the sealed part file (ref: its SHA-256 and size) through the
+ * tender's upload session: resumes at the offset the server holds, also
+ * after broken connections (a few attempts), progress on a terminal. docs
+ * (borrowed, may be NULL): client-reported document metadata; device: the
+ * device fingerprint. ET_OK once the server holds the whole part. */
+int client_part_upload(const struct client_session *s, const char *tender, const char *file,
+		       const struct bid_part_ref *ref, json_t *docs, const char *device,
+		       const char *what) ET_MUST_CHECK;
+/* POST the signed manifest with the device header; *out the receipt. */
+int client_manifest_post(const struct client_session *s, const char *tender, const void *manifest,
+			 size_t len, const char *device, json_t **out) ET_MUST_CHECK;
+/* The device fingerprint: hex SHA-256 of "etender-device/v1\n" and
+ * /etc/machine-id (or the D-Bus machine id, or the host name). */
+int client_device_id(char out[65]) ET_MUST_CHECK;
 /* POST body (JSON, borrowed) to path. */
 int client_api_post_json(const struct client_session *s, const char *path, json_t *body,
 			 const char *what, json_t **out) ET_MUST_CHECK;

@@ -71,6 +71,11 @@
 #define ET_WEB_CONN_TIMEOUT_S    60u          /* idle seconds before a connection is closed */
 #define ET_WEB_WITNESS_MAX_RESP  (64u * 1024) /* bytes of a witness's answer */
 #define ET_WEB_CONFIG_MAX        (64u * 1024) /* bytes of etenderd's config.json */
+/* resumable bid-part uploads (web/upload.c, docs/api.md "Bids") */
+#define ET_UPLOAD_WINDOW_US      (24ll * 3600 * 1000000) /* resumption window after the last byte */
+#define ET_UPLOAD_SESSIONS_MAX   4096u        /* upload sessions held on disk at once */
+#define ET_UPLOAD_META_MAX       2048u        /* bytes of one part's document metadata (16 parts fit BID_UPLOAD_META_MAX) */
+#define ET_UPLOAD_DEVICE_MAX     128u         /* bytes of the X-Etender-Device header */
 
 /* generic text buffers */
 #define ET_LINE_MAX              8192u

@@ -133,7 +133,7 @@ static const struct web_route test_routes[] = {
 
 #ifdef WEB_DOMAIN
 static const struct web_route *const tables[] = { test_routes, web_domain_routes,
-						   web_evaluation_routes };
+						   web_evaluation_routes, web_upload_routes };
 #else
 static const struct web_route *const tables[] = { test_routes };
 #endif
@@ -256,6 +256,9 @@ int web_api_stream_begin(struct web_req *r, struct web_reply *rep)
 	if ((rc = authenticate(r, rt, rep)))
 		return rc;
 #ifdef WEB_DOMAIN
+	r->stream_session = !strcmp(rt->method, "PATCH");
+	if (r->stream_session)
+		return web_upload_stream_begin(r, rep);
 	return web_routes_stream_begin(r, rep);
 #else
 	return ET_ENOTFOUND;
@@ -265,6 +268,8 @@ int web_api_stream_begin(struct web_req *r, struct web_reply *rep)
 int web_api_stream_data(struct web_req *r, const char *p, size_t n, struct web_reply *rep)
 {
 #ifdef WEB_DOMAIN
+	if (r->stream_session)
+		return web_upload_stream_data(r, p, n, rep);
 	return web_routes_stream_data(r, p, n, rep);
 #else
 	(void)r;
@@ -278,7 +283,10 @@ int web_api_stream_data(struct web_req *r, const char *p, size_t n, struct web_r
 void web_api_stream_abort(struct web_req *r)
 {
 #ifdef WEB_DOMAIN
-	web_routes_stream_abort(r);
+	if (r->stream_session)
+		web_upload_stream_abort(r);
+	else
+		web_routes_stream_abort(r);
 #else
 	r->stream = NULL;
 #endif

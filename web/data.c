@@ -1,6 +1,7 @@
 /* web/data.c — etenderd's data folder: creating it (config, log key, blob
  * store, database), opening the ledger on it with every module of the
  * platform, as the writer or as a read-only verifier. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +150,11 @@ static int read_config(struct web_data *d)
 	if ((v = json_object_get(j, "witness_key")) && json_is_string(v) &&
 	    !(d->witness_key = strdup(json_string_value(v)))) {
 		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	if ((v = json_object_get(j, "trusted_proxy")) && json_is_string(v) &&
+	    (rc = web_set_trusted_proxy(d, json_string_value(v)))) {
+		et_log(ET_LOG_ERROR, "%s: trusted_proxy: not an IP address", path);
 		goto out;
 	}
 	rc = ET_OK;
@@ -315,7 +321,6 @@ int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint
 	if (!(d = calloc(1, sizeof *d)))
 		return et_fail(ET_ENOMEM);
 	pthread_mutex_init(&d->cp_mu, NULL);
-	pthread_mutex_init(&d->parts_mu, NULL);
 	if (!(d->dir = strdup(dir))) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
@@ -341,7 +346,7 @@ int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint
 		char priv[4096];
 
 		if ((rc = web_path(dir, WEB_FILE_PRIVATE, priv, sizeof priv)) ||
-		    (rc = tender_private_open(priv, &d->priv)))
+		    (rc = tender_private_open(priv, &d->priv)) || (rc = web_uploads_open(d)))
 			goto out;
 	}
 #endif
@@ -358,15 +363,30 @@ void web_data_close(struct web_data *d)
 		return;
 	audit_ledger_close(d->ledger);
 #ifdef WEB_DOMAIN
+	web_uploads_close(d);
 	tender_private_close(d->priv);
 #endif
 	crypto_wipe(d->seed, sizeof d->seed);
 	pthread_mutex_destroy(&d->cp_mu);
-	pthread_mutex_destroy(&d->parts_mu);
 	free(d->cp_note);
 	free(d->dir);
 	free(d->origin);
 	free(d->witness_url);
 	free(d->witness_key);
+	free(d->trusted_proxy);
 	free(d);
+}
+
+int web_set_trusted_proxy(struct web_data *d, const char *addr)
+{
+	unsigned char bin[16];
+	char norm[64];
+	int af = strchr(addr, ':') ? AF_INET6 : AF_INET;
+
+	if (inet_pton(af, addr, bin) != 1 || !inet_ntop(af, bin, norm, sizeof norm))
+		return ET_EINVAL;
+	free(d->trusted_proxy);
+	if (!(d->trusted_proxy = strdup(norm)))
+		return et_fail(ET_ENOMEM);
+	return ET_OK;
 }

@@ -26,6 +26,7 @@ static const char usage[] =
 	"                  [--witness URL --witness-key VKEY]\n"
 	"  etenderd serve  --data DIR --listen HOST:PORT [--witness URL --witness-key VKEY]\n"
 	"                  [--tls-cert FILE --tls-key FILE] [--ready-file FILE]\n"
+	"                  [--trusted-proxy ADDR]\n"
 	"  etenderd verify --data DIR\n"
 	"  etenderd demo   --data DIR\n"
 	"  init 创建数据目录、数据库、日志签名密钥；serve 提供 /api/ 与 /log/；\n"
@@ -35,7 +36,7 @@ static const char usage[] =
 	"  only if all is well); demo builds a demonstration history.\n";
 
 enum { OPT_DATA = 1, OPT_ORIGIN, OPT_WITNESS, OPT_WITNESS_KEY, OPT_LISTEN, OPT_CERT, OPT_KEY,
-       OPT_READY, OPT_CENTER };
+       OPT_READY, OPT_CENTER, OPT_PROXY };
 
 static const struct option long_opts[] = {
 	{ "data", required_argument, NULL, OPT_DATA },
@@ -47,12 +48,14 @@ static const struct option long_opts[] = {
 	{ "tls-key", required_argument, NULL, OPT_KEY },
 	{ "ready-file", required_argument, NULL, OPT_READY },
 	{ "center-name", required_argument, NULL, OPT_CENTER },
+	{ "trusted-proxy", required_argument, NULL, OPT_PROXY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct opts {
-	const char *data, *origin, *witness, *witness_key, *listen, *cert, *key, *ready, *center;
+	const char *data, *origin, *witness, *witness_key, *listen, *cert, *key, *ready, *center,
+		*proxy;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -72,6 +75,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_KEY: o->key = optarg; break;
 		case OPT_READY: o->ready = optarg; break;
 		case OPT_CENTER: o->center = optarg; break;
+		case OPT_PROXY: o->proxy = optarg; break;
 		default: return ET_EINVAL;
 		}
 	}
@@ -185,6 +189,10 @@ static int cmd_serve(const struct opts *o)
 		et_log(ET_LOG_WARN, "cannot sweep unfinished uploads: %s", et_strerror(rc));
 	if ((rc = web_data_open(o->data, false, w ? web_witness_on_commit : NULL, w, &d))) {
 		fail(rc, o->data);
+		goto out;
+	}
+	if (o->proxy && (rc = web_set_trusted_proxy(d, o->proxy))) {
+		fail(rc, "--trusted-proxy");
 		goto out;
 	}
 	if (w && (rc = web_witness_start(w, d->ledger))) {

@@ -847,7 +847,6 @@ static int get_document(struct web_req *r, struct web_reply *rep)
 /* An upload in progress: a temporary file in the blob store, hashed as it
  * is written. */
 struct upload {
-	bool bid_part;                     /* a bid part, not a document */
 	int fd;
 	char tmp[4096];
 	struct crypto_sha256 *h;
@@ -890,45 +889,16 @@ static int upload_precheck(struct web_req *r, struct web_reply *rep)
 	return ET_OK;
 }
 
-/* The same filter for a bid part: the tender is visible and the caller a
- * bidder. The domain checks the rest when the manifest comes. */
-static int part_precheck(struct web_req *r, struct web_reply *rep)
-{
-	char id[TENDER_ID_LEN];
-	struct tender_info t;
-	int rc;
-
-	if (!param(r, 0, id))
-		return ET_ENOTFOUND;
-	if ((rc = tender_get(r->data->ledger, &r->who, id, &t, NULL, NULL)))
-		return rc;
-	if (!(r->who.roles & TENDER_ROLE_BIDDER)) {
-		web_reply_error(rep, MHD_HTTP_FORBIDDEN, ET_EDENIED, "et.auth.role",
-				"只有投标人可上传投标文件", "only a bidder may upload bid parts");
-		return ET_EDENIED;
-	}
-	return ET_OK;
-}
-
-static bool is_part_upload(const struct web_req *r)
-{
-	size_t n = strlen(r->path), sl = strlen("/bids/parts");
-
-	return n > sl && !strcmp(r->path + n - sl, "/bids/parts");
-}
-
 int web_routes_stream_begin(struct web_req *r, struct web_reply *rep)
 {
 	struct upload *u = NULL;
-	bool part = is_part_upload(r);
 	char rel[64];
 	int rc;
 
-	if ((rc = part ? part_precheck(r, rep) : upload_precheck(r, rep)))
+	if ((rc = upload_precheck(r, rep)))
 		return rc;
 	if (!(u = calloc(1, sizeof *u)))
 		return et_fail(ET_ENOMEM);
-	u->bid_part = part;
 	u->fd = -1;
 	if (!(u->h = crypto_sha256_new())) {
 		rc = et_fail(ET_ENOMEM);
@@ -1028,7 +998,7 @@ static int post_document(struct web_req *r, struct web_reply *rep)
 	int rc;
 
 	tender_diag_clear(&d);
-	if (!u || u->bid_part)
+	if (!u)
 		return et_fail(ET_EINVAL);
 	if (!param(r, 0, id))
 		return ET_ENOTFOUND;
@@ -1056,138 +1026,34 @@ static int post_document(struct web_req *r, struct web_reply *rep)
 
 /* ---- bids ---------------------------------------------------------------- */
 
-/* The keyless check of a stored part at upload (docs/formats.md "Sealed
- * parts"): its age header carries exactly the tender's threshold stanzas.
- * ET_OK, ET_ESEALER / ET_EHEADER (a refusal in rep), or a system error. */
-static int part_stanzas(struct web_req *r, const char *tender, const char *blob,
-			struct web_reply *rep)
-{
-	struct tender_holder_info *v = NULL;
-	unsigned char (*pubs)[32] = NULL, *head = NULL;
-	size_t n = 0, len = 0;
-	unsigned k = 0;
-	ssize_t got;
-	int rc, fd = -1;
-
-	if ((rc = tender_holders(r->data->ledger, &r->who, tender, &k, &v, &n)))
-		goto out;
-	if (!n || !(pubs = calloc(n, sizeof *pubs)) || !(head = malloc(ET_AGE_MAX_HEADER))) {
-		rc = et_fail(n ? ET_ENOMEM : ET_ESTATE);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		char *hrp = NULL;
-		unsigned char *key = NULL;
-		size_t klen = 0;
-
-		rc = crypto_bech32_decode(v[i].recipient, &hrp, &key, &klen);
-		if (!rc && (strcmp(hrp, "age") || klen != 32 || v[i].index < 1 || v[i].index > n))
-			rc = ET_EINVAL;
-		if (!rc)
-			memcpy(pubs[v[i].index - 1], key, 32);
-		free(hrp);
-		free(key);
-		if (rc) {
-			rc = et_fail(rc);
-			goto out;
-		}
-	}
-	if ((fd = open(blob, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		rc = et_fail(ET_EIO);
-		goto out;
-	}
-	while (len < ET_AGE_MAX_HEADER &&
-	       ((got = read(fd, head + len, ET_AGE_MAX_HEADER - len)) > 0 || (got < 0 && errno == EINTR)))
-		if (got > 0)
-			len += (size_t)got;
-	if ((rc = bid_part_check(head, len, k, (unsigned)n, (const unsigned char (*)[32])pubs))) {
-		web_reply_error(rep, 0, rc == ET_EHEADER ? ET_EHEADER : ET_ESEALER, "et.bid.stanzas",
-				"密封分包须且仅须含本项目的门限接收者",
-				"a part must carry exactly the tender's threshold stanzas");
-		rc = rc == ET_EHEADER ? ET_EHEADER : ET_ESEALER;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	free(head);
-	free(pubs);
-	tender_holders_free(v);
-	return rc;
-}
-
-/* POST /api/tenders/{id}/bids/parts, body = one sealed part (binary age).
- * Stored durably under its SHA-256 like a document, its header checked with
- * no key (a refused part this upload stored is removed: no bid can name
- * it); the arrival of its last byte is remembered for the manifest that
- * names it. An unsubmitted part never counts as a bid. */
-static int post_bid_part(struct web_req *r, struct web_reply *rep)
-{
-	struct upload *u = r->stream;
-	struct web_part_arrival a;
-	char id[TENDER_ID_LEN], hex[65], final[4096];
-	bool created;
-	int rc;
-
-	if (!u || !u->bid_part)
-		return et_fail(ET_EINVAL);
-	if (!param(r, 0, id))
-		return ET_ENOTFOUND;
-	memset(&a, 0, sizeof a);
-	a.size = u->size;
-	if ((rc = upload_store(r, u, a.sha256, hex, final, &created)))
-		return rc;
-	a.arrival_us = et_clock_now_us();
-	if ((rc = part_stanzas(r, id, final, rep))) {
-		if (created && (rc == ET_ESEALER || rc == ET_EHEADER))
-			unlink(final);
-		return rc;
-	}
-	if (snprintf(a.user, sizeof a.user, "%s", r->who.user) >= (int)sizeof a.user)
-		return et_fail(ET_EINVAL);
-	pthread_mutex_lock(&r->data->parts_mu);
-	r->data->parts[r->data->parts_next++ % WEB_PARTS_KEPT] = a;
-	pthread_mutex_unlock(&r->data->parts_mu);
-	return ok_json(rep, json_pack("{s:s,s:I,s:I}", "sha256", hex, "size", (json_int_t)a.size,
-				      "arrival_us", (json_int_t)a.arrival_us));
-}
-
-/* The latest completed upload of this part by user; false if none is kept. */
-static bool part_arrival(struct web_data *d, const char *user, const unsigned char sha[32],
-			 struct web_part_arrival *out)
-{
-	bool found = false;
-
-	memset(out, 0, sizeof *out);
-	pthread_mutex_lock(&d->parts_mu);
-	for (size_t i = 0; i < WEB_PARTS_KEPT; i++) {
-		const struct web_part_arrival *a = &d->parts[i];
-
-		if (a->user[0] && !strcmp(a->user, user) && !memcmp(a->sha256, sha, 32) &&
-		    (!found || a->arrival_us > out->arrival_us)) {
-			*out = *a;
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&d->parts_mu);
-	return found;
-}
-
 /* The receipt of a submitted bid: everything audit_ledger_receipt gives
  * (the latest signed checkpoint, the leaf's index and inclusion proof) and
- * the leaf itself, with the manifest hash and the time of receipt. */
-static json_t *receipt_json(struct web_data *d, const char *tender, const struct bid_receipt *br,
-			    int64_t arrival_us, int *rc)
+ * the leaf itself, with the manifest hash, the time of receipt and the
+ * opening of the leaf's commitment (salt, blind and the event's encoding,
+ * whose payload names tender, bid, manifest hash and arrival), which the
+ * ledger gives to the event's owner only. */
+static json_t *receipt_json(struct web_data *d, const char *owner, const char *tender,
+			    const struct bid_receipt *br, int64_t arrival_us, int *rc)
 {
-	char *note = NULL, mhex[65], *b64 = NULL;
+	char *note = NULL, mhex[65], *b64 = NULL, *ev64 = NULL;
+	char salt64[4 * ((AUDIT_SALT_LEN + 2) / 3) + 1], blind64[sizeof salt64];
 	unsigned char (*proof)[AUDIT_HASH_LEN] = NULL, *leaf = NULL;
 	size_t nproof = 0, llen = 0;
 	uint64_t size = 0;
 	json_t *j = NULL, *arr = NULL;
+	struct audit_conf_opening op;
 
+	memset(&op, 0, sizeof op);
 	if ((*rc = audit_ledger_receipt(d->ledger, br->index, &note, &size, &proof, &nproof)) ||
-	    (*rc = audit_ledger_leaf(d->ledger, br->index, &leaf, &llen)))
+	    (*rc = audit_ledger_leaf(d->ledger, br->index, &leaf, &llen)) ||
+	    (*rc = audit_ledger_opening(d->ledger, br->index, owner, &op)))
 		goto out;
 	*rc = et_fail(ET_ENOMEM);
+	if (!(ev64 = malloc(et_b64_encoded_len(op.enc_len) + 1)))
+		goto out;
+	et_b64_encode(op.enc, op.enc_len, ev64);
+	et_b64_encode(op.salt, AUDIT_SALT_LEN, salt64);
+	et_b64_encode(op.blind, AUDIT_SALT_LEN, blind64);
 	if (!(arr = json_array()))
 		goto out;
 	for (size_t i = 0; i < nproof; i++) {
@@ -1201,20 +1067,56 @@ static json_t *receipt_json(struct web_data *d, const char *tender, const struct
 		goto out;
 	et_b64_encode(leaf, llen, b64);
 	et_hex_encode(br->manifest_sha256, 32, mhex);
-	j = json_pack("{s:s,s:s,s:s,s:s?,s:I,s:I,s:s,s:O,s:s,s:s,s:I}", "format", "etender-receipt/v1",
-		      "tender", tender, "bid", br->bid, "replaced",
+	j = json_pack("{s:s,s:s,s:s,s:s?,s:I,s:I,s:s,s:O,s:s,s:s,s:I,s:{s:s,s:s,s:s}}", "format",
+		      "etender-receipt/v2", "tender", tender, "bid", br->bid, "replaced",
 		      br->replaced[0] ? br->replaced : NULL, "index", (json_int_t)br->index,
 		      "checkpoint_size", (json_int_t)size, "checkpoint", note, "proof", arr,
-		      "leaf", b64, "manifest_sha256", mhex, "arrival_us", (json_int_t)arrival_us);
+		      "leaf", b64, "manifest_sha256", mhex, "arrival_us", (json_int_t)arrival_us,
+		      "opening", "salt", salt64, "blind", blind64, "event", ev64);
 	if (j)
 		*rc = ET_OK;
 out:
+	if (op.enc)
+		crypto_wipe(op.enc, op.enc_len);
+	free(op.enc);
+	crypto_wipe(&op, sizeof op);
+	crypto_wipe(salt64, sizeof salt64);
+	crypto_wipe(blind64, sizeof blind64);
+	free(ev64);
 	json_decref(arr);
 	free(b64);
 	free(leaf);
 	free(proof);
 	free(note);
 	return j;
+}
+
+/* Is the manifest in the body the one of the caller's bid m->bid in the
+ * log? Then br and *arrival describe that bid ("replaced" is not told again). */
+static bool repeated_bid(struct web_req *r, const char *tender, const struct bid_manifest *m,
+			 struct bid_receipt *br, int64_t *arrival)
+{
+	struct bid_info *v = NULL;
+	size_t n = 0;
+	unsigned char mh[32];
+	char hex[65];
+	bool same = false;
+
+	crypto_sha256(r->body, r->body_len, mh);
+	et_hex_encode(mh, 32, hex);
+	if (bid_my_bids(r->data->ledger, &r->who, tender, &v, &n))
+		return false;
+	for (size_t i = 0; i < n && !same; i++)
+		if (!strcmp(v[i].bid, m->bid) && !strcmp(v[i].manifest_sha256, hex)) {
+			memset(br, 0, sizeof *br);
+			br->index = v[i].index;
+			snprintf(br->bid, sizeof br->bid, "%s", m->bid);
+			memcpy(br->manifest_sha256, mh, 32);
+			*arrival = v[i].arrival_us;
+			same = true;
+		}
+	bid_info_free(v);
+	return same;
 }
 
 /* POST /api/tenders/{id}/bids, body = the signed manifest (text). Its parts
@@ -1253,6 +1155,7 @@ static int post_bid_at(struct web_req *r, struct web_reply *rep, int64_t arrival
 	struct bid_receipt br;
 	struct bid_blobs blobs = { web_blob_open, r->data };
 	struct tender_diag d;
+	char *meta = NULL;
 	json_t *j;
 	int rc;
 
@@ -1261,27 +1164,32 @@ static int post_bid_at(struct web_req *r, struct web_reply *rep, int64_t arrival
 		return ET_ENOTFOUND;
 	if ((rc = bid_manifest_parse(r->body, r->body_len, &m, &d)))
 		return reply_diag(rep, rc, &d);
-	for (size_t i = 0; i < m.nparts; i++) {
-		struct web_part_arrival a;
-
-		if (!part_arrival(r->data, r->who.user, m.parts[i].sha256, &a)) {
-			web_reply_error(rep, MHD_HTTP_CONFLICT, ET_ESTATE, "et.bid.parts",
-					"清单所列的部分文件尚未上传（服务重启后须重新上传）",
-					"a part the manifest names was not uploaded (after a "
-					"server restart upload it again)");
-			return ET_ESTATE;
-		}
-		parts[i].size = a.size;
-		memcpy(parts[i].sha256, a.sha256, 32);
-		if (a.arrival_us > arrival)
-			arrival = a.arrival_us;
-	}
+	/* every part a completed upload session of the caller (upload.c); the
+	 * sweep is held off until the bid names them */
+	web_upload_submit_lock(r->data, true);
+	if ((rc = web_upload_parts(r, id, &m, parts, &arrival, &meta, rep)))
+		goto out;
 	if ((rc = bid_submit(r->data->ledger, &blobs, r->who.user, r->body, r->body_len, parts,
-			     m.nparts, arrival, &br, &d)))
-		return reply_diag(rep, rc, &d);
-	if (!(j = receipt_json(r->data, id, &br, arrival, &rc)))
-		return rc;
-	return ok_json(rep, j);
+			     m.nparts, arrival, meta, &br, &d))) {
+		/* the same manifest again (its answer was lost: a broken
+		 * connection, a crash): the receipt of the bid in the log */
+		if (rc == ET_EEXIST && !strcmp(d.rule, "et.bid.exists") &&
+		    repeated_bid(r, id, &m, &br, &arrival)) {
+			rc = ET_OK;
+			goto receipt;
+		}
+		reply_diag(rep, rc, &d);
+		goto out;
+	}
+receipt:
+	web_upload_submitted(r, id, &m);
+	if (!(j = receipt_json(r->data, r->who.user, id, &br, arrival, &rc)))
+		goto out;
+	rc = ok_json(rep, j);
+out:
+	web_upload_submit_lock(r->data, false);
+	free(meta);
+	return rc;
 }
 
 static int do_bid_withdraw(struct web_req *r, const char *id, json_t *j, struct tender_diag *d,
@@ -1399,8 +1307,6 @@ const struct web_route web_domain_routes[] = {
 	  post_deadline_propose },
 	{ "POST", "/api/tenders/*/deadline/approve", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  post_deadline_approve },
-	{ "POST", "/api/tenders/*/bids/parts", WEB_BODY_STREAM, ET_WEB_UPLOAD_MAX,
-	  WEB_AUTH_REQUIRED, post_bid_part },
 	{ "POST", "/api/tenders/*/bids", WEB_BODY_BUFFER, BID_MANIFEST_MAX, WEB_AUTH_REQUIRED,
 	  post_bid },
 	{ "POST", "/api/tenders/*/bids/*/withdraw", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,

@@ -30,24 +30,17 @@
  *   blobs/        the blob store: documents stored by SHA-256
  *   private.db    the domain's private side store (personal details, passwords,
  *                 token hashes; outside the log and replay, 0600)
- *   cosigned.note the latest witness-cosigned checkpoint (written by the pusher) */
+ *   cosigned.note the latest witness-cosigned checkpoint (written by the pusher)
+ *   uploads/      resumable bid-part uploads in progress (upload.c): no bid,
+ *                 outside the log and the projections */
 #define WEB_FILE_CONFIG "config.json"
 #define WEB_FILE_KEY "log.key"
 #define WEB_FILE_DB "etender.db"
 #define WEB_DIR_BLOBS "blobs"
 #define WEB_FILE_PRIVATE "private.db"
 #define WEB_FILE_COSIGNED "cosigned.note"
+#define WEB_DIR_UPLOADS "uploads"
 #define WEB_DEFAULT_ORIGIN "etenderd.local/log"
-
-/* A bid part whose upload completed (routes.c): who uploaded it, its
- * SHA-256 and size, and the arrival of its last byte by the server's clock. */
-#define WEB_PARTS_KEPT 1024u
-struct web_part_arrival {
-	char user[TENDER_ID_LEN];
-	unsigned char sha256[32];
-	uint64_t size;
-	int64_t arrival_us;
-};
 
 struct web_data {
 	char *dir;
@@ -66,15 +59,14 @@ struct web_data {
 	pthread_mutex_t cp_mu;
 	uint64_t cp_size;
 	char *cp_note;                     /* NULL until first read */
-	/* The latest WEB_PARTS_KEPT completed bid-part uploads (a ring), for
-	 * POST …/bids. In memory only: after a restart a part is uploaded again
-	 * (the blob is kept; its arrival is the new upload's). Guarded by parts_mu. */
-	pthread_mutex_t parts_mu;
-	struct web_part_arrival parts[WEB_PARTS_KEPT];
-	size_t parts_next;
 	/* The closer (opening.c): the close at each deadline, the opening once
 	 * k keys are out, the opening window; NULL when not running. */
 	struct web_closer *closer;
+	/* The peer whose X-Forwarded-For names the source address of a bid
+	 * (config.json "trusted_proxy" or --trusted-proxy; an IP literal), or NULL. */
+	char *trusted_proxy;
+	/* Resumable bid-part uploads (upload.c); NULL for a verifier. */
+	struct web_uploads *uploads;
 };
 
 /* Build "dir/name" into out[cap]; ET_ELIMIT if it does not fit. */
@@ -106,6 +98,8 @@ int web_blob_open(void *ctx, const unsigned char sha256[32], int *fd) ET_MUST_CH
 int web_data_open(const char *dir, bool verifier, void (*on_commit)(void *, uint64_t),
 		  void *on_commit_ctx, struct web_data **out) ET_MUST_CHECK;
 void web_data_close(struct web_data *d);
+/* d->trusted_proxy from an IPv4 or IPv6 literal (normalised); ET_EINVAL. */
+int web_set_trusted_proxy(struct web_data *d, const char *addr) ET_MUST_CHECK;
 
 /* The modules registered with the ledger (domain modules, and in test
  * builds the web test module). Static array. */
@@ -114,6 +108,41 @@ const struct audit_module *const *web_modules(size_t *n);
 /* `etenderd demo` (demo.c): init DIR and build a demonstration history
  * through the domain commands. Needs the domain layer. */
 int web_demo(const char *dir) ET_MUST_CHECK;
+
+/* ---- resumable bid-part uploads (upload.c) ------------------------------ */
+
+struct web_uploads;
+struct web_req;
+struct web_reply;
+struct bid_manifest;
+struct bid_part_ref;
+/* Create DIR/uploads if missing, set d->uploads and sweep expired sessions. */
+int web_uploads_open(struct web_data *d) ET_MUST_CHECK;
+void web_uploads_close(struct web_data *d);
+/* Sweep now (expired sessions, their unsubmitted parts). */
+void web_upload_sweep_now(struct web_data *d);
+/* The routes (web_upload_routes below): sessions (create, state, PATCH at
+ * an offset) and bid.xsd. */
+int web_upload_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
+int web_upload_stream_data(struct web_req *r, const char *p, size_t n,
+			   struct web_reply *rep) ET_MUST_CHECK;
+void web_upload_stream_abort(struct web_req *r);
+/* For POST …/bids: every part the manifest names must be a completed
+ * upload session of the caller (else 409 et.bid.parts in rep); parts get
+ * their hash and size, *arrival_us is raised to the latest part's last
+ * byte, *meta (malloc'd JSON text, caller frees) is the sealed collusion
+ * metadata: source address (through the trusted proxy), device, and per
+ * part the session's source, device and document metadata. */
+int web_upload_parts(struct web_req *r, const char *tender, const struct bid_manifest *m,
+		     struct bid_part_ref *parts, int64_t *arrival_us, char **meta,
+		     struct web_reply *rep) ET_MUST_CHECK;
+/* Hold the sweep off while a submission reads its parts (lock true, then false). */
+void web_upload_submit_lock(struct web_data *d, bool lock);
+/* The bid is in the log: its sessions go (the blobs stay, named by the bid). */
+void web_upload_submitted(struct web_req *r, const char *tender, const struct bid_manifest *m);
+/* The request's source address: the peer, or through the trusted proxy
+ * the last X-Forwarded-For address (returns 1, peer = the proxy). */
+int web_source_address(const struct web_req *r, char source[64], char peer[64]);
 
 /* ---- the witness pusher (witness.c) ------------------------------------- */
 
@@ -166,6 +195,7 @@ struct web_req {
 	const char *token;                 /* the bearer token (borrowed from the headers) */
 	/* streaming uploads: set by the route's stream handler */
 	void *stream;
+	bool stream_session;               /* the stream is an upload session's (upload.c) */
 };
 
 /* An answer: HTTP status and a response (owned by the caller of the route). */
@@ -248,6 +278,7 @@ struct web_route {
 extern const struct web_route web_domain_routes[];
 /* The evaluation domain's routes (evaluation.c), ending with a NULL path. */
 extern const struct web_route web_evaluation_routes[];
+extern const struct web_route web_upload_routes[];   /* upload.c */
 int web_routes_stream_begin(struct web_req *r, struct web_reply *rep) ET_MUST_CHECK;
 int web_routes_stream_data(struct web_req *r, const char *p, size_t n,
 			   struct web_reply *rep) ET_MUST_CHECK;

@@ -303,7 +303,7 @@ static int submit(struct bt *b, int i, const struct sealed *s, int64_t arrival,
 		  struct bid_receipt *r, struct tender_diag *d)
 {
 	return bid_submit(b->w.l, &b->blobs, b->b[i].user, s->manifest.data, s->manifest.len,
-			  s->parts, s->nparts, arrival, r, d);
+			  s->parts, s->nparts, arrival, NULL, r, d);
 }
 
 static int release(struct bt *b, int h, const char *identity, unsigned *n, struct tender_diag *d)
@@ -403,19 +403,54 @@ START_TEST(test_bidding_flow)
 	/* bidder 0 bids, then replaces its bid */
 	et_clock_set_test(T0 + 3 * DAY);
 	seal(b, 0, "bid-b0first1", 4200000000LL, SEAL_OK, NULL, &s1);
-	ck_assert_msg(submit(b, 0, &s1, et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	/* the upload metadata must be a JSON object; refused, nothing is written */
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_int_eq(bid_submit(b->w.l, &b->blobs, b->b[0].user, s1.manifest.data,
+					    s1.manifest.len, s1.parts, s1.nparts, et_clock_now_us(),
+					    "[\"192.0.2.7\"]", &r, &d), ET_EINVAL);
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), before);
+	}
+	ck_assert_msg(bid_submit(b->w.l, &b->blobs, b->b[0].user, s1.manifest.data, s1.manifest.len,
+				 s1.parts, s1.nparts, et_clock_now_us(),
+				 "{\"source\":\"192.0.2.7\",\"device\":\"dev-1\"}", &r, &d) == ET_OK,
+		      "%s", d.msg);
 	ck_assert_str_eq(r.replaced, "");
 	{       /* the receipt: the leaf is a bare commitment, covered by a signed checkpoint */
-		unsigned char *leaf = NULL, (*proof)[AUDIT_HASH_LEN] = NULL;
+		unsigned char *leaf = NULL, (*proof)[AUDIT_HASH_LEN] = NULL, rnd[32] = { 1 };
 		size_t len = 0, np = 0;
 		char *cp = NULL;
 		uint64_t size = 0;
-		struct audit_leaf dl;
+		struct audit_leaf dl, ev;
+		struct audit_conf_opening op;
+		bool named = false;
 		ck_assert_int_eq(audit_ledger_leaf(b->w.l, r.index, &leaf, &len), ET_OK);
 		ck_assert_int_eq(audit_leaf_decode(leaf, len, &dl), ET_OK);
 		ck_assert_int_eq(dl.type, AUDIT_LEAF_COMMITMENT);
 		ck_assert_uint_ge(r.checkpoint_size, r.index + 1);
 		ck_assert_int_eq(audit_ledger_receipt(b->w.l, r.index, &cp, &size, &proof, &np), ET_OK);
+		/* its opening, for its owner only: it opens the leaf's commitment */
+		ck_assert_int_eq(audit_ledger_opening(b->w.l, r.index, b->b[1].user, &op), ET_EDENIED);
+		ck_assert_ptr_null(op.enc);
+		ck_assert_int_eq(audit_ledger_opening(b->w.l, 0, b->b[0].user, &op),
+				 ET_ENOTFOUND);   /* a public leaf */
+		ck_assert_int_eq(audit_ledger_opening(b->w.l, r.index, b->b[0].user, &op), ET_OK);
+		ck_assert_str_eq(op.tender, b->T);
+		ck_assert_int_eq(audit_opening_check(leaf, len, op.tender, op.salt, op.blind, op.enc,
+						     op.enc_len), ET_OK);
+		ck_assert_int_eq(audit_leaf_decode(op.enc, op.enc_len, &ev), ET_OK);
+		ck_assert_str_eq(ev.kind, "bid.submitted");
+		ck_assert_ptr_nonnull(memmem(ev.ev.payload, ev.ev.payload_len,
+					     "\"upload\":{\"device\":\"dev-1\",\"source\":\"192.0.2.7\"}",
+					     strlen("\"upload\":{\"device\":\"dev-1\",\"source\":\"192.0.2.7\"}")));
+		op.salt[0] ^= 1;   /* another salt opens nothing */
+		ck_assert_int_eq(audit_opening_check(leaf, len, op.tender, op.salt, op.blind, op.enc,
+						     op.enc_len), ET_EVERIFY);
+		free(op.enc);
+		ck_assert_int_eq(bid_part_named(b->w.l, s1.parts[1].sha256, &named), ET_OK);
+		ck_assert(named);
+		ck_assert_int_eq(bid_part_named(b->w.l, rnd, &named), ET_OK);
+		ck_assert(!named);
 		free(leaf);
 		free(cp);
 		free(proof);
@@ -450,11 +485,11 @@ START_TEST(test_bidding_flow)
 		et_buf_init(&mb, BID_MANIFEST_MAX);
 		ck_assert_int_eq(bid_manifest_sign(&m, b->b[1].key.seed, &mb), ET_OK);
 		ck_assert_int_eq(bid_submit(b->w.l, &b->blobs, b->b[1].user, mb.data, mb.len, m.parts, 2,
-					    et_clock_now_us(), &r, &d), ET_EEXIST);
+					    et_clock_now_us(), NULL, &r, &d), ET_EEXIST);
 		ck_assert_str_eq(d.rule, "et.bid.duplicate");
 		/* and someone else's manifest, or a bad signature */
 		ck_assert_int_eq(bid_submit(b->w.l, &b->blobs, b->b[1].user, s1r.manifest.data,
-					    s1r.manifest.len, s1r.parts, 2, et_clock_now_us(), &r, &d),
+					    s1r.manifest.len, s1r.parts, 2, et_clock_now_us(), NULL, &r, &d),
 				 ET_EDENIED);
 		ck_assert_str_eq(d.rule, "et.bid.manifest");
 		et_buf_free(&mb);
@@ -549,7 +584,7 @@ START_TEST(test_bidding_flow)
 	status_of(b, 2, "bid-b2first1", "live");
 	ck_assert_int_eq(bid_withdraw(b->w.l, b->b[2].user, b->T, "bid-b2first1", &d), ET_ESTATE);
 	ck_assert_int_eq(bid_submit(b->w.l, &b->blobs, b->b[4].user, slate.manifest.data,
-				    slate.manifest.len, slate.parts, 2, b->deadline + 2000000, &r, &d),
+				    slate.manifest.len, slate.parts, 2, b->deadline + 2000000, NULL, &r, &d),
 			 ET_EINVAL);   /* arrival in the future */
 
 	/* the close: bidder 1 has no deposit and does not count; 4 of 5 count */

@@ -20,7 +20,8 @@ ok()   { pass=$((pass+1)); echo "ok   - $1"; }
 bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
 check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
 as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
-       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; rc=$?
+       # in the user's folder: bid submit keeps a refused bid's work folder there
+       (cd "$T/home/$who" && ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"); rc=$?
        if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
        return $rc; }
 works() { local name="$1"; shift

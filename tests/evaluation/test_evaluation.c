@@ -259,7 +259,7 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 	memcpy(m.parts, parts, sizeof parts);
 	ck_assert_int_eq(bid_manifest_sign(&m, b->b[i].key.seed, &man), ET_OK);
 	ck_assert_msg(bid_submit(b->w.l, &b->blobs, b->b[i].user, man.data, man.len, parts, 2,
-				 et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+				 et_clock_now_us(), NULL, &r, &d) == ET_OK, "%s", d.msg);
 	et_buf_free(&xml);
 	et_buf_free(&c);
 	et_buf_free(&man);

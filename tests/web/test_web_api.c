@@ -732,6 +732,7 @@ END_TEST
 /* Every mutating endpoint x every role not allowed to call it: refused
  * (401 without a token; 403, or 404 where the domain does not tell, or 409
  * for a stage) and the log unchanged. */
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 START_TEST(test_auth_matrix)
 {
 	static const int roles[] = { U_ADMIN, U_AGENT1, U_AGENT_O, U_B1, U_KH1, U_SUPER };
@@ -759,6 +760,10 @@ START_TEST(test_auth_matrix)
 		{ "POST", TP "/deadline/propose", NULL, 1u << 1 },
 		{ "POST", TP "/deadline/approve", "{\"proposal\":\"dlp-nosuchproposal0\"}", 0 },
 		{ "POST", TP "/documents?name=a&kind=other", "bytes", 1u << 1 },
+		/* resumable bid-part uploads (web/upload.c): bidders only; a
+		 * session is no event */
+		{ "POST", TP "/bids/uploads", "{\"sha256\":\"" HEX64 "\",\"size\":10}", 1u << 3 },
+		{ "GET", TP "/bids/uploads/upl-00000000000000000000000000000000", NULL, 0 },
 	};
 	char users_body[512], credit_body[512], deadline_body[256], holder_body[700];
 
