@@ -132,6 +132,13 @@ struct ev_boq {
 	const struct bid_boq_line *lines;
 	size_t n;
 };
+/* The sealed upload metadata of a bid (bid.submitted's `upload`, revealed
+ * at the close): the submission's source address and device fingerprint. */
+struct ev_upload {
+	char bid[TENDER_ID_LEN];
+	char source[64];
+	char device[136];
+};
 /* The deposits that may back a bid of the tender (per-tender ones and the
  * bidder firms' annual ones), sorted by id; *ids malloc'd. */
 int ev_report_deposits(sqlite3 *db, const char *tender, char (**ids)[TENDER_ID_LEN],
@@ -140,12 +147,13 @@ int ev_report_deposits(sqlite3 *db, const char *tender, char (**ids)[TENDER_ID_L
  * {method, price_rule, weights{price, technical, business}, k_bp, trim,
  * price_trim_min, penalty_above_bp, penalty_below_bp, expert_trim_min,
  * low[num, den], control, members[], bids[{bid, org, price, key, sealed[],
- * plain[], deposit, payer, boq[{item, quantity, unit_price, total}]}]}; boq
- * the lines of this lot among boqs (may be NULL). */
+ * plain[], deposit, payer, boq[{item, quantity, unit_price, total}], source,
+ * device}]}; boq the lines of this lot among boqs, source and device from
+ * ups (each may be NULL). */
 int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *rec,
 		  const struct ev_rules *rules, const char *lot, const struct ev_payer *payers,
 		  size_t npayers, const struct ev_boq *boqs, size_t nboqs,
-		  json_t **out) ET_MUST_CHECK;
+		  const struct ev_upload *ups, size_t nups, json_t **out) ET_MUST_CHECK;
 /* The result of one lot from its recorded inputs and the sheets in ev_sheet:
  * {lines[], mean, base, low_limit, candidates[], signals[]}
  * (docs/evaluation.md §6). ET_EINVAL if an input is malformed or a member's

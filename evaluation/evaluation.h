@@ -185,8 +185,9 @@ int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d)
 /* Check the tender's report (if any) against its sources: each lot's
  * recorded inputs equal those gathered again from the tender record, the
  * rules profile, the opening record, the sealed parts, the deposits and the
- * seats (the payer tokens and BoQ lines, made from the side store and the
- * blob store, are taken as recorded),
+ * seats (the payer tokens, BoQ lines and upload metadata, read from the
+ * side store, the blob store and the confidential store, are taken as
+ * recorded),
  * and the lines, figures, candidates and signals follow from them and the
  * sheets. ET_EVERIFY with et.report.verify otherwise. ev_draw_verify_all
  * runs it for every drawn panel. */
@@ -254,7 +255,9 @@ int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender,
  * same-account signal) is the side store holding the deposits' payer
  * accounts; blobs (may be NULL: no BoQ lines) the blob store where the
  * opening kept each opened bid.xml, whose priced BoQ lines feed the
- * same-BoQ-error signal (et.report.boq if a kept file does not match). */
+ * same-BoQ-error signal (et.report.boq if a kept file does not match).
+ * The bids' sealed upload metadata (source address, device fingerprint) is
+ * read from their bid.submitted events in the confidential store. */
 int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
 		     const char *actor, const char *tender, const char *text,
 		     char report_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;

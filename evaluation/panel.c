@@ -670,6 +670,8 @@ struct report_cmd {
 	size_t npayers;
 	const struct ev_boq *boqs;
 	size_t nboqs;
+	const struct ev_upload *ups;
+	size_t nups;
 	struct tender_diag *d;
 };
 
@@ -723,7 +725,7 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 			lo = json_pack("{s:s,s:b,s:[]}", "lot", lots[i], "rejected", true, "candidates");
 		} else {
 			if ((rc = ev_lot_inputs(db, c->tender, rec, &rules, lots[i], c->payers, c->npayers,
-						c->boqs, c->nboqs, &in)) ||
+						c->boqs, c->nboqs, c->ups, c->nups, &in)) ||
 			    (rc = ev_lot_result(db, c->tender, lots[i], in, &res))) {
 				json_decref(in);
 				if (rc == ET_EINVAL || rc == ET_ELIMIT)
@@ -953,14 +955,105 @@ static int read_boqs(struct audit_ledger *l, const struct bid_blobs *blobs, cons
 	return ET_OK;
 }
 
+struct bids_q {
+	const char *tender;
+	struct ev_upload *v;
+	char (*user)[TENDER_ID_LEN];
+	int64_t *idx;
+	size_t n;
+};
+
+static int bids_fn(sqlite3 *db, void *ctx)
+{
+	struct bids_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, s;
+
+	if ((rc = audit_sql_prepare(db, &st, "SELECT bid, user, idx FROM bd_bid WHERE tender = ?1 AND"
+				    " status = 'opened' ORDER BY idx", "t", q->tender)))
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (q->n == cap) {
+			size_t nc = cap ? 2 * cap : 16;
+			void *a = realloc(q->v, nc * sizeof *q->v), *b = a ? realloc(q->user,
+									 nc * sizeof *q->user) : NULL;
+			void *c = b ? realloc(q->idx, nc * sizeof *q->idx) : NULL;
+			if (a)
+				q->v = a;
+			if (b)
+				q->user = b;
+			if (!c) {
+				rc = et_fail(ET_ENOMEM);
+				break;
+			}
+			q->idx = c;
+			cap = nc;
+		}
+		memset(&q->v[q->n], 0, sizeof q->v[q->n]);
+		audit_sql_col_text(st, 0, q->v[q->n].bid, TENDER_ID_LEN);
+		audit_sql_col_text(st, 1, q->user[q->n], TENDER_ID_LEN);
+		q->idx[q->n] = sqlite3_column_int64(st, 2);
+		q->n++;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The sealed upload metadata of every opened bid: its bid.submitted event
+ * from the ledger's confidential store (revealed at the close), member
+ * `upload` (docs/formats.md "Upload metadata"): source and device. A bid
+ * without it has "" (never matches). */
+static int read_uploads(struct audit_ledger *l, const char *tender, struct ev_upload **out,
+			size_t *n)
+{
+	struct bids_q q = { tender, NULL, NULL, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = audit_ledger_query(l, bids_fn, &q)))
+		goto out;
+	for (size_t i = 0; i < q.n; i++) {
+		struct audit_conf_opening op;
+		struct audit_leaf lf;
+		json_t *o, *up;
+		memset(&op, 0, sizeof op);
+		if (audit_ledger_opening(l, (uint64_t)q.idx[i], q.user[i], &op))
+			continue;
+		if (!audit_leaf_decode(op.enc, op.enc_len, &lf) && lf.type == AUDIT_LEAF_EVENT &&
+		    !strcmp(lf.kind, "bid.submitted") &&
+		    (o = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL))) {
+			up = json_object_get(o, "upload");
+			snprintf(q.v[i].source, sizeof q.v[i].source, "%s",
+				 json_string_value(json_object_get(up, "source")) ?: "");
+			snprintf(q.v[i].device, sizeof q.v[i].device, "%s",
+				 json_string_value(json_object_get(up, "device")) ?: "");
+			json_decref(o);
+		}
+		free(op.enc);
+	}
+	*out = q.v;
+	*n = q.n;
+	q.v = NULL;
+out:
+	free(q.v);
+	free(q.user);
+	free(q.idx);
+	return rc;
+}
+
 int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
 		     const char *actor, const char *tender, const char *text,
 		     char report_out[TENDER_ID_LEN], struct tender_diag *d)
 {
-	struct report_cmd c = { actor, tender, text, report_out, NULL, 0, NULL, 0, d };
+	struct report_cmd c = { actor, tender, text, report_out, NULL, 0, NULL, 0, NULL, 0, d };
 	struct ev_payer *payers = NULL;
 	struct ev_boq *boqs = NULL;
-	size_t np = 0, nq = 0;
+	struct ev_upload *ups = NULL;
+	size_t np = 0, nq = 0, nu = 0;
 	int rc;
 
 	if (d)
@@ -978,11 +1071,22 @@ int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const str
 					"%s", tender);
 		return rc;
 	}
+	if ((rc = read_uploads(l, tender, &ups, &nu))) {
+		for (size_t i = 0; i < nq; i++)
+			free((void *)boqs[i].lines);
+		free(boqs);
+		free(payers);
+		return tender_diag_set(d, rc, NULL, "无法读取投标上传信息",
+				       "cannot read the bids' upload metadata", "%s", tender);
+	}
 	c.payers = payers;
 	c.npayers = np;
 	c.boqs = boqs;
 	c.nboqs = nq;
+	c.ups = ups;
+	c.nups = nu;
 	rc = ev_submit(l, report_fn, &c, d);
+	free(ups);
 	for (size_t i = 0; i < nq; i++)
 		free((void *)boqs[i].lines);
 	free(boqs);

@@ -150,9 +150,20 @@ static json_t *boq_json(const struct ev_boq *boqs, size_t n, const char *bid, co
 	return a;
 }
 
+static const struct ev_upload *upload_of(const struct ev_upload *ups, size_t n, const char *bid)
+{
+	static const struct ev_upload none;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ups[i].bid, bid))
+			return &ups[i];
+	return &none;
+}
+
 int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *rec,
 		  const struct ev_rules *rules, const char *lot, const struct ev_payer *payers,
-		  size_t npayers, const struct ev_boq *boqs, size_t nboqs, json_t **out)
+		  size_t npayers, const struct ev_boq *boqs, size_t nboqs,
+		  const struct ev_upload *ups, size_t nups, json_t **out)
 {
 	const struct tender_lot *tl = tender_record_lot_by_id(rec, lot);
 	struct ev_lot_bid *bids = NULL;
@@ -199,13 +210,15 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
-		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o}", "bid",
-							bids[i].bid, "org", bids[i].org, "price",
+		const struct ev_upload *up = upload_of(ups, nups, bids[i].bid);
+		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o,s:s,s:s}",
+							"bid", bids[i].bid, "org", bids[i].org, "price",
 							(json_int_t)bids[i].price_fen, "key",
 							(json_int_t)bids[i].order, "sealed", sealed,
 							"plain", plain, "deposit", dep, "payer",
 							payer_token(payers, npayers, dep), "boq",
-							boq_json(boqs, nboqs, bids[i].bid, lot)))) {
+							boq_json(boqs, nboqs, bids[i].bid, lot), "source",
+							up->source, "device", up->device))) {
 			sealed = plain = NULL;
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -350,7 +363,9 @@ static int signals_of(json_t *ba, json_t **out)
 		json_t *s = json_object_get(b, "sealed"), *pl = json_object_get(b, "plain");
 		int64_t price;
 		if ((rc = ev_get_str(b, "bid", &cb[i].id)) || (rc = ev_get_int(b, "price", &price)) ||
-		    (rc = ev_get_str(b, "payer", &cb[i].deposit_account)))
+		    (rc = ev_get_str(b, "payer", &cb[i].deposit_account)) ||
+		    (rc = ev_get_str(b, "source", &cb[i].upload_addr)) ||
+		    (rc = ev_get_str(b, "device", &cb[i].device_fp)))
 			goto out;
 		cb[i].price_fen = price;
 		cb[i].sealed_hashes = strs + total;
@@ -585,6 +600,7 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 	struct ev_payer *payers = NULL;
 	struct ev_boq *boqs = NULL;
 	struct bid_boq_line *blines = NULL;
+	struct ev_upload *ups = NULL;
 	json_t *o = NULL, *lots;
 	int rc;
 
@@ -630,7 +646,22 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 		blines = NULL;
 		if ((rc = recorded_boq(ba, lot, &boqs, &blines)))
 			break;
-		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lot, payers, nb, boqs, nb, &mine)))
+		free(ups);
+		if (!(ups = calloc(nb ? nb : 1, sizeof *ups))) {
+			rc = et_fail(ET_ENOMEM);
+			break;
+		}
+		for (size_t j = 0; j < nb; j++) {
+			json_t *b = json_array_get(ba, j);
+			snprintf(ups[j].bid, sizeof ups[j].bid, "%s",
+				 json_string_value(json_object_get(b, "bid")) ?: "");
+			snprintf(ups[j].source, sizeof ups[j].source, "%s",
+				 json_string_value(json_object_get(b, "source")) ?: "");
+			snprintf(ups[j].device, sizeof ups[j].device, "%s",
+				 json_string_value(json_object_get(b, "device")) ?: "");
+		}
+		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lot, payers, nb, boqs, nb, ups, nb,
+					&mine)))
 			break;
 		if (!json_equal(mine, in)) {
 			rc = tender_diag_set(q->d, ET_EVERIFY, "et.report.verify",
@@ -654,6 +685,7 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 					     lot);
 	}
 out:
+	free(ups);
 	free(boqs);
 	free(blines);
 	free(payers);

@@ -215,6 +215,7 @@ struct scenario {
 	int64_t prices[NB];          /* all 0: prices[] */
 	const char *accounts[NB];    /* NULL: an account of the bidder's own */
 	const char *boq[NB];         /* the offer's <boq> element in bid.xml, or NULL */
+	const char *upload[NB];      /* the sealed upload metadata (JSON), or NULL */
 };
 static const struct scenario *scn;
 
@@ -259,7 +260,8 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 	memcpy(m.parts, parts, sizeof parts);
 	ck_assert_int_eq(bid_manifest_sign(&m, b->b[i].key.seed, &man), ET_OK);
 	ck_assert_msg(bid_submit(b->w.l, &b->blobs, b->b[i].user, man.data, man.len, parts, 2,
-				 et_clock_now_us(), NULL, &r, &d) == ET_OK, "%s", d.msg);
+				 et_clock_now_us(), scn ? scn->upload[i] : NULL, &r, &d) == ET_OK, "%s",
+		      d.msg);
 	et_buf_free(&xml);
 	et_buf_free(&c);
 	et_buf_free(&man);
@@ -503,6 +505,7 @@ static const struct scenario flow_scn = {
 	"<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
 	"</comprehensive>",
 	0, { 0 }, { NULL, NULL, "6222020200998877665", "6222 0202 0099 8877 665", NULL }, { NULL },
+	{ NULL },
 };
 
 static int sheet(struct et *b, const char *user, const char *member, int i, int64_t total,
@@ -1527,7 +1530,7 @@ static const struct wiring_case wiring_cases[] = {
 	 * valid 4150, low limit 3320: none. Prices 4050, 4150, 4250 form a run
 	 * (difference 100): the price pattern is flagged for the panel. */
 	{ "lowest price, above control",
-	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL } }, 6000,
+	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL }, { NULL } }, 6000,
 	  { 4, 0, 1, 2, 3 }, 3, { "", "", "", "above_control", "above_control" }, -1,
 	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
 	  "0/1", { "price_pattern", NULL }, { 0, 1 } },
@@ -1547,7 +1550,7 @@ static const struct wiring_case wiring_cases[] = {
 	    "<priceScoring method=\"trimmed-mean-base\" kFactorBp=\"9800\" trim=\"1\""
 	    " penaltyAboveBp=\"200\" penaltyBelowBp=\"100\"/></comprehensive>",
 	    0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL }, { NULL },
-	    { NULL } },
+	    { NULL }, { NULL } },
 	  6000, { 0, 1, 3, 2, 4 }, 5, { "", "", "", "", "" }, 4,
 	  { "559950/6223", "550950/6223", "546450/6223", "537450/6223", "508380/6223" },
 	  { "89.98", "88.53", "87.81", "86.37", "81.69" }, "12446000000/3", { NULL, NULL }, { 0, 0 } },
@@ -1566,11 +1569,26 @@ static const struct wiring_case wiring_cases[] = {
 	    "</comprehensive>",
 	    0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
 	    { "6217000011112222333", NULL, NULL, "6217 0000 1111 2222 333", NULL },
-	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT } },
+	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT }, { NULL } },
 	  5000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
 	  { "90/1", "7390/83", "6250/71", "37750/431", "955/11" },
 	  { "90.00", "89.04", "88.03", "87.59", "86.82" }, "4050000000/1",
 	  { "same_boq_error", "same_deposit_account" }, { 0, 3 } },
+	/* Lowest evaluated price, the prices of the case above: 4050, 4150, 4260,
+	 * 4310, 4400 -> bids 4, 0, 1, 3, 2. Bids 1 and 2 were uploaded from one
+	 * address with one device fingerprint (the sealed upload metadata,
+	 * revealed at the close): same_upload_addr and same_device (medium: the
+	 * address matches too). */
+	{ "lowest price, same upload address and device",
+	  { NULL, 0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
+	    { NULL }, { NULL },
+	    { "{\"device\":\"d0\",\"source\":\"198.51.100.10\"}",
+	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
+	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
+	      "{\"device\":\"d3\",\"source\":\"198.51.100.13\"}", NULL } },
+	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
+	  "0/1", { "same_upload_addr", "same_device" }, { 1, 2 } },
 };
 
 START_TEST(test_report_wiring)
@@ -1634,6 +1652,10 @@ START_TEST(test_report_wiring)
 		ck_assert_uint_gt(strlen(jstr(g, "strength")), 0);
 		if (!strcmp(wc->signal[k], "same_boq_error"))  /* the evidence names the line */
 			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "010101001"));
+		if (!strcmp(wc->signal[k], "same_device")) {   /* with the same address: medium */
+			ck_assert_str_eq(jstr(g, "strength"), "medium");
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "dd77"));
+		}
 	}
 	/* the BoQ lines are in the inputs, read from the kept bid.xml */
 	if (wc->sc.boq[0])
