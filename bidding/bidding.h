@@ -89,6 +89,22 @@ struct bid_document {
  * ET_ELIMIT with d (rule et.bid.xml). out is caller-owned. */
 int bid_xml_parse(const void *xml, size_t len, struct bid_document *out,
 		  struct tender_diag *d) ET_MUST_CHECK;
+/* One priced line of a bid's bill of quantities (bid.xml's optional
+ * offer/boq/line): the lot, the item code, the quantity in thousandths, the
+ * unit price and the total as the bidder wrote it (fen). */
+#define BID_MAX_BOQ_LINES 2000u       /* BoQ lines of one bid.xml */
+struct bid_boq_line {
+	char lot[ET_TENDER_ID_MAX + 1];
+	char item[33];
+	int64_t quantity_milli;
+	int64_t unit_price_fen;
+	int64_t total_fen;
+};
+/* Parse bid.xml as bid_xml_parse does and return its BoQ lines in document
+ * order (*out malloc'd, NULL when none; caller frees). et.bid.xml on a bad
+ * document, ET_ELIMIT past BID_MAX_BOQ_LINES. */
+int bid_xml_boq(const void *xml, size_t len, struct bid_boq_line **out, size_t *n,
+		struct tender_diag *d) ET_MUST_CHECK;
 /* For the client: write doc as bid.xml (UTF-8, the bid XSD's namespace,
  * one offer per lot in order), appended to out. ET_EINVAL if a field breaks
  * the XSD (ids, price >= 1, 1 <= duration <= 36500, 1..BID_MAX_OFFERS

@@ -1461,11 +1461,14 @@ static const char report_usage[] =
 	"  ranked candidates per lot). sign: a member recomputes here the SHA-256 of\n"
 	"  the report's canonical JSON, and only if it is the report's own signs it\n"
 	"  with its signing key (ev_report_message); final once every member signed.\n"
-	"  verify（结果确定后任何人；之前为委员会、监督人）：核验每张评分表的签名与总分，用\n"
-	"  服务器同一排名函数（ev_rank）重算排名，并核验报告的 SHA-256 与全部成员签名。\n"
+	"  verify（结果确定后任何人；之前为委员会、监督人）：核验每张评分表的签名与总分、报告\n"
+	"  记录的评标输入与开标记录及席位一致、候选人为排名前列者、报告的 SHA-256 与全部成员\n"
+	"  签名；排名本身由重放（etender audit verify）按输入与评分表重算。\n"
 	"  verify (anyone once the result is fixed; before, the panel and supervisors):\n"
-	"  checks every sheet's signature and total, ranks every lot again with the\n"
-	"  server's own function (ev_rank), checks the report's SHA-256 and signatures.\n"
+	"  every sheet's signature and total, each lot's recorded inputs against the\n"
+	"  opening record and the seats, the candidates against the ranked lines, the\n"
+	"  report's SHA-256 and signatures; the ranking itself is recomputed from the\n"
+	"  inputs and the sheets by the replay (etender audit verify).\n"
 	"  [--server URL] [--json]\n";
 
 /* SHA-256 of the canonical JSON of the report without its sha256 field. */
@@ -1554,10 +1557,31 @@ static void print_candidates(json_t *cands)
 	json_array_foreach(cands, i, c) {
 		json_int_t sc = json_integer_value(json_object_get(c, "score"));
 
-		printf("  %lld. %-22s %-22s 报价 / price %lld fen  得分 / score %lld.%03lld\n",
+		printf("  %lld. %-22s %-22s 报价 / price %lld fen  得分 / score %lld.%02lld\n",
 		       (long long)json_integer_value(json_object_get(c, "rank")), client_jstr(c, "bid"),
 		       client_jstr(c, "org"), (long long)json_integer_value(json_object_get(c, "price")),
-		       (long long)(sc / 1000), (long long)(sc % 1000));
+		       (long long)(sc / 100), (long long)(sc % 100));
+	}
+}
+
+/* The collusion signals of a lot: flags for the panel, never a rejection. */
+static void print_signals(json_t *sig)
+{
+	json_t *g, *b;
+	size_t i, k;
+
+	if (!json_array_size(sig)) {
+		printf("  串通投标迹象 / collusion signals: 无 / none\n");
+		return;
+	}
+	printf("  串通投标迹象（仅供评标委员会参考，不自动否决）/ collusion signals (flags for the panel, "
+	       "never a rejection):\n");
+	json_array_foreach(sig, i, g) {
+		printf("  - %s / %s [%s]:", client_jstr(g, "zh"), client_jstr(g, "kind"),
+		       client_jstr(g, "strength"));
+		json_array_foreach(json_object_get(g, "bids"), k, b)
+			printf(" %s", json_string_value(b) ? json_string_value(b) : "?");
+		printf("\n    %s\n", client_jstr(g, "evidence"));
 	}
 }
 
@@ -1588,7 +1612,9 @@ static int report_show(const struct ev_opts *o)
 	json_array_foreach(json_object_get(rep, "lots"), i, l) {
 		printf("标段 / lot %s%s\n", client_jstr(l, "lot"),
 		       json_is_true(json_object_get(l, "rejected")) ? "：否决全部投标 / every bid rejected" : "");
+		printf("  评标办法 / method: %s\n", client_jstr(json_object_get(l, "inputs"), "method"));
 		print_candidates(json_object_get(l, "candidates"));
+		print_signals(json_object_get(l, "signals"));
 	}
 	json_decref(j);
 	return 0;
@@ -1633,19 +1659,38 @@ static int rv_fail(const char *fmt, const char *a, const char *b)
 	return 1;
 }
 
-/* Recompute the report from the public data: every sheet's signature by
- * its member's registered key over ev_score_message and its total; the
- * ranking of every lot with ev_rank (the function the server ranks with)
- * over the opened bids' prices and the sheets of the members holding a
- * seat; the report's SHA-256 and every member's signature over it. */
+/* A JSON array of strings as a sorted, '\n'-joined string (for comparing sets). */
+static int same_strings(json_t *a, json_t *b)
+{
+	size_t i, j, n = json_array_size(a);
+
+	if (n != json_array_size(b))
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			if (json_equal(json_array_get(a, i), json_array_get(b, j)))
+				break;
+		if (j == n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Check the report against the public data: every sheet's total and its
+ * signature by its member's registered key over ev_score_message; every
+ * lot's recorded inputs against their public sources (the members are the
+ * seats held, the bids and prices those of the opening record, the plain
+ * hashes the record's bid.xml hashes); the candidates are the first ranked
+ * lines; the report's SHA-256 and every member's signature over it. The
+ * ranking itself is recomputed from the inputs and the sheets by the apply
+ * function of report.submitted: `etender audit verify` replays it. */
 static int report_verify(const struct ev_opts *o)
 {
 	struct client_session s;
 	struct et_buf msg;
 	char path[512], hex[65];
-	json_t *dr = NULL, *sh = NULL, *rp = NULL, *rec = NULL, *rep, *v, *l, *b, *f;
-	struct ev_scored *sc = NULL;
-	size_t i, k, nsheets = 0, nsig = 0, nlots = 0;
+	json_t *dr = NULL, *sh = NULL, *rp = NULL, *rec = NULL, *rep, *v, *l, *b, *f, *seats = NULL;
+	size_t i, k, nsheets = 0, nsig = 0, nlots = 0, nsignals = 0;
 	int rc = 1;
 
 	et_buf_init(&msg, 1u << 20);
@@ -1696,57 +1741,63 @@ static int report_verify(const struct ev_opts *o)
 			{ rv_fail("the signature of the sheet of", client_jstr(v, "member"), client_jstr(v, "bid")); goto out; }
 		nsheets++;
 	}
-	/* 2. the ranking of every lot */
+	/* 2. each lot's inputs against their sources, its candidates against its lines */
+	if (!(seats = json_array()))
+		goto out;
+	json_array_foreach(json_object_get(dr, "seats"), i, v)
+		if (!strcmp(client_jstr(v, "state"), "member"))
+			json_array_append_new(seats, json_string(client_jstr(v, "member")));
 	json_array_foreach(json_object_get(rep, "lots"), i, l) {
 		const char *lot = client_jstr(l, "lot");
-		json_t *cands = json_object_get(l, "candidates");
-		size_t nb = 0, j;
+		json_t *in = json_object_get(l, "inputs"), *lines = json_object_get(l, "lines");
+		json_t *cands = json_object_get(l, "candidates"), *ib = json_object_get(in, "bids");
+		size_t nb = 0, j, nc = 0;
 
 		nlots++;
 		if (json_is_true(json_object_get(l, "rejected")))
 			continue;
-		free(sc);
-		if (!(sc = calloc(json_array_size(json_object_get(rec, "bids")) + 1, sizeof *sc))) {
-			client_error(ET_ENOMEM, "report verify");
-			goto out;
-		}
+		if (!json_is_object(in) || !same_strings(json_object_get(in, "members"), seats))
+			{ rv_fail("the members recorded for lot", lot, "are not the seats held"); goto out; }
 		json_array_foreach(json_object_get(rec, "bids"), k, b) {
 			if (strcmp(client_jstr(b, "status"), "opened"))
 				continue;
 			json_array_foreach(json_object_get(b, "offers"), j, f) {
+				json_t *x = json_array_get(ib, nb);
+
 				if (strcmp(client_jstr(f, "lot"), lot))
 					continue;
-				snprintf(sc[nb].bid, sizeof sc[nb].bid, "%s", client_jstr(b, "bid"));
-				snprintf(sc[nb].org, sizeof sc[nb].org, "%s", client_jstr(b, "org"));
-				sc[nb].price_fen = json_integer_value(json_object_get(f, "price"));
+				if (!x || strcmp(client_jstr(x, "bid"), client_jstr(b, "bid")) ||
+				    strcmp(client_jstr(x, "org"), client_jstr(b, "org")) ||
+				    !json_equal(json_object_get(x, "price"), json_object_get(f, "price")) ||
+				    json_array_size(json_object_get(x, "plain")) != 1 ||
+				    strcmp(json_string_value(json_array_get(json_object_get(x, "plain"), 0)) ?: "",
+					   client_jstr(b, "xml_sha256")))
+					{ rv_fail("the bids recorded for lot", lot, "are not the opening record's"); goto out; }
 				nb++;
 			}
 		}
-		json_array_foreach(json_object_get(sh, "sheets"), k, v) {
-			json_t *seat = seat_of(dr, client_jstr(v, "member"));
+		if (nb != json_array_size(ib))
+			{ rv_fail("the bids recorded for lot", lot, "are not the opening record's"); goto out; }
+		json_array_foreach(lines, k, v) {
+			json_t *c;
 
-			if (strcmp(client_jstr(v, "lot"), lot) || !seat ||
-			    strcmp(client_jstr(seat, "state"), "member"))
+			if (!json_integer_value(json_object_get(v, "rank")))
 				continue;
-			for (j = 0; j < nb; j++)
-				if (!strcmp(sc[j].bid, client_jstr(v, "bid")) && sc[j].ntotals < EV_MAX_MEMBERS)
-					sc[j].totals[sc[j].ntotals++] = json_integer_value(json_object_get(v, "total"));
+			c = json_array_get(cands, nc);
+			if (nc < EV_MAX_CANDIDATES &&
+			    (!c || strcmp(client_jstr(c, "bid"), client_jstr(v, "bid")) ||
+			     json_integer_value(json_object_get(c, "rank")) != json_integer_value(json_object_get(v, "rank"))))
+				{ rv_fail("the candidates of lot", lot, "are not its first ranked lines"); goto out; }
+			nc++;
 		}
-		if (ev_rank(sc, nb))
-			{ rv_fail("ranking lot", lot, NULL); goto out; }
-		if (json_array_size(cands) != (nb < EV_MAX_CANDIDATES ? nb : EV_MAX_CANDIDATES))
-			{ rv_fail("the number of candidates of lot", lot, NULL); goto out; }
+		if (json_array_size(cands) != (nc < EV_MAX_CANDIDATES ? nc : EV_MAX_CANDIDATES))
+			{ rv_fail("the candidates of lot", lot, "are not its first ranked lines"); goto out; }
+		nsignals += json_array_size(json_object_get(l, "signals"));
+		printf("标段 / lot %s (%s): 输入与开标记录、席位一致 / inputs match the opening record and the "
+		       "seats; candidates:", lot, client_jstr(in, "method"));
 		json_array_foreach(cands, k, v)
-			if (strcmp(client_jstr(v, "bid"), sc[k].bid) || strcmp(client_jstr(v, "org"), sc[k].org) ||
-			    json_integer_value(json_object_get(v, "rank")) != (json_int_t)sc[k].rank ||
-			    json_integer_value(json_object_get(v, "price")) != sc[k].price_fen ||
-			    json_integer_value(json_object_get(v, "score")) != sc[k].score_milli ||
-			    json_integer_value(json_object_get(v, "sheets")) != (json_int_t)sc[k].ntotals)
-				{ rv_fail("the recomputed ranking differs at candidate", client_jstr(v, "bid"), lot); goto out; }
-		printf("标段 / lot %s: 重算排名一致 / ranking recomputed:", lot);
-		for (k = 0; k < nb && k < EV_MAX_CANDIDATES; k++)
-			printf(" %u. %s (%lld.%03lld)", sc[k].rank, sc[k].bid, (long long)(sc[k].score_milli / 1000),
-			       (long long)(sc[k].score_milli % 1000));
+			printf(" %lld. %s", (long long)json_integer_value(json_object_get(v, "rank")),
+			       client_jstr(v, "bid"));
 		printf("\n");
 	}
 	/* 3. the report's digest and its signatures */
@@ -1766,12 +1817,13 @@ static int report_verify(const struct ev_opts *o)
 			{ rv_fail("the report signature of", client_jstr(v, "member"), NULL); goto out; }
 		nsig++;
 	}
-	printf("评标报告核验通过 / the report verifies: %s: %zu sheets signed by their members, %zu lot(s) "
-	       "ranked again (ev_rank), SHA-256 %s, %zu member signatures\n", o->tender, nsheets, nlots, hex,
-	       nsig);
+	printf("评标报告核验通过 / the report verifies: %s: %zu sheets signed by their members, %zu lot(s), "
+	       "%zu collusion signal(s), SHA-256 %s, %zu member signatures; the ranking is recomputed "
+	       "from the inputs and the sheets by the replay (etender audit verify)\n", o->tender, nsheets,
+	       nlots, nsignals, hex, nsig);
 	rc = 0;
 out:
-	free(sc);
+	json_decref(seats);
 	et_buf_free(&msg);
 	json_decref(dr);
 	json_decref(sh);

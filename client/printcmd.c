@@ -240,7 +240,41 @@ static void cands_table(struct doc *d, json_t *cands)
 		td(d, client_jstr(c, "bid"));
 		td(d, client_jstr(c, "org"));
 		tdy(d, (long long)json_integer_value(json_object_get(c, "price")));
-		putf(d, "<td class=\"n\">%lld.%03lld</td>", (long long)(sc / 1000), (long long)(sc % 1000));
+		putf(d, "<td class=\"n\">%lld.%02lld</td>", (long long)(sc / 100), (long long)(sc % 100));
+		put(d, "</tr>\n");
+	}
+	put(d, "</table>\n");
+}
+
+/* The collusion signals: flags for the panel, never a rejection. */
+static void signals_table(struct doc *d, json_t *sig)
+{
+	json_t *g, *b;
+	size_t i, k;
+
+	put(d, "<p>串通投标迹象（仅供评标委员会参考，不自动否决）/ Collusion signals (flags for the panel,"
+	       " never a rejection)</p>\n");
+	if (!json_array_size(sig)) {
+		put(d, "<p>无 / none</p>\n");
+		return;
+	}
+	put(d, "<table>\n<tr><th>迹象 / signal</th><th>强度 / strength</th><th>投标 / bids</th>"
+	       "<th>证据 / evidence</th></tr>\n");
+	json_array_foreach(sig, i, g) {
+		put(d, "<tr><td>");
+		esc(d, client_jstr(g, "zh"));
+		put(d, " / ");
+		esc(d, client_jstr(g, "kind"));
+		put(d, "</td>");
+		td(d, client_jstr(g, "strength"));
+		put(d, "<td>");
+		json_array_foreach(json_object_get(g, "bids"), k, b) {
+			if (k)
+				put(d, "<br>");
+			esc(d, json_string_value(b));
+		}
+		put(d, "</td>");
+		td(d, client_jstr(g, "evidence"));
 		put(d, "</tr>\n");
 	}
 	put(d, "</table>\n");
@@ -309,10 +343,15 @@ static void report_doc(struct doc *d, json_t *rep, const struct evcli_found *sig
 		put(d, "<h2>标段 / Lot ");
 		esc(d, client_jstr(l, "lot"));
 		put(d, "</h2>\n");
-		if (json_is_true(json_object_get(l, "rejected")))
+		if (json_is_true(json_object_get(l, "rejected"))) {
 			put(d, "<p>否决全部投标 / every bid rejected</p>\n");
-		else
-			cands_table(d, json_object_get(l, "candidates"));
+			continue;
+		}
+		put(d, "<p>评标办法 / method: ");
+		esc(d, client_jstr(json_object_get(l, "inputs"), "method"));
+		put(d, "</p>\n");
+		cands_table(d, json_object_get(l, "candidates"));
+		signals_table(d, json_object_get(l, "signals"));
 	}
 	put(d, "<h2>成员签署 / Signatures</h2>\n<table>\n<tr><th>成员 / member</th><th>Ed25519 签名 / "
 	       "signature (base64)</th><th>叶子 / leaf</th></tr>\n");

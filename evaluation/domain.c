@@ -191,9 +191,12 @@ int ev_rules_for(const struct tender_info *t, struct ev_rules *r)
 	if ((rc = tender_rules_lookup(t->profile, t->profile_version, &r->profile)))
 		return rc;
 	r->day_us = tender_rules_day_us(r->profile);
-	r->publicity_us = 3 * r->day_us;
-	r->extension_us = r->day_us;
-	r->min_valid = tender_rules_min_bids(r->profile);
+	r->publicity_us = tender_rules_publicity(r->profile);
+	r->extension_us = tender_rules_eval_extension(r->profile);
+	r->min_valid = tender_rules_reject_all_below(r->profile);
+	r->expert_trim_min = tender_rules_expert_trim_min(r->profile);
+	r->price_trim_min = tender_rules_price_trim_min(r->profile);
+	tender_rules_abnormally_low(r->profile, &r->low_num, &r->low_den);
 	return ET_OK;
 }
 
@@ -334,7 +337,7 @@ int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_l
 	}
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(bids, i), *offers = json_object_get(b, "offers");
-		const char *bid, *org, *status;
+		const char *bid, *org, *status, *xh = json_string_value(json_object_get(b, "xml_sha256"));
 		if ((rc = ev_get_str(b, "bid", &bid)) || (rc = ev_get_str(b, "org", &org)) ||
 		    (rc = ev_get_str(b, "status", &status)))
 			goto out;
@@ -351,6 +354,8 @@ int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_l
 			snprintf(v[*n].bid, sizeof v[*n].bid, "%s", bid);
 			snprintf(v[*n].org, sizeof v[*n].org, "%s", org);
 			v[*n].price_fen = price;
+			v[*n].order = (int64_t)i;
+			snprintf(v[*n].xml_sha256, sizeof v[*n].xml_sha256, "%s", xh ? xh : "");
 			(*n)++;
 		}
 	}
@@ -769,12 +774,18 @@ static const char schema[] =
 	" idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '', upheld INTEGER NOT NULL DEFAULT 0,"
 	" answered_idx INTEGER NOT NULL DEFAULT -1);"
 	"CREATE TABLE IF NOT EXISTS ev_release(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
-	" deposits TEXT NOT NULL);";
+	" deposits TEXT NOT NULL);"
+	/* the award hook of statistics (stats/stats.h STATS_AWARD_TABLE): one row
+	 * per awarded lot */
+	"CREATE TABLE IF NOT EXISTS ev_award(code TEXT PRIMARY KEY, type TEXT NOT NULL,"
+	" title TEXT NOT NULL, control_fen INTEGER NOT NULL, winning_fen INTEGER NOT NULL,"
+	" registered INTEGER NOT NULL, bidders INTEGER NOT NULL, opened_us INTEGER NOT NULL,"
+	" agent TEXT NOT NULL, tender TEXT NOT NULL, lot TEXT NOT NULL, idx INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"ev_expert", "ev_relation", "ev_penalty", "ev_draw", "ev_member", "ev_sheet",
 	"ev_extension", "ev_vote", "ev_dissent", "ev_rejected", "ev_report", "ev_report_sig",
-	"ev_result", "ev_objection", "ev_release", NULL,
+	"ev_result", "ev_objection", "ev_release", "ev_award", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -1164,6 +1175,75 @@ static int apply_rejected(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	APPLY_END
 }
 
+/* report.submitted: the sha256 is that of the payload without it, the
+ * members recorded for each lot are the panel's seats, and each lot's
+ * lines, figures, candidates and signals follow from its recorded inputs
+ * and the sheets (ev_lot_result); otherwise refused (replay then fails). */
+static int report_recompute(sqlite3 *db, const char *tender, json_t *o, const char *sha)
+{
+	json_t *copy = json_deep_copy(o), *lots = json_object_get(o, "lots");
+	struct ev_member_row *mem = NULL;
+	size_t nm = 0;
+	char *body = NULL, hex[65];
+	unsigned char h[32];
+	int rc = ET_OK;
+
+	if (!copy || json_object_del(copy, "sha256") || !(body = ev_dump(copy))) {
+		rc = et_fail(ET_EINVAL);
+		goto out;
+	}
+	crypto_sha256(body, strlen(body), h);
+	et_hex_encode(h, 32, hex);
+	if (strcmp(hex, sha) || !json_is_array(lots)) {
+		rc = et_fail(ET_EVERIFY);
+		goto out;
+	}
+	if ((rc = ev_members(db, tender, "member", &mem, &nm)))
+		goto out;
+	for (size_t i = 0; i < json_array_size(lots); i++) {
+		json_t *lo = json_array_get(lots, i), *in = json_object_get(lo, "inputs"), *res = NULL;
+		json_t *ma = json_object_get(in, "members");
+		const char *lot, *key;
+		json_t *v;
+		if ((rc = ev_get_str(lo, "lot", &lot)))
+			goto out;
+		if (json_is_true(json_object_get(lo, "rejected")))
+			continue;
+		/* the recorded members are exactly the seats held */
+		if (json_array_size(ma) != nm) {
+			rc = et_fail(ET_EVERIFY);
+			goto out;
+		}
+		for (size_t j = 0; j < nm; j++) {
+			bool found = false;
+			for (size_t k = 0; k < json_array_size(ma); k++)
+				found |= !strcmp(json_string_value(json_array_get(ma, k)) ?: "", mem[j].member);
+			if (!found) {
+				rc = et_fail(ET_EVERIFY);
+				goto out;
+			}
+		}
+		if ((rc = ev_lot_result(db, tender, lot, in, &res))) {
+			rc = et_fail(ET_EVERIFY);
+			goto out;
+		}
+		json_object_foreach(res, key, v) {
+			if (!json_equal(v, json_object_get(lo, key))) {
+				rc = et_fail(ET_EVERIFY);
+				break;
+			}
+		}
+		json_decref(res);
+		if (rc)
+			goto out;
+	}
+out:
+	free(mem);
+	free(body);
+	json_decref(copy);
+	return rc;
+}
+
 static int apply_report(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
 	APPLY_BEGIN
@@ -1171,6 +1251,8 @@ static int apply_report(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 
 	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "report", &report)) ||
 	    (rc = ev_get_str(o, "sha256", &sha)))
+		goto out;
+	if ((rc = report_recompute(db, tender, o, sha)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_report(tender, report, payload, sha256, idx) VALUES"
 			    " (?1, ?2, ?3, ?4, ?5)", "ttbti", tender, report, ev->payload,
@@ -1264,6 +1346,22 @@ static int apply_award(sqlite3 *db, const struct audit_event *ev, uint64_t index
 				 " award_idx = ?6 WHERE tender = ?1 AND lot = ?2", "ttttii", tender, lot,
 				 bid, org, price, (int64_t)index)))
 		goto out;
+	{
+		json_t *pr = json_object_get(o, "project");
+		const char *code, *type, *title, *agent;
+		int64_t control, reg, bidders, opened;
+		if ((rc = ev_get_str(pr, "code", &code)) || (rc = ev_get_str(pr, "type", &type)) ||
+		    (rc = ev_get_str(pr, "title", &title)) || (rc = ev_get_str(pr, "agent", &agent)) ||
+		    (rc = ev_get_int(pr, "control", &control)) ||
+		    (rc = ev_get_int(pr, "registered", &reg)) ||
+		    (rc = ev_get_int(pr, "bidders", &bidders)) || (rc = ev_get_int(pr, "opened", &opened)))
+			goto out;
+		if ((rc = audit_sql_exec(db, "INSERT INTO ev_award VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+					 " ?9, ?10, ?11, ?12)", "tttiiiiittti", code, type, title,
+					 control, price, reg, bidders, opened, agent, tender, lot,
+					 (int64_t)index)))
+			goto out;
+	}
 	if (json_is_true(json_object_get(o, "fixed")))
 		rc = audit_sql_exec(db, "UPDATE ev_draw SET fixed = 1 WHERE tender = ?1", "t", tender);
 	APPLY_END

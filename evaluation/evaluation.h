@@ -26,6 +26,7 @@
 
 struct audit_ledger;
 struct audit_module;
+struct bid_blobs;
 
 #define EV_MAX_SPECIALTIES 8          /* specialties of one expert */
 #define EV_MAX_QUOTAS 8               /* specialties of one draw */
@@ -181,6 +182,16 @@ int ev_draw_verify(struct audit_ledger *l, const char *tender, struct tender_dia
  * ET_OK, or the first failure with d naming its tender; *n (may be NULL)
  * the panels checked. */
 int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d) ET_MUST_CHECK;
+/* Check the tender's report (if any) against its sources: each lot's
+ * recorded inputs equal those gathered again from the tender record, the
+ * rules profile, the opening record, the sealed parts, the deposits and the
+ * seats (the payer tokens, BoQ lines and upload metadata, read from the
+ * side store, the blob store and the confidential store, are taken as
+ * recorded),
+ * and the lines, figures, candidates and signals follow from them and the
+ * sheets. ET_EVERIFY with et.report.verify otherwise. ev_draw_verify_all
+ * runs it for every drawn panel. */
+int ev_report_verify(struct audit_ledger *l, const char *tender, struct tender_diag *d) ET_MUST_CHECK;
 
 /* ---- the panel (panel.c) --------------------------------------------------------- */
 
@@ -235,11 +246,21 @@ int ev_dissent(struct audit_ledger *l, const char *actor, const char *tender, co
 int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
 		  const char *reason, struct tender_diag *d) ET_MUST_CHECK;
 /* The chair submits the report once every sheet is in (et.report.sheets):
- * report.submitted {tender, report, text, lots:[{lot, candidates:[{rank,
- * bid, org, price, score, sheets}]}], sha256}; ranking by ev_rank. */
-int ev_report_submit(struct audit_ledger *l, const char *actor, const char *tender,
-		     const char *text, char report_out[TENDER_ID_LEN],
-		     struct tender_diag *d) ET_MUST_CHECK;
+ * report.submitted {tender, report, text, lots:[{lot, rejected, inputs,
+ * lines, mean, base, low_limit, candidates:[{rank, bid, org, price, score,
+ * sheets}], signals}], dissents, sha256}. Each lot is ranked by its method
+ * in the tender record with the rules profile (eval_score_lot) and its
+ * collusion signals found (eval_collusion_detect), docs/evaluation.md §6;
+ * et.report.scoring if a lot cannot be scored. p (may be NULL: no
+ * same-account signal) is the side store holding the deposits' payer
+ * accounts; blobs (may be NULL: no BoQ lines) the blob store where the
+ * opening kept each opened bid.xml, whose priced BoQ lines feed the
+ * same-BoQ-error signal (et.report.boq if a kept file does not match).
+ * The bids' sealed upload metadata (source address, device fingerprint) is
+ * read from their bid.submitted events in the confidential store. */
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
+		     const char *actor, const char *tender, const char *text,
+		     char report_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
 /* The bytes a member signs: "etender-report/v1\n" TENDER "\n" REPORT "\n"
  * SHA256 "\n" (the report's sha256 as in its event). */
 int ev_report_message(const char *tender, const char *report, const char *sha256_hex,
@@ -248,25 +269,6 @@ int ev_report_message(const char *tender, const char *report, const char *sha256
  * true once every member signed. */
 int ev_report_sign(struct audit_ledger *l, const char *actor, const char *tender,
 		   const unsigned char sig[64], bool *final, struct tender_diag *d) ET_MUST_CHECK;
-
-/* ---- ranking (award.c) ----------------------------------------------------------- */
-
-/* One scored bid of a lot, as ev_rank sees it. */
-struct ev_scored {
-	char bid[TENDER_ID_LEN];
-	char org[TENDER_ID_LEN];
-	int64_t price_fen;
-	int64_t totals[EV_MAX_MEMBERS];   /* each member's sheet total (hundredths) */
-	size_t ntotals;
-	int64_t score_milli;              /* out: comprehensive score, thousandths of a point */
-	unsigned rank;                    /* out: 1-based */
-};
-/* The ranking used by the report (interim, documented in
- * docs/evaluation.md "Ranking"): score = mean of the members' totals, the
- * highest and the lowest dropped when there are >= 5, computed exactly and
- * rounded half up once to thousandths; order by score descending, then
- * price ascending, then bid id. Sorts v in place and sets score and rank. */
-int ev_rank(struct ev_scored *v, size_t n) ET_MUST_CHECK;
 
 /* ---- the result (award.c) ---------------------------------------------------------- */
 

@@ -213,6 +213,23 @@ unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);
 void tender_rules_panel_expert_share(const struct tender_profile *p, unsigned *num,
 				     unsigned *den);
+/* The evaluation rules (issue 5), read by evaluation/:
+ * cn.reg.54: the candidates' publicity period (microseconds);
+ * cn.reg.48: how far the evaluation deadline moves when more than a third of
+ *   the panel ask for more time (microseconds);
+ * cn.panel.27: with fewer valid bids than this the panel may reject all;
+ * et.eval.expert_trim: with at least this many sheets for a bid its highest
+ *   and lowest totals are dropped;
+ * et.eval.price_trim: the trimmed-mean base trims only with at least this
+ *   many valid bids (and never below 2 × trim + 1);
+ * et.eval.low: a price below num/den of the mean valid price is flagged
+ *   abnormally low for clarification. */
+int64_t tender_rules_publicity(const struct tender_profile *p);
+int64_t tender_rules_eval_extension(const struct tender_profile *p);
+unsigned tender_rules_reject_all_below(const struct tender_profile *p);
+unsigned tender_rules_expert_trim_min(const struct tender_profile *p);
+unsigned tender_rules_price_trim_min(const struct tender_profile *p);
+void tender_rules_abnormally_low(const struct tender_profile *p, int64_t *num, int64_t *den);
 /* ET_OK if a panel of members with experts drawn experts is allowed;
  * ET_EINVAL with the rule id otherwise. */
 int tender_rules_check_panel(const struct tender_profile *p, unsigned members, unsigned experts,
@@ -807,6 +824,10 @@ int tender_db_actor(sqlite3 *db, const char *user, struct tender_principal *p,
 		    struct tender_diag *d) ET_MUST_CHECK;   /* ET_EDENIED et.auth.unknown */
 int tender_db_tender(sqlite3 *db, const char *id, struct tender_info *out,
 		     struct tender_diag *d) ET_MUST_CHECK;  /* ET_ENOTFOUND */
+/* The tender's record parsed from its stored tender.xml (the published
+ * version: a tender.xml is fixed once published). ET_ENOTFOUND if there is
+ * no such tender; *out freed with tender_record_free. */
+int tender_db_record(sqlite3 *db, const char *tender, struct tender_record **out) ET_MUST_CHECK;
 int tender_db_org_kind(sqlite3 *db, const char *org,
 		       enum tender_org_kind *kind) ET_MUST_CHECK;  /* ET_ENOTFOUND */
 int tender_db_registered(sqlite3 *db, const char *tender, const char *org,

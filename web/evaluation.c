@@ -9,6 +9,7 @@
 
 #include <microhttpd.h>
 
+#include "bidding/bidding.h"
 #include "crypto/crypto.h"
 #include "evaluation/evaluation.h"
 #include "web/web_int.h"
@@ -475,11 +476,12 @@ static int do_report(struct call *c)
 {
 	const char *text;
 	char id[TENDER_ID_LEN];
+	struct bid_blobs blobs = { web_blob_open, c->r->data };  /* the kept bid.xml files */
 	int rc;
 
 	if ((rc = str_field(c->j, "text", false, &text, c->rep)))
 		return rc;
-	if ((rc = ev_report_submit(L(c), ME(c), c->p0, text, id, &c->d)))
+	if ((rc = ev_report_submit(L(c), P(c), &blobs, ME(c), c->p0, text, id, &c->d)))
 		return rc;
 	return ok(c, json_pack("{s:s}", "report", id));
 }

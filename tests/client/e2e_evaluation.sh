@@ -109,7 +109,12 @@ cat >"$T/$TID.xml" <<EOF
     <lot id="1">
       <title>施工总承包</title>
       <controlPrice currency="CNY">4560000000</controlPrice>
-      <evaluation><lowestEvaluatedPrice/></evaluation>
+      <evaluation>
+        <comprehensive>
+          <weights price="30" technical="40" business="30"/>
+          <priceScoring method="lowest-price-base" penaltyAboveBp="0" penaltyBelowBp="0"/>
+        </comprehensive>
+      </evaluation>
     </lot>
   </lots>
   <keyHolders threshold="2">
@@ -247,13 +252,13 @@ M1=$(echo "$MEMBERS" | sed -n 1p)       # the first civil member: it will declin
 L1=${USER_OF[$M1]}
 
 # ---- before the opening -----------------------------------------------------------------------------
-mksheet() { # FILE BID TECH BUS PRICE
+mksheet() { # FILE BID TECH BUS   (the price is scored by the method, not by the experts)
   cat >"$1" <<EOF
 {"lot":"1","bid":"$2","criteria":[{"criterion":"技术标","points":$3,"comment":"施工组织设计合理"},
- {"criterion":"商务标","points":$4,"comment":""},{"criterion":"价格","points":$5,"comment":"按评标办法计算"}]}
+ {"criterion":"商务标","points":$4,"comment":""}]}
 EOF
 }
-mksheet "$T/early.json" "${BID[1]}" 3000 2000 3000
+mksheet "$T/early.json" "${BID[1]}" 3000 2000
 refused "an expert scoring before the opening is refused (et.eval.opened)" "et.eval.opened" "$L1" score submit \
   "$TID" --file "$T/early.json" -i "$T/home/$L1/id.key"
 works "kh1 releases" kh1 open release "$TID" --holder-key "$T/home/kh1/$TID.key" -i "$T/home/kh1/id.key" \
@@ -271,7 +276,7 @@ check "the reserve $RES_CIVIL now holds a member seat, $M1 is out" \
   bash -c "jq -e '([.seats[] | select(.member == \"$RES_CIVIL\" and .state == \"member\")] | length) == 1 and ([.seats[] | select(.member == \"$M1\" and .state == \"out\")] | length) == 1' '$T/out' >/dev/null"
 PANEL=$(jq -r '.seats[] | select(.state == "member") | .member' "$T/out")
 check "5 members hold a seat" [ "$(echo "$PANEL" | wc -l)" -eq 5 ]
-mksheet "$T/out1.json" "${BID[1]}" 3000 2000 3000
+mksheet "$T/out1.json" "${BID[1]}" 3000 2000
 refused "a non-member scoring is refused (the expert who declined)" "et.panel.member" "$L1" score submit "$TID" \
   --file "$T/out1.json" -i "$T/home/$L1/id.key"
 refused "a bidder scoring is refused" "et.panel.member" bidder1 score submit "$TID" --file "$T/out1.json" \
@@ -288,14 +293,17 @@ check "the extension is public (evaluation.extended) and moved the deadline by o
   bash -c "curl -sf '$URL/log/entries?start=0&count=1000' | jq -r '.entries[].leaf' | while read -r l; do printf '%s' \"\$l\" | base64 -d; done | grep -aq 'evaluation.extended'"
 
 # ---- score sheets -------------------------------------------------------------------------------------------
-# member i gives bid b: tech 30..40, business 15..20, price 20..30 (hundredths)
+# member i (0..4) gives bid b: technical TECH[b] + 50 i (of 40 points), business 15 + b (of 30),
+# in hundredths. Comprehensive scoring, price 30 by the lowest price (base 41 500 000.00 yuan),
+# technical + business 70; the 5 totals trimmed (highest and lowest dropped) → by hand:
+#   b3 57.00 + 30 × 4150/4180 = 86.78, b1 53.00 + 29.57 = 82.57, b5 53.00 + 29.23 = 82.23,
+#   b2 52.00 + 30.00 = 82.00, b4 50.00 + 28.82 = 78.82: candidates b3, b1, b5
 declare -A TECH=([1]=3600 [2]=3400 [3]=3800 [4]=3000 [5]=3200)
-declare -A PRC=([1]=2700 [2]=2900 [3]=2800 [4]=2200 [5]=2500)
 i=0
 for m in $PANEL; do
   L=${USER_OF[$m]}
   for b in 1 2 3 4 5; do
-    mksheet "$T/s.$L.$b.json" "${BID[$b]}" $(( TECH[$b] + i * 50 )) $(( 1500 + b * 100 )) "${PRC[$b]}"
+    mksheet "$T/s.$L.$b.json" "${BID[$b]}" $(( TECH[$b] + i * 50 )) $(( 1500 + b * 100 ))
   done
   i=$((i + 1))
 done
@@ -342,6 +350,17 @@ works "report show" "${P[2]}" report show "$TID" --json
 cp "$T/out" "$T/report.json"
 check "the report ranks 3 candidates, 1 dissent" \
   bash -c "jq -e '(.report.lots[0].candidates | length) == 3 and .report.dissents == 1' '$T/report.json' >/dev/null"
+check "the real ranking: comprehensive scoring (the lot's method), candidates b3, b1, b5 as by hand" \
+  bash -c "jq -e '.report.lots[0].inputs.method == \"comprehensive\" and [.report.lots[0].candidates[].bid] == [\"${BID[3]}\", \"${BID[1]}\", \"${BID[5]}\"]' '$T/report.json' >/dev/null"
+check "b3 scores 86.78 (57.00 by the experts, trimmed, + 29.78 for the price)" \
+  bash -c "jq -e '.report.lots[0].candidates[0].score == 8678' '$T/report.json' >/dev/null"
+check "a flagged colluding pair: b4 and b5 paid their deposits from one account (same_deposit_account)" \
+  bash -c "jq -e '[.report.lots[0].signals[] | select(.kind == \"same_deposit_account\") | (.bids | sort)] | any(. == ([\"${BID[4]}\", \"${BID[5]}\"] | sort))' '$T/report.json' >/dev/null"
+check "a signal is a flag, not a rejection: b4 and b5 are still ranked" \
+  bash -c "jq -e '[.report.lots[0].lines[] | select((.bid == \"${BID[4]}\" or .bid == \"${BID[5]}\") and .rank > 0)] | length == 2' '$T/report.json' >/dev/null"
+works "report show (table) shows the signals to the panel" "${P[2]}" report show "$TID"
+sed 's/^/       /' "$T/out"
+check "report show names the same-account signal" grep -q 'same_deposit_account' "$T/out"
 WIN=$(jq -r '.report.lots[0].candidates[0].bid' "$T/report.json")
 WINPRICE=$(jq -r '.report.lots[0].candidates[0].price' "$T/report.json")
 for L in "${P[@]}"; do
@@ -378,10 +397,10 @@ check "the result shows the contract and the release" bash -c "grep -q '合同 /
 works "the public now recomputes the draw from the log (etender draw verify)" bidder1 draw verify "$TID"
 sed 's/^/       /' "$T/out"
 check "draw verify used the pinned log key" grep -q 'pinned log key' "$T/out"
-works "the public recomputes the scores and the ranking (etender report verify)" bidder3 report verify "$TID"
+works "the public checks the sheets, the report's inputs and signatures (etender report verify)" bidder3 report verify "$TID"
 sed 's/^/       /' "$T/out"
-check "report verify: 25 signed sheets, the ranking recomputed" \
-  bash -c "grep -q '25 sheets signed' '$T/out' && grep -q 'ranking recomputed: 1. $WIN' '$T/out'"
+check "report verify: 25 signed sheets, the inputs and the candidates checked" \
+  bash -c "grep -q '25 sheets signed' '$T/out' && grep -q 'candidates: 1. $WIN' '$T/out'"
 works "the public sees every sheet once the result is fixed" bidder2 score show "$TID" --json
 check "25 sheets public" bash -c "jq -e '(.sheets | length) == 25' '$T/out' >/dev/null"
 for doc in opening report award; do
@@ -393,6 +412,8 @@ done
 check "the opening record names the five bids" bash -c "for b in ${BID[*]}; do grep -q \"\$b\" '$T/opening.html' || exit 1; done"
 check "the report is printed Chinese first, with five signatures and the winner" \
   bash -c "grep -q '评标报告 / Report' '$T/report.html' && [ \$(grep -o '<tr><td>exp-' '$T/report.html' | wc -l) -ge 10 ] && grep -q '$WIN' '$T/report.html'"
+check "the printed report shows the collusion signals" \
+  bash -c "grep -q '串通投标迹象' '$T/report.html' && grep -q 'same_deposit_account' '$T/report.html'"
 check "the printed panel is the one that signed: the reserve replacing the expert who declined" \
   bash -c "grep -q '备选专家递补 / a reserve replacing $M1' '$T/report.html' && grep -q '<td>$RES_CIVIL</td>' '$T/report.html'"
 check "the award notice names the winner and every bidder's notice" \
@@ -405,7 +426,7 @@ check "no file written for a refusal" [ ! -e "$T/x.html" ]
 # ---- replay -------------------------------------------------------------------------------------------------------
 for _ in $(seq 100); do curl -sf "$URL/log/checkpoint" | grep -q '^— witness.test ' && \
   [ "$(curl -sf "$URL/log/checkpoint" | sed -n 2p)" -eq "$(log_size)" ] && break; sleep 0.1; done
-works "etender audit verify replays the evaluation (the panel recomputed by its apply function)" \
+works "etender audit verify replays the evaluation (the panel and the ranking recomputed by their apply functions)" \
   super audit verify --server "$URL" --witness-key "$WVKEY"
 kill -TERM "$PID"; wait "$PID"
 "$ED" verify --data "$D" >"$T/v.out" 2>&1
