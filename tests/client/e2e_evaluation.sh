@@ -12,15 +12,20 @@
 # the declined expert's sheet refused; more time asked by one member (not
 # enough) then by a second (> 1/3: extended); signed sheets sealed until all
 # are in (a member sees its own only, the agent nothing), a second sheet for
-# the same bid refused; the chair elected; a dissent; the report signed by
-# all five (checked against its SHA-256 first); candidates published, an
+# the same bid refused; the chair elected; a dissent; the report — the lot
+# scored comprehensively (price 30 by the lowest price, technical 40,
+# business 30; the candidates and the winner's score computed by hand), a
+# flagged pair (bidders 4 and 5 paid their deposits from one account; still
+# ranked: a flag, never a rejection) and a price pattern — signed by all
+# five (checked against its SHA-256 first); candidates published, an
 # objection and its answer, an award during publicity refused, the award
 # (the result fixed: the evaluation revealed), a contract at another price
 # refused, the contract, deposits released; the opening record, the report
 # and the award notice printed as HTML (xmllint) with their log references;
 # and the replay: `etender draw verify` recomputes the panel from the log,
-# `etender audit verify` replays every event (the panel's apply function
-# recomputes the draw), `etenderd verify`.
+# `etender report verify` checks every sheet's signature and the report's
+# inputs, `etender audit verify` replays every event (the apply functions
+# recompute the draw and the ranking), `etenderd verify`.
 # Usage: e2e_evaluation.sh PATH/TO/etenderd PATH/TO/etender
 ED="$1"
 EC="$2"
@@ -174,7 +179,9 @@ refused "an expert may not declare another's relation" "E" ex2 expert relation "
 # ---- bids ---------------------------------------------------------------------------------------
 declare -A BID PRICE
 PRICE[1]=4210000000; PRICE[2]=4150000000; PRICE[3]=4180000000; PRICE[4]=4320000000; PRICE[5]=4260000000
-head -c 300000 /dev/urandom >"$T/shared-technical.pdf"   # b4 and b5 attach the same file
+# b4 and b5 also attach the same file (sealed separately, so their sealed parts differ; the
+# plaintext signal compares bid.xml only, so this raises nothing yet)
+head -c 300000 /dev/urandom >"$T/shared-technical.pdf"
 for b in 1 2 3 4 5; do
   extra=(); [ "$b" -ge 4 ] && extra=(--part "$T/shared-technical.pdf")
   works "bid b$b" "bidder$b" bid submit --tender "$TID" -i "$T/home/bidder$b/id.key" \
