@@ -400,6 +400,15 @@ works "result show (table)" bidder1 result show "$TID"
 sed 's/^/       /' "$T/out"
 check "the result shows the contract and the release" bash -c "grep -q '合同 / contract' '$T/out' && grep -q 'deposits released' '$T/out'"
 
+# ---- statistics: the awarded lot is a platform project (ev_award) --------------------------------------------
+adduser stat1 center statistician
+works "a statistician's report (JSON) over the platform's awards" stat1 stats report --format json
+check "one project: control price 45,600,000.00 yuan, the winning price, 5 registered, 5 bidders" \
+  bash -c "jq -e '.periods[0] | .projects == 1 and .control_total_fen == 4560000000 and .winning_total_fen == $WINPRICE and .mean_registered == 5 and .mean_bidders == 5' '$T/out' >/dev/null"
+works "the awarded lot in OCDS" stat1 stats report --format ocds
+check "OCDS: the award value is the winning price, 5 tenderers" \
+  bash -c "jq -e '.releases[] | select(.tender.id==\"$TID/1\") | .tender.numberOfTenderers == 5 and (.awards[0].value.amount * 100 | round) == $WINPRICE' '$T/out' >/dev/null"
+
 # ---- the result is fixed: everything is public and checkable --------------------------------------------------
 works "the public now recomputes the draw from the log (etender draw verify)" bidder1 draw verify "$TID"
 sed 's/^/       /' "$T/out"
