@@ -29,6 +29,7 @@
 # Usage: e2e_evaluation.sh PATH/TO/etenderd PATH/TO/etender
 ED="$1"
 EC="$2"
+HERE=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/e2e_lib.sh"
 cd "$T" || exit 1
 phase() { curl -sf "$URL/api/tenders/$1/bidding" | jq -r .phase; }
@@ -406,8 +407,12 @@ works "a statistician's report (JSON) over the platform's awards" stat1 stats re
 check "one project: control price 45,600,000.00 yuan, the winning price, 5 registered, 5 bidders" \
   bash -c "jq -e '.periods[0] | .projects == 1 and .control_total_fen == 4560000000 and .winning_total_fen == $WINPRICE and .mean_registered == 5 and .mean_bidders == 5' '$T/out' >/dev/null"
 works "the awarded lot in OCDS" stat1 stats report --format ocds
-check "OCDS: the award value is the winning price, 5 tenderers" \
-  bash -c "jq -e '.releases[] | select(.tender.id==\"$TID/1\") | .tender.numberOfTenderers == 5 and (.awards[0].value.amount * 100 | round) == $WINPRICE' '$T/out' >/dev/null"
+check "OCDS: the award release (lot 1) is in the tender's process; award value = winning price, 5 tenderers" \
+  bash -c "jq -e '.releases[] | select(.id==\"$TID/1-award\") | .ocid == \"ocds-etender-$TID\" and .tender.id == \"$TID\" and .tender.numberOfTenderers == 5 and (.awards[0].value.amount * 100 | round) == $WINPRICE' '$T/out' >/dev/null"
+check "OCDS: the package is valid (OCDS 1.1.5 + bids extension, local schemas)" \
+  python3 "$HERE/../stats/ocds_validate.py" "$HERE/../vectors/ocds" "$T/out"
+check "OCDS: the tender's own release has the same ocid" \
+  bash -c "jq -e '[.releases[] | select(.tender.id==\"$TID\") | .ocid] | unique == [\"ocds-etender-$TID\"]' '$T/out' >/dev/null"
 
 # ---- the result is fixed: everything is public and checkable --------------------------------------------------
 works "the public now recomputes the draw from the log (etender draw verify)" bidder1 draw verify "$TID"
