@@ -41,6 +41,12 @@ static int load_member(sqlite3 *db, const char *actor, const char *tender, struc
 	return ET_OK;
 }
 
+int ev_panel_member(sqlite3 *db, const char *actor, const char *tender, struct ev_draw_row *dr,
+		    struct ev_member_row *m, struct tender_diag *d)
+{
+	return load_member(db, actor, tender, dr, m, d);
+}
+
 static int count_rows(sqlite3 *db, const char *sql, const char *tender, const char *arg,
 		      int64_t *n)
 {
@@ -634,6 +640,10 @@ static int reject_fn(struct audit_tx *tx, void *ctx)
 		return rc == ET_ESTATE ? tender_diag_set(c->d, ET_ESTATE, "et.eval.opened", "尚未开标",
 							 "not opened yet", "%s", c->tender) : rc;
 	free(bids);
+	/* the bids still valid after the compliance review (cn.panel.review,
+	 * cn.panel.21) */
+	if ((rc = ev_valid_count(db, c->tender, c->lot, &rules, &nb)))
+		return rc;
 	if (nb >= rules.min_valid)
 		return tender_diag_set(c->d, ET_ESTATE, "cn.panel.27",
 				       "有效投标不少于三个，不得否决全部投标",

@@ -211,14 +211,20 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 			goto out;
 		}
 		const struct ev_upload *up = upload_of(ups, nups, bids[i].bid);
-		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o,s:s,s:s}",
+		struct ev_review_state rs;
+		if ((rc = ev_bid_review(db, tender, bids[i].bid, rules, &rs)))
+			goto out;
+		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o,s:s,s:s,"
+							"s:b,s:s,s:I,s:I}",
 							"bid", bids[i].bid, "org", bids[i].org, "price",
 							(json_int_t)bids[i].price_fen, "key",
 							(json_int_t)bids[i].order, "sealed", sealed,
 							"plain", plain, "deposit", dep, "payer",
 							payer_token(payers, npayers, dep), "boq",
 							boq_json(boqs, nboqs, bids[i].bid, lot), "source",
-							up->source, "device", up->device))) {
+							up->source, "device", up->device, "valid",
+							rs.valid, "reason", rs.reason, "adjust",
+							(json_int_t)rs.adjust, "credit", (json_int_t)0))) {
 			sealed = plain = NULL;
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -457,9 +463,17 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(ba, i);
 		if ((rc = ev_get_str(b, "bid", &eb[i].id)) || (rc = ev_get_int(b, "price", &eb[i].price_fen)) ||
-		    (rc = ev_get_int(b, "key", &eb[i].order_key)))
+		    (rc = ev_get_int(b, "key", &eb[i].order_key)) ||
+		    (rc = ev_get_str(b, "reason", &eb[i].reason)) ||
+		    (rc = ev_get_int(b, "adjust", &eb[i].adjust_fen)) ||
+		    (rc = ev_get_int(b, "credit", &eb[i].credit)))
 			goto out;
-		eb[i].valid = true;
+		if (!json_is_boolean(json_object_get(b, "valid")) || (!comp && eb[i].credit) ||
+		    (comp && eb[i].adjust_fen)) {
+			rc = et_fail(ET_EINVAL);
+			goto out;
+		}
+		eb[i].valid = json_is_true(json_object_get(b, "valid"));
 		for (size_t j = 0; j < nm; j++) {
 			const char *m = json_string_value(json_array_get(ma, j));
 			if (!m) {
@@ -473,7 +487,7 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				points[i * nm + j] = sqlite3_column_int64(st, 0);
 				nsheets[i]++;
-			} else {
+			} else if (eb[i].valid) {
 				rc = et_fail(ET_EINVAL);   /* every member scored every bid */
 			}
 			sqlite3_finalize(st);
@@ -550,6 +564,48 @@ out:
 	free(lines);
 	free(points);
 	free(nsheets);
+	return rc;
+}
+
+int ev_lot_low_flag(json_t *in, const char *bid, bool *low)
+{
+	json_t *ba = json_object_get(in, "bids");
+	size_t nb = json_array_size(ba);
+	struct eval_params p;
+	struct eval_bid *eb = NULL;
+	struct eval_line *lines = NULL;
+	struct eval_outcome oc;
+	int64_t tech_bus, control;
+	int rc;
+
+	*low = false;
+	if (!json_is_array(ba) || nb > EVAL_MAX_BIDS)
+		return et_fail(ET_EINVAL);
+	if ((rc = params_of(in, &p, &tech_bus)) || (rc = ev_get_int(in, "control", &control)))
+		return rc;
+	if (!(eb = calloc(nb ? nb : 1, sizeof *eb)) || !(lines = calloc(nb ? nb : 1, sizeof *lines))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		json_t *b = json_array_get(ba, i);
+		if ((rc = ev_get_str(b, "bid", &eb[i].id)) || (rc = ev_get_int(b, "price", &eb[i].price_fen)) ||
+		    (rc = ev_get_int(b, "key", &eb[i].order_key)) ||
+		    (rc = ev_get_str(b, "reason", &eb[i].reason)) ||
+		    (rc = ev_get_int(b, "adjust", &eb[i].adjust_fen)) ||
+		    (rc = ev_get_int(b, "credit", &eb[i].credit)))
+			goto out;
+		eb[i].valid = json_is_true(json_object_get(b, "valid"));
+	}
+	/* the limit depends on the valid prices only: no expert points */
+	if ((rc = eval_score_lot(&p, eb, nb, control, NULL, 0, 0, NULL, lines, &oc)))
+		goto out;
+	for (size_t i = 0; i < nb; i++)
+		if (!strcmp(eb[lines[i].bid].id, bid))
+			*low = (lines[i].flags & EVAL_FLAG_ABNORMALLY_LOW) != 0;
+out:
+	free(eb);
+	free(lines);
 	return rc;
 }
 
