@@ -1786,6 +1786,218 @@ START_TEST(test_reject_all)
 }
 END_TEST
 
+/* ---- the compliance review, adjustments, clarification ---------------------------
+ * Lowest evaluated price (control 4560), prices (10^6 fen) 4150, 4250, 4400,
+ * 4300, 3000. Review: 3 of the 5 members find bid 2 fails (a majority:
+ * failed), 2 find bid 3 fails (a minority: valid). The valid prices 4150,
+ * 4250, 4300, 3000 have the mean 3925 and the low limit 3140: bid 4 (3000)
+ * is flagged; the chair asks its bidder, who does not answer in time; the
+ * chair rejects it (cn.panel.21). Adjustments by the chair: bid 0 +200,
+ * bid 1 -200 then +50. */
+START_TEST(test_review_flow)
+{
+	static const struct scenario sc = {
+		NULL, 0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL },
+		{ NULL }, { NULL }, { NULL },
+	};
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa;
+	const char *mu[5], *mm[5], *other = NULL;
+	char *s = NULL, report[TENDER_ID_LEN], clr[TENDER_ID_LEN];
+	json_t *st = NULL, *o, *lot, *lines, *in;
+
+	ck_assert_ptr_nonnull(b);
+	scn = &sc;
+	et_setup(b);
+	scn = NULL;
+	quick_panel(b, mu, mm, &st);
+	for (int j = 0; j < 5; j++)
+		if (strcmp(mu[j], b->rep.user))
+			other = mu[j];
+	ck_assert_ptr_nonnull(other);
+	/* findings: bidders and administrators are no members */
+	ck_assert_int_eq(ev_review_record(b->w.l, b->b[0].user, b->T, "1", bids[2], false, "资格审查",
+					  "x", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.panel.member");
+	ck_assert_int_eq(ev_review_record(b->w.l, b->w.user[U_ADMIN], b->T, "1", bids[2], false, "资格审查",
+					  "x", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", bids[2], false, "", "无资质", &d),
+			 ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.review.criterion");
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", "bid-nosuch0001", true, "", "", &d),
+			 ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.review.bid");
+	for (int j = 0; j < 5; j++) {
+		ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[2], j >= 3, j < 3 ? "资格审查" : "",
+					       j < 3 ? "项目经理无注册建造师证书" : "", &d) == ET_OK, "%s", d.msg);
+		ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[3], j >= 2, j < 2 ? "响应性审查" : "",
+					       j < 2 ? "工期不满足" : "", &d) == ET_OK, "%s", d.msg);
+	}
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", bids[2], true, "", "", &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.review.exists");
+	/* adjustments: the chair only, with a reason */
+	ck_assert_int_eq(ev_adjust_record(b->w.l, other, b->T, "1", bids[0], 200000000LL, "缺项补价", &d),
+			 ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	ck_assert_int_eq(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], 0, "x", &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.adjust.amount");
+	ck_assert_int_eq(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], -5000000000LL, "x", &d),
+			 ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.adjust.amount");
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], 200000000LL,
+				       "漏报安全文明施工费，按最高报价补入", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], -200000000LL,
+				       "付款条件优于招标文件，折算扣减", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], 50000000LL,
+				       "工期偏差折算", &d) == ET_OK, "%s", d.msg);
+	/* clarification: only a flagged bid, by the chair */
+	ck_assert_int_eq(ev_clarify_request(b->w.l, b->rep.user, b->T, "1", bids[0], "请说明报价构成",
+					    et_clock_now_us() + HOUR, clr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.eval.low");
+	ck_assert_int_eq(ev_clarify_request(b->w.l, other, b->T, "1", bids[4], "请说明报价构成",
+					    et_clock_now_us() + HOUR, clr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	ck_assert_int_eq(ev_clarify_request(b->w.l, b->rep.user, b->T, "1", bids[4], "请说明报价构成",
+					    et_clock_now_us() - 1, clr, &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.clarify.deadline");
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_clarify_request(b->w.l, b->rep.user, b->T, "1", bids[4],
+						 "报价明显低于其他投标报价，请书面说明并提供证明材料",
+						 et_clock_now_us() + HOUR, clr, &d) == ET_OK, "%s", d.msg);
+		ck_assert(public_has(b, before, "clarification.requested"));
+		ck_assert(!public_has(b, before, b->rep.user));   /* names no member */
+	}
+	/* the bidder sees the question; another bidder does not */
+	principal(&b->w, U_BIDDER1, &pa);
+	ck_assert_int_eq(ev_clarifications(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(o), 0);
+	json_decref(o);
+	{
+		struct tender_principal pb = { .roles = TENDER_ROLE_BIDDER };
+		snprintf(pb.user, sizeof pb.user, "%s", b->b[4].user);
+		snprintf(pb.org, sizeof pb.org, "%s", b->b[4].org);
+		ck_assert_int_eq(ev_clarifications(b->w.l, &pb, b->T, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_uint_eq(json_array_size(o), 1);
+		ck_assert_str_eq(jstr(json_array_get(o, 0), "bid"), bids[4]);
+		ck_assert(json_is_false(json_object_get(json_array_get(o, 0), "answered")));
+		json_decref(o);
+	}
+	ck_assert_int_eq(ev_clarify_answer(b->w.l, b->b[0].user, b->T, clr, "答复", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.clarify.org");
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "未答复", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.clarify.pending");
+	et_clock_set_test(et_clock_now_us() + 2 * HOUR);
+	ck_assert_int_eq(ev_clarify_answer(b->w.l, b->b[4].user, b->T, clr, "成本说明", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.clarify.deadline");
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, other, b->T, clr, "未在期限内澄清", &d), ET_EDENIED);
+	ck_assert_msg(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr,
+					"未在期限内说明报价，按低于成本报价否决", &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "again", &d), ET_EEXIST);
+	/* with 3 valid bids left the panel may not reject all */
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.panel.27");
+	/* sheets for the valid bids only (0, 1, 3) complete the panel's work */
+	for (int j = 0; j < 5; j++)
+		for (int i = 0; i < 4; i++)
+			if (i != 2)
+				ck_assert_msg(sheet(b, mu[j], mm[j], i, 6000, false, &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "评标报告", report,
+				       &d) == ET_OK, "%s", d.msg);
+	/* evaluated prices: bid 0 4150 + 200 = 4350; bid 1 4250 - 200 + 50 =
+	 * 4100; bid 3 4300 (a minority found it failing). Ranked 1, 3, 0; then
+	 * the rejected in order: bid 2 (review), bid 4 (not justified). */
+	principal(&b->w, U_ADMIN, &pa);
+	ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	lot = json_array_get(json_object_get(json_object_get(o, "report"), "lots"), 0);
+	lines = json_object_get(lot, "lines");
+	{
+		static const int order[NB] = { 1, 3, 0, 2, 4 };
+		static const int64_t eval[NB] = { 4100000000LL, 4300000000LL, 4350000000LL, 0, 0 };
+		for (int r = 0; r < NB; r++) {
+			json_t *ln = json_array_get(lines, r);
+			ck_assert_str_eq(jstr(ln, "bid"), bids[order[r]]);
+			ck_assert_int_eq(json_integer_value(json_object_get(ln, "rank")), r < 3 ? r + 1 : 0);
+			ck_assert_str_eq(jstr(ln, "reject"), r < 3 ? "" : "invalid");
+			if (r < 3)
+				ck_assert_int_eq(json_integer_value(json_object_get(ln, "evaluated")), eval[r]);
+		}
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 3), "reason"), "cn.panel.review"));
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 3), "reason"), "资格审查"));
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 4), "reason"), "cn.panel.21"));
+	}
+	in = json_object_get(json_object_get(lot, "inputs"), "bids");
+	ck_assert(json_is_false(json_object_get(json_array_get(in, 2), "valid")));
+	ck_assert(json_is_true(json_object_get(json_array_get(in, 3), "valid")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(in, 1), "adjust")), -150000000LL);
+	ck_assert_uint_eq(json_array_size(json_object_get(lot, "candidates")), 3);
+	ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	/* no more findings or adjustments after the report */
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[4], b->T, "1", bids[0], true, "", "", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.report.exists");
+	/* the verification regathers the review: a changed adjustment row in
+	 * the projection no longer matches the recorded inputs */
+	{
+		sqlite3 *db = NULL;
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_adjust SET amount = amount + 1 WHERE amount = 50000000",
+					      NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(ev_report_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.report.verify");
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_adjust SET amount = amount - 1 WHERE amount = 50000001",
+					      NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	}
+	json_decref(o);
+	json_decref(st);
+	{
+		/* replay applies every new event and recomputes the report */
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* Five opened bids, three fail the review by a majority: two valid bids
+ * remain, and the chair may reject all (cn.panel.27 counts after review). */
+START_TEST(test_review_reject_all)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	const char *mu[5], *mm[5];
+	json_t *st = NULL;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup(b);
+	quick_panel(b, mu, mm, &st);
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.panel.27");
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[i], false, "形式审查",
+						       "投标函未盖章", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "初步评审后有效投标不足三个", &d) == ET_OK,
+		      "%s", d.msg);
+	json_decref(st);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
 /* A changed panel.drawn payload does not apply: replay recomputes the draw. */
 START_TEST(test_drawn_tamper_refused)
 {
@@ -2077,6 +2289,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_authorisation_matrix);
 	tcase_add_test(tc, test_evaluation_flow);
 	tcase_add_test(tc, test_reject_all);
+	tcase_add_test(tc, test_review_flow);
+	tcase_add_test(tc, test_review_reject_all);
 	tcase_add_loop_test(tc, test_report_wiring, 0,
 			    (int)(sizeof wiring_cases / sizeof wiring_cases[0]));
 	suite_add_tcase(s, tc);
