@@ -793,7 +793,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS ev_adjust(idx INTEGER PRIMARY KEY, tender TEXT NOT NULL,"
 	" lot TEXT NOT NULL, bid TEXT NOT NULL, member TEXT NOT NULL, amount INTEGER NOT NULL,"
 	" reason TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS ev_clarify(id TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS ev_explain(id TEXT PRIMARY KEY, tender TEXT NOT NULL,"
 	" lot TEXT NOT NULL, bid TEXT NOT NULL, org TEXT NOT NULL, question TEXT NOT NULL,"
 	" deadline_us INTEGER NOT NULL, idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '',"
 	" answered_by TEXT NOT NULL DEFAULT '', answered_idx INTEGER NOT NULL DEFAULT -1);"
@@ -813,7 +813,7 @@ static const char *const tables[] = {
 	"ev_expert", "ev_relation", "ev_penalty", "ev_draw", "ev_member", "ev_sheet",
 	"ev_extension", "ev_vote", "ev_dissent", "ev_rejected", "ev_report", "ev_report_sig",
 	"ev_result", "ev_objection", "ev_release", "ev_award", "ev_review", "ev_adjust",
-	"ev_clarify", "ev_disq", NULL,
+	"ev_explain", "ev_disq", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -1455,9 +1455,9 @@ static const struct audit_kind kinds[] = {
 	{ "deposit.released", 1, apply_release },
 	{ "review.recorded", 1, ev_apply_review },
 	{ "adjustment.recorded", 1, ev_apply_adjust },
-	{ "clarification.asked", 1, ev_apply_asked },
-	{ "clarification.requested", 1, ev_apply_clarify },
-	{ "clarification.answered", 1, ev_apply_clarify_answer },
+	{ "explanation.asked", 1, ev_apply_asked },
+	{ "explanation.requested", 1, ev_apply_explain },
+	{ "explanation.answered", 1, ev_apply_explain_answer },
 	{ "bid.disqualified", 1, ev_apply_disqualify },
 };
 

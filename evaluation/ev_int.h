@@ -198,8 +198,8 @@ int ev_lot_low_flag(json_t *inputs, const char *bid, bool *low) ET_MUST_CHECK;
 int ev_apply_review(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 int ev_apply_adjust(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 int ev_apply_asked(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
-int ev_apply_clarify(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
-int ev_apply_clarify_answer(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_explain(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_explain_answer(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 int ev_apply_disqualify(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 
 #endif

@@ -266,27 +266,27 @@ int ev_adjust_record(struct audit_ledger *l, const char *actor, const char *tend
 		     struct tender_diag *d) ET_MUST_CHECK;
 /* The chair asks the bidder of a valid bid flagged abnormally low
  * (et.eval.low) to justify its price by deadline_us (later than now, within
- * 30 profile days), once per bid: confidential clarification.asked {tender,
- * id, member}, then public clarification.requested {tender, lot, bid, org,
+ * 30 profile days), once per bid: confidential explanation.asked {tender,
+ * id, member}, then public explanation.requested {tender, lot, bid, org,
  * id, question, deadline, price, rule} sent by the platform (actor ""). */
-int ev_clarify_request(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+int ev_explain_request(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
 		       const char *bid, const char *question, int64_t deadline_us,
 		       char id_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
 /* A bidder of the firm asked answers once, by the deadline
- * (et.clarify.deadline): public clarification.answered {tender, id, bid,
+ * (et.explain.deadline): public explanation.answered {tender, id, bid,
  * org, user, text}. */
-int ev_clarify_answer(struct audit_ledger *l, const char *actor, const char *tender, const char *id,
+int ev_explain_answer(struct audit_ledger *l, const char *actor, const char *tender, const char *id,
 		      const char *text, struct tender_diag *d) ET_MUST_CHECK;
-/* The chair rejects the bid of a clarification that was answered (and the
- * panel finds it unjustified) or not answered in time (et.clarify.pending
- * before): confidential bid.disqualified {tender, lot, bid, clarification,
+/* The chair rejects the bid of an explanation request that was answered (and the
+ * panel finds it unjustified) or not answered in time (et.explain.pending
+ * before): confidential bid.disqualified {tender, lot, bid, explanation,
  * member, answered, reason, rule: cn.panel.21}. The bid is then invalid. */
 int ev_bid_disqualify(struct audit_ledger *l, const char *actor, const char *tender,
-		      const char *clarification, const char *reason,
+		      const char *explanation, const char *reason,
 		      struct tender_diag *d) ET_MUST_CHECK;
-/* The clarifications of a tender: administrators, supervisors and the
+/* The explanation requests of a tender: administrators, supervisors and the
  * panel's members see all, a bidder those addressed to its firm. */
-int ev_clarifications(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+int ev_explanations(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
 		      char **json) ET_MUST_CHECK;
 
 /* The chair submits the report once every sheet is in (et.report.sheets):

@@ -1,7 +1,7 @@
 /* evaluation/review.c — the panel's compliance review (初步评审:
  * 形式、资格、响应性审查, 评标委员会和评标方法暂行规定 第二十条至第二十六条),
  * its price adjustments for the lowest evaluated price (经评审的最低投标价法),
- * the clarification of an abnormally low price and the rejection of a bid
+ * the explanation (澄清、说明) of an abnormally low price and the rejection of a bid
  * that cannot justify it (实施条例 第五十一条（五）, 暂行规定 第二十一条).
  * docs/evaluation.md §3 "Compliance review". The findings, adjustments and
  * rejections are confidential like every act of the panel; the question to
@@ -280,7 +280,7 @@ int ev_adjust_record(struct audit_ledger *l, const char *actor, const char *tend
 	return ev_submit(l, adjust_fn, &c, d);
 }
 
-static int clarify_fn(struct audit_tx *tx, void *ctx)
+static int explain_fn(struct audit_tx *tx, void *ctx)
 {
 	struct review_cmd *c = ctx;
 	sqlite3 *db = audit_tx_db(tx);
@@ -305,18 +305,18 @@ static int clarify_fn(struct audit_tx *tx, void *ctx)
 	    (rc = ev_bid_review(db, c->tender, c->bid, &rules, &s)))
 		return rc;
 	if (!s.valid)
-		return tender_diag_set(c->d, ET_ESTATE, "et.clarify.valid", "该投标已被否决",
+		return tender_diag_set(c->d, ET_ESTATE, "et.explain.valid", "该投标已被否决",
 				       "the bid is no longer valid", "%s", c->bid);
-	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM ev_clarify WHERE tender = ?1 AND bid = ?2",
+	if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM ev_explain WHERE tender = ?1 AND bid = ?2",
 				    "tt", c->tender, c->bid)))
 		return rc;
 	exists = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	if (exists)
-		return tender_diag_set(c->d, ET_EEXIST, "et.clarify.exists", "已要求该投标人澄清",
-				       "a clarification was already requested for this bid", "%s", c->bid);
+		return tender_diag_set(c->d, ET_EEXIST, "et.explain.exists", "已要求该投标人澄清",
+				       "an explanation was already requested for this bid", "%s", c->bid);
 	if (c->deadline_us <= audit_tx_time(tx) || c->deadline_us > audit_tx_time(tx) + 30 * rules.day_us)
-		return tender_diag_set(c->d, ET_EINVAL, "et.clarify.deadline",
+		return tender_diag_set(c->d, ET_EINVAL, "et.explain.deadline",
 				       "澄清期限须晚于现在且不超过 30 日",
 				       "the time limit must be later than now and within 30 days", "%s", "");
 	if ((rc = tender_db_record(db, c->tender, &rec)))
@@ -331,18 +331,18 @@ static int clarify_fn(struct audit_tx *tx, void *ctx)
 				     "the bid's price is not flagged abnormally low", "%s", c->bid);
 		goto out;
 	}
-	if ((rc = ev_new_id("clr-", id)))
+	if ((rc = ev_new_id("xpl-", id)))
 		goto out;
 	/* the chair's act, confidential; then the question the bidder reads,
 	 * public and sent by the platform, so that it names no member */
 	pl = json_pack("{s:s,s:s,s:s}", "tender", c->tender, "id", id, "member", m.member);
-	if ((rc = ev_emit(tx, "clarification.asked", c->actor, c->tender, pl, true, NULL)))
+	if ((rc = ev_emit(tx, "explanation.asked", c->actor, c->tender, pl, true, NULL)))
 		goto out;
 	json_decref(pl);
 	pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "tender", c->tender, "lot", c->lot,
 		       "bid", c->bid, "org", b.org, "id", id, "question", c->question, "deadline",
 		       (json_int_t)c->deadline_us, "price", (json_int_t)b.price_fen, "rule", "et.eval.low");
-	if ((rc = ev_emit(tx, "clarification.requested", "", c->tender, pl, false, NULL)))
+	if ((rc = ev_emit(tx, "explanation.requested", "", c->tender, pl, false, NULL)))
 		goto out;
 	if (c->id_out)
 		memcpy(c->id_out, id, TENDER_ID_LEN);
@@ -352,7 +352,7 @@ out:
 	return rc;
 }
 
-int ev_clarify_request(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+int ev_explain_request(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
 		       const char *bid, const char *question, int64_t deadline_us,
 		       char id_out[TENDER_ID_LEN], struct tender_diag *d)
 {
@@ -366,9 +366,9 @@ int ev_clarify_request(struct audit_ledger *l, const char *actor, const char *te
 		return tender_diag_set(d, ET_EINVAL, "et.review.bid", "须指明标段和投标",
 				       "a lot and a bid are needed", "%s", "");
 	if (!ev_text_ok(question, ET_TENDER_TEXT_MAX))
-		return tender_diag_set(d, ET_EINVAL, "et.clarify.text", "澄清问题须为 1–4096 字节",
+		return tender_diag_set(d, ET_EINVAL, "et.explain.text", "澄清问题须为 1–4096 字节",
 				       "the question must be 1..4096 bytes", "%s", "");
-	return ev_submit(l, clarify_fn, &c, d);
+	return ev_submit(l, explain_fn, &c, d);
 }
 
 struct clar_row {
@@ -384,7 +384,7 @@ static int clar_load(sqlite3 *db, const char *tender, const char *id, struct cla
 	int rc;
 
 	if ((rc = audit_sql_prepare(db, &st, "SELECT lot, bid, org, deadline_us, answered_idx FROM"
-				    " ev_clarify WHERE tender = ?1 AND id = ?2", "tt", tender, id)))
+				    " ev_explain WHERE tender = ?1 AND id = ?2", "tt", tender, id)))
 		return rc;
 	if ((found = sqlite3_step(st) == SQLITE_ROW)) {
 		audit_sql_col_text(st, 0, r->lot, sizeof r->lot);
@@ -394,8 +394,8 @@ static int clar_load(sqlite3 *db, const char *tender, const char *id, struct cla
 		r->answered_idx = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_finalize(st);
-	return found ? ET_OK : tender_diag_set(d, ET_ENOTFOUND, "et.clarify.none", "没有这个澄清要求",
-					       "no such clarification request", "%s", id);
+	return found ? ET_OK : tender_diag_set(d, ET_ENOTFOUND, "et.explain.none", "没有这个澄清要求",
+					       "no such explanation request", "%s", id);
 }
 
 static int answer_fn(struct audit_tx *tx, void *ctx)
@@ -410,27 +410,27 @@ static int answer_fn(struct audit_tx *tx, void *ctx)
 	if ((rc = ev_actor(db, c->actor, TENDER_ROLE_BIDDER, &p, c->d)))
 		return rc;
 	if (!c->tender || !ev_id_ok(c->tender) || !c->id || !ev_id_ok(c->id))
-		return tender_diag_set(c->d, ET_ENOTFOUND, "et.clarify.none", "没有这个澄清要求",
-				       "no such clarification request", "%s", "");
+		return tender_diag_set(c->d, ET_ENOTFOUND, "et.explain.none", "没有这个澄清要求",
+				       "no such explanation request", "%s", "");
 	if ((rc = clar_load(db, c->tender, c->id, &r, c->d)))
 		return rc;
 	if (strcmp(r.org, p.org))
-		return tender_diag_set(c->d, ET_EDENIED, "et.clarify.org", "只有被要求澄清的投标人可以答复",
+		return tender_diag_set(c->d, ET_EDENIED, "et.explain.org", "只有被要求澄清的投标人可以答复",
 				       "only the bidder asked may answer", "%s", c->id);
 	if (r.answered_idx >= 0)
-		return tender_diag_set(c->d, ET_EEXIST, "et.clarify.answered", "已答复",
+		return tender_diag_set(c->d, ET_EEXIST, "et.explain.answered", "已答复",
 				       "already answered", "%s", c->id);
 	if (audit_tx_time(tx) > r.deadline_us)
-		return tender_diag_set(c->d, ET_ESTATE, "et.clarify.deadline", "澄清期限已过",
+		return tender_diag_set(c->d, ET_ESTATE, "et.explain.deadline", "澄清期限已过",
 				       "the time limit for the answer has passed", "%s", c->id);
 	pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "tender", c->tender, "id", c->id, "bid", r.bid,
 		       "org", p.org, "user", c->actor, "text", c->reason);
-	rc = ev_emit(tx, "clarification.answered", c->actor, c->tender, pl, false, NULL);
+	rc = ev_emit(tx, "explanation.answered", c->actor, c->tender, pl, false, NULL);
 	json_decref(pl);
 	return rc;
 }
 
-int ev_clarify_answer(struct audit_ledger *l, const char *actor, const char *tender, const char *id,
+int ev_explain_answer(struct audit_ledger *l, const char *actor, const char *tender, const char *id,
 		      const char *text, struct tender_diag *d)
 {
 	struct review_cmd c = { .actor = actor, .tender = tender, .id = id, .reason = text, .d = d };
@@ -438,7 +438,7 @@ int ev_clarify_answer(struct audit_ledger *l, const char *actor, const char *ten
 	if (d)
 		tender_diag_clear(d);
 	if (!ev_text_ok(text, ET_TENDER_TEXT_MAX))
-		return tender_diag_set(d, ET_EINVAL, "et.clarify.text", "澄清答复须为 1–4096 字节",
+		return tender_diag_set(d, ET_EINVAL, "et.explain.text", "澄清答复须为 1–4096 字节",
 				       "the answer must be 1..4096 bytes", "%s", "");
 	return ev_submit(l, answer_fn, &c, d);
 }
@@ -459,12 +459,12 @@ static int disq_fn(struct audit_tx *tx, void *ctx)
 	    (rc = chair_of(&dr, &m, c->d)) || (rc = report_absent(db, c->tender, c->d)))
 		return rc;
 	if (!c->id || !ev_id_ok(c->id))
-		return tender_diag_set(c->d, ET_ENOTFOUND, "et.clarify.none", "没有这个澄清要求",
-				       "no such clarification request", "%s", "");
+		return tender_diag_set(c->d, ET_ENOTFOUND, "et.explain.none", "没有这个澄清要求",
+				       "no such explanation request", "%s", "");
 	if ((rc = clar_load(db, c->tender, c->id, &r, c->d)))
 		return rc;
 	if (r.answered_idx < 0 && audit_tx_time(tx) <= r.deadline_us)
-		return tender_diag_set(c->d, ET_ESTATE, "et.clarify.pending",
+		return tender_diag_set(c->d, ET_ESTATE, "et.explain.pending",
 				       "澄清期限未到且投标人尚未答复",
 				       "the bidder has not answered and the time limit has not passed",
 				       "%s", c->id);
@@ -477,7 +477,7 @@ static int disq_fn(struct audit_tx *tx, void *ctx)
 		return tender_diag_set(c->d, ET_EEXIST, "et.disqualify.exists", "该投标已被否决",
 				       "the bid was already rejected", "%s", r.bid);
 	pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "tender", c->tender, "lot", r.lot, "bid",
-		       r.bid, "clarification", c->id, "member", m.member, "answered",
+		       r.bid, "explanation", c->id, "member", m.member, "answered",
 		       r.answered_idx >= 0, "reason", c->reason, "rule", "cn.panel.21");
 	rc = ev_emit(tx, "bid.disqualified", c->actor, c->tender, pl, true, NULL);
 	json_decref(pl);
@@ -485,9 +485,9 @@ static int disq_fn(struct audit_tx *tx, void *ctx)
 }
 
 int ev_bid_disqualify(struct audit_ledger *l, const char *actor, const char *tender,
-		      const char *clarification, const char *reason, struct tender_diag *d)
+		      const char *explanation, const char *reason, struct tender_diag *d)
 {
-	struct review_cmd c = { .actor = actor, .tender = tender, .id = clarification, .reason = reason,
+	struct review_cmd c = { .actor = actor, .tender = tender, .id = explanation, .reason = reason,
 				.d = d };
 
 	if (d)
@@ -553,7 +553,7 @@ int ev_apply_asked(sqlite3 *db, const struct audit_event *ev, uint64_t index, vo
 	return rc;
 }
 
-int ev_apply_clarify(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
+int ev_apply_explain(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
 	APPLY_BEGIN
 	const char *tender, *lot, *bid, *org, *id, *q;
@@ -563,21 +563,21 @@ int ev_apply_clarify(sqlite3 *db, const struct audit_event *ev, uint64_t index, 
 	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "org", &org)) &&
 	    !(rc = ev_get_str(o, "id", &id)) && !(rc = ev_get_str(o, "question", &q)) &&
 	    !(rc = ev_get_int(o, "deadline", &deadline)))
-		rc = audit_sql_exec(db, "INSERT INTO ev_clarify(id, tender, lot, bid, org, question,"
+		rc = audit_sql_exec(db, "INSERT INTO ev_explain(id, tender, lot, bid, org, question,"
 				    " deadline_us, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ttttttii",
 				    id, tender, lot, bid, org, q, deadline, (int64_t)index);
 	json_decref(o);
 	return rc;
 }
 
-int ev_apply_clarify_answer(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
+int ev_apply_explain_answer(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
 	APPLY_BEGIN
 	const char *tender, *id, *user, *text;
 
 	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "id", &id)) &&
 	    !(rc = ev_get_str(o, "user", &user)) && !(rc = ev_get_str(o, "text", &text)))
-		rc = audit_sql_exec(db, "UPDATE ev_clarify SET answer = ?3, answered_by = ?4,"
+		rc = audit_sql_exec(db, "UPDATE ev_explain SET answer = ?3, answered_by = ?4,"
 				    " answered_idx = ?5 WHERE tender = ?1 AND id = ?2", "tttti",
 				    tender, id, text, user, (int64_t)index);
 	json_decref(o);
@@ -590,7 +590,7 @@ int ev_apply_disqualify(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	const char *tender, *lot, *bid, *clar, *reason, *rule;
 
 	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "lot", &lot)) &&
-	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "clarification", &clar)) &&
+	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "explanation", &clar)) &&
 	    !(rc = ev_get_str(o, "reason", &reason)) && !(rc = ev_get_str(o, "rule", &rule)))
 		rc = audit_sql_exec(db, "INSERT INTO ev_disq VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 				    "tttttti", tender, bid, lot, clar, reason, rule, (int64_t)index);
@@ -620,7 +620,7 @@ static int clar_query_fn(sqlite3 *db, void *ctx)
 	if (!(q->out = json_array()))
 		return et_fail(ET_ENOMEM);
 	if ((rc = audit_sql_prepare(db, &st, "SELECT id, lot, bid, org, question, deadline_us, answer,"
-				    " answered_by, answered_idx FROM ev_clarify WHERE tender = ?1 ORDER BY idx",
+				    " answered_by, answered_idx FROM ev_explain WHERE tender = ?1 ORDER BY idx",
 				    "t", q->tender)))
 		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -642,7 +642,7 @@ static int clar_query_fn(sqlite3 *db, void *ctx)
 	return rc;
 }
 
-int ev_clarifications(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+int ev_explanations(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
 		      char **json)
 {
 	struct clar_q q = { who, tender, NULL };
@@ -651,8 +651,12 @@ int ev_clarifications(struct audit_ledger *l, const struct tender_principal *who
 	*json = NULL;
 	if (!l || !tender || !ev_id_ok(tender))
 		return et_fail(ET_EINVAL);
-	if (!(rc = audit_ledger_query(l, clar_query_fn, &q)) && !(*json = ev_dump(q.out)))
-		rc = et_fail(ET_ENOMEM);
+	if (!(rc = audit_ledger_query(l, clar_query_fn, &q))) {
+		json_t *o = json_pack("{s:O}", "explanations", q.out);
+		if (!o || !(*json = ev_dump(o)))
+			rc = et_fail(ET_ENOMEM);
+		json_decref(o);
+	}
 	json_decref(q.out);
 	return rc;
 }

@@ -1852,47 +1852,49 @@ START_TEST(test_review_flow)
 	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], 50000000LL,
 				       "工期偏差折算", &d) == ET_OK, "%s", d.msg);
 	/* clarification: only a flagged bid, by the chair */
-	ck_assert_int_eq(ev_clarify_request(b->w.l, b->rep.user, b->T, "1", bids[0], "请说明报价构成",
+	ck_assert_int_eq(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[0], "请说明报价构成",
 					    et_clock_now_us() + HOUR, clr, &d), ET_ESTATE);
 	ck_assert_str_eq(d.rule, "et.eval.low");
-	ck_assert_int_eq(ev_clarify_request(b->w.l, other, b->T, "1", bids[4], "请说明报价构成",
+	ck_assert_int_eq(ev_explain_request(b->w.l, other, b->T, "1", bids[4], "请说明报价构成",
 					    et_clock_now_us() + HOUR, clr, &d), ET_EDENIED);
 	ck_assert_str_eq(d.rule, "et.chair.only");
-	ck_assert_int_eq(ev_clarify_request(b->w.l, b->rep.user, b->T, "1", bids[4], "请说明报价构成",
+	ck_assert_int_eq(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[4], "请说明报价构成",
 					    et_clock_now_us() - 1, clr, &d), ET_EINVAL);
-	ck_assert_str_eq(d.rule, "et.clarify.deadline");
+	ck_assert_str_eq(d.rule, "et.explain.deadline");
 	{
 		uint64_t before = audit_ledger_size(b->w.l);
-		ck_assert_msg(ev_clarify_request(b->w.l, b->rep.user, b->T, "1", bids[4],
+		ck_assert_msg(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[4],
 						 "报价明显低于其他投标报价，请书面说明并提供证明材料",
 						 et_clock_now_us() + HOUR, clr, &d) == ET_OK, "%s", d.msg);
-		ck_assert(public_has(b, before, "clarification.requested"));
+		ck_assert(public_has(b, before, "explanation.requested"));
 		ck_assert(!public_has(b, before, b->rep.user));   /* names no member */
 	}
 	/* the bidder sees the question; another bidder does not */
 	principal(&b->w, U_BIDDER1, &pa);
-	ck_assert_int_eq(ev_clarifications(b->w.l, &pa, b->T, &s), ET_OK);
+	ck_assert_int_eq(ev_explanations(b->w.l, &pa, b->T, &s), ET_OK);
 	o = jparse(s);
-	ck_assert_uint_eq(json_array_size(o), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "explanations")), 0);
 	json_decref(o);
 	{
 		struct tender_principal pb = { .roles = TENDER_ROLE_BIDDER };
+		json_t *a;
 		snprintf(pb.user, sizeof pb.user, "%s", b->b[4].user);
 		snprintf(pb.org, sizeof pb.org, "%s", b->b[4].org);
-		ck_assert_int_eq(ev_clarifications(b->w.l, &pb, b->T, &s), ET_OK);
+		ck_assert_int_eq(ev_explanations(b->w.l, &pb, b->T, &s), ET_OK);
 		o = jparse(s);
-		ck_assert_uint_eq(json_array_size(o), 1);
-		ck_assert_str_eq(jstr(json_array_get(o, 0), "bid"), bids[4]);
-		ck_assert(json_is_false(json_object_get(json_array_get(o, 0), "answered")));
+		a = json_object_get(o, "explanations");
+		ck_assert_uint_eq(json_array_size(a), 1);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "bid"), bids[4]);
+		ck_assert(json_is_false(json_object_get(json_array_get(a, 0), "answered")));
 		json_decref(o);
 	}
-	ck_assert_int_eq(ev_clarify_answer(b->w.l, b->b[0].user, b->T, clr, "答复", &d), ET_EDENIED);
-	ck_assert_str_eq(d.rule, "et.clarify.org");
+	ck_assert_int_eq(ev_explain_answer(b->w.l, b->b[0].user, b->T, clr, "答复", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.explain.org");
 	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "未答复", &d), ET_ESTATE);
-	ck_assert_str_eq(d.rule, "et.clarify.pending");
+	ck_assert_str_eq(d.rule, "et.explain.pending");
 	et_clock_set_test(et_clock_now_us() + 2 * HOUR);
-	ck_assert_int_eq(ev_clarify_answer(b->w.l, b->b[4].user, b->T, clr, "成本说明", &d), ET_ESTATE);
-	ck_assert_str_eq(d.rule, "et.clarify.deadline");
+	ck_assert_int_eq(ev_explain_answer(b->w.l, b->b[4].user, b->T, clr, "成本说明", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.explain.deadline");
 	ck_assert_int_eq(ev_bid_disqualify(b->w.l, other, b->T, clr, "未在期限内澄清", &d), ET_EDENIED);
 	ck_assert_msg(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr,
 					"未在期限内说明报价，按低于成本报价否决", &d) == ET_OK, "%s", d.msg);
