@@ -135,11 +135,21 @@ struct ev_boq {
 };
 /* The sealed upload metadata of a bid (bid.submitted's `upload`, revealed
  * at the close): the submission's source address and device fingerprint. */
+#define EV_UPLOAD_DOCS 16
+#define EV_DOC_META_MAX 128
 struct ev_upload {
 	char bid[TENDER_ID_LEN];
 	char source[64];
 	char device[136];
+	/* the documents' author and creating software the client read from
+	 * them (parts[].documents[]: author, software), those with either */
+	struct {
+		char author[EV_DOC_META_MAX + 1], software[EV_DOC_META_MAX + 1];
+	} doc[EV_UPLOAD_DOCS];
+	size_t ndocs;
 };
+/* Fill u->doc from the upload metadata's parts[] (panel.c). */
+void ev_upload_docs(json_t *parts, struct ev_upload *u);
 /* The deposits that may back a bid of the tender (per-tender ones and the
  * bidder firms' annual ones), sorted by id; *ids malloc'd. */
 int ev_report_deposits(sqlite3 *db, const char *tender, char (**ids)[TENDER_ID_LEN],

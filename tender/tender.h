@@ -284,6 +284,9 @@ struct tender_lot {
 	unsigned trim;                /* prices dropped at each end before the mean */
 	unsigned penalty_above_bp;    /* per 1 % above base: bp of the price weight lost */
 	unsigned penalty_below_bp;    /* per 1 % below base */
+	/* <credit>: points of the business weight from the credit records, less
+	 * credit_deduct per record in force at the deadline (0, 0: none) */
+	unsigned credit_points, credit_deduct;
 	size_t boq_count;
 	const struct tender_boq_item *boq;  /* boq_count items; owned by the record */
 };

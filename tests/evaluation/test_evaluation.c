@@ -216,6 +216,7 @@ struct scenario {
 	const char *accounts[NB];    /* NULL: an account of the bidder's own */
 	const char *boq[NB];         /* the offer's <boq> element in bid.xml, or NULL */
 	const char *upload[NB];      /* the sealed upload metadata (JSON), or NULL */
+	unsigned credit[NB];         /* credit records of the firm in force at the deadline */
 };
 static const struct scenario *scn;
 
@@ -386,6 +387,18 @@ static void et_setup_forged(struct et *b, unsigned forged)
 		seal_submit(b, i, bids[i], price_of(i));
 	}
 	forge = false;
+	/* credit records after the registration: in force at the deadline, and
+	 * one expired before it (not counted) */
+	for (int i = 0; scn && i < NB; i++)
+		for (unsigned k = 0; k < scn->credit[i]; k++) {
+			ck_assert_msg(tender_credit_record(b->w.l, b->w.user[U_ADMIN], b->b[i].org,
+							   "江建信〔2026〕3号 不良行为记录", T0 + 3 * DAY,
+							   b->deadline + 30 * DAY, &d) == ET_OK, "%s", d.msg);
+			if (!k)
+				ck_assert_msg(tender_credit_record(b->w.l, b->w.user[U_ADMIN], b->b[i].org,
+								   "已过期的记录", T0 + 3 * DAY, T0 + 4 * DAY,
+								   &d) == ET_OK, "%s", d.msg);
+		}
 	et_clock_set_test(b->deadline + 1000000);
 	ck_assert_msg(bid_close(b->w.l, "", b->T, &cr, &d) == ET_OK, "%s", d.msg);
 	ck_assert_uint_eq(cr.counted, NB);
@@ -505,7 +518,7 @@ static const struct scenario flow_scn = {
 	"<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
 	"</comprehensive>",
 	0, { 0 }, { NULL, NULL, "6222020200998877665", "6222 0202 0099 8877 665", NULL }, { NULL },
-	{ NULL },
+	{ NULL }, { 0 },
 };
 
 static int sheet(struct et *b, const char *user, const char *member, int i, int64_t total,
@@ -1530,7 +1543,7 @@ static const struct wiring_case wiring_cases[] = {
 	 * valid 4150, low limit 3320: none. Prices 4050, 4150, 4250 form a run
 	 * (difference 100): the price pattern is flagged for the panel. */
 	{ "lowest price, above control",
-	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL }, { NULL } }, 6000,
+	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL }, { NULL }, { 0 } }, 6000,
 	  { 4, 0, 1, 2, 3 }, 3, { "", "", "", "above_control", "above_control" }, -1,
 	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
 	  "0/1", { "price_pattern", NULL }, { 0, 1 } },
@@ -1550,7 +1563,7 @@ static const struct wiring_case wiring_cases[] = {
 	    "<priceScoring method=\"trimmed-mean-base\" kFactorBp=\"9800\" trim=\"1\""
 	    " penaltyAboveBp=\"200\" penaltyBelowBp=\"100\"/></comprehensive>",
 	    0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL }, { NULL },
-	    { NULL }, { NULL } },
+	    { NULL }, { NULL }, { 0 } },
 	  6000, { 0, 1, 3, 2, 4 }, 5, { "", "", "", "", "" }, 4,
 	  { "559950/6223", "550950/6223", "546450/6223", "537450/6223", "508380/6223" },
 	  { "89.98", "88.53", "87.81", "86.37", "81.69" }, "12446000000/3", { NULL, NULL }, { 0, 0 } },
@@ -1569,7 +1582,7 @@ static const struct wiring_case wiring_cases[] = {
 	    "</comprehensive>",
 	    0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
 	    { "6217000011112222333", NULL, NULL, "6217 0000 1111 2222 333", NULL },
-	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT }, { NULL } },
+	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT }, { NULL }, { 0 } },
 	  5000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
 	  { "90/1", "7390/83", "6250/71", "37750/431", "955/11" },
 	  { "90.00", "89.04", "88.03", "87.59", "86.82" }, "4050000000/1",
@@ -1585,10 +1598,42 @@ static const struct wiring_case wiring_cases[] = {
 	    { "{\"device\":\"d0\",\"source\":\"198.51.100.10\"}",
 	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
 	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
-	      "{\"device\":\"d3\",\"source\":\"198.51.100.13\"}", NULL } },
+	      "{\"device\":\"d3\",\"source\":\"198.51.100.13\"}", NULL }, { 0 } },
 	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
 	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
 	  "0/1", { "same_upload_addr", "same_device" }, { 1, 2 } },
+	/* Lowest evaluated price, the prices of the case above; the PDFs of bids 0
+	 * and 3 name the same author and software in their Info dictionaries (the
+	 * client reads them before sealing: parts[].documents[]): same_metadata,
+	 * medium (the same author). */
+	{ "lowest price, same document author",
+	  { NULL, 0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
+	    { NULL }, { NULL },
+	    { "{\"device\":\"d0\",\"parts\":[{\"documents\":[{\"author\":\"张工\",\"name\":\"技术标.pdf\","
+	      "\"software\":\"WPS Office 12.1\"}],\"part\":2}],\"source\":\"198.51.100.10\"}",
+	      "{\"device\":\"d1\",\"source\":\"198.51.100.11\"}", NULL,
+	      "{\"device\":\"d3\",\"parts\":[{\"documents\":[{\"author\":\"张工\",\"name\":\"商务标.pdf\","
+	      "\"software\":\"WPS Office 12.1\"}],\"part\":2}],\"source\":\"198.51.100.13\"}", NULL },
+	    { 0 } },
+	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
+	  "0/1", { "same_metadata", NULL }, { 0, 3 } },
+	/* Comprehensive, lowest price base, price 30, technical 40, business 30
+	 * of which 10 points of credit less 4 per credit record in force at the
+	 * deadline: bid 0's firm has 1 record (6 points), bid 2's 3 (10 - 12 ->
+	 * 0), the others none (10); sheets 50 (of 40 + 30 - 10 = 60). Base 4050:
+	 * bid 4: 30 + 50 + 10 = 90; bid 1: 486/17 + 60 = 1506/17 = 88.59;
+	 * bid 3: 1215/43 + 60 = 3795/43 = 88.26; bid 0: 2430/83 + 56 = 7078/83
+	 * = 85.28; bid 2: 1215/44 + 50 = 3415/44 = 77.61. */
+	{ "comprehensive with credit points",
+	  { "<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
+	    "<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
+	    "<credit points=\"10\" deductPoints=\"4\"/></comprehensive>",
+	    0, { 0 }, { NULL }, { NULL }, { NULL }, { 1, 0, 3, 0, 0 } },
+	  5000, { 4, 1, 3, 0, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "90/1", "1506/17", "3795/43", "7078/83", "3415/44" },
+	  { "90.00", "88.59", "88.26", "85.28", "77.61" }, "4050000000/1", { "price_pattern", NULL },
+	  { 0, 1 } },
 };
 
 START_TEST(test_report_wiring)
@@ -1607,7 +1652,8 @@ START_TEST(test_report_wiring)
 	scn = NULL;
 	quick_panel(b, mu, mm, &st);
 	if (wc->sc.evaluation) {  /* comprehensive: a sheet scores at most technical + business */
-		int64_t max = strstr(wc->sc.evaluation, "business=\"20\"") ? 6000 : 7000;
+		int64_t max = strstr(wc->sc.evaluation, "business=\"20\"") ||
+			      strstr(wc->sc.evaluation, "<credit") ? 6000 : 7000;
 		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, max + 1, false, &d), ET_EINVAL);
 		ck_assert_str_eq(d.rule, "et.sheet.points");
 	}
@@ -1652,10 +1698,23 @@ START_TEST(test_report_wiring)
 		ck_assert_uint_gt(strlen(jstr(g, "strength")), 0);
 		if (!strcmp(wc->signal[k], "same_boq_error"))  /* the evidence names the line */
 			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "010101001"));
+		if (!strcmp(wc->signal[k], "same_metadata")) { /* the same author: medium */
+			ck_assert_str_eq(jstr(g, "strength"), "medium");
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "张工"));
+		}
 		if (!strcmp(wc->signal[k], "same_device")) {   /* with the same address: medium */
 			ck_assert_str_eq(jstr(g, "strength"), "medium");
 			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "dd77"));
 		}
+	}
+	if (strstr(wc->sc.evaluation ? wc->sc.evaluation : "", "<credit")) {
+		json_t *ib = json_object_get(json_object_get(lot, "inputs"), "bids");
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 0), "credit")), 600);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 0), "credit_records")), 1);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 2), "credit")), 0);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 2), "credit_records")), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 1), "credit")), 1000);
+		ck_assert_str_eq(jstr(json_object_get(json_array_get(lines, 3), "credit"), "rounded"), "6.00");
 	}
 	/* the BoQ lines are in the inputs, read from the kept bid.xml */
 	if (wc->sc.boq[0])
@@ -1798,7 +1857,7 @@ START_TEST(test_review_flow)
 {
 	static const struct scenario sc = {
 		NULL, 0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL },
-		{ NULL }, { NULL }, { NULL },
+		{ NULL }, { NULL }, { NULL }, { 0 },
 	};
 	struct et *b = calloc(1, sizeof *b);
 	struct tender_diag d;
