@@ -2261,6 +2261,27 @@ static int mx_release(struct mx *m, const char *a, struct tender_diag *d)
 {
 	return ev_deposit_release(m->w->l, a, m->T, d);
 }
+static int mx_review(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_review_record(m->w->l, a, m->T, "1", "bid-x", false, "资格审查", "无资质", d);
+}
+static int mx_adjust(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_adjust_record(m->w->l, a, m->T, "1", "bid-x", 100, "缺项", d);
+}
+static int mx_explain(struct mx *m, const char *a, struct tender_diag *d)
+{
+	char id[TENDER_ID_LEN];
+	return ev_explain_request(m->w->l, a, m->T, "1", "bid-x", "请说明", T0 + 60 * DAY, id, d);
+}
+static int mx_explain_answer(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_explain_answer(m->w->l, a, m->T, "xpl-none", "说明", d);
+}
+static int mx_disqualify(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_bid_disqualify(m->w->l, a, m->T, "xpl-none", "不能合理说明", d);
+}
 
 #define A(u) (1u << (u))
 static const struct {
@@ -2283,6 +2304,12 @@ static const struct {
 	{ "chair vote", mx_vote, 0 },
 	{ "dissent", mx_dissent, 0 },
 	{ "reject all", mx_reject, 0 },
+	{ "review", mx_review, 0 },
+	{ "adjustment", mx_adjust, 0 },
+	{ "explanation request", mx_explain, 0 },
+	{ "explanation answer", mx_explain_answer,
+	  A(U_BIDDER1) | A(U_BIDDER2) | A(U_BIDDER3) | A(U_BIDDER4) },
+	{ "bid rejection", mx_disqualify, 0 },
 	{ "report", mx_report, 0 },
 	{ "report sign", mx_sign, 0 },
 	{ "candidates", mx_publish, A(U_AGENT1) | A(U_AGENT2) },
