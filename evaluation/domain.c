@@ -798,7 +798,7 @@ static const char schema[] =
 	" deadline_us INTEGER NOT NULL, idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '',"
 	" answered_by TEXT NOT NULL DEFAULT '', answered_idx INTEGER NOT NULL DEFAULT -1);"
 	"CREATE TABLE IF NOT EXISTS ev_disq(tender TEXT NOT NULL, bid TEXT NOT NULL,"
-	" lot TEXT NOT NULL, clarification TEXT NOT NULL, reason TEXT NOT NULL, rule TEXT NOT NULL,"
+	" lot TEXT NOT NULL, explanation TEXT NOT NULL, reason TEXT NOT NULL, rule TEXT NOT NULL,"
 	" idx INTEGER NOT NULL, PRIMARY KEY(tender, bid));"
 	"CREATE TABLE IF NOT EXISTS ev_release(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
 	" deposits TEXT NOT NULL);"

@@ -370,6 +370,13 @@ int ev_sheets(struct audit_ledger *l, const struct tender_principal *who, const 
 /* The report and its signatures (as ev_sheets). */
 int ev_report_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
 		  char **json) ET_MUST_CHECK;
+/* The compliance review (as the report's insiders; ET_EDENIED otherwise):
+ * {findings[{member, lot, bid, pass, criterion, reason, index}],
+ * adjustments[{member, lot, bid, amount, reason, index}],
+ * rejections[{lot, bid, explanation, reason, rule, index}],
+ * bids[{lot, bid, org, price, valid, reason, adjust, abnormally_low}]}. */
+int ev_review_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		  char **json) ET_MUST_CHECK;
 /* The public result per lot: candidates, publicity, objections and
  * answers, award, contract, deposits released. */
 int ev_result_get(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;

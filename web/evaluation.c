@@ -694,6 +694,18 @@ static int get_explanations(struct web_req *r, struct web_reply *rep)
 	return reply_text_json(rep, s);
 }
 
+static int get_review(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN], *s = NULL;
+	int rc;
+
+	if (!param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = ev_review_get(r->data->ledger, &r->who, id, &s)))
+		return rc;
+	return reply_text_json(rep, s);
+}
+
 static int post_review(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_review); }
 static int post_adjust(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_adjust); }
 static int post_explain(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_explain); }
@@ -728,6 +740,7 @@ const struct web_route web_evaluation_routes[] = {
 	{ "POST", "/api/tenders/*/report/sign", WEB_BODY_BUFFER, J, RQ, post_sign },
 	{ "POST", "/api/tenders/*/lots/*/reject", WEB_BODY_BUFFER, J, RQ, post_reject },
 	{ "POST", "/api/tenders/*/lots/*/review", WEB_BODY_BUFFER, J, RQ, post_review },
+	{ "GET", "/api/tenders/*/review", WEB_BODY_NONE, 0, RQ, get_review },
 	{ "POST", "/api/tenders/*/lots/*/adjustments", WEB_BODY_BUFFER, J, RQ, post_adjust },
 	{ "POST", "/api/tenders/*/lots/*/explanations", WEB_BODY_BUFFER, J, RQ, post_explain },
 	{ "GET", "/api/tenders/*/explanations", WEB_BODY_NONE, 0, RQ, get_explanations },

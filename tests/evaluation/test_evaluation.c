@@ -1958,6 +1958,28 @@ START_TEST(test_review_flow)
 	ck_assert_msg(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr,
 					"未在期限内说明报价，按低于成本报价否决", &d) == ET_OK, "%s", d.msg);
 	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "again", &d), ET_EEXIST);
+	/* the review as the panel sees it; a bidder does not */
+	principal(&b->w, U_BIDDER1, &pa);
+	ck_assert_int_eq(ev_review_get(b->w.l, &pa, b->T, &s), ET_EDENIED);
+	principal(&b->w, U_SUPER, &pa);
+	ck_assert_int_eq(ev_review_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "findings")), 10);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "adjustments")), 3);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "rejections")), 1);
+	{
+		json_t *rb = json_object_get(o, "bids");
+		ck_assert_uint_eq(json_array_size(rb), NB);
+		for (size_t k = 0; k < NB; k++) {
+			json_t *e = json_array_get(rb, k);
+			bool inval = !strcmp(jstr(e, "bid"), bids[2]) || !strcmp(jstr(e, "bid"), bids[4]);
+			ck_assert(json_is_boolean(json_object_get(e, "valid")));
+			ck_assert_int_eq(json_is_true(json_object_get(e, "valid")), !inval);
+			/* bid 4 is invalid now: the mean of 4150, 4250, 4300 is 4233.3, no bid is low */
+			ck_assert(json_is_false(json_object_get(e, "abnormally_low")));
+		}
+	}
+	json_decref(o);
 	/* with 3 valid bids left the panel may not reject all */
 	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
 	ck_assert_str_eq(d.rule, "cn.panel.27");

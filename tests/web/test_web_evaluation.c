@@ -271,6 +271,7 @@ START_TEST(test_evaluation_routes)
 		    "{\"text\":\"a\"}", 404, "ENOTFOUND", "et.explain.none");
 	api_refused(w, U_B1, "POST", "/api/tenders/E3301002026000001/explanations/xpl-x/reject",
 		    "{\"reason\":\"r\"}", 403, "EDENIED", "et.panel.member");
+	api_refused(w, U_SUPER, "GET", "/api/tenders/E3301002026000001/review", NULL, 404, "ENOTFOUND", NULL);
 	j = api_ok(w, U_B1, "GET", "/api/tenders/E3301002026000001/explanations", NULL);
 	ck_assert(json_is_array(json_object_get(j, "explanations")));
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "explanations")), 0);
