@@ -678,6 +678,16 @@ static json_t *doc_meta(unsigned part, const char *file, const char *name, uint6
 	/* a name that is not UTF-8, or too long, is left out */
 	if (j && strlen(base) <= 1024)
 		(void)json_object_set_new(j, "name", json_string(base));
+	/* a PDF's author and creating software, read before sealing (pdfmeta.c) */
+	if (j && file && !sealed) {
+		char author[CLIENT_PDF_META_MAX + 1], software[CLIENT_PDF_META_MAX + 1];
+		if (!client_pdf_info(file, author, software, sizeof author)) {
+			if (author[0])
+				(void)json_object_set_new(j, "author", json_string(author));
+			if (software[0])
+				(void)json_object_set_new(j, "software", json_string(software));
+		}
+	}
 	return j;
 }
 

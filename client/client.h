@@ -277,4 +277,13 @@ int client_cmd_holder(int argc, char **argv);
 int client_cmd_share(int argc, char **argv);
 int client_cmd_log(int argc, char **argv);
 
+/* The author and creating software (Creator, else Producer) of a PDF from
+ * its Info dictionary (client/pdfmeta.c: a bounded scan of the first and
+ * last MiB), each as UTF-8 of at most cap - 1 bytes, "" when absent.
+ * ET_ENOTFOUND if the file is not a PDF, ET_EIO if it cannot be read. */
+#define CLIENT_PDF_META_MAX 128
+int client_pdf_info(const char *path, char *author, char *software, size_t cap) ET_MUST_CHECK;
+int client_pdf_info_buf(const unsigned char *buf, size_t len, char *author, char *software,
+			size_t cap) ET_MUST_CHECK;
+
 #endif

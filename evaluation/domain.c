@@ -197,6 +197,7 @@ int ev_rules_for(const struct tender_info *t, struct ev_rules *r)
 	r->expert_trim_min = tender_rules_expert_trim_min(r->profile);
 	r->price_trim_min = tender_rules_price_trim_min(r->profile);
 	tender_rules_abnormally_low(r->profile, &r->low_num, &r->low_den);
+	tender_rules_review_fail(r->profile, &r->review_num, &r->review_den);
 	return ET_OK;
 }
 
@@ -435,7 +436,13 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete, size_t *
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	struct tender_info t;
+	struct ev_rules rules;
+	struct tender_diag d;
+
 	*complete = false;
+	if ((rc = tender_db_tender(db, tender, &t, &d)) || (rc = ev_rules_for(&t, &rules)))
+		return rc;
 	if ((rc = ev_lots(db, tender, &lots, &nl)) || (rc = ev_members(db, tender, "member", &m, &nm)))
 		goto out;
 	for (size_t i = 0; i < nl; i++) {
@@ -452,7 +459,13 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete, size_t *
 		b = NULL;
 		if ((rc = ev_opened_bids(db, tender, lots[i], &b, &nb)))
 			goto out;
-		for (size_t j = 0; j < nb; j++)
+		for (size_t j = 0; j < nb; j++) {
+			struct ev_review_state rs;
+			/* a bid that failed the review needs no sheets */
+			if ((rc = ev_bid_review(db, tender, b[j].bid, &rules, &rs)))
+				goto out;
+			if (!rs.valid)
+				continue;
 			for (size_t k = 0; k < nm; k++) {
 				if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM ev_sheet WHERE tender = ?1 AND"
 							    " lot = ?2 AND bid = ?3 AND member = ?4", "tttt",
@@ -463,6 +476,7 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete, size_t *
 				sqlite3_finalize(st);
 				st = NULL;
 			}
+		}
 	}
 	*complete = nm > 0 && miss == 0;
 	if (missing)
@@ -773,6 +787,19 @@ static const char schema[] =
 	" lot TEXT NOT NULL, org TEXT NOT NULL, user TEXT NOT NULL, text TEXT NOT NULL,"
 	" idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '', upheld INTEGER NOT NULL DEFAULT 0,"
 	" answered_idx INTEGER NOT NULL DEFAULT -1);"
+	"CREATE TABLE IF NOT EXISTS ev_review(tender TEXT NOT NULL, lot TEXT NOT NULL,"
+	" bid TEXT NOT NULL, member TEXT NOT NULL, pass INTEGER NOT NULL, criterion TEXT NOT NULL,"
+	" reason TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY(tender, bid, member));"
+	"CREATE TABLE IF NOT EXISTS ev_adjust(idx INTEGER PRIMARY KEY, tender TEXT NOT NULL,"
+	" lot TEXT NOT NULL, bid TEXT NOT NULL, member TEXT NOT NULL, amount INTEGER NOT NULL,"
+	" reason TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS ev_explain(id TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" lot TEXT NOT NULL, bid TEXT NOT NULL, org TEXT NOT NULL, question TEXT NOT NULL,"
+	" deadline_us INTEGER NOT NULL, idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '',"
+	" answered_by TEXT NOT NULL DEFAULT '', answered_idx INTEGER NOT NULL DEFAULT -1);"
+	"CREATE TABLE IF NOT EXISTS ev_disq(tender TEXT NOT NULL, bid TEXT NOT NULL,"
+	" lot TEXT NOT NULL, explanation TEXT NOT NULL, reason TEXT NOT NULL, rule TEXT NOT NULL,"
+	" idx INTEGER NOT NULL, PRIMARY KEY(tender, bid));"
 	"CREATE TABLE IF NOT EXISTS ev_release(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
 	" deposits TEXT NOT NULL);"
 	/* the award hook of statistics (stats/stats.h STATS_AWARD_TABLE): one row
@@ -785,7 +812,8 @@ static const char schema[] =
 static const char *const tables[] = {
 	"ev_expert", "ev_relation", "ev_penalty", "ev_draw", "ev_member", "ev_sheet",
 	"ev_extension", "ev_vote", "ev_dissent", "ev_rejected", "ev_report", "ev_report_sig",
-	"ev_result", "ev_objection", "ev_release", "ev_award", NULL,
+	"ev_result", "ev_objection", "ev_release", "ev_award", "ev_review", "ev_adjust",
+	"ev_explain", "ev_disq", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -1425,6 +1453,12 @@ static const struct audit_kind kinds[] = {
 	{ "award.made", 1, apply_award },
 	{ "contract.recorded", 1, apply_contract },
 	{ "deposit.released", 1, apply_release },
+	{ "review.recorded", 1, ev_apply_review },
+	{ "adjustment.recorded", 1, ev_apply_adjust },
+	{ "explanation.asked", 1, ev_apply_asked },
+	{ "explanation.requested", 1, ev_apply_explain },
+	{ "explanation.answered", 1, ev_apply_explain_answer },
+	{ "bid.disqualified", 1, ev_apply_disqualify },
 };
 
 static const struct audit_module ev_module = {

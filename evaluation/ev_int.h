@@ -50,6 +50,7 @@ struct ev_rules {
 	unsigned expert_trim_min;         /* et.eval.expert_trim: 5 */
 	unsigned price_trim_min;          /* et.eval.price_trim: 5 */
 	int64_t low_num, low_den;         /* et.eval.low: 80/100 of the mean */
+	int64_t review_num, review_den;   /* cn.panel.review: fails by > 1/2 of the members */
 	const struct tender_profile *profile;
 };
 int ev_rules_for(const struct tender_info *t, struct ev_rules *r) ET_MUST_CHECK;
@@ -134,11 +135,21 @@ struct ev_boq {
 };
 /* The sealed upload metadata of a bid (bid.submitted's `upload`, revealed
  * at the close): the submission's source address and device fingerprint. */
+#define EV_UPLOAD_DOCS 16
+#define EV_DOC_META_MAX 128
 struct ev_upload {
 	char bid[TENDER_ID_LEN];
 	char source[64];
 	char device[136];
+	/* the documents' author and creating software the client read from
+	 * them (parts[].documents[]: author, software), those with either */
+	struct {
+		char author[EV_DOC_META_MAX + 1], software[EV_DOC_META_MAX + 1];
+	} doc[EV_UPLOAD_DOCS];
+	size_t ndocs;
 };
+/* Fill u->doc from the upload metadata's parts[] (panel.c). */
+void ev_upload_docs(json_t *parts, struct ev_upload *u);
 /* The deposits that may back a bid of the tender (per-tender ones and the
  * bidder firms' annual ones), sorted by id; *ids malloc'd. */
 int ev_report_deposits(sqlite3 *db, const char *tender, char (**ids)[TENDER_ID_LEN],
@@ -170,5 +181,35 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete,
  * awarded), counting extra_lot (may be NULL) as decided? */
 int ev_all_lots_decided(sqlite3 *db, const char *tender, const char *extra_lot,
 			bool *all) ET_MUST_CHECK;
+
+/* ---- the compliance review, adjustments, clarifications (review.c) ---- */
+
+/* The actor's seat in a drawn panel whose result is not fixed (panel.c). */
+int ev_panel_member(sqlite3 *db, const char *actor, const char *tender, struct ev_draw_row *dr,
+		    struct ev_member_row *m, struct tender_diag *d) ET_MUST_CHECK;
+/* A bid's standing after the panel's review: valid unless more than
+ * review_num/review_den of the members found that it fails (cn.panel.review)
+ * or the panel rejected it after a clarification (cn.panel.21); reason
+ * (bilingual, "" when valid); adjust = the sum of the panel's price
+ * adjustments (fen). */
+struct ev_review_state {
+	bool valid;
+	char reason[512];
+	int64_t fails, passes, adjust;
+};
+int ev_bid_review(sqlite3 *db, const char *tender, const char *bid, const struct ev_rules *r,
+		  struct ev_review_state *s) ET_MUST_CHECK;
+/* How many of the lot's opened bids are valid after the review. */
+int ev_valid_count(sqlite3 *db, const char *tender, const char *lot, const struct ev_rules *r,
+		   size_t *valid) ET_MUST_CHECK;
+/* Whether bid is flagged abnormally low by the lot's ranking on the
+ * inputs (without the sheets: the limit depends on prices only). */
+int ev_lot_low_flag(json_t *inputs, const char *bid, bool *low) ET_MUST_CHECK;
+int ev_apply_review(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_adjust(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_asked(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_explain(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_explain_answer(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+int ev_apply_disqualify(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 
 #endif

@@ -245,6 +245,50 @@ int ev_dissent(struct audit_ledger *l, const char *actor, const char *tender, co
  * reason, rule}. */
 int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
 		  const char *reason, struct tender_diag *d) ET_MUST_CHECK;
+/* ---- the compliance review (review.c, docs/evaluation.md §3) ---- */
+
+/* A member records its finding on one opened bid of a lot, once: pass, or
+ * fail with the criterion (1..64 bytes: 形式/资格/响应性 …) and the reason.
+ * Before the report. A bid fails when the members finding that it fails are
+ * more than the profile's share of the members (cn.panel.review: a
+ * majority). Confidential review.recorded {tender, lot, bid, member, pass,
+ * criterion, reason}. */
+int ev_review_record(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		     const char *bid, bool pass, const char *criterion, const char *reason,
+		     struct tender_diag *d) ET_MUST_CHECK;
+/* The chair records a price adjustment of a bid (fen, either sign, with its
+ * reason) for a lot evaluated by the lowest evaluated price
+ * (et.adjust.method); evaluated price = price + the sum of its adjustments,
+ * which must stay > 0. Confidential adjustment.recorded {tender, lot, bid,
+ * member, amount, reason}. */
+int ev_adjust_record(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		     const char *bid, int64_t amount_fen, const char *reason,
+		     struct tender_diag *d) ET_MUST_CHECK;
+/* The chair asks the bidder of a valid bid flagged abnormally low
+ * (et.eval.low) to justify its price by deadline_us (later than now, within
+ * 30 profile days), once per bid: confidential explanation.asked {tender,
+ * id, member}, then public explanation.requested {tender, lot, bid, org,
+ * id, question, deadline, price, rule} sent by the platform (actor ""). */
+int ev_explain_request(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		       const char *bid, const char *question, int64_t deadline_us,
+		       char id_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
+/* A bidder of the firm asked answers once, by the deadline
+ * (et.explain.deadline): public explanation.answered {tender, id, bid,
+ * org, user, text}. */
+int ev_explain_answer(struct audit_ledger *l, const char *actor, const char *tender, const char *id,
+		      const char *text, struct tender_diag *d) ET_MUST_CHECK;
+/* The chair rejects the bid of an explanation request that was answered (and the
+ * panel finds it unjustified) or not answered in time (et.explain.pending
+ * before): confidential bid.disqualified {tender, lot, bid, explanation,
+ * member, answered, reason, rule: cn.panel.21}. The bid is then invalid. */
+int ev_bid_disqualify(struct audit_ledger *l, const char *actor, const char *tender,
+		      const char *explanation, const char *reason,
+		      struct tender_diag *d) ET_MUST_CHECK;
+/* The explanation requests of a tender: administrators, supervisors and the
+ * panel's members see all, a bidder those addressed to its firm. */
+int ev_explanations(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		      char **json) ET_MUST_CHECK;
+
 /* The chair submits the report once every sheet is in (et.report.sheets):
  * report.submitted {tender, report, text, lots:[{lot, rejected, inputs,
  * lines, mean, base, low_limit, candidates:[{rank, bid, org, price, score,
@@ -325,6 +369,13 @@ int ev_sheets(struct audit_ledger *l, const struct tender_principal *who, const 
 	      char **json) ET_MUST_CHECK;
 /* The report and its signatures (as ev_sheets). */
 int ev_report_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		  char **json) ET_MUST_CHECK;
+/* The compliance review (as the report's insiders; ET_EDENIED otherwise):
+ * {findings[{member, lot, bid, pass, criterion, reason, index}],
+ * adjustments[{member, lot, bid, amount, reason, index}],
+ * rejections[{lot, bid, explanation, reason, rule, index}],
+ * bids[{lot, bid, org, price, valid, reason, adjust, abnormally_low}]}. */
+int ev_review_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
 		  char **json) ET_MUST_CHECK;
 /* The public result per lot: candidates, publicity, objections and
  * answers, award, contract, deposits released. */

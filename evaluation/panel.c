@@ -41,6 +41,12 @@ static int load_member(sqlite3 *db, const char *actor, const char *tender, struc
 	return ET_OK;
 }
 
+int ev_panel_member(sqlite3 *db, const char *actor, const char *tender, struct ev_draw_row *dr,
+		    struct ev_member_row *m, struct tender_diag *d)
+{
+	return load_member(db, actor, tender, dr, m, d);
+}
+
 static int count_rows(sqlite3 *db, const char *sql, const char *tender, const char *arg,
 		      int64_t *n)
 {
@@ -299,7 +305,7 @@ static int score_fn(struct audit_tx *tx, void *ctx)
 			goto out;
 		tl = tender_record_lot_by_id(rec, c->lot);
 		if (tl && tl->method == TENDER_EVAL_COMPREHENSIVE)
-			max = (int64_t)(tl->weight_technical + tl->weight_business) * 100;
+			max = (int64_t)(tl->weight_technical + tl->weight_business - tl->credit_points) * 100;
 		tender_record_free(rec);
 		if (c->total > max) {
 			rc = tender_diag_set(c->d, ET_EINVAL, "et.sheet.points",
@@ -634,6 +640,10 @@ static int reject_fn(struct audit_tx *tx, void *ctx)
 		return rc == ET_ESTATE ? tender_diag_set(c->d, ET_ESTATE, "et.eval.opened", "尚未开标",
 							 "not opened yet", "%s", c->tender) : rc;
 	free(bids);
+	/* the bids still valid after the compliance review (cn.panel.review,
+	 * cn.panel.21) */
+	if ((rc = ev_valid_count(db, c->tender, c->lot, &rules, &nb)))
+		return rc;
 	if (nb >= rules.min_valid)
 		return tender_diag_set(c->d, ET_ESTATE, "cn.panel.27",
 				       "有效投标不少于三个，不得否决全部投标",
@@ -1002,6 +1012,26 @@ static int bids_fn(sqlite3 *db, void *ctx)
 	return rc;
 }
 
+/* The author and software of each document of the upload's parts (at most
+ * EV_UPLOAD_DOCS; a value longer than EV_DOC_META_MAX bytes is cut). */
+void ev_upload_docs(json_t *parts, struct ev_upload *u)
+{
+	u->ndocs = 0;
+	for (size_t i = 0; i < json_array_size(parts); i++) {
+		json_t *docs = json_object_get(json_array_get(parts, i), "documents");
+		for (size_t j = 0; j < json_array_size(docs) && u->ndocs < EV_UPLOAD_DOCS; j++) {
+			json_t *dm = json_array_get(docs, j);
+			const char *a = json_string_value(json_object_get(dm, "author"));
+			const char *sw = json_string_value(json_object_get(dm, "software"));
+			if (!(a && a[0]) && !(sw && sw[0]))
+				continue;
+			snprintf(u->doc[u->ndocs].author, sizeof u->doc[0].author, "%s", a ? a : "");
+			snprintf(u->doc[u->ndocs].software, sizeof u->doc[0].software, "%s", sw ? sw : "");
+			u->ndocs++;
+		}
+	}
+}
+
 /* The sealed upload metadata of every opened bid: its bid.submitted event
  * from the ledger's confidential store (revealed at the close), member
  * `upload` (docs/formats.md "Upload metadata"): source and device. A bid
@@ -1031,6 +1061,7 @@ static int read_uploads(struct audit_ledger *l, const char *tender, struct ev_up
 				 json_string_value(json_object_get(up, "source")) ?: "");
 			snprintf(q.v[i].device, sizeof q.v[i].device, "%s",
 				 json_string_value(json_object_get(up, "device")) ?: "");
+			ev_upload_docs(json_object_get(up, "parts"), &q.v[i]);
 			json_decref(o);
 		}
 		free(op.enc);

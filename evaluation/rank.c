@@ -59,6 +59,33 @@ static int str_column(sqlite3 *db, const char *sql, const char *a, const char *b
 	return ET_OK;
 }
 
+/* The credit points of org's bid (hundredths): points less deduct for each
+ * credit record of the firm in force at the bid deadline (from <= deadline
+ * < until), recorded before the opening so that the answer does not change
+ * later; never below 0 (docs/evaluation.md §3 "Credit"). */
+static int bid_credit(sqlite3 *db, const char *tender, const char *org, int64_t deadline_us,
+		      int64_t points, int64_t deduct, int64_t *credit, int64_t *records)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*credit = *records = 0;
+	if (!points)
+		return ET_OK;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT count(*) FROM td_credit WHERE org = ?2 AND"
+				    " from_us <= ?3 AND until_us > ?3 AND idx < (SELECT idx FROM bd_opening"
+				    " WHERE tender = ?1)", "tti", tender, org, deadline_us)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*records = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	*credit = points - deduct * *records;
+	if (*credit < 0)
+		*credit = 0;
+	*credit *= 100;
+	return ET_OK;
+}
+
 /* The deposit that backs org's bid for tender: its per-tender deposit, else
  * its latest annual one recorded before the opening (so that the answer
  * does not change later); "" when none. */
@@ -150,6 +177,19 @@ static json_t *boq_json(const struct ev_boq *boqs, size_t n, const char *bid, co
 	return a;
 }
 
+static json_t *docs_json(const struct ev_upload *u)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < u->ndocs; i++)
+		if (json_array_append_new(a, json_pack("{s:s,s:s}", "author", u->doc[i].author,
+						       "software", u->doc[i].software))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static const struct ev_upload *upload_of(const struct ev_upload *ups, size_t n, const char *bid)
 {
 	static const struct ev_upload none;
@@ -171,11 +211,15 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 	size_t nb = 0, nm = 0;
 	json_t *in = NULL, *ba = NULL, *ma = NULL, *sealed = NULL, *plain = NULL;
 	unsigned trim_min = 0;
+	struct tender_info t;
+	struct tender_diag td;
 	int rc;
 
 	*out = NULL;
 	if (!tl)
 		return et_fail(ET_EDB);
+	if ((rc = tender_db_tender(db, tender, &t, &td)))
+		return rc;
 	if ((rc = ev_opened_bids(db, tender, lot, &bids, &nb)) ||
 	    (rc = ev_members(db, tender, "member", &mem, &nm)))
 		goto out;
@@ -211,14 +255,26 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 			goto out;
 		}
 		const struct ev_upload *up = upload_of(ups, nups, bids[i].bid);
-		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o,s:s,s:s}",
+		struct ev_review_state rs;
+		int64_t credit = 0, records = 0;
+		if ((rc = ev_bid_review(db, tender, bids[i].bid, rules, &rs)) ||
+		    (tl->method == TENDER_EVAL_COMPREHENSIVE &&
+		     (rc = bid_credit(db, tender, bids[i].org, t.schedule.bid_deadline_us,
+				      tl->credit_points, tl->credit_deduct, &credit, &records))))
+			goto out;
+		if (json_array_append_new(ba, json_pack("{s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s,s:o,s:s,s:s,"
+							"s:b,s:s,s:I,s:I,s:I,s:o}",
 							"bid", bids[i].bid, "org", bids[i].org, "price",
 							(json_int_t)bids[i].price_fen, "key",
 							(json_int_t)bids[i].order, "sealed", sealed,
 							"plain", plain, "deposit", dep, "payer",
 							payer_token(payers, npayers, dep), "boq",
 							boq_json(boqs, nboqs, bids[i].bid, lot), "source",
-							up->source, "device", up->device))) {
+							up->source, "device", up->device, "valid",
+							rs.valid, "reason", rs.reason, "adjust",
+							(json_int_t)rs.adjust, "credit", (json_int_t)credit,
+							"credit_records", (json_int_t)records, "docs",
+							docs_json(up)))) {
 			sealed = plain = NULL;
 			rc = et_fail(ET_ENOMEM);
 			goto out;
@@ -231,7 +287,7 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 		if (trim_min < 2 * tl->trim + 1)
 			trim_min = 2 * tl->trim + 1;
 	}
-	in = json_pack("{s:s,s:s,s:{s:i,s:i,s:i},s:i,s:i,s:i,s:i,s:i,s:i,s:[I,I],s:I,s:o,s:o}",
+	in = json_pack("{s:s,s:s,s:{s:i,s:i,s:i},s:i,s:i,s:i,s:i,s:i,s:i,s:[I,I],s:I,s:o,s:o,s:{s:i,s:i}}",
 		       "method", method_name(tl->method), "price_rule", rule_name(tl->scoring),
 		       "weights", "price", (int)tl->weight_price, "technical",
 		       (int)tl->weight_technical, "business", (int)tl->weight_business, "k_bp",
@@ -240,7 +296,9 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 		       "penalty_below_bp", (int)tl->penalty_below_bp, "expert_trim_min",
 		       (int)rules->expert_trim_min, "low", (json_int_t)rules->low_num,
 		       (json_int_t)rules->low_den, "control", (json_int_t)tl->control_price_fen,
-		       "members", ma, "bids", ba);
+		       "members", ma, "bids", ba, "credit", "points",
+		       (int)(tl->method == TENDER_EVAL_COMPREHENSIVE ? tl->credit_points : 0), "deduct",
+		       (int)(tl->method == TENDER_EVAL_COMPREHENSIVE ? tl->credit_deduct : 0));
 	ma = ba = NULL;
 	if (!in)
 		rc = et_fail(ET_ENOMEM);
@@ -305,9 +363,15 @@ static int params_of(json_t *in, struct eval_params *p, int64_t *tech_bus)
 	p->low_ref = EVAL_LOW_OF_MEAN;
 	p->low_num = json_integer_value(json_array_get(low, 0));
 	p->low_den = json_integer_value(json_array_get(low, 1));
-	p->credit_max = 0;
+	{
+		json_t *cr = json_object_get(in, "credit");
+		int64_t cp, cd;
+		if ((rc = get_uint(cr, "points", wb, &cp)) || (rc = get_uint(cr, "deduct", 100, &cd)))
+			return rc;
+		p->credit_max = cp * 100;
+		*tech_bus = (wt + wb - cp) * 100;
+	}
 	p->candidates = EV_MAX_CANDIDATES;
-	*tech_bus = (wt + wb) * 100;
 	return ET_OK;
 }
 
@@ -336,8 +400,9 @@ static const char *reject_name(enum eval_reject r)
 /* The collusion signals among the lot's bids as recorded in the inputs. */
 static int signals_of(json_t *ba, json_t **out)
 {
-	size_t n = json_array_size(ba), total = 0, nlines = 0;
+	size_t n = json_array_size(ba), total = 0, nlines = 0, ndocs = 0;
 	struct eval_collusion_bid *cb = NULL;
+	struct eval_doc_meta *dm = NULL;
 	struct eval_boq_line *lines = NULL;
 	const char **strs = NULL;
 	struct eval_signal *sig = NULL;
@@ -350,14 +415,17 @@ static int signals_of(json_t *ba, json_t **out)
 		total += json_array_size(json_object_get(json_array_get(ba, i), "sealed")) +
 			 json_array_size(json_object_get(json_array_get(ba, i), "plain"));
 		nlines += json_array_size(json_object_get(json_array_get(ba, i), "boq"));
+		ndocs += json_array_size(json_object_get(json_array_get(ba, i), "docs"));
 	}
 	if (!(cb = calloc(n ? n : 1, sizeof *cb)) || !(strs = calloc(total ? total : 1, sizeof *strs)) ||
-	    !(lines = calloc(nlines ? nlines : 1, sizeof *lines)) || !(arr = json_array())) {
+	    !(lines = calloc(nlines ? nlines : 1, sizeof *lines)) ||
+	    !(dm = calloc(ndocs ? ndocs : 1, sizeof *dm)) || !(arr = json_array())) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
 	total = 0;
 	nlines = 0;
+	ndocs = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *b = json_array_get(ba, i);
 		json_t *s = json_object_get(b, "sealed"), *pl = json_object_get(b, "plain");
@@ -382,6 +450,18 @@ static int signals_of(json_t *ba, json_t **out)
 				goto out;
 			}
 		cb[i].n_plain = json_array_size(pl);
+		{
+			json_t *da = json_object_get(b, "docs");
+			cb[i].docs = dm + ndocs;
+			cb[i].n_docs = json_array_size(da);
+			for (size_t j = 0; j < cb[i].n_docs; j++) {
+				json_t *e = json_array_get(da, j);
+				struct eval_doc_meta *m = &dm[ndocs++];
+				if ((rc = ev_get_str(e, "author", &m->author)) ||
+				    (rc = ev_get_str(e, "software", &m->software)))
+					goto out;
+			}
+		}
 		{
 			json_t *bq = json_object_get(b, "boq");
 			cb[i].boq = lines + nlines;
@@ -421,6 +501,7 @@ static int signals_of(json_t *ba, json_t **out)
 out:
 	eval_signals_free(sig, nsig);
 	json_decref(arr);
+	free(dm);
 	free(lines);
 	free(strs);
 	free(cb);
@@ -457,9 +538,17 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(ba, i);
 		if ((rc = ev_get_str(b, "bid", &eb[i].id)) || (rc = ev_get_int(b, "price", &eb[i].price_fen)) ||
-		    (rc = ev_get_int(b, "key", &eb[i].order_key)))
+		    (rc = ev_get_int(b, "key", &eb[i].order_key)) ||
+		    (rc = ev_get_str(b, "reason", &eb[i].reason)) ||
+		    (rc = ev_get_int(b, "adjust", &eb[i].adjust_fen)) ||
+		    (rc = ev_get_int(b, "credit", &eb[i].credit)))
 			goto out;
-		eb[i].valid = true;
+		if (!json_is_boolean(json_object_get(b, "valid")) || (!comp && eb[i].credit) ||
+		    (comp && eb[i].adjust_fen)) {
+			rc = et_fail(ET_EINVAL);
+			goto out;
+		}
+		eb[i].valid = json_is_true(json_object_get(b, "valid"));
 		for (size_t j = 0; j < nm; j++) {
 			const char *m = json_string_value(json_array_get(ma, j));
 			if (!m) {
@@ -473,7 +562,7 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				points[i * nm + j] = sqlite3_column_int64(st, 0);
 				nsheets[i]++;
-			} else {
+			} else if (eb[i].valid) {
 				rc = et_fail(ET_EINVAL);   /* every member scored every bid */
 			}
 			sqlite3_finalize(st);
@@ -550,6 +639,48 @@ out:
 	free(lines);
 	free(points);
 	free(nsheets);
+	return rc;
+}
+
+int ev_lot_low_flag(json_t *in, const char *bid, bool *low)
+{
+	json_t *ba = json_object_get(in, "bids");
+	size_t nb = json_array_size(ba);
+	struct eval_params p;
+	struct eval_bid *eb = NULL;
+	struct eval_line *lines = NULL;
+	struct eval_outcome oc;
+	int64_t tech_bus, control;
+	int rc;
+
+	*low = false;
+	if (!json_is_array(ba) || nb > EVAL_MAX_BIDS)
+		return et_fail(ET_EINVAL);
+	if ((rc = params_of(in, &p, &tech_bus)) || (rc = ev_get_int(in, "control", &control)))
+		return rc;
+	if (!(eb = calloc(nb ? nb : 1, sizeof *eb)) || !(lines = calloc(nb ? nb : 1, sizeof *lines))) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	for (size_t i = 0; i < nb; i++) {
+		json_t *b = json_array_get(ba, i);
+		if ((rc = ev_get_str(b, "bid", &eb[i].id)) || (rc = ev_get_int(b, "price", &eb[i].price_fen)) ||
+		    (rc = ev_get_int(b, "key", &eb[i].order_key)) ||
+		    (rc = ev_get_str(b, "reason", &eb[i].reason)) ||
+		    (rc = ev_get_int(b, "adjust", &eb[i].adjust_fen)) ||
+		    (rc = ev_get_int(b, "credit", &eb[i].credit)))
+			goto out;
+		eb[i].valid = json_is_true(json_object_get(b, "valid"));
+	}
+	/* the limit depends on the valid prices only: no expert points */
+	if ((rc = eval_score_lot(&p, eb, nb, control, NULL, 0, 0, NULL, lines, &oc)))
+		goto out;
+	for (size_t i = 0; i < nb; i++)
+		if (!strcmp(eb[lines[i].bid].id, bid))
+			*low = (lines[i].flags & EVAL_FLAG_ABNORMALLY_LOW) != 0;
+out:
+	free(eb);
+	free(lines);
 	return rc;
 }
 
@@ -659,6 +790,18 @@ static int rverify_fn(sqlite3 *db, void *ctx)
 				 json_string_value(json_object_get(b, "source")) ?: "");
 			snprintf(ups[j].device, sizeof ups[j].device, "%s",
 				 json_string_value(json_object_get(b, "device")) ?: "");
+			{
+				/* the documents' metadata: taken as recorded */
+				json_t *da = json_object_get(b, "docs");
+				for (size_t k = 0; k < json_array_size(da) && k < EV_UPLOAD_DOCS; k++) {
+					json_t *e = json_array_get(da, k);
+					snprintf(ups[j].doc[k].author, sizeof ups[j].doc[k].author, "%s",
+						 json_string_value(json_object_get(e, "author")) ?: "");
+					snprintf(ups[j].doc[k].software, sizeof ups[j].doc[k].software, "%s",
+						 json_string_value(json_object_get(e, "software")) ?: "");
+					ups[j].ndocs = k + 1;
+				}
+			}
 		}
 		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lot, payers, nb, boqs, nb, ups, nb,
 					&mine)))

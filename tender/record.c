@@ -225,7 +225,7 @@ static int read_qualification(struct tender_record *r, const struct tender_xml_n
 static int read_evaluation(struct tender_lot *lot, const struct tender_xml_node *ev,
 			   struct tender_diag *d)
 {
-	const struct tender_xml_node *c = child(ev, "comprehensive"), *w, *ps;
+	const struct tender_xml_node *c = child(ev, "comprehensive"), *w, *ps, *cr;
 	char buf[32];
 	bool has_k, has_trim;
 	int rc;
@@ -284,6 +284,19 @@ static int read_evaluation(struct tender_lot *lot, const struct tender_xml_node 
 	if (lot->scoring == TENDER_PRICE_TRIMMED_MEAN && lot->k_factor_bp == 0)
 		return refuse_at(d, ps, "et.eval.k_factor", "K值必须大于0",
 				 "kFactorBp must be greater than 0", lot->id);
+	if ((cr = child(c, "credit"))) {
+		if ((rc = attr(cr, "points", buf, sizeof buf, d)) ||
+		    parse_uint(buf, 100, &lot->credit_points) ||
+		    (rc = attr(cr, "deductPoints", buf, sizeof buf, d)) ||
+		    parse_uint(buf, 100, &lot->credit_deduct))
+			return rc ? rc : shape(d, cr, "credit");
+		if (lot->credit_points == 0 || lot->credit_points > lot->weight_business ||
+		    lot->credit_deduct > lot->credit_points)
+			return refuse_at(d, cr, "et.eval.credit",
+					 "信用分须为 1 至商务权重之间，每条扣分不超过信用分",
+					 "credit points must be 1..the business weight, the deduction at most "
+					 "the points", lot->id);
+	}
 	return ET_OK;
 }
 

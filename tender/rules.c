@@ -107,6 +107,7 @@ enum rule_key {
 	R_EXPERT_TRIM,        /* et.eval.expert_trim */
 	R_PRICE_TRIM,         /* et.eval.price_trim */
 	R_ABNORMALLY_LOW,     /* et.eval.low */
+	R_REVIEW_FAIL,        /* cn.panel.review */
 	R_COUNT
 };
 
@@ -196,6 +197,11 @@ struct tender_profile {
 		"报价低于有效报价算术平均值的此比例的，提请评标委员会要求投标人澄清", \
 		"a price below this share of the mean valid price is flagged for "  \
 		"the panel to have the bidder clarify it", TENDER_UNIT_FRACTION, 80, 100 }, \
+	[R_REVIEW_FAIL] = { "cn.panel.review",                                    \
+		"评标委员会和评标方法暂行规定 第二十条至第二十六条（初步评审）；少数服从多数（平台规则）", \
+		"初步评审中认定不合格的成员超过全体成员的此比例时，该投标未通过初步评审", \
+		"a bid fails the compliance review when more than this share of the " \
+		"panel's members find that it fails", TENDER_UNIT_FRACTION, 1, 2 },  \
 }
 
 static const struct tender_profile profiles[] = {
@@ -530,6 +536,12 @@ unsigned tender_rules_expert_trim_min(const struct tender_profile *p)
 unsigned tender_rules_price_trim_min(const struct tender_profile *p)
 {
 	return (unsigned)R(p, R_PRICE_TRIM)->value;
+}
+
+void tender_rules_review_fail(const struct tender_profile *p, int64_t *num, int64_t *den)
+{
+	*num = R(p, R_REVIEW_FAIL)->value;
+	*den = R(p, R_REVIEW_FAIL)->den;
 }
 
 void tender_rules_abnormally_low(const struct tender_profile *p, int64_t *num, int64_t *den)

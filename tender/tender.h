@@ -230,6 +230,9 @@ unsigned tender_rules_reject_all_below(const struct tender_profile *p);
 unsigned tender_rules_expert_trim_min(const struct tender_profile *p);
 unsigned tender_rules_price_trim_min(const struct tender_profile *p);
 void tender_rules_abnormally_low(const struct tender_profile *p, int64_t *num, int64_t *den);
+/* cn.panel.review: a bid fails the compliance review when the members who
+ * find that it fails exceed num/den of the members (1/2: a majority). */
+void tender_rules_review_fail(const struct tender_profile *p, int64_t *num, int64_t *den);
 /* ET_OK if a panel of members with experts drawn experts is allowed;
  * ET_EINVAL with the rule id otherwise. */
 int tender_rules_check_panel(const struct tender_profile *p, unsigned members, unsigned experts,
@@ -281,6 +284,9 @@ struct tender_lot {
 	unsigned trim;                /* prices dropped at each end before the mean */
 	unsigned penalty_above_bp;    /* per 1 % above base: bp of the price weight lost */
 	unsigned penalty_below_bp;    /* per 1 % below base */
+	/* <credit>: points of the business weight from the credit records, less
+	 * credit_deduct per record in force at the deadline (0, 0: none) */
+	unsigned credit_points, credit_deduct;
 	size_t boq_count;
 	const struct tender_boq_item *boq;  /* boq_count items; owned by the record */
 };

@@ -145,7 +145,10 @@ works "status before the close: phase only" bidder1 open status "$MAIN" --json
 check "status before the close names no count" bash -c "jq -e '.phase == \"open\" and (has(\"received\") | not)' '$T/out' >/dev/null"
 
 # ---- bids ---------------------------------------------------------------------------------------------
-head -c 2000000 /dev/urandom >"$T/technical.pdf"
+# a PDF whose Info dictionary names its author and software: the client records them in
+# the sealed upload metadata (client/pdfmeta.c), revealed with the bid at the close
+{ printf '%%PDF-1.7\n1 0 obj <</Author (e2e-author-zhang)/Creator (e2e-writer 1.0)>> endobj\n'
+  head -c 2000000 /dev/urandom; } >"$T/technical.pdf"
 declare -A BID
 submit() { # NAME BIDDER TENDER ARGS...
   local name="$1" b="$2" tid="$3"; shift 3
@@ -309,6 +312,8 @@ all_leaves() { curl -sf "$URL/log/entries?start=0&count=1000" | jq -r '.entries[
                while read -r l; do printf '%s' "$l" | base64 -d; done >"$T/leaves.bin"; }
 all_leaves
 check "MAIN's bids are named in the log (full reveal at its close, opening record)" grep -aqF "${BID[1]}" "$T/leaves.bin"
+check "b1's attachment: the PDF's author and software in its revealed upload metadata" \
+  bash -c "grep -aqF '\"author\":\"e2e-author-zhang\"' '$T/leaves.bin' && grep -aqF '\"software\":\"e2e-writer 1.0\"' '$T/leaves.bin'"
 check "FEW (流标): only the membership of its confidential leaves is revealed (no bid id in the log)" \
   bash -c "! grep -aqF '$BIDF1' '$T/leaves.bin' && ! grep -aqF '$BIDF2' '$T/leaves.bin'"
 works "FEW: status" bidder1 open status "$FEW" --json

@@ -216,6 +216,7 @@ struct scenario {
 	const char *accounts[NB];    /* NULL: an account of the bidder's own */
 	const char *boq[NB];         /* the offer's <boq> element in bid.xml, or NULL */
 	const char *upload[NB];      /* the sealed upload metadata (JSON), or NULL */
+	unsigned credit[NB];         /* credit records of the firm in force at the deadline */
 };
 static const struct scenario *scn;
 
@@ -386,6 +387,18 @@ static void et_setup_forged(struct et *b, unsigned forged)
 		seal_submit(b, i, bids[i], price_of(i));
 	}
 	forge = false;
+	/* credit records after the registration: in force at the deadline, and
+	 * one expired before it (not counted) */
+	for (int i = 0; scn && i < NB; i++)
+		for (unsigned k = 0; k < scn->credit[i]; k++) {
+			ck_assert_msg(tender_credit_record(b->w.l, b->w.user[U_ADMIN], b->b[i].org,
+							   "江建信〔2026〕3号 不良行为记录", T0 + 3 * DAY,
+							   b->deadline + 30 * DAY, &d) == ET_OK, "%s", d.msg);
+			if (!k)
+				ck_assert_msg(tender_credit_record(b->w.l, b->w.user[U_ADMIN], b->b[i].org,
+								   "已过期的记录", T0 + 3 * DAY, T0 + 4 * DAY,
+								   &d) == ET_OK, "%s", d.msg);
+		}
 	et_clock_set_test(b->deadline + 1000000);
 	ck_assert_msg(bid_close(b->w.l, "", b->T, &cr, &d) == ET_OK, "%s", d.msg);
 	ck_assert_uint_eq(cr.counted, NB);
@@ -505,7 +518,7 @@ static const struct scenario flow_scn = {
 	"<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
 	"</comprehensive>",
 	0, { 0 }, { NULL, NULL, "6222020200998877665", "6222 0202 0099 8877 665", NULL }, { NULL },
-	{ NULL },
+	{ NULL }, { 0 },
 };
 
 static int sheet(struct et *b, const char *user, const char *member, int i, int64_t total,
@@ -1530,7 +1543,7 @@ static const struct wiring_case wiring_cases[] = {
 	 * valid 4150, low limit 3320: none. Prices 4050, 4150, 4250 form a run
 	 * (difference 100): the price pattern is flagged for the panel. */
 	{ "lowest price, above control",
-	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL }, { NULL } }, 6000,
+	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL }, { NULL }, { 0 } }, 6000,
 	  { 4, 0, 1, 2, 3 }, 3, { "", "", "", "above_control", "above_control" }, -1,
 	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
 	  "0/1", { "price_pattern", NULL }, { 0, 1 } },
@@ -1550,7 +1563,7 @@ static const struct wiring_case wiring_cases[] = {
 	    "<priceScoring method=\"trimmed-mean-base\" kFactorBp=\"9800\" trim=\"1\""
 	    " penaltyAboveBp=\"200\" penaltyBelowBp=\"100\"/></comprehensive>",
 	    0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL }, { NULL },
-	    { NULL }, { NULL } },
+	    { NULL }, { NULL }, { 0 } },
 	  6000, { 0, 1, 3, 2, 4 }, 5, { "", "", "", "", "" }, 4,
 	  { "559950/6223", "550950/6223", "546450/6223", "537450/6223", "508380/6223" },
 	  { "89.98", "88.53", "87.81", "86.37", "81.69" }, "12446000000/3", { NULL, NULL }, { 0, 0 } },
@@ -1569,7 +1582,7 @@ static const struct wiring_case wiring_cases[] = {
 	    "</comprehensive>",
 	    0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
 	    { "6217000011112222333", NULL, NULL, "6217 0000 1111 2222 333", NULL },
-	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT }, { NULL } },
+	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT }, { NULL }, { 0 } },
 	  5000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
 	  { "90/1", "7390/83", "6250/71", "37750/431", "955/11" },
 	  { "90.00", "89.04", "88.03", "87.59", "86.82" }, "4050000000/1",
@@ -1585,10 +1598,42 @@ static const struct wiring_case wiring_cases[] = {
 	    { "{\"device\":\"d0\",\"source\":\"198.51.100.10\"}",
 	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
 	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
-	      "{\"device\":\"d3\",\"source\":\"198.51.100.13\"}", NULL } },
+	      "{\"device\":\"d3\",\"source\":\"198.51.100.13\"}", NULL }, { 0 } },
 	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
 	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
 	  "0/1", { "same_upload_addr", "same_device" }, { 1, 2 } },
+	/* Lowest evaluated price, the prices of the case above; the PDFs of bids 0
+	 * and 3 name the same author and software in their Info dictionaries (the
+	 * client reads them before sealing: parts[].documents[]): same_metadata,
+	 * medium (the same author). */
+	{ "lowest price, same document author",
+	  { NULL, 0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
+	    { NULL }, { NULL },
+	    { "{\"device\":\"d0\",\"parts\":[{\"documents\":[{\"author\":\"张工\",\"name\":\"技术标.pdf\","
+	      "\"software\":\"WPS Office 12.1\"}],\"part\":2}],\"source\":\"198.51.100.10\"}",
+	      "{\"device\":\"d1\",\"source\":\"198.51.100.11\"}", NULL,
+	      "{\"device\":\"d3\",\"parts\":[{\"documents\":[{\"author\":\"张工\",\"name\":\"商务标.pdf\","
+	      "\"software\":\"WPS Office 12.1\"}],\"part\":2}],\"source\":\"198.51.100.13\"}", NULL },
+	    { 0 } },
+	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
+	  "0/1", { "same_metadata", NULL }, { 0, 3 } },
+	/* Comprehensive, lowest price base, price 30, technical 40, business 30
+	 * of which 10 points of credit less 4 per credit record in force at the
+	 * deadline: bid 0's firm has 1 record (6 points), bid 2's 3 (10 - 12 ->
+	 * 0), the others none (10); sheets 50 (of 40 + 30 - 10 = 60). Base 4050:
+	 * bid 4: 30 + 50 + 10 = 90; bid 1: 486/17 + 60 = 1506/17 = 88.59;
+	 * bid 3: 1215/43 + 60 = 3795/43 = 88.26; bid 0: 2430/83 + 56 = 7078/83
+	 * = 85.28; bid 2: 1215/44 + 50 = 3415/44 = 77.61. */
+	{ "comprehensive with credit points",
+	  { "<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
+	    "<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
+	    "<credit points=\"10\" deductPoints=\"4\"/></comprehensive>",
+	    0, { 0 }, { NULL }, { NULL }, { NULL }, { 1, 0, 3, 0, 0 } },
+	  5000, { 4, 1, 3, 0, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "90/1", "1506/17", "3795/43", "7078/83", "3415/44" },
+	  { "90.00", "88.59", "88.26", "85.28", "77.61" }, "4050000000/1", { "price_pattern", NULL },
+	  { 0, 1 } },
 };
 
 START_TEST(test_report_wiring)
@@ -1607,7 +1652,8 @@ START_TEST(test_report_wiring)
 	scn = NULL;
 	quick_panel(b, mu, mm, &st);
 	if (wc->sc.evaluation) {  /* comprehensive: a sheet scores at most technical + business */
-		int64_t max = strstr(wc->sc.evaluation, "business=\"20\"") ? 6000 : 7000;
+		int64_t max = strstr(wc->sc.evaluation, "business=\"20\"") ||
+			      strstr(wc->sc.evaluation, "<credit") ? 6000 : 7000;
 		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, max + 1, false, &d), ET_EINVAL);
 		ck_assert_str_eq(d.rule, "et.sheet.points");
 	}
@@ -1652,10 +1698,23 @@ START_TEST(test_report_wiring)
 		ck_assert_uint_gt(strlen(jstr(g, "strength")), 0);
 		if (!strcmp(wc->signal[k], "same_boq_error"))  /* the evidence names the line */
 			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "010101001"));
+		if (!strcmp(wc->signal[k], "same_metadata")) { /* the same author: medium */
+			ck_assert_str_eq(jstr(g, "strength"), "medium");
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "张工"));
+		}
 		if (!strcmp(wc->signal[k], "same_device")) {   /* with the same address: medium */
 			ck_assert_str_eq(jstr(g, "strength"), "medium");
 			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "dd77"));
 		}
+	}
+	if (strstr(wc->sc.evaluation ? wc->sc.evaluation : "", "<credit")) {
+		json_t *ib = json_object_get(json_object_get(lot, "inputs"), "bids");
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 0), "credit")), 600);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 0), "credit_records")), 1);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 2), "credit")), 0);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 2), "credit_records")), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 1), "credit")), 1000);
+		ck_assert_str_eq(jstr(json_object_get(json_array_get(lines, 3), "credit"), "rounded"), "6.00");
 	}
 	/* the BoQ lines are in the inputs, read from the kept bid.xml */
 	if (wc->sc.boq[0])
@@ -1780,6 +1839,242 @@ START_TEST(test_reject_all)
 		memset(&rep, 0, sizeof rep);
 		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
 		ck_assert_msg(audit_ledger_verify_reveals(b->w.l, true, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* ---- the compliance review, adjustments, clarification ---------------------------
+ * Lowest evaluated price (control 4560), prices (10^6 fen) 4150, 4250, 4400,
+ * 4300, 3000. Review: 3 of the 5 members find bid 2 fails (a majority:
+ * failed), 2 find bid 3 fails (a minority: valid). The valid prices 4150,
+ * 4250, 4300, 3000 have the mean 3925 and the low limit 3140: bid 4 (3000)
+ * is flagged; the chair asks its bidder, who does not answer in time; the
+ * chair rejects it (cn.panel.21). Adjustments by the chair: bid 0 +200,
+ * bid 1 -200 then +50. */
+START_TEST(test_review_flow)
+{
+	static const struct scenario sc = {
+		NULL, 0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL },
+		{ NULL }, { NULL }, { NULL }, { 0 },
+	};
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa;
+	const char *mu[5], *mm[5], *other = NULL;
+	char *s = NULL, report[TENDER_ID_LEN], clr[TENDER_ID_LEN];
+	json_t *st = NULL, *o, *lot, *lines, *in;
+
+	ck_assert_ptr_nonnull(b);
+	scn = &sc;
+	et_setup(b);
+	scn = NULL;
+	quick_panel(b, mu, mm, &st);
+	for (int j = 0; j < 5; j++)
+		if (strcmp(mu[j], b->rep.user))
+			other = mu[j];
+	ck_assert_ptr_nonnull(other);
+	/* findings: bidders and administrators are no members */
+	ck_assert_int_eq(ev_review_record(b->w.l, b->b[0].user, b->T, "1", bids[2], false, "资格审查",
+					  "x", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.panel.member");
+	ck_assert_int_eq(ev_review_record(b->w.l, b->w.user[U_ADMIN], b->T, "1", bids[2], false, "资格审查",
+					  "x", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", bids[2], false, "", "无资质", &d),
+			 ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.review.criterion");
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", "bid-nosuch0001", true, "", "", &d),
+			 ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.review.bid");
+	for (int j = 0; j < 5; j++) {
+		ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[2], j >= 3, j < 3 ? "资格审查" : "",
+					       j < 3 ? "项目经理无注册建造师证书" : "", &d) == ET_OK, "%s", d.msg);
+		ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[3], j >= 2, j < 2 ? "响应性审查" : "",
+					       j < 2 ? "工期不满足" : "", &d) == ET_OK, "%s", d.msg);
+	}
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", bids[2], true, "", "", &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.review.exists");
+	/* adjustments: the chair only, with a reason */
+	ck_assert_int_eq(ev_adjust_record(b->w.l, other, b->T, "1", bids[0], 200000000LL, "缺项补价", &d),
+			 ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	ck_assert_int_eq(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], 0, "x", &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.adjust.amount");
+	ck_assert_int_eq(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], -5000000000LL, "x", &d),
+			 ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.adjust.amount");
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], 200000000LL,
+				       "漏报安全文明施工费，按最高报价补入", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], -200000000LL,
+				       "付款条件优于招标文件，折算扣减", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], 50000000LL,
+				       "工期偏差折算", &d) == ET_OK, "%s", d.msg);
+	/* clarification: only a flagged bid, by the chair */
+	ck_assert_int_eq(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[0], "请说明报价构成",
+					    et_clock_now_us() + HOUR, clr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.eval.low");
+	ck_assert_int_eq(ev_explain_request(b->w.l, other, b->T, "1", bids[4], "请说明报价构成",
+					    et_clock_now_us() + HOUR, clr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	ck_assert_int_eq(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[4], "请说明报价构成",
+					    et_clock_now_us() - 1, clr, &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.explain.deadline");
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[4],
+						 "报价明显低于其他投标报价，请书面说明并提供证明材料",
+						 et_clock_now_us() + HOUR, clr, &d) == ET_OK, "%s", d.msg);
+		ck_assert(public_has(b, before, "explanation.requested"));
+		ck_assert(!public_has(b, before, b->rep.user));   /* names no member */
+	}
+	/* the bidder sees the question; another bidder does not */
+	principal(&b->w, U_BIDDER1, &pa);
+	ck_assert_int_eq(ev_explanations(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "explanations")), 0);
+	json_decref(o);
+	{
+		struct tender_principal pb = { .roles = TENDER_ROLE_BIDDER };
+		json_t *a;
+		snprintf(pb.user, sizeof pb.user, "%s", b->b[4].user);
+		snprintf(pb.org, sizeof pb.org, "%s", b->b[4].org);
+		ck_assert_int_eq(ev_explanations(b->w.l, &pb, b->T, &s), ET_OK);
+		o = jparse(s);
+		a = json_object_get(o, "explanations");
+		ck_assert_uint_eq(json_array_size(a), 1);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "bid"), bids[4]);
+		ck_assert(json_is_false(json_object_get(json_array_get(a, 0), "answered")));
+		json_decref(o);
+	}
+	ck_assert_int_eq(ev_explain_answer(b->w.l, b->b[0].user, b->T, clr, "答复", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.explain.org");
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "未答复", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.explain.pending");
+	et_clock_set_test(et_clock_now_us() + 2 * HOUR);
+	ck_assert_int_eq(ev_explain_answer(b->w.l, b->b[4].user, b->T, clr, "成本说明", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.explain.deadline");
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, other, b->T, clr, "未在期限内澄清", &d), ET_EDENIED);
+	ck_assert_msg(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr,
+					"未在期限内说明报价，按低于成本报价否决", &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "again", &d), ET_EEXIST);
+	/* the review as the panel sees it; a bidder does not */
+	principal(&b->w, U_BIDDER1, &pa);
+	ck_assert_int_eq(ev_review_get(b->w.l, &pa, b->T, &s), ET_EDENIED);
+	principal(&b->w, U_SUPER, &pa);
+	ck_assert_int_eq(ev_review_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "findings")), 10);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "adjustments")), 3);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "rejections")), 1);
+	{
+		json_t *rb = json_object_get(o, "bids");
+		ck_assert_uint_eq(json_array_size(rb), NB);
+		for (size_t k = 0; k < NB; k++) {
+			json_t *e = json_array_get(rb, k);
+			bool inval = !strcmp(jstr(e, "bid"), bids[2]) || !strcmp(jstr(e, "bid"), bids[4]);
+			ck_assert(json_is_boolean(json_object_get(e, "valid")));
+			ck_assert_int_eq(json_is_true(json_object_get(e, "valid")), !inval);
+			/* bid 4 is invalid now: the mean of 4150, 4250, 4300 is 4233.3, no bid is low */
+			ck_assert(json_is_false(json_object_get(e, "abnormally_low")));
+		}
+	}
+	json_decref(o);
+	/* with 3 valid bids left the panel may not reject all */
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.panel.27");
+	/* sheets for the valid bids only (0, 1, 3) complete the panel's work */
+	for (int j = 0; j < 5; j++)
+		for (int i = 0; i < 4; i++)
+			if (i != 2)
+				ck_assert_msg(sheet(b, mu[j], mm[j], i, 6000, false, &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "评标报告", report,
+				       &d) == ET_OK, "%s", d.msg);
+	/* evaluated prices: bid 0 4150 + 200 = 4350; bid 1 4250 - 200 + 50 =
+	 * 4100; bid 3 4300 (a minority found it failing). Ranked 1, 3, 0; then
+	 * the rejected in order: bid 2 (review), bid 4 (not justified). */
+	principal(&b->w, U_ADMIN, &pa);
+	ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	lot = json_array_get(json_object_get(json_object_get(o, "report"), "lots"), 0);
+	lines = json_object_get(lot, "lines");
+	{
+		static const int order[NB] = { 1, 3, 0, 2, 4 };
+		static const int64_t eval[NB] = { 4100000000LL, 4300000000LL, 4350000000LL, 0, 0 };
+		for (int r = 0; r < NB; r++) {
+			json_t *ln = json_array_get(lines, r);
+			ck_assert_str_eq(jstr(ln, "bid"), bids[order[r]]);
+			ck_assert_int_eq(json_integer_value(json_object_get(ln, "rank")), r < 3 ? r + 1 : 0);
+			ck_assert_str_eq(jstr(ln, "reject"), r < 3 ? "" : "invalid");
+			if (r < 3)
+				ck_assert_int_eq(json_integer_value(json_object_get(ln, "evaluated")), eval[r]);
+		}
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 3), "reason"), "cn.panel.review"));
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 3), "reason"), "资格审查"));
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 4), "reason"), "cn.panel.21"));
+	}
+	in = json_object_get(json_object_get(lot, "inputs"), "bids");
+	ck_assert(json_is_false(json_object_get(json_array_get(in, 2), "valid")));
+	ck_assert(json_is_true(json_object_get(json_array_get(in, 3), "valid")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(in, 1), "adjust")), -150000000LL);
+	ck_assert_uint_eq(json_array_size(json_object_get(lot, "candidates")), 3);
+	ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	/* no more findings or adjustments after the report */
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[4], b->T, "1", bids[0], true, "", "", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.report.exists");
+	/* the verification regathers the review: a changed adjustment row in
+	 * the projection no longer matches the recorded inputs */
+	{
+		sqlite3 *db = NULL;
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_adjust SET amount = amount + 1 WHERE amount = 50000000",
+					      NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(ev_report_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.report.verify");
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_adjust SET amount = amount - 1 WHERE amount = 50000001",
+					      NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	}
+	json_decref(o);
+	json_decref(st);
+	{
+		/* replay applies every new event and recomputes the report */
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* Five opened bids, three fail the review by a majority: two valid bids
+ * remain, and the chair may reject all (cn.panel.27 counts after review). */
+START_TEST(test_review_reject_all)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	const char *mu[5], *mm[5];
+	json_t *st = NULL;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup(b);
+	quick_panel(b, mu, mm, &st);
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.panel.27");
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[i], false, "形式审查",
+						       "投标函未盖章", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "初步评审后有效投标不足三个", &d) == ET_OK,
+		      "%s", d.msg);
+	json_decref(st);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
 	}
 	et_close(b);
 	free(b);
@@ -1988,6 +2283,27 @@ static int mx_release(struct mx *m, const char *a, struct tender_diag *d)
 {
 	return ev_deposit_release(m->w->l, a, m->T, d);
 }
+static int mx_review(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_review_record(m->w->l, a, m->T, "1", "bid-x", false, "资格审查", "无资质", d);
+}
+static int mx_adjust(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_adjust_record(m->w->l, a, m->T, "1", "bid-x", 100, "缺项", d);
+}
+static int mx_explain(struct mx *m, const char *a, struct tender_diag *d)
+{
+	char id[TENDER_ID_LEN];
+	return ev_explain_request(m->w->l, a, m->T, "1", "bid-x", "请说明", T0 + 60 * DAY, id, d);
+}
+static int mx_explain_answer(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_explain_answer(m->w->l, a, m->T, "xpl-none", "说明", d);
+}
+static int mx_disqualify(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_bid_disqualify(m->w->l, a, m->T, "xpl-none", "不能合理说明", d);
+}
 
 #define A(u) (1u << (u))
 static const struct {
@@ -2010,6 +2326,12 @@ static const struct {
 	{ "chair vote", mx_vote, 0 },
 	{ "dissent", mx_dissent, 0 },
 	{ "reject all", mx_reject, 0 },
+	{ "review", mx_review, 0 },
+	{ "adjustment", mx_adjust, 0 },
+	{ "explanation request", mx_explain, 0 },
+	{ "explanation answer", mx_explain_answer,
+	  A(U_BIDDER1) | A(U_BIDDER2) | A(U_BIDDER3) | A(U_BIDDER4) },
+	{ "bid rejection", mx_disqualify, 0 },
 	{ "report", mx_report, 0 },
 	{ "report sign", mx_sign, 0 },
 	{ "candidates", mx_publish, A(U_AGENT1) | A(U_AGENT2) },
@@ -2077,6 +2399,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_authorisation_matrix);
 	tcase_add_test(tc, test_evaluation_flow);
 	tcase_add_test(tc, test_reject_all);
+	tcase_add_test(tc, test_review_flow);
+	tcase_add_test(tc, test_review_reject_all);
 	tcase_add_loop_test(tc, test_report_wiring, 0,
 			    (int)(sizeof wiring_cases / sizeof wiring_cases[0]));
 	suite_add_tcase(s, tc);
