@@ -255,6 +255,45 @@ int bid_open_fail(struct audit_ledger *l, const char *actor, const char *tender,
 int bid_record_answer(struct audit_ledger *l, const char *actor, const char *tender, bool object,
 		      const char *text, struct tender_diag *d) ET_MUST_CHECK;
 
+/* ---- the sealed reference price (标底, reference.c) -----------------------
+ * Not a bid: the tender's agent seals it like a bid part (the tender's
+ * threshold stanzas, binding tender, reference id, part 1) and uploads it
+ * before the deadline; it is confidential until the close like a bid, never
+ * listed nor counted, and the opening decrypts it with the bids and shows
+ * it in the opening record ("reference"). Plaintext ref.txt
+ * (docs/formats.md "Reference price"):
+ *   "etender-reference/v1\n" "tender T\n" "ref REF\n" "org ORG\n"
+ *   then one "lot LOT FEN\n" per lot (1..BID_MAX_OFFERS, unique lots). */
+#define BID_REFERENCE_MAX 8192u
+struct bid_reference_doc {
+	char tender[TENDER_ID_LEN];
+	char ref[TENDER_ID_LEN];          /* "ref-" + 6..40 of [a-z0-9], chosen by the client */
+	char org[TENDER_ID_LEN];          /* the agent's (or tenderer's) org */
+	size_t noffers;
+	struct bid_offer offers[BID_MAX_OFFERS];  /* duration_days unused (0) */
+};
+/* Append doc as ref.txt; ET_EINVAL if a field breaks the format. */
+int bid_reference_write(const struct bid_reference_doc *doc, struct et_buf *out) ET_MUST_CHECK;
+/* Strict parse (canonical bytes only); ET_EINVAL with rule et.ref.format. */
+int bid_reference_parse(const void *buf, size_t len, struct bid_reference_doc *doc,
+			struct tender_diag *d) ET_MUST_CHECK;
+struct bid_reference_receipt {
+	uint64_t index;                   /* leaf of reference.submitted */
+	char replaced[TENDER_ID_LEN];     /* the live reference it replaced, or "" */
+};
+/* The tender's agent (agent role, of the tender's agent or tenderer org:
+ * et.auth.role, et.auth.org) submits the sealed reference stored under
+ * sha256 (size bytes), its last byte arrived at arrival_us: the tender
+ * published (et.auth.stage) and not closed (et.bid.closed), arrival before
+ * the deadline (cn.e.27), a fresh id (et.ref.id, et.bid.exists), no
+ * ciphertext already held (et.bid.duplicate), exactly the tender's
+ * threshold stanzas (et.bid.stanzas, ET_ESEALER). Replaces a live one.
+ * Confidential event reference.submitted. r may be NULL. */
+int bid_reference_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
+			 const char *tender, const char *ref, const unsigned char sha256[32],
+			 uint64_t size, int64_t arrival_us, struct bid_reference_receipt *r,
+			 struct tender_diag *d) ET_MUST_CHECK;
+
 /* ---- queries (query.c) ---------------------------------------------------
  * G4: before the close no query tells anyone but the firm itself whether
  * it bid, who bid or how many. */

@@ -383,11 +383,16 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS bd_reconfirm(bid TEXT PRIMARY KEY, version INTEGER NOT NULL,"
 	" idx INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS bd_unopened(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
-	" time_us INTEGER NOT NULL, released INTEGER NOT NULL);";
+	" time_us INTEGER NOT NULL, released INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS bd_reference(ref TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" org TEXT NOT NULL, user TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	" arrival_us INTEGER NOT NULL, idx INTEGER NOT NULL, status TEXT NOT NULL,"
+	" cause TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX IF NOT EXISTS bd_reference_tender ON bd_reference(tender, status);";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", "bd_reconfirm", "bd_unopened", NULL,
+	"bd_answer", "bd_reconfirm", "bd_unopened", "bd_reference", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -591,6 +596,17 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 				goto out;
 		}
 	}
+	{
+		/* the sealed reference price (标底), if the record shows one */
+		json_t *ref = json_object_get(o, "reference");
+		const char *id, *status, *cause;
+		if (ref && ((rc = bd_get_str(ref, "ref", &id)) ||
+			    (rc = bd_get_str(ref, "status", &status)) ||
+			    (rc = bd_get_str(ref, "cause", &cause)) ||
+			    (rc = audit_sql_exec(db, "UPDATE bd_reference SET status = ?2, cause = ?3"
+						 " WHERE ref = ?1", "ttt", id, status, cause))))
+			goto out;
+	}
 out:
 	json_decref(o);
 	return rc;
@@ -648,6 +664,7 @@ static const struct audit_kind kinds[] = {
 	{ "objection.raised", 1, apply_answer },
 	{ "bid.reconfirmed", 1, bd_apply_reconfirmed },
 	{ "opening.failed", 1, apply_unopened },
+	{ "reference.submitted", 1, bd_apply_reference },
 };
 
 static const struct audit_module bid_module = {

@@ -170,6 +170,11 @@ struct snap {
 	size_t nbids;
 	struct tender_diag *d;
 	const struct bid_keep *keep;              /* where opened bid.xml goes, or NULL */
+	/* the sealed reference price (标底), if a live one was submitted */
+	bool has_ref;
+	struct obid ref;                          /* bid = the reference id */
+	struct bid_part_ref ref_part;
+	struct bid_reference_doc rdoc;
 };
 
 static void snap_free(struct snap *s)
@@ -252,7 +257,26 @@ static int snap_fn(sqlite3 *db, void *ctx)
 		}
 		b->deposit = sqlite3_column_int64(st, 4) != 0;
 	}
-	if (step != SQLITE_DONE)
+	if (step != SQLITE_DONE) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT ref, org, sha256, size FROM bd_reference WHERE"
+			     " tender = ?1 AND status = 'live'", "t", s->tender)))
+		goto out;
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hx = (const char *)sqlite3_column_text(st, 2);
+		s->has_ref = true;
+		audit_sql_col_text(st, 0, s->ref.bid, sizeof s->ref.bid);
+		audit_sql_col_text(st, 1, s->ref.org, sizeof s->ref.org);
+		if (!hx || strlen(hx) != 64 || et_hex_decode(hx, s->ref_part.sha256, 32)) {
+			rc = et_fail(ET_EDB);
+			goto out;
+		}
+		s->ref_part.size = (uint64_t)sqlite3_column_int64(st, 3);
+	} else if (step != SQLITE_DONE)
 		rc = et_fail(ET_EDB);
 out:
 	sqlite3_finalize(st);
@@ -502,6 +526,56 @@ out:
 	return rc;
 }
 
+/* Open the sealed reference price (标底) like a one-part bid: combine its
+ * file key with every released key, decrypt (hashing the stored bytes),
+ * parse ref.txt and check the identity inside. Sets s->ref.status; returns
+ * an error only for a system failure. */
+static int open_reference(struct snap *s, const struct bid_blobs *blobs,
+			  const struct tender_record *rec)
+{
+	struct obid *b = &s->ref;
+	struct et_buf txt;
+	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN];
+	int rc, fd = -1;
+
+	et_buf_init(&txt, BID_REFERENCE_MAX);
+	b->status = NULL;
+	if ((rc = part_key(s, blobs, b, &s->ref_part, 1, &fd, fk)) || b->status)
+		goto out;
+	rc = decrypt_part(b, &s->ref_part, 1, fd, fk, &txt, b->xml_sha256);
+	if (rc || b->status) {
+		if (!rc && strstr(b->cause, "bid.xml"))
+			verdict(b, !strcmp(b->status, "revoked"), "cn.e.31",
+				"the sealed reference price does not decrypt");
+		goto out;
+	}
+	if (bid_reference_parse(txt.data, txt.len, &s->rdoc, NULL)) {
+		verdict(b, true, "et.ref.format", "the reference price is not in its format");
+		goto out;
+	}
+	if (strcmp(s->rdoc.tender, s->tender) || strcmp(s->rdoc.ref, b->bid) ||
+	    strcmp(s->rdoc.org, b->org)) {
+		verdict(b, true, "et.bid.identity", "ref.txt names another tender, reference or org");
+		goto out;
+	}
+	for (size_t i = 0; i < s->rdoc.noffers; i++)
+		if (!tender_record_lot_by_id(rec, s->rdoc.offers[i].lot)) {
+			verdict(b, true, "et.bid.lots", "the reference names a lot the tender does not have");
+			goto out;
+		}
+	b->status = "opened";
+	b->rule = "";
+	b->cause[0] = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	crypto_wipe(fk, sizeof fk);
+	if (txt.data)
+		crypto_wipe(txt.data, txt.len);
+	et_buf_free(&txt);
+	return rc;
+}
+
 struct open_cmd {
 	const char *actor;
 	struct snap *s;
@@ -577,6 +651,28 @@ static json_t *record_json(const struct snap *s)
 			goto out;
 	}
 	rec = json_pack("{s:s, s:O, s:O}", "tender", s->tender, "keys", keys, "bids", bids);
+	if (rec && s->has_ref) {
+		/* the reference price: shown per lot, never a bid */
+		json_t *offers = json_array();
+		bool opened = !strcmp(s->ref.status, "opened");
+		char th[65] = "";
+		for (size_t j = 0; offers && opened && j < s->rdoc.noffers; j++)
+			if (json_array_append_new(offers, json_pack("{s:s, s:I}", "lot",
+					s->rdoc.offers[j].lot, "price",
+					(json_int_t)s->rdoc.offers[j].price_fen))) {
+				json_decref(offers);
+				offers = NULL;
+			}
+		if (opened)
+			et_hex_encode(s->ref.xml_sha256, 32, th);
+		if (!offers || json_object_set_new(rec, "reference", json_pack(
+				"{s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "ref", s->ref.bid, "org",
+				s->ref.org, "status", s->ref.status, "cause", s->ref.cause, "rule",
+				s->ref.rule, "offers", offers, "txt_sha256", th))) {
+			json_decref(rec);
+			rec = NULL;
+		}
+	}
 out:
 	json_decref(bids);
 	json_decref(keys);
@@ -618,6 +714,8 @@ int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
 	for (size_t i = 0; i < s->nbids; i++)
 		if ((rc = open_bid(s, blobs, rec, &s->bids[i])))
 			goto out;
+	if (s->has_ref && (rc = open_reference(s, blobs, rec)))
+		goto out;
 	c = (struct open_cmd){ actor ? actor : "", s, record_json(s), d };
 	if (!c.record) {
 		rc = et_fail(ET_ENOMEM);

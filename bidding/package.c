@@ -18,7 +18,7 @@ static bool alnum(char c)
 }
 
 /* tender.xsd's Id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}. */
-static bool tender_id_ok(const char *s)
+bool bd_xsd_id_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -45,7 +45,7 @@ static bool prefixed_id(const char *s, const char *prefix)
 
 static bool fields_ok(const struct bid_manifest *m)
 {
-	return tender_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
+	return bd_xsd_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
 	       prefixed_id(m->org, "org-") && prefixed_id(m->user, "usr-") && m->sealed_us >= 0 &&
 	       m->version <= INT64_MAX &&
 	       m->nparts >= 1 && m->nparts <= BID_MAX_PARTS;
@@ -300,12 +300,12 @@ int bid_xml_write(const struct bid_document *doc, struct et_buf *out)
 {
 	int rc;
 
-	if (!doc || !out || !tender_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
+	if (!doc || !out || !bd_xsd_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
 	    !prefixed_id(doc->org, "org-") || doc->noffers == 0 || doc->noffers > BID_MAX_OFFERS)
 		return ET_EINVAL;
 	for (size_t i = 0; i < doc->noffers; i++) {
 		const struct bid_offer *f = &doc->offers[i];
-		if (!tender_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
+		if (!bd_xsd_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
 		    f->duration_days > 36500)
 			return ET_EINVAL;
 	}

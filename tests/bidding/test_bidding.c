@@ -1068,6 +1068,173 @@ START_TEST(test_attachment_decrypted)
 }
 END_TEST
 
+
+/* The sealed reference price (标底): only the tender's agent seals it
+ * (bidders, another agency refused), with exactly the tender's stanzas
+ * (an extra recipient refused), before the deadline (cn.e.27); a second
+ * one replaces the first; it is confidential until the close, never a bid
+ * (not received, not counted, not listed), and the opening decrypts it
+ * with the bids and shows it per lot in the record; ref.txt is strict. */
+static void seal_reference(struct bt *b, const char *ref, const char *org, int64_t price,
+			   bool extra, struct bid_part_ref *pr)
+{
+	struct bid_reference_doc doc;
+	struct et_buf txt, c;
+
+	memset(&doc, 0, sizeof doc);
+	memcpy(doc.tender, b->T, strlen(b->T) + 1);
+	memcpy(doc.ref, ref, strlen(ref) + 1);
+	memcpy(doc.org, org, strlen(org) + 1);
+	doc.noffers = 1;
+	memcpy(doc.offers[0].lot, "1", 2);
+	doc.offers[0].price_fen = price;
+	et_buf_init(&txt, BID_REFERENCE_MAX);
+	et_buf_init(&c, 1u << 20);
+	ck_assert_int_eq(bid_reference_write(&doc, &txt), ET_OK);
+	encrypt(b, ref, 1, txt.data, txt.len, extra, &c);
+	store(b, &c, pr);
+	et_buf_free(&txt);
+	et_buf_free(&c);
+}
+
+START_TEST(test_reference_price)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct sealed s[3];
+	struct bid_receipt r;
+	struct bid_reference_receipt rr;
+	struct bid_close_result cr;
+	struct bid_part_ref p1, p2, px, plate;
+	struct bid_info *v = NULL;
+	size_t nv = 0;
+	unsigned released;
+	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-3" };
+	char dep[TENDER_ID_LEN], *rec = NULL;
+	const char *agent_org = b ? b->w.org[O_AGENT] : NULL;
+	static const char *const ids[3] = { "bid-r0first1", "bid-r1first1", "bid-r2first1" };
+
+	ck_assert_ptr_nonnull(b);
+	bt_setup(b);
+	agent_org = b->w.org[O_AGENT];
+	{
+		/* ref.txt: canonical only */
+		struct bid_reference_doc doc;
+		static const char good[] = "etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\n"
+					   "lot 1 500\nlot 2 700\n";
+		static const char *const bad[] = {
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\n",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1 0500\n",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1 500\nlot 1 7\n",
+			"etender-reference/v1\ntender T1\nref bid-abcdef\norg org-abcdef\nlot 1 500\n",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1 500",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1  500\n",
+		};
+		ck_assert_int_eq(bid_reference_parse(good, sizeof good - 1, &doc, &d), ET_OK);
+		ck_assert_uint_eq(doc.noffers, 2);
+		ck_assert_int_eq(doc.offers[1].price_fen, 700);
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			ck_assert_msg(bid_reference_parse(bad[i], strlen(bad[i]), &doc, &d) == ET_EINVAL,
+				      "bad %zu", i);
+			ck_assert_str_eq(d.rule, "et.ref.format");
+		}
+	}
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
+		an.org = b->b[i].org;
+		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d), ET_OK);
+	}
+	et_clock_set_test(T0 + 3 * DAY);
+	for (int i = 0; i < 3; i++) {
+		seal(b, i, ids[i], 100000 * (i + 1), SEAL_OK, NULL, &s[i]);
+		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	}
+	seal_reference(b, "ref-first1", agent_org, 250000, false, &p1);
+	seal_reference(b, "ref-second1", agent_org, 260000, false, &p2);
+	seal_reference(b, "ref-extra1", agent_org, 1, true, &px);
+	seal_reference(b, "ref-late01", agent_org, 2, false, &plate);
+	/* a bidder, another agency: refused */
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->b[0].user, b->T, "ref-first1",
+					      p1.sha256, p1.size, et_clock_now_us(), &rr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.auth.role");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT_O], b->T,
+					      "ref-first1", p1.sha256, p1.size, et_clock_now_us(), &rr,
+					      &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.auth.org");
+	/* a bid id, an extra recipient, a bid's ciphertext: refused */
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "bid-first1", p1.sha256, p1.size, et_clock_now_us(), &rr,
+					      &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.ref.id");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-extra1", px.sha256, px.size, et_clock_now_us(), &rr,
+					      &d), ET_ESEALER);
+	ck_assert_str_eq(d.rule, "et.bid.stanzas");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-copy01", s[0].parts[1].sha256, s[0].parts[1].size,
+					      et_clock_now_us(), &rr, &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.bid.duplicate");
+	/* the first, then a replacement */
+	ck_assert_msg(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T, "ref-first1",
+					   p1.sha256, p1.size, et_clock_now_us(), &rr, &d) == ET_OK,
+		      "%s", d.msg);
+	ck_assert_str_eq(rr.replaced, "");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-first1", p1.sha256, p1.size, et_clock_now_us(), &rr,
+					      &d), ET_EEXIST);
+	ck_assert_msg(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T, "ref-second1",
+					   p2.sha256, p2.size, et_clock_now_us(), &rr, &d) == ET_OK,
+		      "%s", d.msg);
+	ck_assert_str_eq(rr.replaced, "ref-first1");
+	/* late: refused, the second stands */
+	et_clock_set_test(b->deadline);
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-late01", plate.sha256, plate.size, b->deadline, &rr,
+					      &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.e.27");
+	ck_assert_int_eq(bid_close(b->w.l, "", b->T, &cr, &d), ET_OK);
+	ck_assert(!cr.failed);
+	ck_assert_uint_eq(cr.received, 3);     /* never a bid */
+	ck_assert_uint_eq(cr.counted, 3);
+	ck_assert_int_eq(bid_list(b->w.l, b->T, &v, &nv), ET_OK);
+	ck_assert_uint_eq(nv, 3);
+	for (size_t i = 0; i < nv; i++)
+		ck_assert_ptr_null(strstr(v[i].bid, "ref-"));
+	bid_info_free(v);
+	ck_assert_int_eq(release(b, 0, b->t.secret[0], &released, &d), ET_OK);
+	ck_assert_int_eq(release(b, 1, b->t.secret[1], &released, &d), ET_OK);
+	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(bid_opening_record(b->w.l, b->T, &rec), ET_OK);
+	{
+		json_t *o = json_loads(rec, 0, NULL), *ref = json_object_get(o, "reference");
+		json_t *off;
+		ck_assert_ptr_nonnull(ref);
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "bids")), 3);
+		ck_assert_str_eq(json_string_value(json_object_get(ref, "ref")), "ref-second1");
+		ck_assert_str_eq(json_string_value(json_object_get(ref, "status")), "opened");
+		ck_assert_str_eq(json_string_value(json_object_get(ref, "org")), agent_org);
+		ck_assert_uint_eq(strlen(json_string_value(json_object_get(ref, "txt_sha256"))), 64);
+		off = json_array_get(json_object_get(ref, "offers"), 0);
+		ck_assert_str_eq(json_string_value(json_object_get(off, "lot")), "1");
+		ck_assert_int_eq(json_integer_value(json_object_get(off, "price")), 260000);
+		json_decref(o);
+		free(rec);
+	}
+	for (int i = 0; i < 3; i++)
+		status_of(b, i, ids[i], "opened");
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	for (int i = 0; i < 3; i++)
+		et_buf_free(&s[i].manifest);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
 /* The opening window (et.open.window): with fewer than k keys out, the
  * opening fails only once the window after the close has passed, by the
  * platform's timer or a supervisor but not a bidder; opening.failed is
@@ -1161,6 +1328,7 @@ int main(void)
 	tcase_add_test(tc, test_amendment);
 	tcase_add_test(tc, test_attachment_decrypted);
 	tcase_add_test(tc, test_opening_window);
+	tcase_add_test(tc, test_reference_price);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
