@@ -248,6 +248,7 @@ int client_cmd_registrations(int argc, char **argv);
 int client_cmd_notices(int argc, char **argv);
 int client_cmd_question(int argc, char **argv);
 int client_cmd_bid(int argc, char **argv);
+int client_cmd_reference(int argc, char **argv);
 int client_cmd_receipt(int argc, char **argv);
 int client_cmd_stats(int argc, char **argv);   /* statscmd.c */
 int client_cmd_open(int argc, char **argv);

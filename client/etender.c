@@ -37,7 +37,8 @@ static const char usage[] =
 	"  receipt verify    离线核验回执 / verify a bid receipt offline\n"
 	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n"
 	"  open status|release|record|confirm|object   开标 / the opening ceremony\n"
-	"  deposit record    登记投标保证金 / record a bid deposit (administrator)\n";
+	"  deposit record    登记投标保证金 / record a bid deposit (administrator)\n"
+	"  reference submit  密封上传标底 / seal and upload the reference price (agent)\n";
 
 int main(int argc, char **argv)
 {
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
 		{ "notices", client_cmd_notices },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
+		{ "reference", client_cmd_reference },
 		{ "receipt", client_cmd_receipt }, { "open", client_cmd_open },
 		{ "deposit", client_cmd_deposit }, { "stats", client_cmd_stats },
 	};

@@ -747,3 +747,75 @@ out:
 	json_decref(j);
 	return rc;
 }
+
+/* POST /api/tenders/{id}/reference {"ref":"ref-…","sealed":"<base64 age file>"}: the
+ * tender's agent uploads the sealed reference price (标底, at most
+ * BID_REFERENCE_SEALED_MAX bytes sealed). Stored in the blob store under
+ * its SHA-256, then bid_reference_submit with the arrival time taken like a
+ * bid's (in flight for the closer); a refused reference's blob is removed
+ * if this request created it. → {"tender","ref","index","replaced"}. */
+#define BID_REFERENCE_SEALED_MAX (32u * 1024)
+int web_post_reference(struct web_req *r, struct web_reply *rep)
+{
+	struct tender_diag d;
+	struct bid_reference_receipt rr;
+	struct bid_blobs blobs;
+	char id[TENDER_ID_LEN], hex[65], rel[80], path[4096];
+	const char *ref = NULL, *sealed = NULL;
+	unsigned char *raw = NULL, sha[32];
+	size_t len = 0;
+	struct stat sb;
+	bool existed;
+	int64_t arrival = 0;
+	int slot = -1, rc;
+	json_t *j = NULL;
+
+	tender_diag_clear(&d);
+	if (!web_param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = web_body_object(r, &j, rep)))
+		return rc;
+	if ((rc = web_str_field(j, "ref", false, &ref, rep)) ||
+	    (rc = web_str_field(j, "sealed", false, &sealed, rep)))
+		goto out;
+	if (strlen(sealed) > BID_REFERENCE_SEALED_MAX * 4 / 3 + 4 ||
+	    !(raw = malloc(strlen(sealed) / 4 * 3 + 3)) ||
+	    et_b64_decode(sealed, strlen(sealed), raw, strlen(sealed) / 4 * 3 + 3, &len) || len == 0) {
+		web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL,
+				"字段 sealed 须为 base64 编码的密封标底（不超过 32 KiB）",
+				"field sealed must be the base64 sealed reference (at most 32 KiB)");
+		rc = ET_EINVAL;
+		goto out;
+	}
+	crypto_sha256(raw, len, sha);
+	et_hex_encode(sha, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    (rc = web_path(r->data->dir, rel, path, sizeof path))) {
+		rc = et_fail(ET_EINVAL);
+		goto out;
+	}
+	existed = stat(path, &sb) == 0;
+	if ((rc = web_inflight_begin(r->data, id, &arrival, &slot)))
+		goto out;
+	if (!existed && (rc = et_write_file_atomic(path, raw, len, 0600)))
+		goto out;
+	rc = bid_reference_submit(r->data->ledger, blobs_of(r->data, &blobs), r->who.user, id, ref,
+				  sha, len, arrival, &rr, &d);
+	web_inflight_end(r->data, slot);
+	slot = -1;
+	if (rc) {
+		if (!existed)
+			unlink(path);
+		web_reply_diag(rep, rc, &d);
+		goto out;
+	}
+	rc = web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:s, s:s, s:I, s:s}", "tender", id, "ref",
+							ref, "index", (json_int_t)rr.index, "replaced",
+							rr.replaced));
+out:
+	if (slot >= 0)
+		web_inflight_end(r->data, slot);
+	free(raw);
+	json_decref(j);
+	return rc;
+}

@@ -1319,6 +1319,8 @@ const struct web_route web_domain_routes[] = {
 	{ "GET", "/api/stats", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED, web_stats_report },
 	/* the close and the opening ceremony (opening.c) */
 	{ "GET", "/api/tenders/*/bidding", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_bidding },
+	{ "POST", "/api/tenders/*/reference", WEB_BODY_BUFFER, 64 * 1024, WEB_AUTH_REQUIRED,
+	  web_post_reference },
 	{ "POST", "/api/tenders/*/close", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED, web_post_close },
 	{ "GET", "/api/tenders/*/close", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_close },
 	{ "POST", "/api/tenders/*/keys/release", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,

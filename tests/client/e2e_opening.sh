@@ -13,7 +13,8 @@
 # the opening record (prices, statuses, causes), a confirmation and an
 # objection; a tender with two bids failing at the close (流标) at its
 # deadline moved by a late clarification; a tender whose holders miss the
-# opening window (opening.failed); receipts
+# opening window (opening.failed); the sealed reference price (标底) by the
+# agent (a bidder refused, a replacement), opened into the record; receipts
 # verified offline; etender audit verify and etenderd verify at the end.
 # Usage: e2e_opening.sh PATH/TO/etenderd PATH/TO/etender PATH/TO/craft_part
 set -u
@@ -210,6 +211,15 @@ submit "bid b4 (shares that do not combine) passes the keyless check" 4 "$MAIN" 
   --sealed-part "$T/b4.part2" -o "$T/r4.json"
 submit "bid b5 (a stanza moved from b1's bid) passes the keyless check" 5 "$MAIN" --bid-xml "$T/b5.xml" \
   --sealed-part "$T/b5.part2" -o "$T/r5.json"
+# the sealed reference price (标底): the agent only, before the deadline; a second replaces the first
+before=$(log_size)
+refused "a bidder cannot submit a reference price" "et.auth.role" bidder1 reference submit --tender "$MAIN" --price 1:4000000000
+check "refused reference: no event" [ "$(log_size)" -eq "$before" ]
+works "agent1 seals and submits the reference price" agent1 reference submit --tender "$MAIN" --price 1:3990000000
+check "the reference is a leaf of the log" out_has "leaf"
+works "agent1 replaces the reference price" agent1 reference submit --tender "$MAIN" --price 1:3980000000 --json
+REF=$(jq -r .ref "$T/out")
+check "the replacement names the reference it replaced" bash -c "jq -e '.replaced | startswith(\"ref-\")' '$T/out' >/dev/null"
 # the other tenders
 submit "FEW: bid b1" 1 "$FEW" --offer "1:4200000000:400"; BIDF1=$(sed -n 1p "$T/out")
 submit "FEW: bid b2" 2 "$FEW" --offer "1:4210000000:400"; BIDF2=$(sed -n 1p "$T/out")
@@ -300,6 +310,10 @@ check "record: four bids, the withdrawn and the replaced one absent" \
   rec "(.bids | length) == 4 and ([.bids[].bid] | index(\"${BID[2]}\") == null) and ([.bids[].bid] | index(\"${BID[3]}\") == null)"
 check "record: b3's replacement opened at 4030000000, 380 days" \
   rec ".bids[] | select(.bid == \"${BID[3b]}\") | .status == \"opened\" and .offers[0].price == 4030000000 and .offers[0].duration == 380 and .deposit"
+check "record: the reference price opened with the bids, per lot, and not a bid" \
+  rec ".reference.ref == \"$REF\" and .reference.status == \"opened\" and .reference.offers == [{\"lot\":\"1\",\"price\":3980000000}] and ([.bids[].bid] | map(startswith(\"ref-\")) | any | not)"
+check "MAIN: the reference was not received nor counted as a bid" \
+  bash -c "curl -sf '$URL/api/tenders/$MAIN/bidding' | jq -e '.received == 4 and .counted == 4' >/dev/null"
 check "record: b4 revoked, cn.e.31, the shares do not combine" \
   rec ".bids[] | select(.bid == \"${BID[4]}\") | .status == \"revoked\" and .rule == \"cn.e.31\" and (.cause | test(\"combine\")) and .offers == []"
 check "record: b5 revoked, cn.e.31, a stanza does not open (moved from another bid)" \
