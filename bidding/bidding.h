@@ -234,6 +234,16 @@ int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *
 struct bid_keep {
 	int (*put)(void *ctx, const void *data, size_t len, const unsigned char sha256[32]);
 	void *ctx;
+	/* Optional (NULL: attachments are authenticated but not kept): each
+	 * decrypted attachment of a bid, streamed in bounded memory. begin
+	 * opens a sink (*h); write appends plaintext; commit stores what was
+	 * written under sha256 (its plaintext SHA-256) and ends h; abort drops
+	 * it (the part failed). An error of begin/write/commit aborts the
+	 * opening (nothing opened). */
+	int (*att_begin)(void *ctx, void **h);
+	int (*att_write)(void *h, const unsigned char *b, size_t n);
+	int (*att_commit)(void *h, const unsigned char sha256[32]);
+	void (*att_abort)(void *h);
 };
 /* bid_open, keeping every opened bid.xml through keep (NULL: not kept). */
 int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
@@ -355,6 +365,22 @@ void bid_info_free(struct bid_info *v);
 /* The opening record as published (the payload of bids.opened, canonical
  * JSON); ET_ESTATE before the opening. *json malloc'd, caller frees. */
 int bid_opening_record(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;
+
+/* A decrypted attachment of an opened bid, as the opening record names it
+ * (bids[].attachments): part number (2..), name from the sealed upload
+ * metadata ("" if none), plaintext size and SHA-256 (hex). Who may read it:
+ * an agent of the tender's agent or tenderer org, or a supervisor (not the
+ * public: ET_EDENIED, et.att.reader); ET_ESTATE before the opening;
+ * ET_ENOTFOUND for no such bid or part. */
+struct bid_attachment_info {
+	unsigned part;
+	char name[256];
+	uint64_t size;
+	char sha256[TENDER_SHA256_HEX];
+};
+int bid_attachment(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		   const char *bid, unsigned part, struct bid_attachment_info *out,
+		   struct tender_diag *d) ET_MUST_CHECK;
 
 /* G5 for the sealed parts, which replay cannot see: every stored part of
  * every bid is read through blobs, its SHA-256 and size compared with the

@@ -388,11 +388,16 @@ static const char schema[] =
 	" org TEXT NOT NULL, user TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
 	" arrival_us INTEGER NOT NULL, idx INTEGER NOT NULL, status TEXT NOT NULL,"
 	" cause TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX IF NOT EXISTS bd_reference_tender ON bd_reference(tender, status);";
+	"CREATE INDEX IF NOT EXISTS bd_reference_tender ON bd_reference(tender, status);"
+	"CREATE TABLE IF NOT EXISTS bd_doc(bid TEXT NOT NULL, part INTEGER NOT NULL,"
+	" name TEXT NOT NULL, PRIMARY KEY(bid, part));"
+	"CREATE TABLE IF NOT EXISTS bd_attachment(bid TEXT NOT NULL, part INTEGER NOT NULL,"
+	" tender TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+	" PRIMARY KEY(bid, part));";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", "bd_reconfirm", "bd_unopened", "bd_reference", NULL,
+	"bd_answer", "bd_reconfirm", "bd_unopened", "bd_reference", "bd_doc", "bd_attachment", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -437,6 +442,23 @@ static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t i
 		    (rc = audit_sql_exec(db, "INSERT INTO bd_part VALUES (?1, ?2, ?3, ?4)", "ttii", sha, bid,
 				  n, size)))
 			goto out;
+	}
+	{
+		/* the name of each part's document as the client reported it
+		 * (upload.parts[].documents[0].name), for the attachments kept
+		 * at the opening */
+		json_t *up = json_object_get(json_object_get(o, "upload"), "parts"), *e;
+		size_t i;
+		json_array_foreach(up, i, e) {
+			json_t *doc = json_array_get(json_object_get(e, "documents"), 0);
+			json_t *pn = json_object_get(e, "part");
+			const char *nm = json_string_value(json_object_get(doc, "name"));
+			if (!json_is_integer(pn) || !nm || strlen(nm) >= 256)
+				continue;
+			if ((rc = audit_sql_exec(db, "INSERT OR IGNORE INTO bd_doc VALUES (?1, ?2, ?3)",
+						 "tit", bid, (int64_t)json_integer_value(pn), nm)))
+				goto out;
+		}
 	}
 out:
 	json_decref(o);
@@ -594,6 +616,20 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 			    (rc = audit_sql_exec(db, "INSERT INTO bd_offer VALUES (?1, ?2, ?3, ?4)", "ttii", bid,
 					  lot, price, dur)))
 				goto out;
+		}
+		{
+			json_t *atts = json_object_get(b, "attachments"), *a;
+			size_t j;
+			json_array_foreach(atts, j, a) {
+				const char *nm, *sha;
+				int64_t part, size;
+				if ((rc = bd_get_str(a, "name", &nm)) || (rc = bd_get_str(a, "sha256", &sha)) ||
+				    (rc = bd_get_int(a, "part", &part)) || (rc = bd_get_int(a, "size", &size)) ||
+				    (rc = audit_sql_exec(db, "INSERT INTO bd_attachment VALUES (?1, ?2, ?3, ?4,"
+							 " ?5, ?6)", "tittit", bid, part, tender, nm, size,
+							 sha)))
+					goto out;
+			}
 		}
 	}
 	{

@@ -157,6 +157,14 @@ struct obid {
 	char cause[128];
 	struct bid_document doc;
 	unsigned char xml_sha256[32];     /* of the decrypted bid.xml (opened bids) */
+	/* each decrypted attachment (index part - 1; [0] unused): plaintext
+	 * size and SHA-256, the document's name from the upload metadata */
+	size_t nparts;
+	struct {
+		uint64_t size;
+		unsigned char sha256[32];
+		char name[256];
+	} att[BID_MAX_PARTS];
 };
 
 struct snap {
@@ -263,6 +271,23 @@ static int snap_fn(sqlite3 *db, void *ctx)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	for (size_t i = 0; i < s->nbids; i++) {
+		struct obid *b = &s->bids[i];
+		if ((rc = audit_sql_prepare(db, &st, "SELECT part, name FROM bd_doc WHERE bid = ?1",
+				     "t", b->bid)))
+			goto out;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t part = sqlite3_column_int64(st, 0);
+			if (part >= 2 && part <= BID_MAX_PARTS)
+				audit_sql_col_text(st, 1, b->att[part - 1].name, sizeof b->att[0].name);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (step != SQLITE_DONE) {
+			rc = et_fail(ET_EDB);
+			goto out;
+		}
+	}
 	if ((rc = audit_sql_prepare(db, &st, "SELECT ref, org, sha256, size FROM bd_reference WHERE"
 			     " tender = ?1 AND status = 'live'", "t", s->tender)))
 		goto out;
@@ -392,12 +417,27 @@ out:
 	return rc;
 }
 
-static int discard(void *ctx, const unsigned char *b, size_t n)
+/* Where a decrypted attachment goes: hashed and counted, and handed to the
+ * keep's sink if there is one (bounded memory: chunk by chunk). */
+struct att_sink {
+	struct crypto_sha256 *h;
+	uint64_t n;
+	const struct bid_keep *keep;
+	void *kh;
+};
+
+static int att_write(void *ctx, const unsigned char *b, size_t n)
 {
-	(void)b;
-	*(uint64_t *)ctx += n;
-	return ET_OK;
+	struct att_sink *a = ctx;
+
+	crypto_sha256_update(a->h, b, n);
+	a->n += n;
+	return a->kh ? a->keep->att_write(a->kh, b, n) : ET_OK;
 }
+
+static int decrypt_verdict(struct obid *b, const struct bid_part_ref *pr, uint32_t part,
+			   struct fd_io *iop, int drc, struct et_buf *xml, unsigned char xml_sha[32],
+			   unsigned char h[32]);
 
 /* Decrypt part `part` (1-based) of b with file key fk from fd (at its
  * start), streaming: part 1 into xml (at most BID_XML_MAX bytes), an
@@ -407,19 +447,59 @@ static int discard(void *ctx, const unsigned char *b, size_t n)
  * bidder's; other errors (I/O, memory) are returned. */
 static int decrypt_part(struct obid *b, const struct bid_part_ref *pr, uint32_t part, int fd,
 			const unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN], struct et_buf *xml,
-			unsigned char xml_sha[32])
+			unsigned char xml_sha[32], const struct bid_keep *keep)
 {
 	struct fd_io io = { fd, NULL };
+	struct att_sink as = { NULL, 0, keep, NULL };
 	unsigned char h[32];
-	uint64_t plain = 0;
 	int rc, drc;
 
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return et_fail(ET_EIO);
 	if (!(io.h = crypto_sha256_new()))
 		return et_fail(ET_ENOMEM);
+	if (part > 1) {
+		if (!(as.h = crypto_sha256_new())) {
+			crypto_sha256_free(io.h);
+			return et_fail(ET_ENOMEM);
+		}
+		if (keep && keep->att_begin && keep->att_write && keep->att_commit && keep->att_abort &&
+		    (rc = keep->att_begin(keep->ctx, &as.kh))) {
+			crypto_sha256_free(as.h);
+			crypto_sha256_free(io.h);
+			return rc;
+		}
+	}
 	drc = part == 1 ? crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, xml)
-			: crypto_age_decrypt_with_file_key(fk, fd_read, &io, discard, &plain);
+			: crypto_age_decrypt_with_file_key(fk, fd_read, &io, att_write, &as);
+	rc = decrypt_verdict(b, pr, part, &io, drc, xml, xml_sha, h);
+	if (part > 1) {
+		if (!rc && !b->status) {
+			crypto_sha256_final(as.h, b->att[part - 1].sha256);
+			as.h = NULL;
+			b->att[part - 1].size = as.n;
+			if (as.kh) {
+				rc = keep->att_commit(as.kh, b->att[part - 1].sha256);
+				as.kh = NULL;
+			}
+		}
+		if (as.kh)
+			keep->att_abort(as.kh);
+		if (as.h)
+			crypto_sha256_free(as.h);
+	}
+	return rc;
+}
+
+/* decrypt_part's judgement once decryption returned drc: hash the rest of
+ * the stored bytes and tell a changed store from a bad payload. */
+static int decrypt_verdict(struct obid *b, const struct bid_part_ref *pr, uint32_t part,
+			   struct fd_io *iop, int drc, struct et_buf *xml, unsigned char xml_sha[32],
+			   unsigned char h[32])
+{
+	struct fd_io io = *iop;
+	int rc;
+
 	if (drc == ET_EIO || drc == ET_ENOMEM) {
 		crypto_sha256_free(io.h);
 		return drc;
@@ -479,10 +559,12 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		verdict(b, false, "cn.e.31", "the stored manifest does not verify");
 		goto out;
 	}
+	b->nparts = m.nparts;
 	for (size_t i = 0; i < m.nparts; i++) {
 		if ((rc = part_key(s, blobs, b, &m.parts[i], (uint32_t)(i + 1), &fd, fk)) || b->status)
 			goto out;
-		rc = decrypt_part(b, &m.parts[i], (uint32_t)(i + 1), fd, fk, &xml, b->xml_sha256);
+		rc = decrypt_part(b, &m.parts[i], (uint32_t)(i + 1), fd, fk, &xml, b->xml_sha256,
+				  s->keep);
 		crypto_wipe(fk, sizeof fk);
 		close(fd);
 		fd = -1;
@@ -542,7 +624,7 @@ static int open_reference(struct snap *s, const struct bid_blobs *blobs,
 	b->status = NULL;
 	if ((rc = part_key(s, blobs, b, &s->ref_part, 1, &fd, fk)) || b->status)
 		goto out;
-	rc = decrypt_part(b, &s->ref_part, 1, fd, fk, &txt, b->xml_sha256);
+	rc = decrypt_part(b, &s->ref_part, 1, fd, fk, &txt, b->xml_sha256, NULL);
 	if (rc || b->status) {
 		if (!rc && strstr(b->cause, "bid.xml"))
 			verdict(b, !strcmp(b->status, "revoked"), "cn.e.31",
@@ -641,13 +723,29 @@ static json_t *record_json(const struct snap *s)
 				goto out;
 			}
 		char xh[65] = "";
+		json_t *atts = json_array();
+		if (!atts) {
+			json_decref(offers);
+			goto out;
+		}
 		if (opened)
 			et_hex_encode(b->xml_sha256, 32, xh);
-		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s}",
+		for (size_t j = 1; opened && j < b->nparts; j++) {
+			char ah[65];
+			et_hex_encode(b->att[j].sha256, 32, ah);
+			if (json_array_append_new(atts, json_pack("{s:I, s:s, s:I, s:s}", "part",
+					(json_int_t)(j + 1), "name", b->att[j].name, "size",
+					(json_int_t)b->att[j].size, "sha256", ah))) {
+				json_decref(offers);
+				json_decref(atts);
+				goto out;
+			}
+		}
+		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:o}",
 							  "bid", b->bid, "org", b->org, "status",
 							  b->status, "cause", b->cause, "rule",
 							  b->rule, "deposit", b->deposit, "offers",
-							  offers, "xml_sha256", xh)))
+							  offers, "xml_sha256", xh, "attachments", atts)))
 			goto out;
 	}
 	rec = json_pack("{s:s, s:O, s:O}", "tender", s->tender, "keys", keys, "bids", bids);

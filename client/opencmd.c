@@ -6,6 +6,7 @@
  * close — and the list of bids it fixes — is public and witnessed before
  * any key leaves the holder's machine). */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,14 @@ static const char open_usage[] =
 	"       etender open object TENDER --text TEXT\n"
 	"       etender open close TENDER          (管理员、监督人 / administrator, supervisor)\n"
 	"       etender open xml TENDER --bid BID [-o FILE]\n"
+	"       etender open part TENDER --bid BID --part N [-o FILE]\n"
 	"  status：投标截止、截标与开标的状态。release：密钥保管人先用本机固定的日志公钥与\n"
 	"  见证人公钥核验见证人已副署包含本项目截标事件的检查点（包含证明），再用本人签名\n"
 	"  密钥（-i）签署并释放本项目密钥（--holder-key，etender holder keygen 生成）。\n"
 	"  record：开标记录（唱标）。confirm / object：投标人确认开标记录或提出异议。\n"
 	"  close：截止时间过后手动截标（平台定时截标未执行时）。xml：已开标投标的 bid.xml\n"
-	"  （与开标记录中的 SHA-256 核对后才写出）。\n"
+	"  （与开标记录中的 SHA-256 核对后才写出）。part：已开标投标解密后的附件（第 N 分包，\n"
+	"  仅本项目代理机构、招标人与监督人员；与开标记录的大小和 SHA-256 核对）。\n"
 	"  status: the tender's bidding phase. release: a key holder first checks, with\n"
 	"  the log key and witness key pinned on this machine (or given; pinned on\n"
 	"  first use), that the witness cosigned a checkpoint including this\n"
@@ -40,11 +43,13 @@ static const char open_usage[] =
 	"  record: the opening record (唱标). confirm / object: a bidder confirms the\n"
 	"  record or objects to it. close: close by hand after the deadline (if the\n"
 	"  platform's timer did not). xml: an opened bid's bid.xml, written only if its\n"
-	"  SHA-256 is the record's. All take [--server URL].\n";
+	"  SHA-256 is the record's. part: a decrypted attachment (part N) of an opened\n"
+	"  bid, streamed and checked against the record's size and SHA-256 (the\n"
+	"  tender's agent or tenderer and supervisors only). All take [--server URL].\n";
 
 struct open_opts {
 	const char *server, *tender, *holder_key, *identity, *witness_key, *log_key, *text, *bid,
-		*out;
+		*out, *part;
 	bool json;
 };
 
@@ -60,6 +65,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 		{ "text", required_argument, NULL, 'x' },
 		{ "bid", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "part", required_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -69,7 +75,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hjs:t:H:i:w:l:x:b:o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjs:t:H:i:w:l:x:b:o:P:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
 		case 't': o->tender = optarg; break;
@@ -80,6 +86,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 		case 'x': o->text = optarg; break;
 		case 'b': o->bid = optarg; break;
 		case 'o': o->out = optarg; break;
+		case 'P': o->part = optarg; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(open_usage, stdout); return -1;
 		default:
@@ -495,6 +502,55 @@ out:
 	return rc ? 1 : 0;
 }
 
+/* A decrypted attachment of an opened bid, streamed to -o and checked
+ * against the record's bids[].attachments (size, SHA-256). */
+static int open_part(const struct open_opts *o)
+{
+	struct client_session s;
+	char path[512], *eb = NULL, *end;
+	const char *want = NULL, *name = "";
+	uint64_t size = 0;
+	json_t *rec = NULL, *b, *a;
+	unsigned long part;
+	size_t i, j;
+	int rc;
+
+	errno = 0;
+	part = strtoul(o->part, &end, 10);
+	if (errno || *end || part < 2 || part > BID_MAX_PARTS)
+		return client_usage_error(open_usage, "--part 须为 2…16 / --part must be 2…16");
+	if (client_session_open(o->server, true, &s))
+		return 1;
+	tender_path(o->tender, "opening", path, sizeof path);
+	if ((rc = client_api(&s, "GET", path, NULL, 0, NULL, "open part", &rec)))
+		goto out;
+	json_array_foreach(json_object_get(rec, "bids"), i, b)
+		if (!strcmp(client_jstr(b, "bid"), o->bid))
+			json_array_foreach(json_object_get(b, "attachments"), j, a)
+				if ((unsigned long)json_integer_value(json_object_get(a, "part")) == part) {
+					want = client_jstr(a, "sha256");
+					name = client_jstr(a, "name");
+					size = (uint64_t)json_integer_value(json_object_get(a, "size"));
+				}
+	if (!want || strlen(want) != 64) {
+		rc = client_error(ET_ENOTFOUND, "%s: 开标记录中无此附件 / no such attachment in the record",
+				  o->bid);
+		goto out;
+	}
+	if (!(eb = curl_escape(o->bid, 0))) {
+		rc = client_error(ET_ENOMEM, "curl");
+		goto out;
+	}
+	tender_path(o->tender, "bids/", path, sizeof path);
+	client_fmt(path + strlen(path), sizeof path - strlen(path), "%s/parts/%lu", eb, part);
+	rc = client_download_checked(&s, path, want, size, o->out, "open part", *name ? name : o->bid);
+out:
+	curl_free(eb);
+	json_decref(rec);
+	client_session_close(&s);
+	return rc ? 1 : 0;
+}
+
 static int open_close(const struct open_opts *o)
 {
 	struct client_session s;
@@ -576,6 +632,11 @@ int client_cmd_open(int argc, char **argv)
 		if (!o.bid)
 			return client_usage_error(open_usage, "需要 --bid / --bid is required");
 		return open_xml(&o);
+	}
+	if (!strcmp(sub, "part")) {
+		if (!o.bid || !o.part)
+			return client_usage_error(open_usage, "需要 --bid 与 --part / --bid and --part are required");
+		return open_part(&o);
 	}
 	if (!strcmp(sub, "confirm"))
 		return open_answer(&o, false);

@@ -242,6 +242,75 @@ static int blob_put(void *ctx, const void *data, size_t len, const unsigned char
 	return et_write_file_atomic(path, data, len, 0600);
 }
 
+/* struct bid_keep's attachment sink over the blob store: a temporary file
+ * blobs/.upload-att-XXXXXX (swept at start like an upload's), written as
+ * decrypted, fsync'd and renamed to blobs/<hex of its plaintext SHA-256>. */
+struct att_tmp {
+	struct web_data *d;
+	int fd;
+	char path[4096];
+};
+
+static int att_begin(void *ctx, void **h)
+{
+	struct web_data *d = ctx;
+	struct att_tmp *a = calloc(1, sizeof *a);
+	char rel[80];
+
+	if (!a)
+		return et_fail(ET_ENOMEM);
+	a->d = d;
+	if (snprintf(rel, sizeof rel, "%s/.upload-att-XXXXXX", WEB_DIR_BLOBS) >= (int)sizeof rel ||
+	    web_path(d->dir, rel, a->path, sizeof a->path) || (a->fd = mkstemp(a->path)) < 0) {
+		free(a);
+		return et_fail(ET_EIO);
+	}
+	*h = a;
+	return ET_OK;
+}
+
+static int att_write(void *h, const unsigned char *b, size_t n)
+{
+	struct att_tmp *a = h;
+
+	while (n) {
+		ssize_t w = write(a->fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return et_fail(ET_EIO);
+		b += w;
+		n -= (size_t)w;
+	}
+	return ET_OK;
+}
+
+static void att_abort(void *h)
+{
+	struct att_tmp *a = h;
+
+	close(a->fd);
+	unlink(a->path);
+	free(a);
+}
+
+static int att_commit(void *h, const unsigned char sha256[32])
+{
+	struct att_tmp *a = h;
+	char hex[65], rel[80], path[4096];
+	int rc = ET_OK;
+
+	et_hex_encode(sha256, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    web_path(a->d->dir, rel, path, sizeof path) || fsync(a->fd) || rename(a->path, path))
+		rc = et_fail(ET_EIO);
+	close(a->fd);
+	if (rc)
+		unlink(a->path);
+	free(a);
+	return rc;
+}
+
 static const struct bid_blobs *blobs_of(struct web_data *d, struct bid_blobs *b)
 {
 	b->open = web_blob_open;
@@ -308,7 +377,8 @@ static void scan(struct web_closer *c)
 				witness_close(c, v[i].id, res.index);
 			}
 		} else if (st.phase == BID_PHASE_CLOSED && st.released >= st.k) {
-			struct bid_keep keep = { blob_put, d };
+			struct bid_keep keep = { blob_put, d, att_begin, att_write, att_commit,
+						 att_abort };
 
 			if ((rc = bid_open_keep(d->ledger, blobs_of(d, &b), &keep, "", v[i].id, &diag)))
 				et_log(ET_LOG_WARN, "closer: open %s: %s", v[i].id, diag.msg);
@@ -818,4 +888,50 @@ out:
 	free(raw);
 	json_decref(j);
 	return rc;
+}
+
+/* GET /api/tenders/{id}/bids/{bid}/parts/{n}: a decrypted attachment (part
+ * n >= 2) of an opened bid, kept by the opening under its plaintext SHA-256
+ * (the record's bids[].attachments), streamed from its file. Not public:
+ * the tender's agent or tenderer and supervisors (et.att.reader). */
+int web_get_bid_part(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN], bid[TENDER_ID_LEN], ps[TENDER_ID_LEN], *end;
+	struct bid_attachment_info ai;
+	struct tender_diag d;
+	struct MHD_Response *resp;
+	unsigned char sha[32];
+	struct stat sb;
+	unsigned long part;
+	int rc, fd = -1;
+
+	if (!web_param(r, 0, id) || !web_param(r, 1, bid) || !web_param(r, 2, ps))
+		return ET_ENOTFOUND;
+	errno = 0;
+	part = strtoul(ps, &end, 10);
+	if (errno || *end || part < 2 || part > BID_MAX_PARTS)
+		return ET_ENOTFOUND;
+	if ((rc = bid_attachment(r->data->ledger, &r->who, id, bid, (unsigned)part, &ai, &d))) {
+		web_reply_diag(rep, rc, &d);
+		return rc;
+	}
+	if (et_hex_decode(ai.sha256, sha, 32) || (rc = web_blob_open(r->data, sha, &fd)))
+		return rc ? rc : et_fail(ET_EDB);
+	if (fstat(fd, &sb) || (uint64_t)sb.st_size != ai.size) {
+		close(fd);
+		return et_fail(ET_EIO);
+	}
+	if (!(resp = MHD_create_response_from_fd64(ai.size, fd))) {
+		close(fd);
+		return et_fail(ET_ENOMEM);
+	}
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+	(void)MHD_add_response_header(resp, "X-Content-SHA256", ai.sha256);
+	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rep->resp)
+		MHD_destroy_response(rep->resp);
+	rep->resp = resp;
+	rep->status = MHD_HTTP_OK;
+	return ET_OK;
 }

@@ -1327,6 +1327,8 @@ const struct web_route web_domain_routes[] = {
 	  web_post_release },
 	{ "GET", "/api/tenders/*/opening", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_opening },
 	{ "GET", "/api/tenders/*/bids/*/xml", WEB_BODY_NONE, 0, WEB_AUTH_OPTIONAL, web_get_bid_xml },
+	{ "GET", "/api/tenders/*/bids/*/parts/*", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED,
+	  web_get_bid_part },
 	{ "POST", "/api/tenders/*/opening/confirm", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  web_post_confirm },
 	{ "POST", "/api/tenders/*/opening/object", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,

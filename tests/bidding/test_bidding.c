@@ -971,7 +971,7 @@ END_TEST
 
 /* bid_keep for the test: count and remember what the opening kept. */
 struct kept {
-	unsigned n;
+	unsigned n, atts, aborted;
 	unsigned char sha[4][32];
 	bool named_price;
 };
@@ -988,6 +988,47 @@ static int keep_put(void *ctx, const void *data, size_t len, const unsigned char
 	if (memmem(data, len, "300000", 6))
 		k->named_price = true;
 	return ET_OK;
+}
+
+/* The attachment sink for the test: plaintext gathered in memory (small). */
+struct att_mem {
+	struct et_buf b;
+	struct kept *k;
+};
+static int att_begin(void *ctx, void **h)
+{
+	struct att_mem *a = calloc(1, sizeof *a);
+
+	ck_assert_ptr_nonnull(a);
+	a->k = ctx;
+	et_buf_init(&a->b, 1u << 20);
+	*h = a;
+	return ET_OK;
+}
+static int att_write(void *h, const unsigned char *b, size_t n)
+{
+	return et_buf_add(&((struct att_mem *)h)->b, b, n);
+}
+static int att_commit(void *h, const unsigned char sha256[32])
+{
+	struct att_mem *a = h;
+	unsigned char x[32];
+
+	crypto_sha256(a->b.data, a->b.len, x);
+	ck_assert_mem_eq(x, sha256, 32);
+	ck_assert_ptr_nonnull(memmem(a->b.data, a->b.len, "施工组织设计", strlen("施工组织设计")));
+	a->k->atts++;
+	et_buf_free(&a->b);
+	free(a);
+	return ET_OK;
+}
+static void att_abort(void *h)
+{
+	struct att_mem *a = h;
+
+	a->k->aborted++;
+	et_buf_free(&a->b);
+	free(a);
 }
 
 /* Every part is decrypted at the opening, not only bid.xml: an attachment
@@ -1025,12 +1066,41 @@ START_TEST(test_attachment_decrypted)
 	ck_assert_int_eq(release(b, 2, b->t.secret[2], &released, &d), ET_OK);
 	{
 		struct kept k;
-		struct bid_keep keep = { keep_put, &k };
+		struct bid_keep keep = { keep_put, &k, att_begin, att_write, att_commit, att_abort };
+		struct tender_principal who;
+		struct bid_attachment_info ai;
 		memset(&k, 0, sizeof k);
+		memset(&who, 0, sizeof who);
+		memcpy(who.org, b->w.org[O_AGENT], sizeof who.org);
+		who.roles = TENDER_ROLE_AGENT;
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_ESTATE);
 		ck_assert_msg(bid_open_keep(b->w.l, &b->blobs, &keep, "", b->T, &d) == ET_OK, "%s",
 			      d.msg);
 		ck_assert_uint_eq(k.n, 2);             /* the two opened bids' bid.xml, not the revoked one */
 		ck_assert(k.named_price);              /* bid 3 offers 300000 fen */
+		ck_assert_uint_eq(k.atts, 2);          /* and their attachments, streamed */
+		ck_assert_uint_eq(k.aborted, 1);       /* the broken one dropped */
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_OK);
+		ck_assert_uint_eq(ai.part, 2);
+		ck_assert_uint_eq(ai.size, strlen("技术标：施工组织设计 …"));
+		{
+			unsigned char h[32];
+			char hx[65];
+			crypto_sha256("技术标：施工组织设计 …", strlen("技术标：施工组织设计 …"), h);
+			et_hex_encode(h, 32, hx);
+			ck_assert_str_eq(ai.sha256, hx);
+		}
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[1], 2, &ai, &d), ET_ENOTFOUND);
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 3, &ai, &d), ET_ENOTFOUND);
+		who.roles = TENDER_ROLE_BIDDER;        /* a bidder: not a reader */
+		memcpy(who.org, b->b[0].org, sizeof who.org);
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_EDENIED);
+		ck_assert_str_eq(d.rule, "et.att.reader");
+		who.roles = TENDER_ROLE_AGENT;         /* another agency */
+		memcpy(who.org, b->w.org[O_AGENT_O], sizeof who.org);
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_EDENIED);
+		who.roles = TENDER_ROLE_SUPERVISOR;
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_OK);
 	}
 	status_of(b, 0, ids[0], "opened");
 	status_of(b, 1, ids[1], "revoked");

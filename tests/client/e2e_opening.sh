@@ -14,7 +14,9 @@
 # objection; a tender with two bids failing at the close (流标) at its
 # deadline moved by a late clarification; a tender whose holders miss the
 # opening window (opening.failed); the sealed reference price (标底) by the
-# agent (a bidder refused, a replacement), opened into the record; receipts
+# agent (a bidder refused, a replacement), opened into the record; a decrypted
+# attachment kept by the opening and streamed to the agent and a supervisor
+# (a bidder and anonymous refused); receipts
 # verified offline; etender audit verify and etenderd verify at the end.
 # Usage: e2e_opening.sh PATH/TO/etenderd PATH/TO/etender PATH/TO/craft_part
 set -u
@@ -327,6 +329,17 @@ check "b1's bid.xml kept at the opening: its SHA-256 is the record's, it names t
 works "open xml: anyone fetches an opened bid's bid.xml, checked against the record" bidder2 open xml "$MAIN" \
   --bid "${BID[1]}" -o "$T/b1c.xml"
 check "open xml wrote the kept bid.xml" cmp -s "$T/b1.xml" "$T/b1c.xml"
+check "record: b1's attachment (part 2) named from the sealed upload metadata, its size and SHA-256" \
+  rec ".bids[] | select(.bid == \"${BID[1]}\") | .attachments == [{\"part\":2,\"name\":\"technical.pdf\",\"size\":2000000,\"sha256\":\"$(sha256sum "$T/technical.pdf" | cut -d' ' -f1)\"}]"
+works "open part: the agent streams b1's decrypted attachment" agent1 open part "$MAIN" --bid "${BID[1]}" \
+  --part 2 -o "$T/b1-part2.pdf"
+check "the decrypted attachment is the bidder's file" cmp -s "$T/technical.pdf" "$T/b1-part2.pdf"
+works "open part: a supervisor too" super open part "$MAIN" --bid "${BID[1]}" --part 2 -o "$T/b1-part2s.pdf"
+refused "open part: a bidder is refused (not public)" "et.att.reader" bidder2 open part "$MAIN" \
+  --bid "${BID[1]}" --part 2 -o "$T/b1-part2b.pdf"
+check "open part: nothing written for the refused bidder" [ ! -e "$T/b1-part2b.pdf" ]
+check "open part: anonymous is refused" \
+  bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/tenders/$MAIN/bids/${BID[1]}/parts/2')\" = 401 ]"
 refused "open xml: a revoked bid has none" "no opened bid" bidder2 open xml "$MAIN" --bid "${BID[4]}" -o "$T/b4c.xml"
 check "a revoked bid has no kept bid.xml" \
   bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/tenders/$MAIN/bids/${BID[4]}/xml')\" = 404 ]"
