@@ -77,12 +77,19 @@ struct bid_offer {
 	int64_t price_fen;                /* > 0 */
 	int64_t duration_days;            /* > 0 */
 };
+/* An answer to one of the tender's opening fields (<field id>text</field>). */
+struct bid_field {
+	char id[TENDER_FIELD_ID_MAX + 1];
+	char value[TENDER_FIELD_TEXT_BYTES];
+};
 struct bid_document {
 	char tender[TENDER_ID_LEN];
 	char bid[TENDER_ID_LEN];
 	char org[TENDER_ID_LEN];
 	size_t noffers;
 	struct bid_offer offers[BID_MAX_OFFERS];
+	size_t nfields;                   /* 0..TENDER_OPENING_FIELDS_MAX, ids unique */
+	struct bid_field fields[TENDER_OPENING_FIELDS_MAX];
 };
 /* Parse bid.xml with tender/'s hardened reader, validate it against the
  * embedded bid XSD and read it (lots unique: et.bid.lots). ET_EINVAL /

@@ -178,6 +178,7 @@ struct snap {
 	size_t nbids;
 	struct tender_diag *d;
 	const struct bid_keep *keep;              /* where opened bid.xml goes, or NULL */
+	const struct tender_record *rec;          /* the tender's record (opening fields) */
 	/* the sealed reference price (标底), if a live one was submitted */
 	bool has_ref;
 	struct obid ref;                          /* bid = the reference id */
@@ -741,14 +742,53 @@ static json_t *record_json(const struct snap *s)
 				goto out;
 			}
 		}
-		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:o}",
+		json_t *fields = json_array();
+		if (!fields) {
+			json_decref(offers);
+			json_decref(atts);
+			goto out;
+		}
+		/* the tender's opening fields, in its order, as the bid answers them
+		 * ("" for a field the bid does not answer) */
+		for (size_t j = 0; opened && s->rec && j < tender_record_field_count(s->rec); j++) {
+			const struct tender_opening_field *tf = tender_record_field(s->rec, j);
+			const char *val = "";
+			for (size_t q = 0; q < b->doc.nfields; q++)
+				if (!strcmp(b->doc.fields[q].id, tf->id))
+					val = b->doc.fields[q].value;
+			if (json_array_append_new(fields, json_pack("{s:s, s:s}", "id", tf->id, "value",
+								    val))) {
+				json_decref(offers);
+				json_decref(atts);
+				json_decref(fields);
+				goto out;
+			}
+		}
+		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:o, s:o}",
 							  "bid", b->bid, "org", b->org, "status",
 							  b->status, "cause", b->cause, "rule",
 							  b->rule, "deposit", b->deposit, "offers",
-							  offers, "xml_sha256", xh, "attachments", atts)))
+							  offers, "xml_sha256", xh, "attachments", atts,
+							  "fields", fields)))
 			goto out;
 	}
 	rec = json_pack("{s:s, s:O, s:O}", "tender", s->tender, "keys", keys, "bids", bids);
+	if (rec) {
+		/* the opening fields the tender names (id and label), read out per bid */
+		json_t *tf = json_array();
+		for (size_t j = 0; tf && s->rec && j < tender_record_field_count(s->rec); j++) {
+			const struct tender_opening_field *f = tender_record_field(s->rec, j);
+			if (json_array_append_new(tf, json_pack("{s:s, s:s}", "id", f->id, "label",
+								f->label))) {
+				json_decref(tf);
+				tf = NULL;
+			}
+		}
+		if (!tf || json_object_set_new(rec, "fields", tf)) {
+			json_decref(rec);
+			rec = NULL;
+		}
+	}
 	if (rec && s->has_ref) {
 		/* the reference price: shown per lot, never a bid */
 		json_t *offers = json_array();
@@ -809,6 +849,7 @@ int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
+	s->rec = rec;
 	for (size_t i = 0; i < s->nbids; i++)
 		if ((rc = open_bid(s, blobs, rec, &s->bids[i])))
 			goto out;

@@ -21,7 +21,8 @@
 
 static const char bid_usage[] =
 	"用法 / usage: etender bid submit --tender T -i IDENTITY (--bid-xml FILE | --offer LOT:PRICE_FEN:DAYS...)\n"
-	"                 [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT] [--work DIR]\n"
+	"                 [--field ID=TEXT]... [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT]\n"
+	"                 [--work DIR]\n"
 	"       etender bid withdraw --tender T --bid BID\n"
 	"       etender bid reconfirm --tender T --bid BID\n"
 	"  投标人在本机把每个部分按本项目的开标密钥保管人（k/n）密封，用本人签名密钥\n"
@@ -36,7 +37,8 @@ static const char bid_usage[] =
 	"  (streamed) and the manifest, and saves the receipt to RECEIPT (default\n"
 	"  BID.receipt.json). Part 1 is bid.xml: a given file (naming this tender,\n"
 	"  its bid id and the bidder's firm) or one built from --offer per lot\n"
-	"  (price in fen). --sealed-part: a part sealed already (etender seal\n"
+	"  (price in fen) and --field, the answers to the tender's opening fields\n"
+	"  (唱标字段, read out with the price). --sealed-part: a part sealed already (etender seal\n"
 	"  --holders, binary), uploaded as is. The sealed files and a state file\n"
 	"  (state.json) are kept in DIR (default ./etender-bid-T-USER): after a broken\n"
 	"  transfer, or when the same command runs again, the upload resumes at\n"
@@ -65,6 +67,8 @@ struct bid_opts {
 	const char *server, *tender, *bid_xml, *identity, *out, *bid, *receipt, *log_key, *work;
 	const char *offers[MAX_OFFERS];
 	size_t noffers;
+	const char *fields[TENDER_OPENING_FIELDS_MAX];
+	size_t nfields;
 	const char *parts[BID_MAX_PARTS];
 	bool sealed[BID_MAX_PARTS];       /* given already sealed (binary age) */
 	size_t nparts;
@@ -79,6 +83,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 		{ "tender", required_argument, NULL, 't' },
 		{ "bid-xml", required_argument, NULL, 'X' },
 		{ "offer", required_argument, NULL, 'f' },
+		{ "field", required_argument, NULL, 'F' },
 		{ "part", required_argument, NULL, 'p' },
 		{ "sealed-part", required_argument, NULL, 'S' },
 		{ "identity", required_argument, NULL, 'i' },
@@ -96,7 +101,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hjs:t:X:f:p:S:i:o:b:r:k:w:", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjs:t:X:f:F:p:S:i:o:b:r:k:w:", opts, &idx)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
 		case 't': o->tender = optarg; break;
@@ -112,6 +117,11 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 			if (o->noffers >= MAX_OFFERS)
 				return client_usage_error(usage, "--offer 过多 / too many --offer");
 			o->offers[o->noffers++] = optarg;
+			break;
+		case 'F':
+			if (o->nfields >= TENDER_OPENING_FIELDS_MAX)
+				return client_usage_error(usage, "--field 过多 / too many --field");
+			o->fields[o->nfields++] = optarg;
 			break;
 		case 'p':
 		case 'S':
@@ -568,6 +578,19 @@ static int make_bid_xml(const struct bid_opts *o, const char *org, struct et_buf
 			client_error(rc, "--offer %s (LOT:PRICE_FEN:DAYS)", o->offers[i]);
 			goto out;
 		}
+	for (size_t i = 0; i < o->nfields; i++) {
+		const char *eq = strchr(o->fields[i], '=');
+		struct bid_field *f = &doc->fields[doc->nfields++];
+		if (!eq || eq == o->fields[i] || (size_t)(eq - o->fields[i]) >= sizeof f->id ||
+		    strlen(eq + 1) >= sizeof f->value) {
+			rc = ET_EINVAL;
+			client_error(rc, "--field %s (ID=TEXT)", o->fields[i]);
+			goto out;
+		}
+		memcpy(f->id, o->fields[i], (size_t)(eq - o->fields[i]));
+		f->id[eq - o->fields[i]] = 0;
+		memcpy(f->value, eq + 1, strlen(eq + 1) + 1);
+	}
 	if ((rc = bid_xml_write(doc, xml)))
 		client_error(rc, "bid.xml");
 out:
@@ -646,6 +669,9 @@ static int inputs_digest(const struct bid_opts *o, const char *org, const char *
 		goto out;
 	for (size_t i = 0; i < o->noffers; i++)
 		if (et_buf_printf(&b, "offer %s\n", o->offers[i]))
+			goto out;
+	for (size_t i = 0; i < o->nfields; i++)
+		if (et_buf_printf(&b, "field %zu %s\n", strlen(o->fields[i]), o->fields[i]))
 			goto out;
 	for (size_t i = 0; i < o->nparts; i++)
 		if ((rc = stat_line(&b, o->sealed[i] ? "sealed" : "part", o->parts[i])))

@@ -14,7 +14,8 @@
 # objection; a tender with two bids failing at the close (流标) at its
 # deadline moved by a late clarification; a tender whose holders miss the
 # opening window (opening.failed); the sealed reference price (标底) by the
-# agent (a bidder refused, a replacement), opened into the record; a decrypted
+# agent (a bidder refused, a replacement), opened into the record; the tender's
+# opening fields (唱标字段) answered in bid.xml and read out; a decrypted
 # attachment kept by the opening and streamed to the agent and a supervisor
 # (a bidder and anonymous refused); receipts
 # verified offline; etender audit verify and etenderd verify at the end.
@@ -144,6 +145,10 @@ mk_tender() { # ID
     <holder index="2" org="${ORG[super]}" holder="${UID_[kh2]}" recipient="${R[$id.2]}"/>
     <holder index="3" org="${ORG[center]}" holder="${UID_[kh3]}" recipient="${R[$id.3]}"/>
   </keyHolders>
+  <openingFields>
+    <field id="quality">质量承诺</field>
+    <field id="manager">项目经理</field>
+  </openingFields>
 </tender>
 EOF
   works "tender draft $id" agent1 tender draft --file "$T/$id.xml"
@@ -183,7 +188,8 @@ submit() { # NAME BIDDER TENDER ARGS...
   local name="$1" b="$2" tid="$3"; shift 3
   works "$name" "bidder$b" bid submit --tender "$tid" -i "$T/home/bidder$b/id.key" "$@"
 }
-submit "bid b1 (bid.xml and an attachment)" 1 "$MAIN" --offer "1:4110000000:400" --part "$T/technical.pdf" -o "$T/r1.json"
+submit "bid b1 (bid.xml with the opening fields, and an attachment)" 1 "$MAIN" --offer "1:4110000000:400" \
+  --field "quality=合格 <优良>" --field "manager=张伟（一级建造师）" --part "$T/technical.pdf" -o "$T/r1.json"
 BID[1]=$(sed -n 1p "$T/out")
 B1PART=$(ls -S "$D/blobs" | head -1)
 check "b1's sealed attachment is in the store" [ "$(stat -c %s "$D/blobs/$B1PART")" -gt 2000000 ]
@@ -316,6 +322,10 @@ check "record: the reference price opened with the bids, per lot, and not a bid"
   rec ".reference.ref == \"$REF\" and .reference.status == \"opened\" and .reference.offers == [{\"lot\":\"1\",\"price\":3980000000}] and ([.bids[].bid] | map(startswith(\"ref-\")) | any | not)"
 check "MAIN: the reference was not received nor counted as a bid" \
   bash -c "curl -sf '$URL/api/tenders/$MAIN/bidding' | jq -e '.received == 4 and .counted == 4' >/dev/null"
+check "record: the tender's opening fields, and b1's answers read out in the tender's order" \
+  rec ".fields == [{\"id\":\"quality\",\"label\":\"质量承诺\"},{\"id\":\"manager\",\"label\":\"项目经理\"}] and (.bids[] | select(.bid == \"${BID[1]}\") | .fields == [{\"id\":\"quality\",\"value\":\"合格 <优良>\"},{\"id\":\"manager\",\"value\":\"张伟（一级建造师）\"}])"
+check "record: a bid that answers no field reads out empty values" \
+  rec ".bids[] | select(.bid == \"${BID[3b]}\") | .fields == [{\"id\":\"quality\",\"value\":\"\"},{\"id\":\"manager\",\"value\":\"\"}]"
 check "record: b4 revoked, cn.e.31, the shares do not combine" \
   rec ".bids[] | select(.bid == \"${BID[4]}\") | .status == \"revoked\" and .rule == \"cn.e.31\" and (.cause | test(\"combine\")) and .offers == []"
 check "record: b5 revoked, cn.e.31, a stanza does not open (moved from another bid)" \
