@@ -311,6 +311,40 @@ int bid_reference_submit(struct audit_ledger *l, const struct bid_blobs *blobs, 
 			 uint64_t size, int64_t arrival_us, struct bid_reference_receipt *r,
 			 struct tender_diag *d) ET_MUST_CHECK;
 
+/* ---- the return of a per-tender deposit after a withdrawal (refund.c) -----
+ * 招标投标法实施条例 第三十五条: a bidder that withdraws its bid gets its
+ * bid deposit back within the profile's time limit (cn.reg.35: cn v1 five
+ * days, demo v1 five minutes) of the withdrawal. Distinct from
+ * evaluation/'s deposit.released (every deposit of the tender after the
+ * contracts): a returned deposit is no longer listed by
+ * bid_db_tender_deposits, so it is never released twice. */
+struct bid_deposit_returned {
+	char tender[TENDER_ID_LEN], org[TENDER_ID_LEN];
+	int64_t withdrawn_us;             /* the firm's (last) withdrawal */
+	int64_t due_us;                   /* withdrawn_us + the profile's limit */
+	bool late;                        /* recorded after due_us */
+	uint64_t index;                   /* leaf of deposit.returned */
+};
+/* An administrator records that the per-tender deposit id (dep-…) was
+ * returned: a per-tender deposit (et.deposit.annual: an annual one is not
+ * returned by a tender), its firm has withdrawn its bid for the tender and
+ * has no other bid in it (et.deposit.withdrawal), once
+ * (et.deposit.returned, ET_EEXIST). A return after the time limit is
+ * recorded with late = true (the limit binds the tenderer, the record keeps
+ * the fact). Event deposit.returned {id, tender, org, amount, withdrawn,
+ * due, late, rule "cn.reg.35"}: confidential until the tender's close (a
+ * return before it would tell who had bid), public after. r may be NULL. */
+int bid_deposit_return(struct audit_ledger *l, const char *actor, const char *id,
+		       struct bid_deposit_returned *r, struct tender_diag *d) ET_MUST_CHECK;
+struct json_t;
+/* Deposits due for return (administrators and supervisors; ET_EDENIED
+ * otherwise): per-tender deposits of firms whose bid was withdrawn and that
+ * have no other bid in the tender, not returned yet; tender NULL: every
+ * tender. JSON array of {id, tender, org, amount, withdrawn_us, due_us,
+ * overdue} by due_us; *out caller json_decref's. */
+int bid_deposits_due(struct audit_ledger *l, const struct tender_principal *who,
+		     const char *tender, struct json_t **out) ET_MUST_CHECK;
+
 /* ---- queries (query.c) ---------------------------------------------------
  * G4: before the close no query tells anyone but the firm itself whether
  * it bid, who bid or how many. */

@@ -83,5 +83,7 @@ bool bd_xsd_id_ok(const char *s);
 /* reference.c: "ref-" + 6..40 of [a-z0-9]; the reference.submitted apply. */
 bool bd_ref_id_ok(const char *s);
 int bd_apply_reference(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+/* refund.c: the deposit.returned apply. */
+int bd_apply_deposit_returned(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 
 #endif

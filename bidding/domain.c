@@ -393,11 +393,17 @@ static const char schema[] =
 	" name TEXT NOT NULL, PRIMARY KEY(bid, part));"
 	"CREATE TABLE IF NOT EXISTS bd_attachment(bid TEXT NOT NULL, part INTEGER NOT NULL,"
 	" tender TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
-	" PRIMARY KEY(bid, part));";
+	" PRIMARY KEY(bid, part));"
+	"CREATE TABLE IF NOT EXISTS bd_withdrawal(bid TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" org TEXT NOT NULL, time_us INTEGER NOT NULL, idx INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS bd_withdrawal_org ON bd_withdrawal(tender, org);"
+	"CREATE TABLE IF NOT EXISTS bd_deposit_return(id TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" org TEXT NOT NULL, withdrawn_us INTEGER NOT NULL, due_us INTEGER NOT NULL,"
+	" late INTEGER NOT NULL, idx INTEGER NOT NULL, time_us INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", "bd_reconfirm", "bd_unopened", "bd_reference", "bd_doc", "bd_attachment", NULL,
+	"bd_answer", "bd_reconfirm", "bd_unopened", "bd_reference", "bd_doc", "bd_attachment", "bd_withdrawal", "bd_deposit_return", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -472,11 +478,13 @@ static int apply_withdrawn(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	int rc;
 
 	(void)ctx;
-	(void)index;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK)
-		rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid);
+	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK &&
+	    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid)) == ET_OK)
+		/* when, for the deposit's return (cn.reg.35) */
+		rc = audit_sql_exec(db, "INSERT INTO bd_withdrawal SELECT bid, tender, org, ?2, ?3 FROM"
+				    " bd_bid WHERE bid = ?1", "tii", bid, ev->time_us, (int64_t)index);
 	json_decref(o);
 	return rc;
 }
@@ -701,6 +709,7 @@ static const struct audit_kind kinds[] = {
 	{ "bid.reconfirmed", 1, bd_apply_reconfirmed },
 	{ "opening.failed", 1, apply_unopened },
 	{ "reference.submitted", 1, bd_apply_reference },
+	{ "deposit.returned", 1, bd_apply_deposit_returned },
 };
 
 static const struct audit_module bid_module = {

@@ -490,8 +490,11 @@ int bid_db_tender_deposits(sqlite3 *db, const char *tender, struct bid_deposit_i
 
 	*out = NULL;
 	*n = 0;
+	/* a deposit returned after its firm's withdrawal (deposit.returned) is
+	 * not the tender's to release any more */
 	if ((rc = audit_sql_prepare(db, &st, "SELECT id, org, amount, method FROM bd_deposit WHERE"
-				    " tender = ?1 ORDER BY id", "t", tender)))
+				    " tender = ?1 AND id NOT IN (SELECT id FROM bd_deposit_return)"
+				    " ORDER BY id", "t", tender)))
 		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {

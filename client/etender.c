@@ -38,6 +38,7 @@ static const char usage[] =
 	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n"
 	"  open status|release|record|confirm|object   开标 / the opening ceremony\n"
 	"  deposit record    登记投标保证金 / record a bid deposit (administrator)\n"
+	"  deposit return|due  撤回后退还保证金 / return a deposit after a withdrawal\n"
 	"  reference submit  密封上传标底 / seal and upload the reference price (agent)\n";
 
 int main(int argc, char **argv)

@@ -663,7 +663,88 @@ static const char deposit_usage[] =
 	"  信息存于平台的私有库，事件中只有其哈希。\n"
 	"  The trading center's administrator records a bid deposit (annual, or for\n"
 	"  one tender before its deadline). The payer's details go to the private\n"
-	"  store; the event carries their hash. Takes [--server URL] [--json].\n";
+	"  store; the event carries their hash. Takes [--server URL] [--json].\n"
+	"       etender deposit return --deposit DEP      (管理员 / administrator)\n"
+	"       etender deposit due [--tender T] [--json] (管理员、监督人 / administrator, supervisor)\n"
+	"  return：投标人撤回投标后，登记其本项目保证金已退还（招标投标法实施条例 第三十五条：\n"
+	"  自撤回之日起5日内，规则 cn.reg.35；逾期仍登记并注明逾期）。due：待退还的保证金及其期限。\n"
+	"  return: record that the per-tender deposit of a firm that withdrew its bid\n"
+	"  was returned (cn.reg.35: within 5 days of the withdrawal; a late return is\n"
+	"  recorded as late). due: the deposits due for return and their time limit.\n";
+
+/* etender deposit return --deposit DEP | etender deposit due [--tender T] */
+static int deposit_return_due(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "deposit", required_argument, NULL, 'd' },
+		{ "tender", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *server = NULL, *dep = NULL, *tender = NULL, *sub = argv[1];
+	bool json = false;
+	struct client_session s;
+	json_t *ans = NULL, *v;
+	char path[512], *e = NULL;
+	size_t i;
+	int c, rc;
+
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': server = optarg; break;
+		case 'd': dep = optarg; break;
+		case 't': tender = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(deposit_usage, stdout); return 0;
+		default: return client_usage_error(deposit_usage, "未知选项 / unknown option");
+		}
+	}
+	if (optind != argc || (!strcmp(sub, "return") && (!dep || tender)) ||
+	    (!strcmp(sub, "due") && dep))
+		return client_usage_error(deposit_usage, "参数不符 / wrong arguments for %s", sub);
+	if (client_session_open(server, true, &s))
+		return 1;
+	if (!(e = curl_escape(dep ? dep : tender ? tender : "", 0))) {
+		rc = client_error(ET_ENOMEM, "curl");
+		goto out;
+	}
+	if (dep) {
+		client_fmt(path, sizeof path, "/api/deposits/%s/return", e);
+		if ((rc = client_api(&s, "POST", path, NULL, 0, NULL, "deposit return", &ans)))
+			goto out;
+		if (json)
+			client_json_print(ans);
+		else
+			printf("%s: 已退还%s / returned%s (due %lld)\n", dep,
+			       json_is_true(json_object_get(ans, "late")) ? "（逾期）" : "",
+			       json_is_true(json_object_get(ans, "late")) ? " (late)" : "",
+			       (long long)json_integer_value(json_object_get(ans, "due_us")));
+		goto out;
+	}
+	client_fmt(path, sizeof path, "/api/deposits/due%s%s", tender ? "?tender=" : "", tender ? e : "");
+	if ((rc = client_api(&s, "GET", path, NULL, 0, NULL, "deposit due", &ans)))
+		goto out;
+	if (json) {
+		client_json_print(ans);
+		goto out;
+	}
+	json_array_foreach(json_object_get(ans, "deposits"), i, v)
+		printf("%s  %s  %s  %lld  due %lld%s\n", client_jstr(v, "id"), client_jstr(v, "tender"),
+		       client_jstr(v, "org"), (long long)json_integer_value(json_object_get(v, "amount")),
+		       (long long)json_integer_value(json_object_get(v, "due_us")),
+		       json_is_true(json_object_get(v, "overdue")) ? "  逾期 / overdue" : "");
+out:
+	curl_free(e);
+	json_decref(ans);
+	client_session_close(&s);
+	return rc ? 1 : 0;
+}
 
 int client_cmd_deposit(int argc, char **argv)
 {
@@ -690,6 +771,8 @@ int client_cmd_deposit(int argc, char **argv)
 	char *end;
 	int c, rc;
 
+	if (argc >= 2 && (!strcmp(argv[1], "return") || !strcmp(argv[1], "due")))
+		return deposit_return_due(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "record")) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			fputs(deposit_usage, stdout);

@@ -101,6 +101,7 @@ enum rule_key {
 	R_DEPOSIT,            /* et.deposit.required */
 	R_AMEND,              /* et.amend.bid */
 	R_OPEN_WINDOW,        /* et.open.window */
+	R_DEPOSIT_RETURN,     /* cn.reg.35 */
 	R_COUNT
 };
 
@@ -165,6 +166,11 @@ struct tender_profile {
 		"time after the close within which k key holders must release their " \
 		"keys; after it the opening fails",                                 \
 		TENDER_UNIT_DURATION, 2 * (DAY), 1 },                               \
+	[R_DEPOSIT_RETURN] = { "cn.reg.35", "招标投标法实施条例 第三十五条",          \
+		"投标人撤回已提交的投标文件的，投标保证金应自收到撤回通知之日起5日内退还", \
+		"the bid deposit of a withdrawn bid is returned within 5 days of "   \
+		"the withdrawal",                                                   \
+		TENDER_UNIT_DURATION, 5 * (DAY), 1 },                               \
 }
 
 static const struct tender_profile profiles[] = {
@@ -474,6 +480,11 @@ const char *tender_amend_policy_name(enum tender_amend_policy a)
 int64_t tender_rules_open_window(const struct tender_profile *p)
 {
 	return R(p, R_OPEN_WINDOW)->value;
+}
+
+int64_t tender_rules_deposit_return(const struct tender_profile *p)
+{
+	return R(p, R_DEPOSIT_RETURN)->value;
 }
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)

@@ -935,3 +935,47 @@ int web_get_bid_part(struct web_req *r, struct web_reply *rep)
 	rep->status = MHD_HTTP_OK;
 	return ET_OK;
 }
+
+/* POST /api/deposits/{id}/return (administrator): the per-tender deposit
+ * of a firm that withdrew its bid was returned (cn.reg.35, 实施条例 第三十五条)
+ * → {"id","tender","org","withdrawn_us","due_us","late","index"}. */
+int web_post_deposit_return(struct web_req *r, struct web_reply *rep)
+{
+	struct bid_deposit_returned dr;
+	struct tender_diag d;
+	char id[TENDER_ID_LEN];
+	int rc;
+
+	if (!web_param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = bid_deposit_return(r->data->ledger, r->who.user, id, &dr, &d))) {
+		web_reply_diag(rep, rc, &d);
+		return rc;
+	}
+	return web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:I}", "id",
+							  id, "tender", dr.tender, "org", dr.org,
+							  "withdrawn_us", (json_int_t)dr.withdrawn_us,
+							  "due_us", (json_int_t)dr.due_us, "late",
+							  dr.late, "index", (json_int_t)dr.index));
+}
+
+/* GET /api/deposits/due[?tender=T] (administrators, supervisors): the
+ * per-tender deposits of withdrawn bids not returned yet, with their due
+ * time (cn.reg.35) → {"deposits":[{"id","tender","org","amount",
+ * "withdrawn_us","due_us","overdue"}]}. */
+int web_get_deposits_due(struct web_req *r, struct web_reply *rep)
+{
+	const char *tender = web_query(r, "tender");
+	json_t *v = NULL;
+	int rc;
+
+	rc = bid_deposits_due(r->data->ledger, &r->who, tender && *tender ? tender : NULL, &v);
+	if (rc == ET_EDENIED) {
+		web_reply_error(rep, MHD_HTTP_FORBIDDEN, ET_EDENIED, "et.auth.role", "角色无权执行此操作",
+				"only administrators and supervisors see the deposits due");
+		return rc;
+	}
+	if (rc)
+		return rc;
+	return web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:o}", "deposits", v));
+}

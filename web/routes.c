@@ -1334,5 +1334,8 @@ const struct web_route web_domain_routes[] = {
 	{ "POST", "/api/tenders/*/opening/object", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
 	  web_post_object },
 	{ "POST", "/api/deposits", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED, web_post_deposit },
+	{ "POST", "/api/deposits/*/return", WEB_BODY_BUFFER, J, WEB_AUTH_REQUIRED,
+	  web_post_deposit_return },
+	{ "GET", "/api/deposits/due", WEB_BODY_NONE, 0, WEB_AUTH_REQUIRED, web_get_deposits_due },
 	{ NULL, NULL, WEB_BODY_NONE, 0, WEB_AUTH_NONE, NULL },
 };

@@ -1305,6 +1305,122 @@ START_TEST(test_reference_price)
 }
 END_TEST
 
+/* The return of a per-tender deposit after a withdrawal (cn.reg.35): only
+ * an administrator, only a per-tender deposit of a firm that withdrew and
+ * has no other bid, once; late after the profile's five days; the query of
+ * deposits due (administrators and supervisors); a returned deposit is no
+ * longer the tender's to release; confidential before the close. */
+struct dep_list {
+	const char *tender;
+	size_t n;
+};
+static int dep_list_fn(sqlite3 *db, void *ctx)
+{
+	struct dep_list *q = ctx;
+	struct bid_deposit_info *v = NULL;
+	int rc = bid_db_tender_deposits(db, q->tender, &v, &q->n);
+
+	free(v);
+	return rc;
+}
+
+START_TEST(test_deposit_return)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct sealed s[3];
+	struct bid_receipt r;
+	struct bid_deposit_returned dr;
+	struct tender_principal who;
+	struct bid_deposit_new pt = { NULL, NULL, 0, 5000000, "transfer", "付款人", "银行", "acct-1" };
+	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-3" };
+	char dep[3][TENDER_ID_LEN], annual[TENDER_ID_LEN];
+	json_t *due = NULL;
+	static const char *const ids[3] = { "bid-d0first1", "bid-d1first1", "bid-d2first1" };
+
+	ck_assert_ptr_nonnull(b);
+	bt_setup(b);
+	pt.tender = b->T;
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
+		pt.org = b->b[i].org;
+		ck_assert_msg(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &pt, dep[i], &d) == ET_OK,
+			      "%s", d.msg);
+	}
+	an.org = b->b[0].org;
+	ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, annual, &d), ET_OK);
+	et_clock_set_test(T0 + 3 * DAY);
+	for (int i = 0; i < 3; i++) {
+		seal(b, i, ids[i], 100000 * (i + 1), SEAL_OK, NULL, &s[i]);
+		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	}
+	/* nothing to return while the firm's bid is live */
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[0], &dr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.deposit.withdrawal");
+	ck_assert_int_eq(bid_withdraw(b->w.l, b->b[0].user, b->T, ids[0], &d), ET_OK);
+	et_clock_set_test(T0 + 3 * DAY + HOUR);
+	ck_assert_int_eq(bid_withdraw(b->w.l, b->b[1].user, b->T, ids[1], &d), ET_OK);
+	memset(&who, 0, sizeof who);
+	who.roles = TENDER_ROLE_SUPERVISOR;
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, b->T, &due), ET_OK);
+	ck_assert_uint_eq(json_array_size(due), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(due, 0), "id")), dep[0]);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(due, 0), "due_us")),
+			 T0 + 3 * DAY + 5 * DAY);
+	ck_assert(json_is_false(json_object_get(json_array_get(due, 0), "overdue")));
+	json_decref(due);
+	who.roles = TENDER_ROLE_BIDDER;
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, b->T, &due), ET_EDENIED);
+	/* refusals: a bidder, an annual deposit, no such deposit */
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->b[0].user, dep[0], &dr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.auth.role");
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], annual, &dr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.deposit.annual");
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], "dep-nosuchdeposit", &dr, &d),
+			 ET_ENOTFOUND);
+	/* in time: recorded, confidential before the close */
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[0], &dr, &d) == ET_OK,
+			      "%s", d.msg);
+		ck_assert_uint_eq(dr.index, before);
+		ck_assert(!dr.late);
+		ck_assert_str_eq(dr.org, b->b[0].org);
+		ck_assert_int_eq(dr.due_us, T0 + 3 * DAY + 5 * DAY);
+	}
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[0], &dr, &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.deposit.returned");
+	/* late: after five days */
+	et_clock_set_test(T0 + 9 * DAY);
+	who.roles = TENDER_ROLE_ADMIN;
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, NULL, &due), ET_OK);
+	ck_assert_uint_eq(json_array_size(due), 1);
+	ck_assert(json_is_true(json_object_get(json_array_get(due, 0), "overdue")));
+	json_decref(due);
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[1], &dr, &d), ET_OK);
+	ck_assert(dr.late);
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, NULL, &due), ET_OK);
+	ck_assert_uint_eq(json_array_size(due), 0);
+	json_decref(due);
+	{
+		/* the tender's deposits to release at the award: only the third firm's */
+		struct dep_list q = { b->T, 0 };
+		ck_assert_int_eq(audit_ledger_query(b->w.l, dep_list_fn, &q), ET_OK);
+		ck_assert_uint_eq(q.n, 1);
+	}
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	for (int i = 0; i < 3; i++)
+		et_buf_free(&s[i].manifest);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
 /* The opening window (et.open.window): with fewer than k keys out, the
  * opening fails only once the window after the close has passed, by the
  * platform's timer or a supervisor but not a bidder; opening.failed is
@@ -1399,6 +1515,7 @@ int main(void)
 	tcase_add_test(tc, test_attachment_decrypted);
 	tcase_add_test(tc, test_opening_window);
 	tcase_add_test(tc, test_reference_price);
+	tcase_add_test(tc, test_deposit_return);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

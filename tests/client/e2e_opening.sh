@@ -17,7 +17,8 @@
 # agent (a bidder refused, a replacement), opened into the record; the tender's
 # opening fields (唱标字段) answered in bid.xml and read out; a decrypted
 # attachment kept by the opening and streamed to the agent and a supervisor
-# (a bidder and anonymous refused); receipts
+# (a bidder and anonymous refused); a withdrawn bid's per-tender deposit
+# returned (cn.reg.35) and the deposits due; receipts
 # verified offline; etender audit verify and etenderd verify at the end.
 # Usage: e2e_opening.sh PATH/TO/etenderd PATH/TO/etender PATH/TO/craft_part
 set -u
@@ -168,6 +169,9 @@ for b in 1 2 3 4 5; do
     --amount 800000 --method guarantee --payer-name "江城建工$b有限公司" --payer-bank "江城银行" \
     --payer-account "62220000000$b"
 done
+works "deposit record (per tender) for b2" admin deposit record --org "${ORG[b2]}" --tender "$MAIN" \
+  --amount 500000 --method transfer --payer-name "富春建设有限公司" --payer-bank "江城银行" --payer-account "6222000000099"
+DEPB2=$(sed -n 1p "$T/out")
 for b in 1 2; do as "bidder$b" register --tender "$FEW" || bad "register bidder$b $FEW"; done
 for b in 1 3 5; do as "bidder$b" register --tender "$LATE" || bad "register bidder$b $LATE"; done
 refused "a deposit by a bidder is refused" "E" bidder1 deposit record --org "${ORG[b1]}" --year "$YEAR" \
@@ -198,6 +202,17 @@ submit "bid b3" 3 "$MAIN" --offer "1:4130000000:400" -o "$T/r3.json"; BID[3]=$(s
 submit "bid b3 replaced" 3 "$MAIN" --offer "1:4030000000:380" -o "$T/r3b.json"; BID[3b]=$(sed -n 1p "$T/out")
 check "the replacement names the bid it replaced" bash -c "[ \"\$(jq -r .replaced '$T/r3b.json')\" = '${BID[3]}' ]"
 works "withdraw b2" bidder2 bid withdraw --tender "$MAIN" --bid "${BID[2]}"
+# the deposit's return after the withdrawal (cn.reg.35: demo, five minutes)
+refused "deposit due: a bidder is refused" "et.auth.role" bidder2 deposit due --tender "$MAIN"
+works "deposit due: the supervisor sees b2's deposit due" super deposit due --tender "$MAIN" --json
+check "deposit due: b2's per-tender deposit, due five demo minutes after the withdrawal, not overdue" \
+  bash -c "jq -e '.deposits | length == 1 and .[0].id == \"$DEPB2\" and .[0].due_us - .[0].withdrawn_us == 300000000 and (.[0].overdue | not)' '$T/out' >/dev/null"
+refused "deposit return by a bidder is refused" "et.auth.role" bidder2 deposit return --deposit "$DEPB2"
+works "the administrator records the return" admin deposit return --deposit "$DEPB2" --json
+check "the return is in time" bash -c "jq -e '.late == false and .org == \"${ORG[b2]}\"' '$T/out' >/dev/null"
+refused "a second return is refused" "et.deposit.returned" admin deposit return --deposit "$DEPB2"
+works "deposit due: nothing left" admin deposit due --json
+check "deposit due: empty after the return" bash -c "jq -e '.deposits == []' '$T/out' >/dev/null"
 before=$(log_size)
 refused "a copied rival ciphertext is refused" "et.bid.duplicate" bidder2 bid submit --tender "$MAIN" \
   -i "$T/home/bidder2/id.key" --offer "1:4100000000:300" --sealed-part "$D/blobs/$B1PART"

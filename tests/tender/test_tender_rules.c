@@ -75,6 +75,7 @@ static const struct rule_value rule_values[] = {
 	{ "et.deposit.required", TENDER_UNIT_COUNT, 1, 1, 1 },
 	{ "et.amend.bid", TENDER_UNIT_CHOICE, TENDER_AMEND_RECONFIRM, TENDER_AMEND_RECONFIRM, 1 },
 	{ "et.open.window", TENDER_UNIT_DURATION, 2 * DAY, 2 * MIN, 1 },
+	{ "cn.reg.35", TENDER_UNIT_DURATION, 5 * DAY, 5 * MIN, 1 },
 };
 
 START_TEST(rule_table)
