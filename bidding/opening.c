@@ -122,6 +122,8 @@ static int release_command(struct audit_tx *tx, void *ctx)
 	c->released = s.released + 1;
 out:
 	crypto_wipe(priv, sizeof priv);
+	if (msg.data)
+		crypto_wipe(msg.data, msg.len);   /* it names the identity */
 	json_decref(pl);
 	tender_holders_free(hv);
 	et_buf_free(&msg);

@@ -379,7 +379,11 @@ static int open_release(const struct open_opts *o)
 		       "；开标进行中 / the opening runs now" : "");
 out:
 	if (body) {
-		/* the body held the key: wipe what we can */
+		/* the body held the key: wipe jansson's copy of it (the serialised
+		 * text is wiped by client_api_post_json) */
+		const char *is = json_string_value(json_object_get(body, "identity"));
+		if (is)
+			crypto_wipe((char *)is, strlen(is));
 		json_decref(body);
 	}
 	crypto_wipe(key, sizeof key);

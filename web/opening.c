@@ -40,10 +40,22 @@ struct inflight {
 	int64_t arrival_us;
 };
 
+/* An opening runs on its own worker thread, so that decrypting a large
+ * tender's bids never holds up another tender's close (at most OPENERS_MAX
+ * at a time; a tender waiting for a free worker is taken at a later pass). */
+#define OPENERS_MAX 2
+struct opener {
+	struct web_closer *c;
+	pthread_t th;
+	bool busy, done;
+	char tender[TENDER_ID_LEN];
+};
+
 struct web_closer {
 	struct web_data *d;
 	struct web_witness *w;
 	pthread_t th;
+	struct opener op[OPENERS_MAX];
 	bool started, stop, kick;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;            /* kicks and stop (CLOCK_MONOTONIC) */
@@ -344,6 +356,90 @@ static void witness_close(struct web_closer *c, const char *tender, uint64_t ind
 	       tender);
 }
 
+static void *opener_main(void *arg)
+{
+	struct opener *o = arg;
+	struct web_closer *c = o->c;
+	struct web_data *d = c->d;
+	struct tender_diag diag;
+	struct bid_blobs b;
+	struct bid_keep keep = { blob_put, d, att_begin, att_write, att_commit, att_abort };
+
+	tender_diag_clear(&diag);
+#ifdef ET_TEST_HOOKS
+	{
+		/* test builds: ET_TEST_OPEN_DELAY_MS=N holds every opening N ms on
+		 * its worker before it starts, so that a test can see another
+		 * tender's close go ahead meanwhile */
+		const char *e = getenv("ET_TEST_OPEN_DELAY_MS");
+		long ms = e ? strtol(e, NULL, 10) : 0;
+		if (ms > 0 && ms <= 60000) {
+			struct timespec ts = { (time_t)(ms / 1000), (ms % 1000) * 1000000L };
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+	}
+#endif
+	if (bid_open_keep(d->ledger, blobs_of(d, &b), &keep, "", o->tender, &diag))
+		et_log(ET_LOG_WARN, "closer: open %s: %s", o->tender, diag.msg);
+	else
+		et_log(ET_LOG_INFO, "opened %s", o->tender);
+	pthread_mutex_lock(&c->mu);
+	o->done = true;
+	c->kick = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Join the workers that finished (all of them, waiting, if wait). */
+static void openers_reap(struct web_closer *c, bool wait)
+{
+	for (int i = 0; i < OPENERS_MAX; i++) {
+		bool join;
+
+		pthread_mutex_lock(&c->mu);
+		join = c->op[i].busy && (wait || c->op[i].done);
+		pthread_mutex_unlock(&c->mu);
+		if (!join)
+			continue;
+		pthread_join(c->op[i].th, NULL);
+		pthread_mutex_lock(&c->mu);
+		c->op[i].busy = c->op[i].done = false;
+		pthread_mutex_unlock(&c->mu);
+	}
+}
+
+/* Start the opening of tender on a free worker, unless one runs for it or
+ * none is free (then a later pass takes it). */
+static void opening_start(struct web_closer *c, const char *tender)
+{
+	int free_slot = -1;
+
+	openers_reap(c, false);
+	pthread_mutex_lock(&c->mu);
+	for (int i = 0; i < OPENERS_MAX; i++) {
+		if (c->op[i].busy && !strcmp(c->op[i].tender, tender)) {
+			pthread_mutex_unlock(&c->mu);
+			return;
+		}
+		if (!c->op[i].busy && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0 && strlen(tender) < sizeof c->op[0].tender) {
+		struct opener *o = &c->op[free_slot];
+		o->c = c;
+		o->busy = true;
+		o->done = false;
+		memcpy(o->tender, tender, strlen(tender) + 1);
+		if (pthread_create(&o->th, NULL, opener_main, o)) {
+			o->busy = false;
+			et_log(ET_LOG_WARN, "closer: no thread for the opening of %s", tender);
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
 /* One pass over the published tenders. */
 static void scan(struct web_closer *c)
 {
@@ -360,7 +456,6 @@ static void scan(struct web_closer *c)
 		struct bid_tender_status st;
 		struct tender_diag diag;
 		struct bid_close_result res;
-		struct bid_blobs b;
 		int64_t now = et_clock_now_us();
 
 		if (v[i].stage != TENDER_STAGE_PUBLISHED ||
@@ -377,13 +472,7 @@ static void scan(struct web_closer *c)
 				witness_close(c, v[i].id, res.index);
 			}
 		} else if (st.phase == BID_PHASE_CLOSED && st.released >= st.k) {
-			struct bid_keep keep = { blob_put, d, att_begin, att_write, att_commit,
-						 att_abort };
-
-			if ((rc = bid_open_keep(d->ledger, blobs_of(d, &b), &keep, "", v[i].id, &diag)))
-				et_log(ET_LOG_WARN, "closer: open %s: %s", v[i].id, diag.msg);
-			else
-				et_log(ET_LOG_INFO, "opened %s", v[i].id);
+			opening_start(c, v[i].id);
 		} else if (st.phase == BID_PHASE_CLOSED) {
 			const struct tender_profile *prof = NULL;
 
@@ -463,6 +552,7 @@ void web_closer_stop(struct web_data *d)
 	pthread_mutex_unlock(&c->mu);
 	if (c->started)
 		pthread_join(c->th, NULL);
+	openers_reap(c, true);   /* an opening in progress ends (all or none) */
 	d->closer = NULL;
 	pthread_cond_destroy(&c->cv);
 	pthread_cond_destroy(&c->done);
@@ -648,6 +738,17 @@ int web_post_release(struct web_req *r, struct web_reply *rep)
 				      (json_int_t)released, "k", (json_int_t)st.k, "opening",
 				      released >= st.k));
 out:
+	/* the key is secret until an accepted release logs it (a refused one,
+	 * e.g. before the close, must leave no copy): wipe the parsed identity
+	 * and the request body */
+	{
+		json_t *iv = j ? json_object_get(j, "identity") : NULL;
+		const char *is = json_string_value(iv);
+		if (is)
+			crypto_wipe((char *)is, strlen(is));
+	}
+	if (r->body && r->body_len)
+		crypto_wipe((unsigned char *)r->body, r->body_len);
 	json_decref(j);
 	return rc;
 }
