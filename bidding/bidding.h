@@ -121,7 +121,9 @@ struct bid_blobs {
  * Bidding kinds (all version 1): bid.submitted (confidential),
  * bid.withdrawn (confidential), deposit.recorded (confidential for a
  * tender, public when annual), tender.closed, share.released, bids.opened,
- * record.confirmed, objection.raised, opening.failed. */
+ * record.confirmed, objection.raised, opening.failed, bid.reconfirmed,
+ * reference.submitted (confidential), deposit.returned (confidential
+ * before the close). */
 const struct audit_module *const *bid_ledger_modules(size_t *n);
 
 /* ---- commands (submit.c, opening.c) --------------------------------------

@@ -435,6 +435,31 @@ static int open_record(const struct open_opts *o)
 			       client_jstr(f, "lot"),
 			       (long long)json_integer_value(json_object_get(f, "price")),
 			       (long long)json_integer_value(json_object_get(f, "duration")));
+		/* the tender's opening fields as this bid answers them (唱标字段) */
+		json_array_foreach(json_object_get(b, "fields"), k, f) {
+			const char *label = "";
+			json_t *tf;
+			size_t q;
+			json_array_foreach(json_object_get(j, "fields"), q, tf)
+				if (!strcmp(client_jstr(tf, "id"), client_jstr(f, "id")))
+					label = client_jstr(tf, "label");
+			printf("%-22s   %s (%s): %s\n", "", label, client_jstr(f, "id"),
+			       *client_jstr(f, "value") ? client_jstr(f, "value") : "-");
+		}
+	}
+	{
+		/* the sealed reference price (标底), if the tender had one: never a bid */
+		json_t *ref = json_object_get(j, "reference");
+		if (ref) {
+			printf("标底 / reference price %s: %s", client_jstr(ref, "ref"),
+			       client_jstr(ref, "status"));
+			if (*client_jstr(ref, "cause"))
+				printf(" (%s: %s)", client_jstr(ref, "rule"), client_jstr(ref, "cause"));
+			json_array_foreach(json_object_get(ref, "offers"), k, f)
+				printf("  lot %s: %lld", client_jstr(f, "lot"),
+				       (long long)json_integer_value(json_object_get(f, "price")));
+			printf("\n");
+		}
 	}
 out:
 	json_decref(j);

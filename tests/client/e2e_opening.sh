@@ -325,6 +325,8 @@ refused "kh3's release after the opening is refused" "et.open.stage" kh3 open re
 works "open record (table)" bidder1 open record "$MAIN"
 sed 's/^/       /' "$T/out"
 check "record: b1 opened at 4110000000" bash -c "grep '${BID[1]}' '$T/out' | grep -q 'opened.*4110000000'"
+check "record table: b1's answer to the quality field and the reference price" \
+  bash -c "grep -q '质量承诺 (quality): 合格 <优良>' '$T/out' && grep -q 'reference price ref-.*: opened  lot 1: 3980000000' '$T/out'"
 works "open record --json" bidder1 open record "$MAIN" --json
 cp "$T/out" "$T/record.json"
 rec() { jq -e "$1" "$T/record.json" >/dev/null; }
