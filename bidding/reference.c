@@ -259,6 +259,30 @@ int bid_reference_submit(struct audit_ledger *l, const struct bid_blobs *blobs, 
 		return tender_diag_set(d, ET_EINVAL, "et.ref.id", "标底编号无效",
 				       "a reference id is \"ref-\" and 6..40 of [a-z0-9]", "%s",
 				       ref ? ref : "");
+	{
+		/* a tender record that commits to its reference (tender.xml
+		 * <referencePrice sha256>) takes only that file; the record does
+		 * not change after publication, so this is checked once, here */
+		struct tender_info t;
+		struct tender_record *rec = NULL;
+		unsigned char *xml = NULL;
+		size_t xl = 0;
+		const char *want;
+		char hex[65];
+		et_hex_encode(sha256, 32, hex);
+		if (tender_get(l, NULL, tender, &t, &xml, &xl) == ET_OK &&
+		    tender_record_parse(xml, xl, &rec, NULL) == ET_OK &&
+		    (want = tender_record_reference_sha256(rec)) && strcmp(want, hex))
+			rc = tender_diag_set(d, ET_EINVAL, "et.ref.sha256", "密封标底与招标记录登记的哈希不符",
+					     "the sealed reference is not the one the tender record names",
+					     "%s", ref);
+		else
+			rc = ET_OK;
+		tender_record_free(rec);
+		free(xml);
+		if (rc)
+			return rc;
+	}
 	if ((rc = bd_read_head(blobs, sha256, &head, &hl)))
 		return tender_diag_set(d, rc, "et.bid.parts", "标底未上传或不可读",
 				       "the sealed reference is not stored or cannot be read", "%s", ref);

@@ -117,6 +117,10 @@ static void fixture_bidder(struct world *w, struct bidder *b, int u, int o)
 	w->key[u].recipient = NULL;
 }
 
+/* If set, called with the tender's XML before the draft (the holders' keys
+ * known): a test adds to the record. */
+static void (*bt_before_draft)(struct bt *b, struct et_buf *xml);
+
 static void bt_setup(struct bt *b)
 {
 	struct tender_diag d;
@@ -141,13 +145,16 @@ static void bt_setup(struct bt *b)
 	holder_keys(&b->w, b->T, &b->t);
 	et_buf_init(&x, 1 << 20);
 	tender_xml_for(&b->w, b->T, from, &b->t, &x);
+	for (int i = 0; i < 3; i++)
+		recipient_key(b->t.recipient[i], b->pubs[i]);
+	if (bt_before_draft)
+		bt_before_draft(b, &x);
 	ck_assert_msg(tender_draft(b->w.l, b->w.user[U_AGENT1], x.data, x.len, tid, &d) == ET_OK,
 		      "%s", d.msg);
 	et_buf_free(&x);
 	for (int i = 0; i < 3; i++) {
 		ck_assert_msg(tender_holder_key_register(b->w.l, b->w.user[U_KH1 + i], b->t.line[i],
 							 &d) == ET_OK, "%s", d.msg);
-		recipient_key(b->t.recipient[i], b->pubs[i]);
 	}
 	ck_assert_int_eq(tender_keyholders_propose(b->w.l, b->w.user[U_AGENT1], b->T, &d), ET_OK);
 	ck_assert_int_eq(tender_keyholders_approve(b->w.l, b->w.user[U_SUPER], b->T, &d), ET_OK);
@@ -1167,6 +1174,49 @@ static void seal_reference(struct bt *b, const char *ref, const char *org, int64
 	et_buf_free(&c);
 }
 
+/* A record committing to its reference: only that file is taken. */
+static struct bid_part_ref committed;
+static void seal_reference(struct bt *b, const char *ref, const char *org, int64_t price,
+			   bool extra, struct bid_part_ref *pr);
+static void commit_reference(struct bt *b, struct et_buf *xml)
+{
+	char hex[65], tail[160];
+	unsigned char *end = memmem(xml->data, xml->len, "</tender>", 9);
+
+	seal_reference(b, "ref-commit1", b->w.org[O_AGENT], 270000, false, &committed);
+	et_hex_encode(committed.sha256, 32, hex);
+	ck_assert_ptr_nonnull(end);
+	ck_assert_int_lt(snprintf(tail, sizeof tail, "  <referencePrice sha256=\"%s\"/>\n</tender>\n",
+				  hex), (int)sizeof tail);
+	xml->len = (size_t)(end - xml->data);
+	ck_assert_int_eq(et_buf_addstr(xml, tail), ET_OK);
+}
+
+START_TEST(test_reference_committed)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct bid_reference_receipt rr;
+	struct bid_part_ref other;
+
+	ck_assert_ptr_nonnull(b);
+	bt_before_draft = commit_reference;
+	bt_setup(b);
+	bt_before_draft = NULL;
+	et_clock_set_test(T0 + 3 * DAY);
+	seal_reference(b, "ref-other1", b->w.org[O_AGENT], 280000, false, &other);
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-other1", other.sha256, other.size, et_clock_now_us(),
+					      &rr, &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.ref.sha256");
+	ck_assert_msg(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T, "ref-commit1",
+					   committed.sha256, committed.size, et_clock_now_us(), &rr,
+					   &d) == ET_OK, "%s", d.msg);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
 START_TEST(test_reference_price)
 {
 	struct bt *b = calloc(1, sizeof *b);
@@ -1515,6 +1565,7 @@ int main(void)
 	tcase_add_test(tc, test_attachment_decrypted);
 	tcase_add_test(tc, test_opening_window);
 	tcase_add_test(tc, test_reference_price);
+	tcase_add_test(tc, test_reference_committed);
 	tcase_add_test(tc, test_deposit_return);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
