@@ -18,7 +18,7 @@ static bool alnum(char c)
 }
 
 /* tender.xsd's Id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}. */
-static bool tender_id_ok(const char *s)
+bool bd_xsd_id_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -45,7 +45,7 @@ static bool prefixed_id(const char *s, const char *prefix)
 
 static bool fields_ok(const struct bid_manifest *m)
 {
-	return tender_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
+	return bd_xsd_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
 	       prefixed_id(m->org, "org-") && prefixed_id(m->user, "usr-") && m->sealed_us >= 0 &&
 	       m->version <= INT64_MAX &&
 	       m->nparts >= 1 && m->nparts <= BID_MAX_PARTS;
@@ -295,6 +295,26 @@ int bid_xml_parse(const void *xml, size_t len, struct bid_document *out, struct 
 			}
 		out->noffers++;
 	}
+	for (o = tender_xml_child(root, "field"); o; o = tender_xml_next(o, "field")) {
+		struct bid_field *f;
+		if (out->nfields == TENDER_OPENING_FIELDS_MAX) {
+			rc = xml_bad(d, ET_ELIMIT, "too many fields");
+			goto out;
+		}
+		f = &out->fields[out->nfields];
+		if (tender_xml_attr(o, "id", true, f->id, sizeof f->id) ||
+		    tender_xml_text(o, false, f->value, sizeof f->value)) {
+			rc = xml_bad(d, ET_EINVAL, "field");
+			goto out;
+		}
+		for (size_t j = 0; j < out->nfields; j++)
+			if (!strcmp(out->fields[j].id, f->id)) {
+				rc = tender_diag_set(d, ET_EINVAL, "et.bid.xml", "唱标字段重复",
+						     "two answers to one opening field", "%s", f->id);
+				goto out;
+			}
+		out->nfields++;
+	}
 out:
 	tender_xml_free(doc);
 	return rc;
@@ -394,16 +414,44 @@ out:
 	return ET_OK;
 }
 
+/* Append text with the XML special characters escaped. */
+static int xml_escaped(struct et_buf *out, const char *t)
+{
+	int rc = ET_OK;
+
+	for (; *t && !rc; t++)
+		switch (*t) {
+		case '&': rc = et_buf_addstr(out, "&amp;"); break;
+		case '<': rc = et_buf_addstr(out, "&lt;"); break;
+		case '>': rc = et_buf_addstr(out, "&gt;"); break;
+		case '"': rc = et_buf_addstr(out, "&quot;"); break;
+		default: rc = et_buf_add(out, t, 1);
+		}
+	return rc;
+}
+
+static bool field_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > TENDER_FIELD_ID_MAX || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
 int bid_xml_write(const struct bid_document *doc, struct et_buf *out)
 {
 	int rc;
 
-	if (!doc || !out || !tender_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
+	if (!doc || !out || !bd_xsd_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
 	    !prefixed_id(doc->org, "org-") || doc->noffers == 0 || doc->noffers > BID_MAX_OFFERS)
 		return ET_EINVAL;
 	for (size_t i = 0; i < doc->noffers; i++) {
 		const struct bid_offer *f = &doc->offers[i];
-		if (!tender_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
+		if (!bd_xsd_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
 		    f->duration_days > 36500)
 			return ET_EINVAL;
 	}
@@ -416,6 +464,18 @@ int bid_xml_write(const struct bid_document *doc, struct et_buf *out)
 		if ((rc = et_buf_printf(out, "  <offer lot=\"%s\">\n    <price currency=\"CNY\">%lld"
 					"</price>\n    <durationDays>%lld</durationDays>\n  </offer>\n",
 					f->lot, (long long)f->price_fen, (long long)f->duration_days)))
+			return rc;
+	}
+	for (size_t i = 0; i < doc->nfields; i++) {
+		const struct bid_field *f = &doc->fields[i];
+		if (doc->nfields > TENDER_OPENING_FIELDS_MAX || !field_id_ok(f->id) || !*f->value ||
+		    strlen(f->value) >= TENDER_FIELD_TEXT_BYTES)
+			return ET_EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(doc->fields[j].id, f->id))
+				return ET_EINVAL;
+		if ((rc = et_buf_printf(out, "  <field id=\"%s\">", f->id)) ||
+		    (rc = xml_escaped(out, f->value)) || (rc = et_buf_addstr(out, "</field>\n")))
 			return rc;
 	}
 	return et_buf_addstr(out, "</bid>\n");

@@ -248,6 +248,12 @@ int client_cmd_registrations(int argc, char **argv);
 int client_cmd_notices(int argc, char **argv);
 int client_cmd_question(int argc, char **argv);
 int client_cmd_bid(int argc, char **argv);
+int client_cmd_reference(int argc, char **argv);
+/* doccmd.c: stream GET path into out_path ("-" / NULL: stdout) hashing as it
+ * writes; kept only if exactly total bytes of SHA-256 want (hex) arrived. */
+int client_download_checked(const struct client_session *s, const char *path, const char *want,
+			    uint64_t total, const char *out_path, const char *what,
+			    const char *name) ET_MUST_CHECK;
 int client_cmd_receipt(int argc, char **argv);
 int client_cmd_stats(int argc, char **argv);   /* statscmd.c */
 int client_cmd_open(int argc, char **argv);

@@ -26,6 +26,8 @@ struct tender_record {
 	struct tender_holder holders[ET_THRESHOLD_MAX_HOLDERS];
 	bool has_reference;
 	char reference[65];
+	size_t nfields;
+	struct tender_opening_field fields[TENDER_OPENING_FIELDS_MAX];
 };
 
 /* ---- small parsers --------------------------------------------------- */
@@ -579,6 +581,31 @@ int tender_record_parse(const void *xml, size_t len, struct tender_record **out,
 			goto out;
 		r->has_reference = true;
 	}
+	n = child(root, "openingFields");
+	if (n) {
+		const struct tender_xml_node *f;
+		for (f = child(n, "field"); f; f = tender_xml_next(f, "field")) {
+			struct tender_opening_field *of;
+			if (r->nfields == TENDER_OPENING_FIELDS_MAX) {
+				rc = shape(d, f, "too many opening fields");
+				goto out;
+			}
+			of = &r->fields[r->nfields];
+			if ((rc = attr(f, "id", of->id, sizeof of->id, d)))
+				goto out;
+			if (tender_xml_text(f, true, of->label, sizeof of->label)) {
+				rc = shape(d, f, "field label");
+				goto out;
+			}
+			for (size_t j = 0; j < r->nfields; j++)
+				if (!strcmp(r->fields[j].id, of->id)) {
+					rc = refuse_at(d, f, "et.fields.unique", "唱标字段编号重复",
+						       "two opening fields with one id", of->id);
+					goto out;
+				}
+			r->nfields++;
+		}
+	}
 
 	/* the schedule against the profile the record names (G7) */
 	if ((rc = tender_rules_check_schedule(r->profile, &r->schedule, d))) {
@@ -710,4 +737,14 @@ const struct tender_holder *tender_record_holder(const struct tender_record *r, 
 const char *tender_record_reference_sha256(const struct tender_record *r)
 {
 	return r->has_reference ? r->reference : NULL;
+}
+
+size_t tender_record_field_count(const struct tender_record *r)
+{
+	return r->nfields;
+}
+
+const struct tender_opening_field *tender_record_field(const struct tender_record *r, size_t i)
+{
+	return i < r->nfields ? &r->fields[i] : NULL;
 }

@@ -108,6 +108,7 @@ enum rule_key {
 	R_PRICE_TRIM,         /* et.eval.price_trim */
 	R_ABNORMALLY_LOW,     /* et.eval.low */
 	R_REVIEW_FAIL,        /* cn.panel.review */
+	R_DEPOSIT_RETURN,     /* cn.reg.35 */
 	R_COUNT
 };
 
@@ -202,6 +203,11 @@ struct tender_profile {
 		"初步评审中认定不合格的成员超过全体成员的此比例时，该投标未通过初步评审", \
 		"a bid fails the compliance review when more than this share of the " \
 		"panel's members find that it fails", TENDER_UNIT_FRACTION, 1, 2 },  \
+	[R_DEPOSIT_RETURN] = { "cn.reg.35", "招标投标法实施条例 第三十五条",          \
+		"投标人撤回已提交的投标文件的，投标保证金应自收到撤回通知之日起5日内退还", \
+		"the bid deposit of a withdrawn bid is returned within 5 days of "   \
+		"the withdrawal",                                                   \
+		TENDER_UNIT_DURATION, 5 * (DAY), 1 },                               \
 }
 
 static const struct tender_profile profiles[] = {
@@ -548,6 +554,11 @@ void tender_rules_abnormally_low(const struct tender_profile *p, int64_t *num, i
 {
 	*num = R(p, R_ABNORMALLY_LOW)->value;
 	*den = R(p, R_ABNORMALLY_LOW)->den;
+}
+
+int64_t tender_rules_deposit_return(const struct tender_profile *p)
+{
+	return R(p, R_DEPOSIT_RETURN)->value;
 }
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)

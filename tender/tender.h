@@ -208,6 +208,9 @@ const char *tender_amend_policy_name(enum tender_amend_policy a); /* "stands" �
 /* et.open.window: how long after the close k key holders have to release
  * their keys (microseconds); after it the opening fails (opening.failed). */
 int64_t tender_rules_open_window(const struct tender_profile *p);
+/* cn.reg.35: how long after a withdrawal its firm's per-tender bid deposit
+ * must be returned (microseconds; cn v1 five days, demo v1 five minutes). */
+int64_t tender_rules_deposit_return(const struct tender_profile *p);
 /* cn.panel.9: panel size minimum, odd size, and experts' minimum share. */
 unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);
@@ -338,6 +341,19 @@ const struct tender_holder *tender_record_holder(const struct tender_record *r, 
 /* SHA-256 of the sealed reference price (标底) file, 64 lowercase hex
  * characters, or NULL if the tender has none. */
 const char *tender_record_reference_sha256(const struct tender_record *r);
+/* The fields the opening record reads out for every bid besides price and
+ * duration (<openingFields>, 0..TENDER_OPENING_FIELDS_MAX, ids unique:
+ * et.fields.unique), in record order. */
+#define TENDER_OPENING_FIELDS_MAX 16
+#define TENDER_FIELD_ID_MAX 32
+#define TENDER_FIELD_TEXT_MAX 1000                          /* characters (XSD) */
+#define TENDER_FIELD_TEXT_BYTES (4 * TENDER_FIELD_TEXT_MAX + 1)  /* UTF-8 bytes + NUL */
+struct tender_opening_field {
+	char id[TENDER_FIELD_ID_MAX + 1];
+	char label[TENDER_FIELD_TEXT_BYTES];
+};
+size_t tender_record_field_count(const struct tender_record *r);
+const struct tender_opening_field *tender_record_field(const struct tender_record *r, size_t i);
 
 /* Strict UTC time "YYYY-MM-DDThh:mm:ss[.ffffff]Z" to microseconds since the
  * epoch; ET_EINVAL otherwise. Exposed for bid.xml and tests. */

@@ -218,6 +218,51 @@ START_TEST(test_bid_xml)
 	}
 	ck_assert_ptr_nonnull(bid_xml_schema_text(&n));
 	ck_assert_uint_gt(n, 100);
+	/* answers to the tender's opening fields: after the offers, ids unique,
+	 * text escaped by the writer and read back the same */
+	{
+		struct bid_document back;
+		struct et_buf w;
+		static const char *const bad_fields[] = {
+			"<field id=\"quality\">合格</field><field id=\"quality\">优良</field>",
+			"<field id=\"Quality\">合格</field>",
+			"<field id=\"quality\"></field>",
+			"<field>合格</field>",
+		};
+		ck_assert_int_eq(bid_xml_parse(good_xml, strlen(good_xml), &doc, &d), ET_OK);
+		ck_assert_uint_eq(doc.nfields, 0);
+		doc.nfields = 2;
+		memcpy(doc.fields[0].id, "quality", sizeof "quality");
+		memcpy(doc.fields[0].value, "合格 <&> \"优良\"", sizeof "合格 <&> \"优良\"");
+		memcpy(doc.fields[1].id, "manager", sizeof "manager");
+		memcpy(doc.fields[1].value, "张三（一级建造师）", sizeof "张三（一级建造师）");
+		et_buf_init(&w, 1 << 16);
+		ck_assert_int_eq(bid_xml_write(&doc, &w), ET_OK);
+		memset(&back, 0x5a, sizeof back);
+		ck_assert_int_eq(bid_xml_parse(w.data, w.len, &back, &d), ET_OK);
+		ck_assert_uint_eq(back.nfields, 2);
+		ck_assert_str_eq(back.fields[0].value, "合格 <&> \"优良\"");
+		ck_assert_str_eq(back.fields[1].id, "manager");
+		memcpy(doc.fields[1].id, "quality", sizeof "quality");   /* one id twice */
+		et_buf_reset(&w);
+		ck_assert_int_eq(bid_xml_write(&doc, &w), ET_EINVAL);
+		for (size_t i = 0; i < sizeof bad_fields / sizeof bad_fields[0]; i++) {
+			const char *at = strstr(good_xml, "</bid>");
+			ck_assert_int_lt(snprintf(buf, sizeof buf, "%.*s%s\n</bid>\n", (int)(at - good_xml),
+						  good_xml, bad_fields[i]), (int)sizeof buf);
+			ck_assert_msg(bid_xml_parse(buf, strlen(buf), &back, &d) == ET_EINVAL,
+				      "bad field %zu", i);
+			ck_assert_str_eq(d.rule, "et.bid.xml");
+		}
+		/* a field before the offers breaks the XSD's sequence */
+		{
+			const char *at = strstr(good_xml, "  <offer");
+			ck_assert_int_lt(snprintf(buf, sizeof buf, "%.*s<field id=\"quality\">x</field>%s",
+						  (int)(at - good_xml), good_xml, at), (int)sizeof buf);
+			ck_assert_int_eq(bid_xml_parse(buf, strlen(buf), &back, &d), ET_EINVAL);
+		}
+		et_buf_free(&w);
+	}
 	static const struct { const char *from, *to, *rule; } muts[] = {
 		{ ">100<", ">0<", "et.bid.xml" },
 		{ ">100<", ">1.5<", "et.bid.xml" },

@@ -405,7 +405,7 @@ static void et_setup_forged(struct et *b, unsigned forged)
 	release(b, 0);
 	release(b, 1);
 	{       /* the opening keeps every opened bid.xml in the blob store, as etenderd does */
-		struct bid_keep keep = { blob_put, b };
+		struct bid_keep keep = { .put = blob_put, .ctx = b };   /* attachments not kept */
 		ck_assert_msg(bid_open_keep(b->w.l, &b->blobs, &keep, "", b->T, &d) == ET_OK, "%s", d.msg);
 	}
 }

@@ -82,6 +82,7 @@ static const struct rule_value rule_values[] = {
 	{ "et.eval.price_trim", TENDER_UNIT_COUNT, 5, 5, 1 },
 	{ "et.eval.low", TENDER_UNIT_FRACTION, 80, 80, 100 },
 	{ "cn.panel.review", TENDER_UNIT_FRACTION, 1, 1, 2 },
+	{ "cn.reg.35", TENDER_UNIT_DURATION, 5 * DAY, 5 * MIN, 1 },
 };
 
 START_TEST(rule_table)
