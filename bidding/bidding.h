@@ -440,6 +440,11 @@ struct bid_attachment_info {
 int bid_attachment(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
 		   const char *bid, unsigned part, struct bid_attachment_info *out,
 		   struct tender_diag *d) ET_MUST_CHECK;
+/* The same for a member of the tender's evaluation panel, whose seat the
+ * caller established (evaluation/ sits above bidding/: ev_is_panel_member). */
+int bid_attachment_for_panel(struct audit_ledger *l, const char *tender, const char *bid,
+			     unsigned part, struct bid_attachment_info *out,
+			     struct tender_diag *d) ET_MUST_CHECK;
 
 /* G5 for the sealed parts, which replay cannot see: every stored part of
  * every bid is read through blobs, its SHA-256 and size compared with the

@@ -200,7 +200,7 @@ int bid_opening_record(struct audit_ledger *l, const char *tender, char **json)
 /* ---- decrypted attachments (after the opening) ------------------------------ */
 
 struct att_q {
-	const struct tender_principal *who;
+	const struct tender_principal *who;   /* NULL: a panel member (the caller checked) */
 	const char *tender, *bid;
 	unsigned part;
 	struct bid_attachment_info *out;
@@ -218,13 +218,13 @@ static int att_fn(sqlite3 *db, void *ctx)
 
 	if ((rc = tender_db_tender(db, q->tender, &t, q->d)) || (rc = bd_state_load(db, q->tender, &st8)))
 		return rc;
-	reader = (q->who->roles & TENDER_ROLE_SUPERVISOR) ||
+	reader = !q->who || (q->who->roles & TENDER_ROLE_SUPERVISOR) ||
 		 ((q->who->roles & TENDER_ROLE_AGENT) &&
 		  (!strcmp(q->who->org, t.agent_org) || !strcmp(q->who->org, t.tenderer_org)));
 	if (!reader)
 		return tender_diag_set(q->d, ET_EDENIED, "et.att.reader",
-				       "仅本项目代理机构、招标人及监督人员可取得解密后的投标附件",
-				       "only the tender's agent or tenderer and supervisors get decrypted attachments",
+				       "仅本项目代理机构、招标人、监督人员及评标委员会成员可取得解密后的投标附件",
+				       "only the tender's agent or tenderer, supervisors and the panel's members get decrypted attachments",
 				       "%s", q->tender);
 	if (!st8.opened)
 		return tender_diag_set(q->d, ET_ESTATE, "et.open.stage", "尚未开标",
@@ -248,18 +248,36 @@ static int att_fn(sqlite3 *db, void *ctx)
 	return rc;
 }
 
-int bid_attachment(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
-		   const char *bid, unsigned part, struct bid_attachment_info *out,
-		   struct tender_diag *d)
+static int attachment(struct audit_ledger *l, const struct tender_principal *who,
+		      const char *tender, const char *bid, unsigned part,
+		      struct bid_attachment_info *out, struct tender_diag *d)
 {
 	struct att_q q = { who, tender, bid, part, out, d };
 
 	tender_diag_clear(d);
 	memset(out, 0, sizeof *out);
-	if (!l || !who || !bd_id_ok(tender) || !bd_id_ok(bid) || part < 2 || part > BID_MAX_PARTS)
+	if (!l || !bd_id_ok(tender) || !bd_id_ok(bid) || part < 2 || part > BID_MAX_PARTS)
 		return tender_diag_set(d, ET_ENOTFOUND, "et.att.none", "无此解密附件",
 				       "no such decrypted attachment of an opened bid", NULL);
 	return audit_ledger_query(l, att_fn, &q);
+}
+
+int bid_attachment(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		   const char *bid, unsigned part, struct bid_attachment_info *out,
+		   struct tender_diag *d)
+{
+	if (!who) {
+		tender_diag_clear(d);
+		return tender_diag_set(d, ET_EDENIED, "et.att.reader", "需要登录", "a login is needed",
+				       NULL);
+	}
+	return attachment(l, who, tender, bid, part, out, d);
+}
+
+int bid_attachment_for_panel(struct audit_ledger *l, const char *tender, const char *bid,
+			     unsigned part, struct bid_attachment_info *out, struct tender_diag *d)
+{
+	return attachment(l, NULL, tender, bid, part, out, d);
 }
 
 /* ---- verification of the stored parts (G5) --------------------------------- */

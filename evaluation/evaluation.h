@@ -380,5 +380,8 @@ int ev_review_get(struct audit_ledger *l, const struct tender_principal *who, co
 /* The public result per lot: candidates, publicity, objections and
  * answers, award, contract, deposits released. */
 int ev_result_get(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;
+/* Does user hold a seat (state member) on the tender's panel now? */
+int ev_is_panel_member(struct audit_ledger *l, const char *tender, const char *user,
+		    bool *member) ET_MUST_CHECK;
 
 #endif

@@ -459,3 +459,35 @@ int ev_result_get(struct audit_ledger *l, const char *tender, char **json)
 
 	return run(l, result_fn, &q, json);
 }
+
+/* ---- panel membership (for the web layer: decrypted attachments) ---------- */
+
+struct member_q {
+	const char *tender, *user;
+	bool member;
+};
+
+static int member_fn(sqlite3 *db, void *ctx)
+{
+	struct member_q *q = ctx;
+	struct ev_member_row m;
+	struct tender_diag d;
+	int rc = ev_member_of(db, q->tender, q->user, &m, &d);
+
+	q->member = rc == ET_OK;
+	return rc == ET_EDENIED ? ET_OK : rc;
+}
+
+int ev_is_panel_member(struct audit_ledger *l, const char *tender, const char *user, bool *member)
+{
+	struct member_q q = { tender, user, false };
+	int rc;
+
+	*member = false;
+	if (!l || !tender || !user)
+		return et_fail(ET_EINVAL);
+	if ((rc = audit_ledger_query(l, member_fn, &q)))
+		return rc;
+	*member = q.member;
+	return ET_OK;
+}

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "bidding/bidding.h"
+#include "evaluation/evaluation.h"
 #include "crypto/crypto.h"
 #include "web/web_int.h"
 
@@ -994,7 +995,8 @@ out:
 /* GET /api/tenders/{id}/bids/{bid}/parts/{n}: a decrypted attachment (part
  * n >= 2) of an opened bid, kept by the opening under its plaintext SHA-256
  * (the record's bids[].attachments), streamed from its file. Not public:
- * the tender's agent or tenderer and supervisors (et.att.reader). */
+ * the tender's agent or tenderer, supervisors and the members of its
+ * evaluation panel (et.att.reader). */
 int web_get_bid_part(struct web_req *r, struct web_reply *rep)
 {
 	char id[TENDER_ID_LEN], bid[TENDER_ID_LEN], ps[TENDER_ID_LEN], *end;
@@ -1012,7 +1014,16 @@ int web_get_bid_part(struct web_req *r, struct web_reply *rep)
 	part = strtoul(ps, &end, 10);
 	if (errno || *end || part < 2 || part > BID_MAX_PARTS)
 		return ET_ENOTFOUND;
-	if ((rc = bid_attachment(r->data->ledger, &r->who, id, bid, (unsigned)part, &ai, &d))) {
+	rc = bid_attachment(r->data->ledger, &r->who, id, bid, (unsigned)part, &ai, &d);
+	if (rc == ET_EDENIED) {     /* a member of the tender's evaluation panel reads them too */
+		bool member = false;
+		int mrc = ev_is_panel_member(r->data->ledger, id, r->who.user, &member);
+		if (mrc)
+			return mrc;
+		if (member)
+			rc = bid_attachment_for_panel(r->data->ledger, id, bid, (unsigned)part, &ai, &d);
+	}
+	if (rc) {
 		web_reply_diag(rep, rc, &d);
 		return rc;
 	}

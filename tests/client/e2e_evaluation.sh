@@ -290,6 +290,14 @@ refused "a non-member scoring is refused (the expert who declined)" "et.panel.me
 refused "a bidder scoring is refused" "et.panel.member" bidder1 score submit "$TID" --file "$T/out1.json" \
   -i "$T/home/bidder1/id.key"
 P=(); for m in $PANEL; do P+=("${USER_OF[$m]}"); done
+# the decrypted attachments the opening kept: the panel's members read them, others do not
+works "a seated member streams bid 4's decrypted attachment (open part)" "${P[0]}" open part "$TID" \
+  --bid "${BID[4]}" --part 2 -o "$T/b4-part2.pdf"
+check "it is the bidder's file" cmp -s "$T/shared-technical.pdf" "$T/b4-part2.pdf"
+refused "the expert who declined may not read attachments" "et.att.reader" "$L1" open part "$TID" \
+  --bid "${BID[4]}" --part 2 -o "$T/x.pdf"
+refused "a bidder may not read another's attachment" "et.att.reader" bidder1 open part "$TID" \
+  --bid "${BID[4]}" --part 2 -o "$T/x.pdf"
 works "${P[0]} asks for more time" "${P[0]}" panel extend "$TID" --reason "投标文件较多，需要更多时间"
 check "one request of five: not extended" bash -c "! grep -q 'extended' '$T/out'"
 refused "a second request by the same member is refused" "et.extension.exists" "${P[0]}" panel extend "$TID" \
