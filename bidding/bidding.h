@@ -77,18 +77,41 @@ struct bid_offer {
 	int64_t price_fen;                /* > 0 */
 	int64_t duration_days;            /* > 0 */
 };
+/* An answer to one of the tender's opening fields (<field id>text</field>). */
+struct bid_field {
+	char id[TENDER_FIELD_ID_MAX + 1];
+	char value[TENDER_FIELD_TEXT_BYTES];
+};
 struct bid_document {
 	char tender[TENDER_ID_LEN];
 	char bid[TENDER_ID_LEN];
 	char org[TENDER_ID_LEN];
 	size_t noffers;
 	struct bid_offer offers[BID_MAX_OFFERS];
+	size_t nfields;                   /* 0..TENDER_OPENING_FIELDS_MAX, ids unique */
+	struct bid_field fields[TENDER_OPENING_FIELDS_MAX];
 };
 /* Parse bid.xml with tender/'s hardened reader, validate it against the
  * embedded bid XSD and read it (lots unique: et.bid.lots). ET_EINVAL /
  * ET_ELIMIT with d (rule et.bid.xml). out is caller-owned. */
 int bid_xml_parse(const void *xml, size_t len, struct bid_document *out,
 		  struct tender_diag *d) ET_MUST_CHECK;
+/* One priced line of a bid's bill of quantities (bid.xml's optional
+ * offer/boq/line): the lot, the item code, the quantity in thousandths, the
+ * unit price and the total as the bidder wrote it (fen). */
+#define BID_MAX_BOQ_LINES 2000u       /* BoQ lines of one bid.xml */
+struct bid_boq_line {
+	char lot[ET_TENDER_ID_MAX + 1];
+	char item[33];
+	int64_t quantity_milli;
+	int64_t unit_price_fen;
+	int64_t total_fen;
+};
+/* Parse bid.xml as bid_xml_parse does and return its BoQ lines in document
+ * order (*out malloc'd, NULL when none; caller frees). et.bid.xml on a bad
+ * document, ET_ELIMIT past BID_MAX_BOQ_LINES. */
+int bid_xml_boq(const void *xml, size_t len, struct bid_boq_line **out, size_t *n,
+		struct tender_diag *d) ET_MUST_CHECK;
 /* For the client: write doc as bid.xml (UTF-8, the bid XSD's namespace,
  * one offer per lot in order), appended to out. ET_EINVAL if a field breaks
  * the XSD (ids, price >= 1, 1 <= duration <= 36500, 1..BID_MAX_OFFERS
@@ -114,7 +137,9 @@ struct bid_blobs {
  * Bidding kinds (all version 1): bid.submitted (confidential),
  * bid.withdrawn (confidential), deposit.recorded (confidential for a
  * tender, public when annual), tender.closed, share.released, bids.opened,
- * record.confirmed, objection.raised, opening.failed. */
+ * record.confirmed, objection.raised, opening.failed, bid.reconfirmed,
+ * reference.submitted (confidential), deposit.returned (confidential
+ * before the close). */
 const struct audit_module *const *bid_ledger_modules(size_t *n);
 
 /* ---- commands (submit.c, opening.c) --------------------------------------
@@ -234,6 +259,16 @@ int bid_open(struct audit_ledger *l, const struct bid_blobs *blobs, const char *
 struct bid_keep {
 	int (*put)(void *ctx, const void *data, size_t len, const unsigned char sha256[32]);
 	void *ctx;
+	/* Optional (NULL: attachments are authenticated but not kept): each
+	 * decrypted attachment of a bid, streamed in bounded memory. begin
+	 * opens a sink (*h); write appends plaintext; commit stores what was
+	 * written under sha256 (its plaintext SHA-256) and ends h; abort drops
+	 * it (the part failed). An error of begin/write/commit aborts the
+	 * opening (nothing opened). */
+	int (*att_begin)(void *ctx, void **h);
+	int (*att_write)(void *h, const unsigned char *b, size_t n);
+	int (*att_commit)(void *h, const unsigned char sha256[32]);
+	void (*att_abort)(void *h);
 };
 /* bid_open, keeping every opened bid.xml through keep (NULL: not kept). */
 int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
@@ -254,6 +289,79 @@ int bid_open_fail(struct audit_ledger *l, const char *actor, const char *tender,
  * per firm (et.record.answered, ET_EEXIST). */
 int bid_record_answer(struct audit_ledger *l, const char *actor, const char *tender, bool object,
 		      const char *text, struct tender_diag *d) ET_MUST_CHECK;
+
+/* ---- the sealed reference price (标底, reference.c) -----------------------
+ * Not a bid: the tender's agent seals it like a bid part (the tender's
+ * threshold stanzas, binding tender, reference id, part 1) and uploads it
+ * before the deadline; it is confidential until the close like a bid, never
+ * listed nor counted, and the opening decrypts it with the bids and shows
+ * it in the opening record ("reference"). Plaintext ref.txt
+ * (docs/formats.md "Reference price"):
+ *   "etender-reference/v1\n" "tender T\n" "ref REF\n" "org ORG\n"
+ *   then one "lot LOT FEN\n" per lot (1..BID_MAX_OFFERS, unique lots). */
+#define BID_REFERENCE_MAX 8192u
+struct bid_reference_doc {
+	char tender[TENDER_ID_LEN];
+	char ref[TENDER_ID_LEN];          /* "ref-" + 6..40 of [a-z0-9], chosen by the client */
+	char org[TENDER_ID_LEN];          /* the agent's (or tenderer's) org */
+	size_t noffers;
+	struct bid_offer offers[BID_MAX_OFFERS];  /* duration_days unused (0) */
+};
+/* Append doc as ref.txt; ET_EINVAL if a field breaks the format. */
+int bid_reference_write(const struct bid_reference_doc *doc, struct et_buf *out) ET_MUST_CHECK;
+/* Strict parse (canonical bytes only); ET_EINVAL with rule et.ref.format. */
+int bid_reference_parse(const void *buf, size_t len, struct bid_reference_doc *doc,
+			struct tender_diag *d) ET_MUST_CHECK;
+struct bid_reference_receipt {
+	uint64_t index;                   /* leaf of reference.submitted */
+	char replaced[TENDER_ID_LEN];     /* the live reference it replaced, or "" */
+};
+/* The tender's agent (agent role, of the tender's agent or tenderer org:
+ * et.auth.role, et.auth.org) submits the sealed reference stored under
+ * sha256 (size bytes), its last byte arrived at arrival_us: the tender
+ * published (et.auth.stage) and not closed (et.bid.closed), arrival before
+ * the deadline (cn.e.27), a fresh id (et.ref.id, et.bid.exists), no
+ * ciphertext already held (et.bid.duplicate), exactly the tender's
+ * threshold stanzas (et.bid.stanzas, ET_ESEALER). Replaces a live one.
+ * Confidential event reference.submitted. r may be NULL. */
+int bid_reference_submit(struct audit_ledger *l, const struct bid_blobs *blobs, const char *actor,
+			 const char *tender, const char *ref, const unsigned char sha256[32],
+			 uint64_t size, int64_t arrival_us, struct bid_reference_receipt *r,
+			 struct tender_diag *d) ET_MUST_CHECK;
+
+/* ---- the return of a per-tender deposit after a withdrawal (refund.c) -----
+ * 招标投标法实施条例 第三十五条: a bidder that withdraws its bid gets its
+ * bid deposit back within the profile's time limit (cn.reg.35: cn v1 five
+ * days, demo v1 five minutes) of the withdrawal. Distinct from
+ * evaluation/'s deposit.released (every deposit of the tender after the
+ * contracts): a returned deposit is no longer listed by
+ * bid_db_tender_deposits, so it is never released twice. */
+struct bid_deposit_returned {
+	char tender[TENDER_ID_LEN], org[TENDER_ID_LEN];
+	int64_t withdrawn_us;             /* the firm's (last) withdrawal */
+	int64_t due_us;                   /* withdrawn_us + the profile's limit */
+	bool late;                        /* recorded after due_us */
+	uint64_t index;                   /* leaf of deposit.returned */
+};
+/* An administrator records that the per-tender deposit id (dep-…) was
+ * returned: a per-tender deposit (et.deposit.annual: an annual one is not
+ * returned by a tender), its firm has withdrawn its bid for the tender and
+ * has no other bid in it (et.deposit.withdrawal), once
+ * (et.deposit.returned, ET_EEXIST). A return after the time limit is
+ * recorded with late = true (the limit binds the tenderer, the record keeps
+ * the fact). Event deposit.returned {id, tender, org, amount, withdrawn,
+ * due, late, rule "cn.reg.35"}: confidential until the tender's close (a
+ * return before it would tell who had bid), public after. r may be NULL. */
+int bid_deposit_return(struct audit_ledger *l, const char *actor, const char *id,
+		       struct bid_deposit_returned *r, struct tender_diag *d) ET_MUST_CHECK;
+struct json_t;
+/* Deposits due for return (administrators and supervisors; ET_EDENIED
+ * otherwise): per-tender deposits of firms whose bid was withdrawn and that
+ * have no other bid in the tender, not returned yet; tender NULL: every
+ * tender. JSON array of {id, tender, org, amount, withdrawn_us, due_us,
+ * overdue} by due_us; *out caller json_decref's. */
+int bid_deposits_due(struct audit_ledger *l, const struct tender_principal *who,
+		     const char *tender, struct json_t **out) ET_MUST_CHECK;
 
 /* ---- queries (query.c) ---------------------------------------------------
  * G4: before the close no query tells anyone but the firm itself whether
@@ -316,6 +424,27 @@ void bid_info_free(struct bid_info *v);
 /* The opening record as published (the payload of bids.opened, canonical
  * JSON); ET_ESTATE before the opening. *json malloc'd, caller frees. */
 int bid_opening_record(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;
+
+/* A decrypted attachment of an opened bid, as the opening record names it
+ * (bids[].attachments): part number (2..), name from the sealed upload
+ * metadata ("" if none), plaintext size and SHA-256 (hex). Who may read it:
+ * an agent of the tender's agent or tenderer org, or a supervisor (not the
+ * public: ET_EDENIED, et.att.reader); ET_ESTATE before the opening;
+ * ET_ENOTFOUND for no such bid or part. */
+struct bid_attachment_info {
+	unsigned part;
+	char name[256];
+	uint64_t size;
+	char sha256[TENDER_SHA256_HEX];
+};
+int bid_attachment(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		   const char *bid, unsigned part, struct bid_attachment_info *out,
+		   struct tender_diag *d) ET_MUST_CHECK;
+/* The same for a member of the tender's evaluation panel, whose seat the
+ * caller established (evaluation/ sits above bidding/: ev_is_panel_member). */
+int bid_attachment_for_panel(struct audit_ledger *l, const char *tender, const char *bid,
+			     unsigned part, struct bid_attachment_info *out,
+			     struct tender_diag *d) ET_MUST_CHECK;
 
 /* G5 for the sealed parts, which replay cannot see: every stored part of
  * every bid is read through blobs, its SHA-256 and size compared with the

@@ -77,5 +77,13 @@ int bd_new_id(const char *prefix, char out[TENDER_ID_LEN]) ET_MUST_CHECK;
 /* An id string as the manifest allows it: 1..TENDER_ID_LEN-1 bytes of
  * 0x21..0x7e. */
 bool bd_id_ok(const char *s);
+/* tender.xsd's Id ([A-Za-z0-9][A-Za-z0-9._-]{0,63}): tender and lot ids. */
+bool bd_xsd_id_ok(const char *s);
+
+/* reference.c: "ref-" + 6..40 of [a-z0-9]; the reference.submitted apply. */
+bool bd_ref_id_ok(const char *s);
+int bd_apply_reference(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
+/* refund.c: the deposit.returned apply. */
+int bd_apply_deposit_returned(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx);
 
 #endif

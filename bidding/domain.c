@@ -383,11 +383,27 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS bd_reconfirm(bid TEXT PRIMARY KEY, version INTEGER NOT NULL,"
 	" idx INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS bd_unopened(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
-	" time_us INTEGER NOT NULL, released INTEGER NOT NULL);";
+	" time_us INTEGER NOT NULL, released INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS bd_reference(ref TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" org TEXT NOT NULL, user TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	" arrival_us INTEGER NOT NULL, idx INTEGER NOT NULL, status TEXT NOT NULL,"
+	" cause TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX IF NOT EXISTS bd_reference_tender ON bd_reference(tender, status);"
+	"CREATE TABLE IF NOT EXISTS bd_doc(bid TEXT NOT NULL, part INTEGER NOT NULL,"
+	" name TEXT NOT NULL, PRIMARY KEY(bid, part));"
+	"CREATE TABLE IF NOT EXISTS bd_attachment(bid TEXT NOT NULL, part INTEGER NOT NULL,"
+	" tender TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+	" PRIMARY KEY(bid, part));"
+	"CREATE TABLE IF NOT EXISTS bd_withdrawal(bid TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" org TEXT NOT NULL, time_us INTEGER NOT NULL, idx INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS bd_withdrawal_org ON bd_withdrawal(tender, org);"
+	"CREATE TABLE IF NOT EXISTS bd_deposit_return(id TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" org TEXT NOT NULL, withdrawn_us INTEGER NOT NULL, due_us INTEGER NOT NULL,"
+	" late INTEGER NOT NULL, idx INTEGER NOT NULL, time_us INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"bd_bid", "bd_part", "bd_deposit", "bd_close", "bd_release", "bd_opening", "bd_offer",
-	"bd_answer", "bd_reconfirm", "bd_unopened", NULL,
+	"bd_answer", "bd_reconfirm", "bd_unopened", "bd_reference", "bd_doc", "bd_attachment", "bd_withdrawal", "bd_deposit_return", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -433,6 +449,23 @@ static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t i
 				  n, size)))
 			goto out;
 	}
+	{
+		/* the name of each part's document as the client reported it
+		 * (upload.parts[].documents[0].name), for the attachments kept
+		 * at the opening */
+		json_t *up = json_object_get(json_object_get(o, "upload"), "parts"), *e;
+		size_t i;
+		json_array_foreach(up, i, e) {
+			json_t *doc = json_array_get(json_object_get(e, "documents"), 0);
+			json_t *pn = json_object_get(e, "part");
+			const char *nm = json_string_value(json_object_get(doc, "name"));
+			if (!json_is_integer(pn) || !nm || strlen(nm) >= 256)
+				continue;
+			if ((rc = audit_sql_exec(db, "INSERT OR IGNORE INTO bd_doc VALUES (?1, ?2, ?3)",
+						 "tit", bid, (int64_t)json_integer_value(pn), nm)))
+				goto out;
+		}
+	}
 out:
 	json_decref(o);
 	return rc;
@@ -445,11 +478,13 @@ static int apply_withdrawn(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	int rc;
 
 	(void)ctx;
-	(void)index;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK)
-		rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid);
+	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK &&
+	    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid)) == ET_OK)
+		/* when, for the deposit's return (cn.reg.35) */
+		rc = audit_sql_exec(db, "INSERT INTO bd_withdrawal SELECT bid, tender, org, ?2, ?3 FROM"
+				    " bd_bid WHERE bid = ?1", "tii", bid, ev->time_us, (int64_t)index);
 	json_decref(o);
 	return rc;
 }
@@ -590,6 +625,31 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 					  lot, price, dur)))
 				goto out;
 		}
+		{
+			json_t *atts = json_object_get(b, "attachments"), *a;
+			size_t j;
+			json_array_foreach(atts, j, a) {
+				const char *nm, *sha;
+				int64_t part, size;
+				if ((rc = bd_get_str(a, "name", &nm)) || (rc = bd_get_str(a, "sha256", &sha)) ||
+				    (rc = bd_get_int(a, "part", &part)) || (rc = bd_get_int(a, "size", &size)) ||
+				    (rc = audit_sql_exec(db, "INSERT INTO bd_attachment VALUES (?1, ?2, ?3, ?4,"
+							 " ?5, ?6)", "tittit", bid, part, tender, nm, size,
+							 sha)))
+					goto out;
+			}
+		}
+	}
+	{
+		/* the sealed reference price (标底), if the record shows one */
+		json_t *ref = json_object_get(o, "reference");
+		const char *id, *status, *cause;
+		if (ref && ((rc = bd_get_str(ref, "ref", &id)) ||
+			    (rc = bd_get_str(ref, "status", &status)) ||
+			    (rc = bd_get_str(ref, "cause", &cause)) ||
+			    (rc = audit_sql_exec(db, "UPDATE bd_reference SET status = ?2, cause = ?3"
+						 " WHERE ref = ?1", "ttt", id, status, cause))))
+			goto out;
 	}
 out:
 	json_decref(o);
@@ -648,6 +708,8 @@ static const struct audit_kind kinds[] = {
 	{ "objection.raised", 1, apply_answer },
 	{ "bid.reconfirmed", 1, bd_apply_reconfirmed },
 	{ "opening.failed", 1, apply_unopened },
+	{ "reference.submitted", 1, bd_apply_reference },
+	{ "deposit.returned", 1, bd_apply_deposit_returned },
 };
 
 static const struct audit_module bid_module = {

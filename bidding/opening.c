@@ -122,6 +122,8 @@ static int release_command(struct audit_tx *tx, void *ctx)
 	c->released = s.released + 1;
 out:
 	crypto_wipe(priv, sizeof priv);
+	if (msg.data)
+		crypto_wipe(msg.data, msg.len);   /* it names the identity */
 	json_decref(pl);
 	tender_holders_free(hv);
 	et_buf_free(&msg);
@@ -157,6 +159,14 @@ struct obid {
 	char cause[128];
 	struct bid_document doc;
 	unsigned char xml_sha256[32];     /* of the decrypted bid.xml (opened bids) */
+	/* each decrypted attachment (index part - 1; [0] unused): plaintext
+	 * size and SHA-256, the document's name from the upload metadata */
+	size_t nparts;
+	struct {
+		uint64_t size;
+		unsigned char sha256[32];
+		char name[256];
+	} att[BID_MAX_PARTS];
 };
 
 struct snap {
@@ -170,6 +180,12 @@ struct snap {
 	size_t nbids;
 	struct tender_diag *d;
 	const struct bid_keep *keep;              /* where opened bid.xml goes, or NULL */
+	const struct tender_record *rec;          /* the tender's record (opening fields) */
+	/* the sealed reference price (标底), if a live one was submitted */
+	bool has_ref;
+	struct obid ref;                          /* bid = the reference id */
+	struct bid_part_ref ref_part;
+	struct bid_reference_doc rdoc;
 };
 
 static void snap_free(struct snap *s)
@@ -252,7 +268,43 @@ static int snap_fn(sqlite3 *db, void *ctx)
 		}
 		b->deposit = sqlite3_column_int64(st, 4) != 0;
 	}
-	if (step != SQLITE_DONE)
+	if (step != SQLITE_DONE) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (size_t i = 0; i < s->nbids; i++) {
+		struct obid *b = &s->bids[i];
+		if ((rc = audit_sql_prepare(db, &st, "SELECT part, name FROM bd_doc WHERE bid = ?1",
+				     "t", b->bid)))
+			goto out;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			int64_t part = sqlite3_column_int64(st, 0);
+			if (part >= 2 && part <= BID_MAX_PARTS)
+				audit_sql_col_text(st, 1, b->att[part - 1].name, sizeof b->att[0].name);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (step != SQLITE_DONE) {
+			rc = et_fail(ET_EDB);
+			goto out;
+		}
+	}
+	if ((rc = audit_sql_prepare(db, &st, "SELECT ref, org, sha256, size FROM bd_reference WHERE"
+			     " tender = ?1 AND status = 'live'", "t", s->tender)))
+		goto out;
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hx = (const char *)sqlite3_column_text(st, 2);
+		s->has_ref = true;
+		audit_sql_col_text(st, 0, s->ref.bid, sizeof s->ref.bid);
+		audit_sql_col_text(st, 1, s->ref.org, sizeof s->ref.org);
+		if (!hx || strlen(hx) != 64 || et_hex_decode(hx, s->ref_part.sha256, 32)) {
+			rc = et_fail(ET_EDB);
+			goto out;
+		}
+		s->ref_part.size = (uint64_t)sqlite3_column_int64(st, 3);
+	} else if (step != SQLITE_DONE)
 		rc = et_fail(ET_EDB);
 out:
 	sqlite3_finalize(st);
@@ -368,12 +420,27 @@ out:
 	return rc;
 }
 
-static int discard(void *ctx, const unsigned char *b, size_t n)
+/* Where a decrypted attachment goes: hashed and counted, and handed to the
+ * keep's sink if there is one (bounded memory: chunk by chunk). */
+struct att_sink {
+	struct crypto_sha256 *h;
+	uint64_t n;
+	const struct bid_keep *keep;
+	void *kh;
+};
+
+static int att_write(void *ctx, const unsigned char *b, size_t n)
 {
-	(void)b;
-	*(uint64_t *)ctx += n;
-	return ET_OK;
+	struct att_sink *a = ctx;
+
+	crypto_sha256_update(a->h, b, n);
+	a->n += n;
+	return a->kh ? a->keep->att_write(a->kh, b, n) : ET_OK;
 }
+
+static int decrypt_verdict(struct obid *b, const struct bid_part_ref *pr, uint32_t part,
+			   struct fd_io *iop, int drc, struct et_buf *xml, unsigned char xml_sha[32],
+			   unsigned char h[32]);
 
 /* Decrypt part `part` (1-based) of b with file key fk from fd (at its
  * start), streaming: part 1 into xml (at most BID_XML_MAX bytes), an
@@ -383,19 +450,59 @@ static int discard(void *ctx, const unsigned char *b, size_t n)
  * bidder's; other errors (I/O, memory) are returned. */
 static int decrypt_part(struct obid *b, const struct bid_part_ref *pr, uint32_t part, int fd,
 			const unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN], struct et_buf *xml,
-			unsigned char xml_sha[32])
+			unsigned char xml_sha[32], const struct bid_keep *keep)
 {
 	struct fd_io io = { fd, NULL };
+	struct att_sink as = { NULL, 0, keep, NULL };
 	unsigned char h[32];
-	uint64_t plain = 0;
 	int rc, drc;
 
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return et_fail(ET_EIO);
 	if (!(io.h = crypto_sha256_new()))
 		return et_fail(ET_ENOMEM);
+	if (part > 1) {
+		if (!(as.h = crypto_sha256_new())) {
+			crypto_sha256_free(io.h);
+			return et_fail(ET_ENOMEM);
+		}
+		if (keep && keep->att_begin && keep->att_write && keep->att_commit && keep->att_abort &&
+		    (rc = keep->att_begin(keep->ctx, &as.kh))) {
+			crypto_sha256_free(as.h);
+			crypto_sha256_free(io.h);
+			return rc;
+		}
+	}
 	drc = part == 1 ? crypto_age_decrypt_with_file_key(fk, fd_read, &io, buf_write, xml)
-			: crypto_age_decrypt_with_file_key(fk, fd_read, &io, discard, &plain);
+			: crypto_age_decrypt_with_file_key(fk, fd_read, &io, att_write, &as);
+	rc = decrypt_verdict(b, pr, part, &io, drc, xml, xml_sha, h);
+	if (part > 1) {
+		if (!rc && !b->status) {
+			crypto_sha256_final(as.h, b->att[part - 1].sha256);
+			as.h = NULL;
+			b->att[part - 1].size = as.n;
+			if (as.kh) {
+				rc = keep->att_commit(as.kh, b->att[part - 1].sha256);
+				as.kh = NULL;
+			}
+		}
+		if (as.kh)
+			keep->att_abort(as.kh);
+		if (as.h)
+			crypto_sha256_free(as.h);
+	}
+	return rc;
+}
+
+/* decrypt_part's judgement once decryption returned drc: hash the rest of
+ * the stored bytes and tell a changed store from a bad payload. */
+static int decrypt_verdict(struct obid *b, const struct bid_part_ref *pr, uint32_t part,
+			   struct fd_io *iop, int drc, struct et_buf *xml, unsigned char xml_sha[32],
+			   unsigned char h[32])
+{
+	struct fd_io io = *iop;
+	int rc;
+
 	if (drc == ET_EIO || drc == ET_ENOMEM) {
 		crypto_sha256_free(io.h);
 		return drc;
@@ -455,10 +562,12 @@ static int open_bid(const struct snap *s, const struct bid_blobs *blobs,
 		verdict(b, false, "cn.e.31", "the stored manifest does not verify");
 		goto out;
 	}
+	b->nparts = m.nparts;
 	for (size_t i = 0; i < m.nparts; i++) {
 		if ((rc = part_key(s, blobs, b, &m.parts[i], (uint32_t)(i + 1), &fd, fk)) || b->status)
 			goto out;
-		rc = decrypt_part(b, &m.parts[i], (uint32_t)(i + 1), fd, fk, &xml, b->xml_sha256);
+		rc = decrypt_part(b, &m.parts[i], (uint32_t)(i + 1), fd, fk, &xml, b->xml_sha256,
+				  s->keep);
 		crypto_wipe(fk, sizeof fk);
 		close(fd);
 		fd = -1;
@@ -499,6 +608,56 @@ out:
 	if (xml.data)
 		crypto_wipe(xml.data, xml.len);
 	et_buf_free(&xml);
+	return rc;
+}
+
+/* Open the sealed reference price (标底) like a one-part bid: combine its
+ * file key with every released key, decrypt (hashing the stored bytes),
+ * parse ref.txt and check the identity inside. Sets s->ref.status; returns
+ * an error only for a system failure. */
+static int open_reference(struct snap *s, const struct bid_blobs *blobs,
+			  const struct tender_record *rec)
+{
+	struct obid *b = &s->ref;
+	struct et_buf txt;
+	unsigned char fk[CRYPTO_AGE_FILE_KEY_LEN];
+	int rc, fd = -1;
+
+	et_buf_init(&txt, BID_REFERENCE_MAX);
+	b->status = NULL;
+	if ((rc = part_key(s, blobs, b, &s->ref_part, 1, &fd, fk)) || b->status)
+		goto out;
+	rc = decrypt_part(b, &s->ref_part, 1, fd, fk, &txt, b->xml_sha256, NULL);
+	if (rc || b->status) {
+		if (!rc && strstr(b->cause, "bid.xml"))
+			verdict(b, !strcmp(b->status, "revoked"), "cn.e.31",
+				"the sealed reference price does not decrypt");
+		goto out;
+	}
+	if (bid_reference_parse(txt.data, txt.len, &s->rdoc, NULL)) {
+		verdict(b, true, "et.ref.format", "the reference price is not in its format");
+		goto out;
+	}
+	if (strcmp(s->rdoc.tender, s->tender) || strcmp(s->rdoc.ref, b->bid) ||
+	    strcmp(s->rdoc.org, b->org)) {
+		verdict(b, true, "et.bid.identity", "ref.txt names another tender, reference or org");
+		goto out;
+	}
+	for (size_t i = 0; i < s->rdoc.noffers; i++)
+		if (!tender_record_lot_by_id(rec, s->rdoc.offers[i].lot)) {
+			verdict(b, true, "et.bid.lots", "the reference names a lot the tender does not have");
+			goto out;
+		}
+	b->status = "opened";
+	b->rule = "";
+	b->cause[0] = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	crypto_wipe(fk, sizeof fk);
+	if (txt.data)
+		crypto_wipe(txt.data, txt.len);
+	et_buf_free(&txt);
 	return rc;
 }
 
@@ -567,16 +726,93 @@ static json_t *record_json(const struct snap *s)
 				goto out;
 			}
 		char xh[65] = "";
+		json_t *atts = json_array();
+		if (!atts) {
+			json_decref(offers);
+			goto out;
+		}
 		if (opened)
 			et_hex_encode(b->xml_sha256, 32, xh);
-		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s}",
+		for (size_t j = 1; opened && j < b->nparts; j++) {
+			char ah[65];
+			et_hex_encode(b->att[j].sha256, 32, ah);
+			if (json_array_append_new(atts, json_pack("{s:I, s:s, s:I, s:s}", "part",
+					(json_int_t)(j + 1), "name", b->att[j].name, "size",
+					(json_int_t)b->att[j].size, "sha256", ah))) {
+				json_decref(offers);
+				json_decref(atts);
+				goto out;
+			}
+		}
+		json_t *fields = json_array();
+		if (!fields) {
+			json_decref(offers);
+			json_decref(atts);
+			goto out;
+		}
+		/* the tender's opening fields, in its order, as the bid answers them
+		 * ("" for a field the bid does not answer) */
+		for (size_t j = 0; opened && s->rec && j < tender_record_field_count(s->rec); j++) {
+			const struct tender_opening_field *tf = tender_record_field(s->rec, j);
+			const char *val = "";
+			for (size_t q = 0; q < b->doc.nfields; q++)
+				if (!strcmp(b->doc.fields[q].id, tf->id))
+					val = b->doc.fields[q].value;
+			if (json_array_append_new(fields, json_pack("{s:s, s:s}", "id", tf->id, "value",
+								    val))) {
+				json_decref(offers);
+				json_decref(atts);
+				json_decref(fields);
+				goto out;
+			}
+		}
+		if (json_array_append_new(bids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:o, s:o}",
 							  "bid", b->bid, "org", b->org, "status",
 							  b->status, "cause", b->cause, "rule",
 							  b->rule, "deposit", b->deposit, "offers",
-							  offers, "xml_sha256", xh)))
+							  offers, "xml_sha256", xh, "attachments", atts,
+							  "fields", fields)))
 			goto out;
 	}
 	rec = json_pack("{s:s, s:O, s:O}", "tender", s->tender, "keys", keys, "bids", bids);
+	if (rec) {
+		/* the opening fields the tender names (id and label), read out per bid */
+		json_t *tf = json_array();
+		for (size_t j = 0; tf && s->rec && j < tender_record_field_count(s->rec); j++) {
+			const struct tender_opening_field *f = tender_record_field(s->rec, j);
+			if (json_array_append_new(tf, json_pack("{s:s, s:s}", "id", f->id, "label",
+								f->label))) {
+				json_decref(tf);
+				tf = NULL;
+			}
+		}
+		if (!tf || json_object_set_new(rec, "fields", tf)) {
+			json_decref(rec);
+			rec = NULL;
+		}
+	}
+	if (rec && s->has_ref) {
+		/* the reference price: shown per lot, never a bid */
+		json_t *offers = json_array();
+		bool opened = !strcmp(s->ref.status, "opened");
+		char th[65] = "";
+		for (size_t j = 0; offers && opened && j < s->rdoc.noffers; j++)
+			if (json_array_append_new(offers, json_pack("{s:s, s:I}", "lot",
+					s->rdoc.offers[j].lot, "price",
+					(json_int_t)s->rdoc.offers[j].price_fen))) {
+				json_decref(offers);
+				offers = NULL;
+			}
+		if (opened)
+			et_hex_encode(s->ref.xml_sha256, 32, th);
+		if (!offers || json_object_set_new(rec, "reference", json_pack(
+				"{s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "ref", s->ref.bid, "org",
+				s->ref.org, "status", s->ref.status, "cause", s->ref.cause, "rule",
+				s->ref.rule, "offers", offers, "txt_sha256", th))) {
+			json_decref(rec);
+			rec = NULL;
+		}
+	}
 out:
 	json_decref(bids);
 	json_decref(keys);
@@ -615,9 +851,12 @@ int bid_open_keep(struct audit_ledger *l, const struct bid_blobs *blobs,
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
+	s->rec = rec;
 	for (size_t i = 0; i < s->nbids; i++)
 		if ((rc = open_bid(s, blobs, rec, &s->bids[i])))
 			goto out;
+	if (s->has_ref && (rc = open_reference(s, blobs, rec)))
+		goto out;
 	c = (struct open_cmd){ actor ? actor : "", s, record_json(s), d };
 	if (!c.record) {
 		rc = et_fail(ET_ENOMEM);

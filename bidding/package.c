@@ -18,7 +18,7 @@ static bool alnum(char c)
 }
 
 /* tender.xsd's Id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}. */
-static bool tender_id_ok(const char *s)
+bool bd_xsd_id_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -45,7 +45,7 @@ static bool prefixed_id(const char *s, const char *prefix)
 
 static bool fields_ok(const struct bid_manifest *m)
 {
-	return tender_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
+	return bd_xsd_id_ok(m->tender) && prefixed_id(m->bid, "bid-") &&
 	       prefixed_id(m->org, "org-") && prefixed_id(m->user, "usr-") && m->sealed_us >= 0 &&
 	       m->version <= INT64_MAX &&
 	       m->nparts >= 1 && m->nparts <= BID_MAX_PARTS;
@@ -211,6 +211,10 @@ int bid_part_check(const unsigned char *head, size_t len, unsigned k, unsigned n
 
 /* ---- bid.xml ---------------------------------------------------------- */
 
+/* Nodes of a bid.xml: its offers and up to BID_MAX_BOQ_LINES BoQ lines with
+ * the whitespace between them. */
+#define BID_XML_NODES (2 * BID_MAX_BOQ_LINES + 4096)
+
 static struct tender_xml_schema *bid_schema;
 static pthread_once_t bid_schema_once = PTHREAD_ONCE_INIT;
 
@@ -237,7 +241,7 @@ static int xml_bad(struct tender_diag *d, int rc, const char *what)
 
 int bid_xml_parse(const void *xml, size_t len, struct bid_document *out, struct tender_diag *d)
 {
-	struct tender_xml_limits lim = { BID_XML_MAX, ET_TENDER_XML_MAX_DEPTH, 4096 };
+	struct tender_xml_limits lim = { BID_XML_MAX, ET_TENDER_XML_MAX_DEPTH, BID_XML_NODES };
 	struct tender_xml_doc *doc = NULL;
 	const struct tender_xml_node *root, *o;
 	char v[32];
@@ -291,21 +295,163 @@ int bid_xml_parse(const void *xml, size_t len, struct bid_document *out, struct 
 			}
 		out->noffers++;
 	}
+	for (o = tender_xml_child(root, "field"); o; o = tender_xml_next(o, "field")) {
+		struct bid_field *f;
+		if (out->nfields == TENDER_OPENING_FIELDS_MAX) {
+			rc = xml_bad(d, ET_ELIMIT, "too many fields");
+			goto out;
+		}
+		f = &out->fields[out->nfields];
+		if (tender_xml_attr(o, "id", true, f->id, sizeof f->id) ||
+		    tender_xml_text(o, false, f->value, sizeof f->value)) {
+			rc = xml_bad(d, ET_EINVAL, "field");
+			goto out;
+		}
+		for (size_t j = 0; j < out->nfields; j++)
+			if (!strcmp(out->fields[j].id, f->id)) {
+				rc = tender_diag_set(d, ET_EINVAL, "et.bid.xml", "唱标字段重复",
+						     "two answers to one opening field", "%s", f->id);
+				goto out;
+			}
+		out->nfields++;
+	}
 out:
 	tender_xml_free(doc);
 	return rc;
+}
+
+/* "12.5" -> 12500 thousandths (the XSD admits 0..12 digits . 1..3 digits). */
+static int quantity_milli(const char *s, int64_t *out)
+{
+	const char *dot = strchr(s, '.');
+	uint64_t whole, frac = 0;
+	size_t fl = dot ? strlen(dot + 1) : 0;
+
+	if (et_parse_u64(s, dot ? (size_t)(dot - s) : strlen(s), &whole) || whole > 999999999999ULL ||
+	    fl > 3 || (dot && (!fl || et_parse_u64(dot + 1, fl, &frac))))
+		return ET_EINVAL;
+	for (size_t i = fl; i < 3; i++)
+		frac *= 10;
+	*out = (int64_t)(whole * 1000 + frac);
+	return ET_OK;
+}
+
+int bid_xml_boq(const void *xml, size_t len, struct bid_boq_line **out, size_t *n,
+		struct tender_diag *d)
+{
+	struct tender_xml_limits lim = { BID_XML_MAX, ET_TENDER_XML_MAX_DEPTH, BID_XML_NODES };
+	struct tender_xml_doc *doc = NULL;
+	const struct tender_xml_node *root, *o, *b, *ln;
+	struct bid_boq_line *v = NULL;
+	size_t k = 0, cap = 0;
+	char q[32], up[32], tot[32];
+	uint64_t u1, u2;
+	int rc;
+
+	tender_diag_clear(d);
+	*out = NULL;
+	*n = 0;
+	pthread_once(&bid_schema_once, compile_bid_schema);
+	if (!bid_schema)
+		return xml_bad(d, et_fail(ET_ENOMEM), "the bid XSD does not compile");
+	if ((rc = tender_xml_parse(xml, len, &lim, &doc, d)))
+		goto out;
+	if ((rc = tender_xml_validate(doc, bid_schema, d))) {
+		if (d)
+			memcpy(d->rule, "et.bid.xml", sizeof "et.bid.xml");
+		goto out;
+	}
+	root = tender_xml_root(doc);
+	for (o = tender_xml_child(root, "offer"); o; o = tender_xml_next(o, "offer")) {
+		char lot[ET_TENDER_ID_MAX + 1];
+		if (tender_xml_attr(o, "lot", true, lot, sizeof lot)) {
+			rc = xml_bad(d, ET_EINVAL, "offer lot");
+			goto out;
+		}
+		if (!(b = tender_xml_child(o, "boq")))
+			continue;
+		for (ln = tender_xml_child(b, "line"); ln; ln = tender_xml_next(ln, "line")) {
+			struct bid_boq_line *l;
+			if (k == BID_MAX_BOQ_LINES) {
+				rc = xml_bad(d, ET_ELIMIT, "too many BoQ lines");
+				goto out;
+			}
+			if (k == cap) {
+				size_t nc = cap ? 2 * cap : 64;
+				void *t = realloc(v, nc * sizeof *v);
+				if (!t) {
+					rc = et_fail(ET_ENOMEM);
+					goto out;
+				}
+				v = t;
+				cap = nc;
+			}
+			l = &v[k];
+			memset(l, 0, sizeof *l);
+			memcpy(l->lot, lot, sizeof l->lot);
+			if (tender_xml_attr(ln, "item", true, l->item, sizeof l->item) ||
+			    tender_xml_attr(ln, "quantity", true, q, sizeof q) ||
+			    tender_xml_attr(ln, "unitPrice", true, up, sizeof up) ||
+			    tender_xml_attr(ln, "total", true, tot, sizeof tot) ||
+			    quantity_milli(q, &l->quantity_milli) || et_parse_u64(up, strlen(up), &u1) ||
+			    et_parse_u64(tot, strlen(tot), &u2) || u1 > INT64_MAX || u2 > INT64_MAX) {
+				rc = xml_bad(d, ET_EINVAL, "BoQ line");
+				goto out;
+			}
+			l->unit_price_fen = (int64_t)u1;
+			l->total_fen = (int64_t)u2;
+			k++;
+		}
+	}
+out:
+	tender_xml_free(doc);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = k;
+	return ET_OK;
+}
+
+/* Append text with the XML special characters escaped. */
+static int xml_escaped(struct et_buf *out, const char *t)
+{
+	int rc = ET_OK;
+
+	for (; *t && !rc; t++)
+		switch (*t) {
+		case '&': rc = et_buf_addstr(out, "&amp;"); break;
+		case '<': rc = et_buf_addstr(out, "&lt;"); break;
+		case '>': rc = et_buf_addstr(out, "&gt;"); break;
+		case '"': rc = et_buf_addstr(out, "&quot;"); break;
+		default: rc = et_buf_add(out, t, 1);
+		}
+	return rc;
+}
+
+static bool field_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > TENDER_FIELD_ID_MAX || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
 }
 
 int bid_xml_write(const struct bid_document *doc, struct et_buf *out)
 {
 	int rc;
 
-	if (!doc || !out || !tender_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
+	if (!doc || !out || !bd_xsd_id_ok(doc->tender) || !prefixed_id(doc->bid, "bid-") ||
 	    !prefixed_id(doc->org, "org-") || doc->noffers == 0 || doc->noffers > BID_MAX_OFFERS)
 		return ET_EINVAL;
 	for (size_t i = 0; i < doc->noffers; i++) {
 		const struct bid_offer *f = &doc->offers[i];
-		if (!tender_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
+		if (!bd_xsd_id_ok(f->lot) || f->price_fen < 1 || f->duration_days < 1 ||
 		    f->duration_days > 36500)
 			return ET_EINVAL;
 	}
@@ -318,6 +464,18 @@ int bid_xml_write(const struct bid_document *doc, struct et_buf *out)
 		if ((rc = et_buf_printf(out, "  <offer lot=\"%s\">\n    <price currency=\"CNY\">%lld"
 					"</price>\n    <durationDays>%lld</durationDays>\n  </offer>\n",
 					f->lot, (long long)f->price_fen, (long long)f->duration_days)))
+			return rc;
+	}
+	for (size_t i = 0; i < doc->nfields; i++) {
+		const struct bid_field *f = &doc->fields[i];
+		if (doc->nfields > TENDER_OPENING_FIELDS_MAX || !field_id_ok(f->id) || !*f->value ||
+		    strlen(f->value) >= TENDER_FIELD_TEXT_BYTES)
+			return ET_EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(doc->fields[j].id, f->id))
+				return ET_EINVAL;
+		if ((rc = et_buf_printf(out, "  <field id=\"%s\">", f->id)) ||
+		    (rc = xml_escaped(out, f->value)) || (rc = et_buf_addstr(out, "</field>\n")))
 			return rc;
 	}
 	return et_buf_addstr(out, "</bid>\n");

@@ -197,6 +197,89 @@ int bid_opening_record(struct audit_ledger *l, const char *tender, char **json)
 	return ET_OK;
 }
 
+/* ---- decrypted attachments (after the opening) ------------------------------ */
+
+struct att_q {
+	const struct tender_principal *who;   /* NULL: a panel member (the caller checked) */
+	const char *tender, *bid;
+	unsigned part;
+	struct bid_attachment_info *out;
+	struct tender_diag *d;
+};
+
+static int att_fn(sqlite3 *db, void *ctx)
+{
+	struct att_q *q = ctx;
+	struct tender_info t;
+	struct bd_state st8;
+	sqlite3_stmt *st = NULL;
+	bool reader;
+	int rc;
+
+	if ((rc = tender_db_tender(db, q->tender, &t, q->d)) || (rc = bd_state_load(db, q->tender, &st8)))
+		return rc;
+	reader = !q->who || (q->who->roles & TENDER_ROLE_SUPERVISOR) ||
+		 ((q->who->roles & TENDER_ROLE_AGENT) &&
+		  (!strcmp(q->who->org, t.agent_org) || !strcmp(q->who->org, t.tenderer_org)));
+	if (!reader)
+		return tender_diag_set(q->d, ET_EDENIED, "et.att.reader",
+				       "仅本项目代理机构、招标人、监督人员及评标委员会成员可取得解密后的投标附件",
+				       "only the tender's agent or tenderer, supervisors and the panel's members get decrypted attachments",
+				       "%s", q->tender);
+	if (!st8.opened)
+		return tender_diag_set(q->d, ET_ESTATE, "et.open.stage", "尚未开标",
+				       "the bids are not opened yet", "%s", q->tender);
+	if ((rc = audit_sql_prepare(db, &st, "SELECT name, size, sha256 FROM bd_attachment WHERE"
+			     " tender = ?1 AND bid = ?2 AND part = ?3", "tti", q->tender, q->bid,
+			     (int64_t)q->part)))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		q->out->part = q->part;
+		audit_sql_col_text(st, 0, q->out->name, sizeof q->out->name);
+		q->out->size = (uint64_t)sqlite3_column_int64(st, 1);
+		audit_sql_col_text(st, 2, q->out->sha256, sizeof q->out->sha256);
+		rc = ET_OK;
+	} else {
+		rc = tender_diag_set(q->d, ET_ENOTFOUND, "et.att.none", "无此解密附件",
+				     "no such decrypted attachment of an opened bid", "%s part %u",
+				     q->bid, q->part);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int attachment(struct audit_ledger *l, const struct tender_principal *who,
+		      const char *tender, const char *bid, unsigned part,
+		      struct bid_attachment_info *out, struct tender_diag *d)
+{
+	struct att_q q = { who, tender, bid, part, out, d };
+
+	tender_diag_clear(d);
+	memset(out, 0, sizeof *out);
+	if (!l || !bd_id_ok(tender) || !bd_id_ok(bid) || part < 2 || part > BID_MAX_PARTS)
+		return tender_diag_set(d, ET_ENOTFOUND, "et.att.none", "无此解密附件",
+				       "no such decrypted attachment of an opened bid", NULL);
+	return audit_ledger_query(l, att_fn, &q);
+}
+
+int bid_attachment(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		   const char *bid, unsigned part, struct bid_attachment_info *out,
+		   struct tender_diag *d)
+{
+	if (!who) {
+		tender_diag_clear(d);
+		return tender_diag_set(d, ET_EDENIED, "et.att.reader", "需要登录", "a login is needed",
+				       NULL);
+	}
+	return attachment(l, who, tender, bid, part, out, d);
+}
+
+int bid_attachment_for_panel(struct audit_ledger *l, const char *tender, const char *bid,
+			     unsigned part, struct bid_attachment_info *out, struct tender_diag *d)
+{
+	return attachment(l, NULL, tender, bid, part, out, d);
+}
+
 /* ---- verification of the stored parts (G5) --------------------------------- */
 
 struct vpart {
@@ -425,8 +508,11 @@ int bid_db_tender_deposits(sqlite3 *db, const char *tender, struct bid_deposit_i
 
 	*out = NULL;
 	*n = 0;
+	/* a deposit returned after its firm's withdrawal (deposit.returned) is
+	 * not the tender's to release any more */
 	if ((rc = audit_sql_prepare(db, &st, "SELECT id, org, amount, method FROM bd_deposit WHERE"
-				    " tender = ?1 ORDER BY id", "t", tender)))
+				    " tender = ?1 AND id NOT IN (SELECT id FROM bd_deposit_return)"
+				    " ORDER BY id", "t", tender)))
 		return rc;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {

@@ -21,7 +21,8 @@
 
 static const char bid_usage[] =
 	"用法 / usage: etender bid submit --tender T -i IDENTITY (--bid-xml FILE | --offer LOT:PRICE_FEN:DAYS...)\n"
-	"                 [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT] [--work DIR]\n"
+	"                 [--field ID=TEXT]... [--part FILE | --sealed-part AGEFILE]... [-o RECEIPT]\n"
+	"                 [--work DIR]\n"
 	"       etender bid withdraw --tender T --bid BID\n"
 	"       etender bid reconfirm --tender T --bid BID\n"
 	"  投标人在本机把每个部分按本项目的开标密钥保管人（k/n）密封，用本人签名密钥\n"
@@ -36,7 +37,8 @@ static const char bid_usage[] =
 	"  (streamed) and the manifest, and saves the receipt to RECEIPT (default\n"
 	"  BID.receipt.json). Part 1 is bid.xml: a given file (naming this tender,\n"
 	"  its bid id and the bidder's firm) or one built from --offer per lot\n"
-	"  (price in fen). --sealed-part: a part sealed already (etender seal\n"
+	"  (price in fen) and --field, the answers to the tender's opening fields\n"
+	"  (唱标字段, read out with the price). --sealed-part: a part sealed already (etender seal\n"
 	"  --holders, binary), uploaded as is. The sealed files and a state file\n"
 	"  (state.json) are kept in DIR (default ./etender-bid-T-USER): after a broken\n"
 	"  transfer, or when the same command runs again, the upload resumes at\n"
@@ -65,6 +67,8 @@ struct bid_opts {
 	const char *server, *tender, *bid_xml, *identity, *out, *bid, *receipt, *log_key, *work;
 	const char *offers[MAX_OFFERS];
 	size_t noffers;
+	const char *fields[TENDER_OPENING_FIELDS_MAX];
+	size_t nfields;
 	const char *parts[BID_MAX_PARTS];
 	bool sealed[BID_MAX_PARTS];       /* given already sealed (binary age) */
 	size_t nparts;
@@ -79,6 +83,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 		{ "tender", required_argument, NULL, 't' },
 		{ "bid-xml", required_argument, NULL, 'X' },
 		{ "offer", required_argument, NULL, 'f' },
+		{ "field", required_argument, NULL, 'F' },
 		{ "part", required_argument, NULL, 'p' },
 		{ "sealed-part", required_argument, NULL, 'S' },
 		{ "identity", required_argument, NULL, 'i' },
@@ -96,7 +101,7 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hjs:t:X:f:p:S:i:o:b:r:k:w:", opts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjs:t:X:f:F:p:S:i:o:b:r:k:w:", opts, &idx)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
 		case 't': o->tender = optarg; break;
@@ -112,6 +117,11 @@ static int parse_opts(int argc, char **argv, const char *usage, struct bid_opts 
 			if (o->noffers >= MAX_OFFERS)
 				return client_usage_error(usage, "--offer 过多 / too many --offer");
 			o->offers[o->noffers++] = optarg;
+			break;
+		case 'F':
+			if (o->nfields >= TENDER_OPENING_FIELDS_MAX)
+				return client_usage_error(usage, "--field 过多 / too many --field");
+			o->fields[o->nfields++] = optarg;
 			break;
 		case 'p':
 		case 'S':
@@ -568,6 +578,19 @@ static int make_bid_xml(const struct bid_opts *o, const char *org, struct et_buf
 			client_error(rc, "--offer %s (LOT:PRICE_FEN:DAYS)", o->offers[i]);
 			goto out;
 		}
+	for (size_t i = 0; i < o->nfields; i++) {
+		const char *eq = strchr(o->fields[i], '=');
+		struct bid_field *f = &doc->fields[doc->nfields++];
+		if (!eq || eq == o->fields[i] || (size_t)(eq - o->fields[i]) >= sizeof f->id ||
+		    strlen(eq + 1) >= sizeof f->value) {
+			rc = ET_EINVAL;
+			client_error(rc, "--field %s (ID=TEXT)", o->fields[i]);
+			goto out;
+		}
+		memcpy(f->id, o->fields[i], (size_t)(eq - o->fields[i]));
+		f->id[eq - o->fields[i]] = 0;
+		memcpy(f->value, eq + 1, strlen(eq + 1) + 1);
+	}
 	if ((rc = bid_xml_write(doc, xml)))
 		client_error(rc, "bid.xml");
 out:
@@ -647,6 +670,9 @@ static int inputs_digest(const struct bid_opts *o, const char *org, const char *
 	for (size_t i = 0; i < o->noffers; i++)
 		if (et_buf_printf(&b, "offer %s\n", o->offers[i]))
 			goto out;
+	for (size_t i = 0; i < o->nfields; i++)
+		if (et_buf_printf(&b, "field %zu %s\n", strlen(o->fields[i]), o->fields[i]))
+			goto out;
 	for (size_t i = 0; i < o->nparts; i++)
 		if ((rc = stat_line(&b, o->sealed[i] ? "sealed" : "part", o->parts[i])))
 			goto out;
@@ -678,6 +704,16 @@ static json_t *doc_meta(unsigned part, const char *file, const char *name, uint6
 	/* a name that is not UTF-8, or too long, is left out */
 	if (j && strlen(base) <= 1024)
 		(void)json_object_set_new(j, "name", json_string(base));
+	/* a PDF's author and creating software, read before sealing (pdfmeta.c) */
+	if (j && file && !sealed) {
+		char author[CLIENT_PDF_META_MAX + 1], software[CLIENT_PDF_META_MAX + 1];
+		if (!client_pdf_info(file, author, software, sizeof author)) {
+			if (author[0])
+				(void)json_object_set_new(j, "author", json_string(author));
+			if (software[0])
+				(void)json_object_set_new(j, "software", json_string(software));
+		}
+	}
 	return j;
 }
 
@@ -1194,5 +1230,191 @@ int client_cmd_receipt(int argc, char **argv)
 		       client_jstr(j, "manifest_sha256"));
 	}
 	json_decref(j);
+	return rc ? 1 : 0;
+}
+
+/* ---- the sealed reference price (标底) -------------------------------------- */
+
+static const char reference_usage[] =
+	"用法 / usage: etender reference submit --tender ID --price LOT:FEN [--price …] [--json]\n"
+	"  招标代理在本机将标底按项目的门限密钥保管人密封（与投标分包相同，绑定项目与\n"
+	"  标底编号 ref-…），在投标截止前上传；开标时与投标文件一并解密并在唱标记录中公布，\n"
+	"  标底不是投标，不计入投标数。先对照公开日志核对保管人集合。\n"
+	"  The tender's agent seals the reference price to the tender's key holders\n"
+	"  on its own machine (as a bid part, bound to the tender and a reference id\n"
+	"  ref-…) after checking the holder set against the public log, and uploads\n"
+	"  it before the deadline; the opening decrypts it with the bids and shows\n"
+	"  it in the opening record. It is never a bid. A second submission\n"
+	"  replaces the first.\n";
+
+struct mem_src {
+	const unsigned char *p;
+	size_t n, off;
+};
+
+static int mem_src_read(void *ctx, unsigned char *buf, size_t cap, size_t *got)
+{
+	struct mem_src *m = ctx;
+	size_t k = m->n - m->off < cap ? m->n - m->off : cap;
+
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	*got = k;
+	return ET_OK;
+}
+
+static int mem_sink_write(void *ctx, const unsigned char *b, size_t n)
+{
+	return et_buf_add(ctx, b, n);
+}
+
+int client_cmd_reference(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "tender", required_argument, NULL, 't' },
+		{ "price", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *server = NULL, *tender = NULL;
+	struct bid_reference_doc doc;
+	struct client_session s;
+	struct crypto_threshold_binding b;
+	struct crypto_age_recipient *r = NULL;
+	unsigned char pubs[ET_THRESHOLD_MAX_HOLDERS][CRYPTO_X25519_LEN];
+	struct et_buf txt, sealed;
+	struct mem_src in;
+	unsigned k = 0, n = 0;
+	char *b64 = NULL, path[512], *et = NULL;
+	json_t *me = NULL, *body = NULL, *ans = NULL;
+	bool json = false, open_s = false;
+	int c, rc = ET_OK;
+
+	memset(&doc, 0, sizeof doc);
+	if (argc < 2 || strcmp(argv[1], "submit")) {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(reference_usage, stdout);
+			return 0;
+		}
+		return client_usage_error(reference_usage, "需要子命令 submit / expected 'submit'");
+	}
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': server = optarg; break;
+		case 't': tender = optarg; break;
+		case 'j': json = true; break;
+		case 'p': {
+			const char *colon = strchr(optarg, ':');
+			char *end;
+			long long v;
+			struct bid_offer *f;
+			if (doc.noffers >= BID_MAX_OFFERS || !colon || colon == optarg ||
+			    (size_t)(colon - optarg) >= sizeof doc.offers[0].lot)
+				return client_usage_error(reference_usage, "--price 无效 / invalid --price: %s",
+							  optarg);
+			errno = 0;
+			v = strtoll(colon + 1, &end, 10);
+			if (errno || *end || v <= 0 || colon[1] < '1' || colon[1] > '9')
+				return client_usage_error(reference_usage, "--price 无效 / invalid --price: %s",
+							  optarg);
+			f = &doc.offers[doc.noffers++];
+			memcpy(f->lot, optarg, (size_t)(colon - optarg));
+			f->lot[colon - optarg] = 0;
+			f->price_fen = v;
+			break;
+		}
+		case 'h': fputs(reference_usage, stdout); return 0;
+		default:
+			return client_usage_error(reference_usage, "未知选项 / unknown option: %s",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind != argc || !tender || !doc.noffers)
+		return client_usage_error(reference_usage, "缺少 --tender 或 --price / missing --tender or --price");
+	et_buf_init(&txt, BID_REFERENCE_MAX);
+	et_buf_init(&sealed, 64 * 1024);
+	if (client_session_open(server, true, &s)) {
+		rc = ET_EINVAL;
+		goto out;
+	}
+	open_s = true;
+	if ((rc = client_api(&s, "GET", "/api/me", NULL, 0, NULL, "whoami", &me)))
+		goto out;
+	if (strlen(tender) >= sizeof doc.tender ||
+	    strlen(client_jstr(json_object_get(me, "principal"), "org")) >= sizeof doc.org) {
+		rc = client_error(ET_EINVAL, "%s", tender);
+		goto out;
+	}
+	memcpy(doc.tender, tender, strlen(tender) + 1);
+	memcpy(doc.org, client_jstr(json_object_get(me, "principal"), "org"),
+	       strlen(client_jstr(json_object_get(me, "principal"), "org")) + 1);
+	if ((rc = new_bid_id(doc.ref)))
+		goto out;
+	memcpy(doc.ref, "ref-", 4);
+	if ((rc = bid_reference_write(&doc, &txt))) {
+		client_error(rc, "标底无效 / invalid reference price");
+		goto out;
+	}
+	/* the key holders as the log records them, then seal in memory */
+	if ((rc = fetch_holders(&s, tender, &k, &n, pubs)) ||
+	    (rc = check_holders_logged(&s, tender, k, n,
+				       (const unsigned char (*)[CRYPTO_X25519_LEN])pubs)))
+		goto out;
+	b = (struct crypto_threshold_binding){ tender, doc.ref, 1 };
+	if ((rc = crypto_threshold_recipient_new(&b, k, n,
+			(const unsigned char (*)[CRYPTO_X25519_LEN])pubs, &r))) {
+		client_error(rc, "保管人 / holders");
+		goto out;
+	}
+	in = (struct mem_src){ txt.data, txt.len, 0 };
+	if ((rc = crypto_age_encrypt((const struct crypto_age_recipient *const *)&r, 1, false,
+				     mem_src_read, &in, mem_sink_write, &sealed))) {
+		client_error(rc, "密封 / seal");
+		goto out;
+	}
+	if (!(b64 = malloc(sealed.len / 3 * 4 + 8))) {
+		rc = client_error(ET_ENOMEM, "base64");
+		goto out;
+	}
+	et_b64_encode(sealed.data, sealed.len, b64);
+	if (!(et = curl_escape(tender, 0)) ||
+	    !(body = json_pack("{s:s, s:s}", "ref", doc.ref, "sealed", b64))) {
+		rc = client_error(ET_ENOMEM, "json");
+		goto out;
+	}
+	client_fmt(path, sizeof path, "/api/tenders/%s/reference", et);
+	if ((rc = client_api_post_json(&s, path, body, "reference submit", &ans)))
+		goto out;
+	if (json)
+		client_json_print(ans);
+	else if (*client_jstr(ans, "replaced"))
+		printf("%s: 标底已密封上传（替换 %s），日志叶 %lld / reference sealed and uploaded "
+		       "(replaces %s), leaf %lld\n", doc.ref, client_jstr(ans, "replaced"),
+		       (long long)json_integer_value(json_object_get(ans, "index")),
+		       client_jstr(ans, "replaced"),
+		       (long long)json_integer_value(json_object_get(ans, "index")));
+	else
+		printf("%s: 标底已密封上传，日志叶 %lld / reference sealed and uploaded, leaf %lld\n",
+		       doc.ref, (long long)json_integer_value(json_object_get(ans, "index")),
+		       (long long)json_integer_value(json_object_get(ans, "index")));
+out:
+	if (txt.data)
+		crypto_wipe(txt.data, txt.len);
+	et_buf_free(&txt);
+	et_buf_free(&sealed);
+	crypto_age_recipient_free(r);
+	curl_free(et);
+	free(b64);
+	json_decref(me);
+	json_decref(body);
+	json_decref(ans);
+	if (open_s)
+		client_session_close(&s);
 	return rc ? 1 : 0;
 }

@@ -248,10 +248,30 @@ int client_cmd_registrations(int argc, char **argv);
 int client_cmd_notices(int argc, char **argv);
 int client_cmd_question(int argc, char **argv);
 int client_cmd_bid(int argc, char **argv);
+int client_cmd_reference(int argc, char **argv);
+/* doccmd.c: stream GET path into out_path ("-" / NULL: stdout) hashing as it
+ * writes; kept only if exactly total bytes of SHA-256 want (hex) arrived. */
+int client_download_checked(const struct client_session *s, const char *path, const char *want,
+			    uint64_t total, const char *out_path, const char *what,
+			    const char *name) ET_MUST_CHECK;
 int client_cmd_receipt(int argc, char **argv);
 int client_cmd_stats(int argc, char **argv);   /* statscmd.c */
 int client_cmd_open(int argc, char **argv);
 int client_cmd_deposit(int argc, char **argv);
+/* evaluation and award (evalcmd.c, printcmd.c) */
+int client_cmd_expert(int argc, char **argv);
+int client_cmd_draw(int argc, char **argv);
+int client_cmd_panel(int argc, char **argv);
+int client_cmd_bids(int argc, char **argv);
+int client_cmd_score(int argc, char **argv);
+int client_cmd_report(int argc, char **argv);
+int client_cmd_result(int argc, char **argv);
+int client_cmd_objection(int argc, char **argv);
+int client_cmd_award(int argc, char **argv);
+int client_cmd_contract(int argc, char **argv);
+int client_cmd_print(int argc, char **argv);
+/* `etender deposit release TENDER [--server URL] [--json]` (argv[0] "release") */
+int client_deposit_release(int argc, char **argv);
 
 int client_cmd_pin(int argc, char **argv);
 int client_cmd_witness(int argc, char **argv);
@@ -262,5 +282,14 @@ int client_cmd_unseal(int argc, char **argv);
 int client_cmd_holder(int argc, char **argv);
 int client_cmd_share(int argc, char **argv);
 int client_cmd_log(int argc, char **argv);
+
+/* The author and creating software (Creator, else Producer) of a PDF from
+ * its Info dictionary (client/pdfmeta.c: a bounded scan of the first and
+ * last MiB), each as UTF-8 of at most cap - 1 bytes, "" when absent.
+ * ET_ENOTFOUND if the file is not a PDF, ET_EIO if it cannot be read. */
+#define CLIENT_PDF_META_MAX 128
+int client_pdf_info(const char *path, char *author, char *software, size_t cap) ET_MUST_CHECK;
+int client_pdf_info_buf(const unsigned char *buf, size_t len, char *author, char *software,
+			size_t cap) ET_MUST_CHECK;
 
 #endif

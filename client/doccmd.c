@@ -288,16 +288,19 @@ static int find_doc(const struct client_session *s, const char *tender, const ch
 	return ET_OK;
 }
 
-static int download(const struct client_session *s, const struct client_args *a)
+/* Stream GET path into out_path (client_out: "-" or NULL is stdout),
+ * hashing as it writes, with a progress bar; kept only if exactly total
+ * bytes arrived whose SHA-256 is want (hex) and the server's
+ * X-Content-SHA256 agrees; what names it in errors, name on success. */
+int client_download_checked(const struct client_session *s, const char *path_s, const char *want,
+			    uint64_t total, const char *out_path, const char *what, const char *name)
 {
 	struct curl_slist *hdr = NULL;
-	struct et_buf url, auth, path;
+	struct et_buf url, auth;
 	struct client_out out;
 	struct xfer x;
-	json_t *docs = NULL, *meta;
-	char *et = NULL, *ed = NULL, hex[65];
+	char hex[65];
 	unsigned char sha[32];
-	const char *want;
 	bool out_open = false;
 	CURLcode cc;
 	int rc;
@@ -305,32 +308,16 @@ static int download(const struct client_session *s, const struct client_args *a)
 	memset(&x, 0, sizeof x);
 	et_buf_init(&url, 8192);
 	et_buf_init(&auth, 512);
-	et_buf_init(&path, 4096);
 	et_buf_init(&x.err.body, ET_HTTP_MAX_ERROR_BODY);
-	if ((rc = find_doc(s, a->tender, a->doc, &docs, &meta)))
-		goto out;
-	want = client_jstr(meta, "sha256");
-	if (strlen(want) != 64 || !json_is_integer(json_object_get(meta, "size")) ||
-	    json_integer_value(json_object_get(meta, "size")) < 0) {
-		rc = ET_EINVAL;
-		client_error(rc, "%s: 服务器列出的元数据无效 / bad listed metadata", a->doc);
-		goto out;
-	}
-	x.total = (uint64_t)json_integer_value(json_object_get(meta, "size"));
-	if (!(et = curl_escape(a->tender, 0)) || !(ed = curl_escape(a->doc, 0)) ||
-	    et_buf_printf(&path, "/api/tenders/%s/documents/%s", et, ed)) {
-		rc = ET_ELIMIT;
-		client_error(rc, "--doc");
-		goto out;
-	}
-	if ((rc = client_out_open(&out, a->out, 0644))) {
-		client_error(rc, "%s", a->out);
+	x.total = total;
+	if ((rc = client_out_open(&out, out_path, 0644))) {
+		client_error(rc, "%s", out_path ? out_path : "-");
 		goto out;
 	}
 	out_open = true;
 	x.fd = out.fd;
 	if (!(x.h = crypto_sha256_new()) || (rc = client_http_init()) ||
-	    !(x.c = easy(s, (const char *)path.data, &hdr, &url, &auth))) {
+	    !(x.c = easy(s, path_s, &hdr, &url, &auth))) {
 		rc = rc ? rc : ET_ENOMEM;
 		client_error(rc, "curl");
 		goto out;
@@ -349,12 +336,12 @@ static int download(const struct client_session *s, const struct client_args *a)
 		fputc('\n', stderr);
 	curl_easy_getinfo(x.c, CURLINFO_RESPONSE_CODE, &x.err.status);
 	if (x.err.status && x.err.status != 200) {
-		rc = client_api_error(&x.err, a->doc);
+		rc = client_api_error(&x.err, what);
 		goto out;
 	}
 	if (cc != CURLE_OK) {
 		rc = x.write_failed ? ET_EIO : x.done >= x.total ? ET_EVERIFY : ET_EIO;
-		client_error(rc, "%s: %s%s", a->doc, curl_easy_strerror(cc),
+		client_error(rc, "%s: %s%s", what, curl_easy_strerror(cc),
 			     x.done >= x.total && !x.write_failed
 				     ? " (多于列出的大小 / more than the listed size)" : "");
 		goto out;
@@ -366,17 +353,17 @@ static int download(const struct client_session *s, const struct client_args *a)
 		rc = ET_EVERIFY;
 		client_error(rc, "%s: 内容与服务器列出的 SHA-256 或大小不符，已丢弃 / the bytes do not "
 			     "match the listed SHA-256 or size; discarded (%llu of %llu bytes, %s)",
-			     a->doc, (unsigned long long)x.done, (unsigned long long)x.total, hex);
+			     what, (unsigned long long)x.done, (unsigned long long)x.total, hex);
 		goto out;
 	}
 	if ((rc = client_out_finish(&out))) {
 		out_open = false;
-		client_error(rc, "%s", a->out);
+		client_error(rc, "%s", out_path ? out_path : "-");
 		goto out;
 	}
 	out_open = false;
 	fprintf(stderr, "etender: 已下载并核对 / downloaded and checked: %s (%llu bytes, SHA-256 %s)\n",
-		client_jstr(meta, "name"), (unsigned long long)x.done, hex);
+		name, (unsigned long long)x.done, hex);
 out:
 	if (out_open)
 		client_out_abort(&out);
@@ -385,13 +372,44 @@ out:
 	if (x.h)
 		crypto_sha256_free(x.h);
 	curl_slist_free_all(hdr);
+	et_buf_free(&url);
+	et_buf_free(&auth);
+	et_buf_free(&x.err.body);
+	return rc;
+}
+
+static int download(const struct client_session *s, const struct client_args *a)
+{
+	struct et_buf path;
+	json_t *docs = NULL, *meta;
+	char *et = NULL, *ed = NULL;
+	const char *want;
+	int rc;
+
+	et_buf_init(&path, 4096);
+	if ((rc = find_doc(s, a->tender, a->doc, &docs, &meta)))
+		goto out;
+	want = client_jstr(meta, "sha256");
+	if (strlen(want) != 64 || !json_is_integer(json_object_get(meta, "size")) ||
+	    json_integer_value(json_object_get(meta, "size")) < 0) {
+		rc = ET_EINVAL;
+		client_error(rc, "%s: 服务器列出的元数据无效 / bad listed metadata", a->doc);
+		goto out;
+	}
+	if (!(et = curl_escape(a->tender, 0)) || !(ed = curl_escape(a->doc, 0)) ||
+	    et_buf_printf(&path, "/api/tenders/%s/documents/%s", et, ed)) {
+		rc = ET_ELIMIT;
+		client_error(rc, "--doc");
+		goto out;
+	}
+	rc = client_download_checked(s, (const char *)path.data, want,
+				     (uint64_t)json_integer_value(json_object_get(meta, "size")), a->out,
+				     a->doc, client_jstr(meta, "name"));
+out:
 	curl_free(et);
 	curl_free(ed);
 	json_decref(docs);
-	et_buf_free(&url);
-	et_buf_free(&auth);
 	et_buf_free(&path);
-	et_buf_free(&x.err.body);
 	return rc;
 }
 

@@ -37,7 +37,17 @@ static const char usage[] =
 	"  receipt verify    离线核验回执 / verify a bid receipt offline\n"
 	"  stats import|report|chart                   统计人员 / statistics, open data, charts\n"
 	"  open status|release|record|confirm|object   开标 / the opening ceremony\n"
-	"  deposit record    登记投标保证金 / record a bid deposit (administrator)\n";
+	"  deposit record|release|return|due           投标保证金（登记、中标后退还、撤回后退还）/ bid deposits (administrator)\n"
+	"  expert add|import|status|relation|penalty|list  评标专家库 / the expert pool (administrator)\n"
+	"  draw request|commit|reveal|show|verify      抽取评标专家 / the verifiable draw of the panel\n"
+	"  panel decline|replace|extend|chair-vote|dissent|reject  评标委员会 / the panel's work\n"
+	"  bids show         评标委员会查看已开标投标 / the opened bids, for the panel\n"
+	"  score submit|show 签名提交评分表 / signed score sheets (experts)\n"
+	"  report submit|show|sign|verify              评标报告 / the evaluation report\n"
+	"  result publish|show, objection lodge|answer 中标候选人公示与异议 / candidates, objections\n"
+	"  award, contract record                      定标与合同 / award and contract (agent)\n"
+	"  print opening|report|award                  打印文件（HTML，含日志引用）/ printable documents\n"
+	"  reference submit  密封上传标底 / seal and upload the reference price (agent)\n";
 
 int main(int argc, char **argv)
 {
@@ -60,8 +70,15 @@ int main(int argc, char **argv)
 		{ "register", client_cmd_register }, { "registrations", client_cmd_registrations },
 		{ "notices", client_cmd_notices },
 		{ "question", client_cmd_question }, { "bid", client_cmd_bid },
+		{ "reference", client_cmd_reference },
 		{ "receipt", client_cmd_receipt }, { "open", client_cmd_open },
 		{ "deposit", client_cmd_deposit }, { "stats", client_cmd_stats },
+		{ "expert", client_cmd_expert }, { "draw", client_cmd_draw },
+		{ "panel", client_cmd_panel }, { "bids", client_cmd_bids },
+		{ "score", client_cmd_score }, { "report", client_cmd_report },
+		{ "result", client_cmd_result }, { "objection", client_cmd_objection },
+		{ "award", client_cmd_award }, { "contract", client_cmd_contract },
+		{ "print", client_cmd_print },
 	};
 	size_t i;
 

@@ -6,6 +6,7 @@
  * close — and the list of bids it fixes — is public and witnessed before
  * any key leaves the holder's machine). */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,14 @@ static const char open_usage[] =
 	"       etender open object TENDER --text TEXT\n"
 	"       etender open close TENDER          (管理员、监督人 / administrator, supervisor)\n"
 	"       etender open xml TENDER --bid BID [-o FILE]\n"
+	"       etender open part TENDER --bid BID --part N [-o FILE]\n"
 	"  status：投标截止、截标与开标的状态。release：密钥保管人先用本机固定的日志公钥与\n"
 	"  见证人公钥核验见证人已副署包含本项目截标事件的检查点（包含证明），再用本人签名\n"
 	"  密钥（-i）签署并释放本项目密钥（--holder-key，etender holder keygen 生成）。\n"
 	"  record：开标记录（唱标）。confirm / object：投标人确认开标记录或提出异议。\n"
 	"  close：截止时间过后手动截标（平台定时截标未执行时）。xml：已开标投标的 bid.xml\n"
-	"  （与开标记录中的 SHA-256 核对后才写出）。\n"
+	"  （与开标记录中的 SHA-256 核对后才写出）。part：已开标投标解密后的附件（第 N 分包，\n"
+	"  仅本项目代理机构、招标人与监督人员；与开标记录的大小和 SHA-256 核对）。\n"
 	"  status: the tender's bidding phase. release: a key holder first checks, with\n"
 	"  the log key and witness key pinned on this machine (or given; pinned on\n"
 	"  first use), that the witness cosigned a checkpoint including this\n"
@@ -40,11 +43,13 @@ static const char open_usage[] =
 	"  record: the opening record (唱标). confirm / object: a bidder confirms the\n"
 	"  record or objects to it. close: close by hand after the deadline (if the\n"
 	"  platform's timer did not). xml: an opened bid's bid.xml, written only if its\n"
-	"  SHA-256 is the record's. All take [--server URL].\n";
+	"  SHA-256 is the record's. part: a decrypted attachment (part N) of an opened\n"
+	"  bid, streamed and checked against the record's size and SHA-256 (the\n"
+	"  tender's agent or tenderer and supervisors only). All take [--server URL].\n";
 
 struct open_opts {
 	const char *server, *tender, *holder_key, *identity, *witness_key, *log_key, *text, *bid,
-		*out;
+		*out, *part;
 	bool json;
 };
 
@@ -60,6 +65,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 		{ "text", required_argument, NULL, 'x' },
 		{ "bid", required_argument, NULL, 'b' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "part", required_argument, NULL, 'P' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -69,7 +75,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 	memset(o, 0, sizeof *o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hjs:t:H:i:w:l:x:b:o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hjs:t:H:i:w:l:x:b:o:P:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->server = optarg; break;
 		case 't': o->tender = optarg; break;
@@ -80,6 +86,7 @@ static int parse_opts(int argc, char **argv, struct open_opts *o)
 		case 'x': o->text = optarg; break;
 		case 'b': o->bid = optarg; break;
 		case 'o': o->out = optarg; break;
+		case 'P': o->part = optarg; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(open_usage, stdout); return -1;
 		default:
@@ -372,7 +379,11 @@ static int open_release(const struct open_opts *o)
 		       "；开标进行中 / the opening runs now" : "");
 out:
 	if (body) {
-		/* the body held the key: wipe what we can */
+		/* the body held the key: wipe jansson's copy of it (the serialised
+		 * text is wiped by client_api_post_json) */
+		const char *is = json_string_value(json_object_get(body, "identity"));
+		if (is)
+			crypto_wipe((char *)is, strlen(is));
 		json_decref(body);
 	}
 	crypto_wipe(key, sizeof key);
@@ -424,6 +435,31 @@ static int open_record(const struct open_opts *o)
 			       client_jstr(f, "lot"),
 			       (long long)json_integer_value(json_object_get(f, "price")),
 			       (long long)json_integer_value(json_object_get(f, "duration")));
+		/* the tender's opening fields as this bid answers them (唱标字段) */
+		json_array_foreach(json_object_get(b, "fields"), k, f) {
+			const char *label = "";
+			json_t *tf;
+			size_t q;
+			json_array_foreach(json_object_get(j, "fields"), q, tf)
+				if (!strcmp(client_jstr(tf, "id"), client_jstr(f, "id")))
+					label = client_jstr(tf, "label");
+			printf("%-22s   %s (%s): %s\n", "", label, client_jstr(f, "id"),
+			       *client_jstr(f, "value") ? client_jstr(f, "value") : "-");
+		}
+	}
+	{
+		/* the sealed reference price (标底), if the tender had one: never a bid */
+		json_t *ref = json_object_get(j, "reference");
+		if (ref) {
+			printf("标底 / reference price %s: %s", client_jstr(ref, "ref"),
+			       client_jstr(ref, "status"));
+			if (*client_jstr(ref, "cause"))
+				printf(" (%s: %s)", client_jstr(ref, "rule"), client_jstr(ref, "cause"));
+			json_array_foreach(json_object_get(ref, "offers"), k, f)
+				printf("  lot %s: %lld", client_jstr(f, "lot"),
+				       (long long)json_integer_value(json_object_get(f, "price")));
+			printf("\n");
+		}
 	}
 out:
 	json_decref(j);
@@ -489,6 +525,55 @@ static int open_xml(const struct open_opts *o)
 		rc = client_error(rc, "%s", o->out ? o->out : "-");
 out:
 	client_http_resp_free(&r);
+	curl_free(eb);
+	json_decref(rec);
+	client_session_close(&s);
+	return rc ? 1 : 0;
+}
+
+/* A decrypted attachment of an opened bid, streamed to -o and checked
+ * against the record's bids[].attachments (size, SHA-256). */
+static int open_part(const struct open_opts *o)
+{
+	struct client_session s;
+	char path[512], *eb = NULL, *end;
+	const char *want = NULL, *name = "";
+	uint64_t size = 0;
+	json_t *rec = NULL, *b, *a;
+	unsigned long part;
+	size_t i, j;
+	int rc;
+
+	errno = 0;
+	part = strtoul(o->part, &end, 10);
+	if (errno || *end || part < 2 || part > BID_MAX_PARTS)
+		return client_usage_error(open_usage, "--part 须为 2…16 / --part must be 2…16");
+	if (client_session_open(o->server, true, &s))
+		return 1;
+	tender_path(o->tender, "opening", path, sizeof path);
+	if ((rc = client_api(&s, "GET", path, NULL, 0, NULL, "open part", &rec)))
+		goto out;
+	json_array_foreach(json_object_get(rec, "bids"), i, b)
+		if (!strcmp(client_jstr(b, "bid"), o->bid))
+			json_array_foreach(json_object_get(b, "attachments"), j, a)
+				if ((unsigned long)json_integer_value(json_object_get(a, "part")) == part) {
+					want = client_jstr(a, "sha256");
+					name = client_jstr(a, "name");
+					size = (uint64_t)json_integer_value(json_object_get(a, "size"));
+				}
+	if (!want || strlen(want) != 64) {
+		rc = client_error(ET_ENOTFOUND, "%s: 开标记录中无此附件 / no such attachment in the record",
+				  o->bid);
+		goto out;
+	}
+	if (!(eb = curl_escape(o->bid, 0))) {
+		rc = client_error(ET_ENOMEM, "curl");
+		goto out;
+	}
+	tender_path(o->tender, "bids/", path, sizeof path);
+	client_fmt(path + strlen(path), sizeof path - strlen(path), "%s/parts/%lu", eb, part);
+	rc = client_download_checked(&s, path, want, size, o->out, "open part", *name ? name : o->bid);
+out:
 	curl_free(eb);
 	json_decref(rec);
 	client_session_close(&s);
@@ -577,6 +662,11 @@ int client_cmd_open(int argc, char **argv)
 			return client_usage_error(open_usage, "需要 --bid / --bid is required");
 		return open_xml(&o);
 	}
+	if (!strcmp(sub, "part")) {
+		if (!o.bid || !o.part)
+			return client_usage_error(open_usage, "需要 --bid 与 --part / --bid and --part are required");
+		return open_part(&o);
+	}
 	if (!strcmp(sub, "confirm"))
 		return open_answer(&o, false);
 	if (!strcmp(sub, "object")) {
@@ -598,11 +688,93 @@ int client_cmd_open(int argc, char **argv)
 static const char deposit_usage[] =
 	"用法 / usage: etender deposit record --org ORG (--tender T | --year Y) --amount FEN\n"
 	"                 --method transfer|guarantee --payer-name N --payer-bank B --payer-account A\n"
+	"       etender deposit release TENDER   (全部标段签约后退还本项目保证金 / once every lot is contracted)\n"
 	"  交易中心管理员登记投标保证金（年度或本项目；本项目的须在投标截止前登记）。付款人\n"
 	"  信息存于平台的私有库，事件中只有其哈希。\n"
 	"  The trading center's administrator records a bid deposit (annual, or for\n"
 	"  one tender before its deadline). The payer's details go to the private\n"
-	"  store; the event carries their hash. Takes [--server URL] [--json].\n";
+	"  store; the event carries their hash. Takes [--server URL] [--json].\n"
+	"       etender deposit return --deposit DEP      (管理员 / administrator)\n"
+	"       etender deposit due [--tender T] [--json] (管理员、监督人 / administrator, supervisor)\n"
+	"  return：投标人撤回投标后，登记其本项目保证金已退还（招标投标法实施条例 第三十五条：\n"
+	"  自撤回之日起5日内，规则 cn.reg.35；逾期仍登记并注明逾期）。due：待退还的保证金及其期限。\n"
+	"  return: record that the per-tender deposit of a firm that withdrew its bid\n"
+	"  was returned (cn.reg.35: within 5 days of the withdrawal; a late return is\n"
+	"  recorded as late). due: the deposits due for return and their time limit.\n";
+
+/* etender deposit return --deposit DEP | etender deposit due [--tender T] */
+static int deposit_return_due(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, 's' },
+		{ "deposit", required_argument, NULL, 'd' },
+		{ "tender", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *server = NULL, *dep = NULL, *tender = NULL, *sub = argv[1];
+	bool json = false;
+	struct client_session s;
+	json_t *ans = NULL, *v;
+	char path[512], *e = NULL;
+	size_t i;
+	int c, rc;
+
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hj", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': server = optarg; break;
+		case 'd': dep = optarg; break;
+		case 't': tender = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(deposit_usage, stdout); return 0;
+		default: return client_usage_error(deposit_usage, "未知选项 / unknown option");
+		}
+	}
+	if (optind != argc || (!strcmp(sub, "return") && (!dep || tender)) ||
+	    (!strcmp(sub, "due") && dep))
+		return client_usage_error(deposit_usage, "参数不符 / wrong arguments for %s", sub);
+	if (client_session_open(server, true, &s))
+		return 1;
+	if (!(e = curl_escape(dep ? dep : tender ? tender : "", 0))) {
+		rc = client_error(ET_ENOMEM, "curl");
+		goto out;
+	}
+	if (dep) {
+		client_fmt(path, sizeof path, "/api/deposits/%s/return", e);
+		if ((rc = client_api(&s, "POST", path, NULL, 0, NULL, "deposit return", &ans)))
+			goto out;
+		if (json)
+			client_json_print(ans);
+		else
+			printf("%s: 已退还%s / returned%s (due %lld)\n", dep,
+			       json_is_true(json_object_get(ans, "late")) ? "（逾期）" : "",
+			       json_is_true(json_object_get(ans, "late")) ? " (late)" : "",
+			       (long long)json_integer_value(json_object_get(ans, "due_us")));
+		goto out;
+	}
+	client_fmt(path, sizeof path, "/api/deposits/due%s%s", tender ? "?tender=" : "", tender ? e : "");
+	if ((rc = client_api(&s, "GET", path, NULL, 0, NULL, "deposit due", &ans)))
+		goto out;
+	if (json) {
+		client_json_print(ans);
+		goto out;
+	}
+	json_array_foreach(json_object_get(ans, "deposits"), i, v)
+		printf("%s  %s  %s  %lld  due %lld%s\n", client_jstr(v, "id"), client_jstr(v, "tender"),
+		       client_jstr(v, "org"), (long long)json_integer_value(json_object_get(v, "amount")),
+		       (long long)json_integer_value(json_object_get(v, "due_us")),
+		       json_is_true(json_object_get(v, "overdue")) ? "  逾期 / overdue" : "");
+out:
+	curl_free(e);
+	json_decref(ans);
+	client_session_close(&s);
+	return rc ? 1 : 0;
+}
 
 int client_cmd_deposit(int argc, char **argv)
 {
@@ -629,6 +801,10 @@ int client_cmd_deposit(int argc, char **argv)
 	char *end;
 	int c, rc;
 
+	if (argc >= 2 && !strcmp(argv[1], "release"))
+		return client_deposit_release(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "return") || !strcmp(argv[1], "due")))
+		return deposit_return_due(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "record")) {
 		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 			fputs(deposit_usage, stdout);

@@ -1,5 +1,4 @@
-/* evaluation/award.c — the ranking used by the report (ev_rank, interim:
- * see docs/evaluation.md "Ranking") and the result per lot: candidate
+/* evaluation/award.c — the result per lot: candidate
  * publicity (cn.reg.54), objections and answers, the award with notices to
  * every bidder (the command that fixes the tender's result reveals the
  * evaluation's confidential leaves, 招标投标法 Art. 37), the contract at the
@@ -10,69 +9,6 @@
 #include <string.h>
 
 #include "evaluation/ev_int.h"
-
-/* ---- ranking ---------------------------------------------------------------- */
-
-/* The trimmed sum and count of a bid's totals. */
-static void trimmed(const struct ev_scored *s, int64_t *sum, int64_t *cnt)
-{
-	int64_t lo = 0, hi = 0, total = 0;
-
-	for (size_t i = 0; i < s->ntotals; i++) {
-		total += s->totals[i];
-		if (!i || s->totals[i] < lo)
-			lo = s->totals[i];
-		if (!i || s->totals[i] > hi)
-			hi = s->totals[i];
-	}
-	*cnt = (int64_t)s->ntotals;
-	if (s->ntotals >= 5) {
-		total -= lo + hi;
-		*cnt -= 2;
-	}
-	*sum = total;
-}
-
-static int cmp_scored(const void *a, const void *b)
-{
-	const struct ev_scored *x = a, *y = b;
-	int64_t sx, cx, sy, cy, l, r;
-
-	trimmed(x, &sx, &cx);
-	trimmed(y, &sy, &cy);
-	/* exact comparison of sx/cx and sy/cy (a bid without sheets scores 0) */
-	l = cx ? sx * (cy ? cy : 1) : 0;
-	r = cy ? sy * (cx ? cx : 1) : 0;
-	if (!cx && !cy)
-		l = r = 0;
-	if (l != r)
-		return l > r ? -1 : 1;
-	if (x->price_fen != y->price_fen)
-		return x->price_fen < y->price_fen ? -1 : 1;
-	return strcmp(x->bid, y->bid);
-}
-
-int ev_rank(struct ev_scored *v, size_t n)
-{
-	if (n && !v)
-		return et_fail(ET_EINVAL);
-	for (size_t i = 0; i < n; i++) {
-		int64_t sum, cnt;
-		if (v[i].ntotals > EV_MAX_MEMBERS)
-			return et_fail(ET_EINVAL);
-		for (size_t j = 0; j < v[i].ntotals; j++)
-			if (v[i].totals[j] < 0 || v[i].totals[j] > EV_POINTS_MAX)
-				return et_fail(ET_EINVAL);
-		trimmed(&v[i], &sum, &cnt);
-		/* hundredths -> thousandths, rounded half up once */
-		v[i].score_milli = cnt ? (2 * sum * 10 + cnt) / (2 * cnt) : 0;
-	}
-	if (n > 1)
-		qsort(v, n, sizeof *v, cmp_scored);
-	for (size_t i = 0; i < n; i++)
-		v[i].rank = (unsigned)i + 1;
-	return ET_OK;
-}
 
 /* ---- shared checks ------------------------------------------------------------- */
 
@@ -322,6 +258,54 @@ int ev_objection_answer(struct audit_ledger *l, const char *actor, const char *t
 
 /* ---- award, contract, deposits ----------------------------------------------------------- */
 
+/* What statistics count of an awarded lot (stats/stats.h, the award hook):
+ * {code "TENDER/LOT", type, title, control (the lot's control price),
+ * registered (firms registered for the tender), bidders (the lot's opened
+ * bids), opened (time of the opening), agent (the agent's org id)}. A firm
+ * that bid was registered, so registered is at least bidders. */
+static int project_of(sqlite3 *db, const struct tender_info *t, const char *lot, json_t **out)
+{
+	struct tender_record *rec = NULL;
+	const struct tender_lot *tl;
+	struct ev_lot_bid *bids = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t nb = 0;
+	int64_t registered = 0, opened = 0;
+	char code[2 * TENDER_ID_LEN + 2];
+	int rc;
+
+	*out = NULL;
+	if ((rc = tender_db_record(db, t->id, &rec)))
+		return rc == ET_ENOTFOUND ? et_fail(ET_EDB) : rc;
+	if (!(tl = tender_record_lot_by_id(rec, lot))) {
+		rc = et_fail(ET_EDB);
+		goto out;
+	}
+	if ((rc = ev_opened_bids(db, t->id, lot, &bids, &nb)))
+		goto out;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT (SELECT count(*) FROM td_registration WHERE"
+				    " tender = ?1), (SELECT time_us FROM bd_opening WHERE tender = ?1)",
+				    "t", t->id)))
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		registered = sqlite3_column_int64(st, 0);
+		opened = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (registered < (int64_t)nb)
+		registered = (int64_t)nb;
+	snprintf(code, sizeof code, "%s/%s", t->id, lot);
+	if (!(*out = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:s}", "code", code, "type", t->type,
+			       "title", t->title, "control", (json_int_t)tl->control_price_fen,
+			       "registered", (json_int_t)registered, "bidders", (json_int_t)nb,
+			       "opened", (json_int_t)opened, "agent", t->agent_org)))
+		rc = et_fail(ET_ENOMEM);
+out:
+	free(bids);
+	tender_record_free(rec);
+	return rc;
+}
+
 static int award_fn(struct audit_tx *tx, void *ctx)
 {
 	struct res_cmd *c = ctx;
@@ -330,7 +314,7 @@ static int award_fn(struct audit_tx *tx, void *ctx)
 	struct result_row rr;
 	sqlite3_stmt *st = NULL;
 	char *rec = NULL;
-	json_t *cand = NULL, *first, *o = NULL, *notices = NULL, *pl = NULL, *bids;
+	json_t *cand = NULL, *first, *o = NULL, *notices = NULL, *pl = NULL, *bids, *project = NULL;
 	json_error_t je;
 	const char *bid, *org;
 	int64_t price, open = 0, upheld = 0;
@@ -391,11 +375,12 @@ static int award_fn(struct audit_tx *tx, void *ctx)
 			goto out;
 		}
 	}
-	if ((rc = ev_all_lots_decided(db, c->tender, c->lot, &fixed)))
+	if ((rc = ev_all_lots_decided(db, c->tender, c->lot, &fixed)) ||
+	    (rc = project_of(db, &t, c->lot, &project)))
 		goto out;
-	pl = json_pack("{s:s,s:s,s:s,s:s,s:I,s:i,s:O,s:b,s:s}", "tender", c->tender, "lot", c->lot,
+	pl = json_pack("{s:s,s:s,s:s,s:s,s:I,s:i,s:O,s:b,s:s,s:O}", "tender", c->tender, "lot", c->lot,
 		       "bid", bid, "org", org, "price", (json_int_t)price, "rank", 1, "notices", notices,
-		       "fixed", fixed, "rule", "cn.reg.55");
+		       "fixed", fixed, "rule", "cn.reg.55", "project", project);
 	if ((rc = ev_emit(tx, "award.made", c->actor, c->tender, pl, false, NULL)))
 		goto out;
 	if (fixed)   /* the result is fixed: draw, panel, sheets and report are revealed */
@@ -405,6 +390,7 @@ out:
 	json_decref(o);
 	json_decref(cand);
 	json_decref(notices);
+	json_decref(project);
 	json_decref(pl);
 	return rc;
 }

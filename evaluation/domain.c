@@ -191,9 +191,13 @@ int ev_rules_for(const struct tender_info *t, struct ev_rules *r)
 	if ((rc = tender_rules_lookup(t->profile, t->profile_version, &r->profile)))
 		return rc;
 	r->day_us = tender_rules_day_us(r->profile);
-	r->publicity_us = 3 * r->day_us;
-	r->extension_us = r->day_us;
-	r->min_valid = tender_rules_min_bids(r->profile);
+	r->publicity_us = tender_rules_publicity(r->profile);
+	r->extension_us = tender_rules_eval_extension(r->profile);
+	r->min_valid = tender_rules_reject_all_below(r->profile);
+	r->expert_trim_min = tender_rules_expert_trim_min(r->profile);
+	r->price_trim_min = tender_rules_price_trim_min(r->profile);
+	tender_rules_abnormally_low(r->profile, &r->low_num, &r->low_den);
+	tender_rules_review_fail(r->profile, &r->review_num, &r->review_den);
 	return ET_OK;
 }
 
@@ -334,7 +338,7 @@ int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_l
 	}
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(bids, i), *offers = json_object_get(b, "offers");
-		const char *bid, *org, *status;
+		const char *bid, *org, *status, *xh = json_string_value(json_object_get(b, "xml_sha256"));
 		if ((rc = ev_get_str(b, "bid", &bid)) || (rc = ev_get_str(b, "org", &org)) ||
 		    (rc = ev_get_str(b, "status", &status)))
 			goto out;
@@ -351,6 +355,8 @@ int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_l
 			snprintf(v[*n].bid, sizeof v[*n].bid, "%s", bid);
 			snprintf(v[*n].org, sizeof v[*n].org, "%s", org);
 			v[*n].price_fen = price;
+			v[*n].order = (int64_t)i;
+			snprintf(v[*n].xml_sha256, sizeof v[*n].xml_sha256, "%s", xh ? xh : "");
 			(*n)++;
 		}
 	}
@@ -430,7 +436,13 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete, size_t *
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	struct tender_info t;
+	struct ev_rules rules;
+	struct tender_diag d;
+
 	*complete = false;
+	if ((rc = tender_db_tender(db, tender, &t, &d)) || (rc = ev_rules_for(&t, &rules)))
+		return rc;
 	if ((rc = ev_lots(db, tender, &lots, &nl)) || (rc = ev_members(db, tender, "member", &m, &nm)))
 		goto out;
 	for (size_t i = 0; i < nl; i++) {
@@ -447,7 +459,13 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete, size_t *
 		b = NULL;
 		if ((rc = ev_opened_bids(db, tender, lots[i], &b, &nb)))
 			goto out;
-		for (size_t j = 0; j < nb; j++)
+		for (size_t j = 0; j < nb; j++) {
+			struct ev_review_state rs;
+			/* a bid that failed the review needs no sheets */
+			if ((rc = ev_bid_review(db, tender, b[j].bid, &rules, &rs)))
+				goto out;
+			if (!rs.valid)
+				continue;
 			for (size_t k = 0; k < nm; k++) {
 				if ((rc = audit_sql_prepare(db, &st, "SELECT 1 FROM ev_sheet WHERE tender = ?1 AND"
 							    " lot = ?2 AND bid = ?3 AND member = ?4", "tttt",
@@ -458,6 +476,7 @@ int ev_sheets_complete(sqlite3 *db, const char *tender, bool *complete, size_t *
 				sqlite3_finalize(st);
 				st = NULL;
 			}
+		}
 	}
 	*complete = nm > 0 && miss == 0;
 	if (missing)
@@ -768,13 +787,33 @@ static const char schema[] =
 	" lot TEXT NOT NULL, org TEXT NOT NULL, user TEXT NOT NULL, text TEXT NOT NULL,"
 	" idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '', upheld INTEGER NOT NULL DEFAULT 0,"
 	" answered_idx INTEGER NOT NULL DEFAULT -1);"
+	"CREATE TABLE IF NOT EXISTS ev_review(tender TEXT NOT NULL, lot TEXT NOT NULL,"
+	" bid TEXT NOT NULL, member TEXT NOT NULL, pass INTEGER NOT NULL, criterion TEXT NOT NULL,"
+	" reason TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY(tender, bid, member));"
+	"CREATE TABLE IF NOT EXISTS ev_adjust(idx INTEGER PRIMARY KEY, tender TEXT NOT NULL,"
+	" lot TEXT NOT NULL, bid TEXT NOT NULL, member TEXT NOT NULL, amount INTEGER NOT NULL,"
+	" reason TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS ev_explain(id TEXT PRIMARY KEY, tender TEXT NOT NULL,"
+	" lot TEXT NOT NULL, bid TEXT NOT NULL, org TEXT NOT NULL, question TEXT NOT NULL,"
+	" deadline_us INTEGER NOT NULL, idx INTEGER NOT NULL, answer TEXT NOT NULL DEFAULT '',"
+	" answered_by TEXT NOT NULL DEFAULT '', answered_idx INTEGER NOT NULL DEFAULT -1);"
+	"CREATE TABLE IF NOT EXISTS ev_disq(tender TEXT NOT NULL, bid TEXT NOT NULL,"
+	" lot TEXT NOT NULL, explanation TEXT NOT NULL, reason TEXT NOT NULL, rule TEXT NOT NULL,"
+	" idx INTEGER NOT NULL, PRIMARY KEY(tender, bid));"
 	"CREATE TABLE IF NOT EXISTS ev_release(tender TEXT PRIMARY KEY, idx INTEGER NOT NULL,"
-	" deposits TEXT NOT NULL);";
+	" deposits TEXT NOT NULL);"
+	/* the award hook of statistics (stats/stats.h STATS_AWARD_TABLE): one row
+	 * per awarded lot */
+	"CREATE TABLE IF NOT EXISTS ev_award(code TEXT PRIMARY KEY, type TEXT NOT NULL,"
+	" title TEXT NOT NULL, control_fen INTEGER NOT NULL, winning_fen INTEGER NOT NULL,"
+	" registered INTEGER NOT NULL, bidders INTEGER NOT NULL, opened_us INTEGER NOT NULL,"
+	" agent TEXT NOT NULL, tender TEXT NOT NULL, lot TEXT NOT NULL, idx INTEGER NOT NULL);";
 
 static const char *const tables[] = {
 	"ev_expert", "ev_relation", "ev_penalty", "ev_draw", "ev_member", "ev_sheet",
 	"ev_extension", "ev_vote", "ev_dissent", "ev_rejected", "ev_report", "ev_report_sig",
-	"ev_result", "ev_objection", "ev_release", NULL,
+	"ev_result", "ev_objection", "ev_release", "ev_award", "ev_review", "ev_adjust",
+	"ev_explain", "ev_disq", NULL,
 };
 
 /* ---- apply functions ------------------------------------------------------ */
@@ -1164,6 +1203,75 @@ static int apply_rejected(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	APPLY_END
 }
 
+/* report.submitted: the sha256 is that of the payload without it, the
+ * members recorded for each lot are the panel's seats, and each lot's
+ * lines, figures, candidates and signals follow from its recorded inputs
+ * and the sheets (ev_lot_result); otherwise refused (replay then fails). */
+static int report_recompute(sqlite3 *db, const char *tender, json_t *o, const char *sha)
+{
+	json_t *copy = json_deep_copy(o), *lots = json_object_get(o, "lots");
+	struct ev_member_row *mem = NULL;
+	size_t nm = 0;
+	char *body = NULL, hex[65];
+	unsigned char h[32];
+	int rc = ET_OK;
+
+	if (!copy || json_object_del(copy, "sha256") || !(body = ev_dump(copy))) {
+		rc = et_fail(ET_EINVAL);
+		goto out;
+	}
+	crypto_sha256(body, strlen(body), h);
+	et_hex_encode(h, 32, hex);
+	if (strcmp(hex, sha) || !json_is_array(lots)) {
+		rc = et_fail(ET_EVERIFY);
+		goto out;
+	}
+	if ((rc = ev_members(db, tender, "member", &mem, &nm)))
+		goto out;
+	for (size_t i = 0; i < json_array_size(lots); i++) {
+		json_t *lo = json_array_get(lots, i), *in = json_object_get(lo, "inputs"), *res = NULL;
+		json_t *ma = json_object_get(in, "members");
+		const char *lot, *key;
+		json_t *v;
+		if ((rc = ev_get_str(lo, "lot", &lot)))
+			goto out;
+		if (json_is_true(json_object_get(lo, "rejected")))
+			continue;
+		/* the recorded members are exactly the seats held */
+		if (json_array_size(ma) != nm) {
+			rc = et_fail(ET_EVERIFY);
+			goto out;
+		}
+		for (size_t j = 0; j < nm; j++) {
+			bool found = false;
+			for (size_t k = 0; k < json_array_size(ma); k++)
+				found |= !strcmp(json_string_value(json_array_get(ma, k)) ?: "", mem[j].member);
+			if (!found) {
+				rc = et_fail(ET_EVERIFY);
+				goto out;
+			}
+		}
+		if ((rc = ev_lot_result(db, tender, lot, in, &res))) {
+			rc = et_fail(ET_EVERIFY);
+			goto out;
+		}
+		json_object_foreach(res, key, v) {
+			if (!json_equal(v, json_object_get(lo, key))) {
+				rc = et_fail(ET_EVERIFY);
+				break;
+			}
+		}
+		json_decref(res);
+		if (rc)
+			goto out;
+	}
+out:
+	free(mem);
+	free(body);
+	json_decref(copy);
+	return rc;
+}
+
 static int apply_report(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
 	APPLY_BEGIN
@@ -1171,6 +1279,8 @@ static int apply_report(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 
 	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "report", &report)) ||
 	    (rc = ev_get_str(o, "sha256", &sha)))
+		goto out;
+	if ((rc = report_recompute(db, tender, o, sha)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_report(tender, report, payload, sha256, idx) VALUES"
 			    " (?1, ?2, ?3, ?4, ?5)", "ttbti", tender, report, ev->payload,
@@ -1264,6 +1374,22 @@ static int apply_award(sqlite3 *db, const struct audit_event *ev, uint64_t index
 				 " award_idx = ?6 WHERE tender = ?1 AND lot = ?2", "ttttii", tender, lot,
 				 bid, org, price, (int64_t)index)))
 		goto out;
+	{
+		json_t *pr = json_object_get(o, "project");
+		const char *code, *type, *title, *agent;
+		int64_t control, reg, bidders, opened;
+		if ((rc = ev_get_str(pr, "code", &code)) || (rc = ev_get_str(pr, "type", &type)) ||
+		    (rc = ev_get_str(pr, "title", &title)) || (rc = ev_get_str(pr, "agent", &agent)) ||
+		    (rc = ev_get_int(pr, "control", &control)) ||
+		    (rc = ev_get_int(pr, "registered", &reg)) ||
+		    (rc = ev_get_int(pr, "bidders", &bidders)) || (rc = ev_get_int(pr, "opened", &opened)))
+			goto out;
+		if ((rc = audit_sql_exec(db, "INSERT INTO ev_award VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+					 " ?9, ?10, ?11, ?12)", "tttiiiiittti", code, type, title,
+					 control, price, reg, bidders, opened, agent, tender, lot,
+					 (int64_t)index)))
+			goto out;
+	}
 	if (json_is_true(json_object_get(o, "fixed")))
 		rc = audit_sql_exec(db, "UPDATE ev_draw SET fixed = 1 WHERE tender = ?1", "t", tender);
 	APPLY_END
@@ -1327,6 +1453,12 @@ static const struct audit_kind kinds[] = {
 	{ "award.made", 1, apply_award },
 	{ "contract.recorded", 1, apply_contract },
 	{ "deposit.released", 1, apply_release },
+	{ "review.recorded", 1, ev_apply_review },
+	{ "adjustment.recorded", 1, ev_apply_adjust },
+	{ "explanation.asked", 1, ev_apply_asked },
+	{ "explanation.requested", 1, ev_apply_explain },
+	{ "explanation.answered", 1, ev_apply_explain_answer },
+	{ "bid.disqualified", 1, ev_apply_disqualify },
 };
 
 static const struct audit_module ev_module = {

@@ -915,7 +915,7 @@ int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d)
 	if ((rc = audit_ledger_query(l, all_q_fn, &q)))
 		goto out;
 	for (size_t i = 0; i < q.n; i++) {
-		if ((rc = ev_draw_verify(l, q.t[i], d))) {
+		if ((rc = ev_draw_verify(l, q.t[i], d)) || (rc = ev_report_verify(l, q.t[i], d))) {
 			if (d)
 				tender_diag_append(d, "tender %s", q.t[i]);
 			goto out;

@@ -26,6 +26,7 @@
 
 struct audit_ledger;
 struct audit_module;
+struct bid_blobs;
 
 #define EV_MAX_SPECIALTIES 8          /* specialties of one expert */
 #define EV_MAX_QUOTAS 8               /* specialties of one draw */
@@ -181,6 +182,16 @@ int ev_draw_verify(struct audit_ledger *l, const char *tender, struct tender_dia
  * ET_OK, or the first failure with d naming its tender; *n (may be NULL)
  * the panels checked. */
 int ev_draw_verify_all(struct audit_ledger *l, size_t *n, struct tender_diag *d) ET_MUST_CHECK;
+/* Check the tender's report (if any) against its sources: each lot's
+ * recorded inputs equal those gathered again from the tender record, the
+ * rules profile, the opening record, the sealed parts, the deposits and the
+ * seats (the payer tokens, BoQ lines and upload metadata, read from the
+ * side store, the blob store and the confidential store, are taken as
+ * recorded),
+ * and the lines, figures, candidates and signals follow from them and the
+ * sheets. ET_EVERIFY with et.report.verify otherwise. ev_draw_verify_all
+ * runs it for every drawn panel. */
+int ev_report_verify(struct audit_ledger *l, const char *tender, struct tender_diag *d) ET_MUST_CHECK;
 
 /* ---- the panel (panel.c) --------------------------------------------------------- */
 
@@ -234,12 +245,66 @@ int ev_dissent(struct audit_ledger *l, const char *actor, const char *tender, co
  * reason, rule}. */
 int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
 		  const char *reason, struct tender_diag *d) ET_MUST_CHECK;
-/* The chair submits the report once every sheet is in (et.report.sheets):
- * report.submitted {tender, report, text, lots:[{lot, candidates:[{rank,
- * bid, org, price, score, sheets}]}], sha256}; ranking by ev_rank. */
-int ev_report_submit(struct audit_ledger *l, const char *actor, const char *tender,
-		     const char *text, char report_out[TENDER_ID_LEN],
+/* ---- the compliance review (review.c, docs/evaluation.md §3) ---- */
+
+/* A member records its finding on one opened bid of a lot, once: pass, or
+ * fail with the criterion (1..64 bytes: 形式/资格/响应性 …) and the reason.
+ * Before the report. A bid fails when the members finding that it fails are
+ * more than the profile's share of the members (cn.panel.review: a
+ * majority). Confidential review.recorded {tender, lot, bid, member, pass,
+ * criterion, reason}. */
+int ev_review_record(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		     const char *bid, bool pass, const char *criterion, const char *reason,
 		     struct tender_diag *d) ET_MUST_CHECK;
+/* The chair records a price adjustment of a bid (fen, either sign, with its
+ * reason) for a lot evaluated by the lowest evaluated price
+ * (et.adjust.method); evaluated price = price + the sum of its adjustments,
+ * which must stay > 0. Confidential adjustment.recorded {tender, lot, bid,
+ * member, amount, reason}. */
+int ev_adjust_record(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		     const char *bid, int64_t amount_fen, const char *reason,
+		     struct tender_diag *d) ET_MUST_CHECK;
+/* The chair asks the bidder of a valid bid flagged abnormally low
+ * (et.eval.low) to justify its price by deadline_us (later than now, within
+ * 30 profile days), once per bid: confidential explanation.asked {tender,
+ * id, member}, then public explanation.requested {tender, lot, bid, org,
+ * id, question, deadline, price, rule} sent by the platform (actor ""). */
+int ev_explain_request(struct audit_ledger *l, const char *actor, const char *tender, const char *lot,
+		       const char *bid, const char *question, int64_t deadline_us,
+		       char id_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
+/* A bidder of the firm asked answers once, by the deadline
+ * (et.explain.deadline): public explanation.answered {tender, id, bid,
+ * org, user, text}. */
+int ev_explain_answer(struct audit_ledger *l, const char *actor, const char *tender, const char *id,
+		      const char *text, struct tender_diag *d) ET_MUST_CHECK;
+/* The chair rejects the bid of an explanation request that was answered (and the
+ * panel finds it unjustified) or not answered in time (et.explain.pending
+ * before): confidential bid.disqualified {tender, lot, bid, explanation,
+ * member, answered, reason, rule: cn.panel.21}. The bid is then invalid. */
+int ev_bid_disqualify(struct audit_ledger *l, const char *actor, const char *tender,
+		      const char *explanation, const char *reason,
+		      struct tender_diag *d) ET_MUST_CHECK;
+/* The explanation requests of a tender: administrators, supervisors and the
+ * panel's members see all, a bidder those addressed to its firm. */
+int ev_explanations(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		      char **json) ET_MUST_CHECK;
+
+/* The chair submits the report once every sheet is in (et.report.sheets):
+ * report.submitted {tender, report, text, lots:[{lot, rejected, inputs,
+ * lines, mean, base, low_limit, candidates:[{rank, bid, org, price, score,
+ * sheets}], signals}], dissents, sha256}. Each lot is ranked by its method
+ * in the tender record with the rules profile (eval_score_lot) and its
+ * collusion signals found (eval_collusion_detect), docs/evaluation.md §6;
+ * et.report.scoring if a lot cannot be scored. p (may be NULL: no
+ * same-account signal) is the side store holding the deposits' payer
+ * accounts; blobs (may be NULL: no BoQ lines) the blob store where the
+ * opening kept each opened bid.xml, whose priced BoQ lines feed the
+ * same-BoQ-error signal (et.report.boq if a kept file does not match).
+ * The bids' sealed upload metadata (source address, device fingerprint) is
+ * read from their bid.submitted events in the confidential store. */
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
+		     const char *actor, const char *tender, const char *text,
+		     char report_out[TENDER_ID_LEN], struct tender_diag *d) ET_MUST_CHECK;
 /* The bytes a member signs: "etender-report/v1\n" TENDER "\n" REPORT "\n"
  * SHA256 "\n" (the report's sha256 as in its event). */
 int ev_report_message(const char *tender, const char *report, const char *sha256_hex,
@@ -248,25 +313,6 @@ int ev_report_message(const char *tender, const char *report, const char *sha256
  * true once every member signed. */
 int ev_report_sign(struct audit_ledger *l, const char *actor, const char *tender,
 		   const unsigned char sig[64], bool *final, struct tender_diag *d) ET_MUST_CHECK;
-
-/* ---- ranking (award.c) ----------------------------------------------------------- */
-
-/* One scored bid of a lot, as ev_rank sees it. */
-struct ev_scored {
-	char bid[TENDER_ID_LEN];
-	char org[TENDER_ID_LEN];
-	int64_t price_fen;
-	int64_t totals[EV_MAX_MEMBERS];   /* each member's sheet total (hundredths) */
-	size_t ntotals;
-	int64_t score_milli;              /* out: comprehensive score, thousandths of a point */
-	unsigned rank;                    /* out: 1-based */
-};
-/* The ranking used by the report (interim, documented in
- * docs/evaluation.md "Ranking"): score = mean of the members' totals, the
- * highest and the lowest dropped when there are >= 5, computed exactly and
- * rounded half up once to thousandths; order by score descending, then
- * price ascending, then bid id. Sorts v in place and sets score and rank. */
-int ev_rank(struct ev_scored *v, size_t n) ET_MUST_CHECK;
 
 /* ---- the result (award.c) ---------------------------------------------------------- */
 
@@ -324,8 +370,18 @@ int ev_sheets(struct audit_ledger *l, const struct tender_principal *who, const 
 /* The report and its signatures (as ev_sheets). */
 int ev_report_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
 		  char **json) ET_MUST_CHECK;
+/* The compliance review (as the report's insiders; ET_EDENIED otherwise):
+ * {findings[{member, lot, bid, pass, criterion, reason, index}],
+ * adjustments[{member, lot, bid, amount, reason, index}],
+ * rejections[{lot, bid, explanation, reason, rule, index}],
+ * bids[{lot, bid, org, price, valid, reason, adjust, abnormally_low}]}. */
+int ev_review_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		  char **json) ET_MUST_CHECK;
 /* The public result per lot: candidates, publicity, objections and
  * answers, award, contract, deposits released. */
 int ev_result_get(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;
+/* Does user hold a seat (state member) on the tender's panel now? */
+int ev_is_panel_member(struct audit_ledger *l, const char *tender, const char *user,
+		    bool *member) ET_MUST_CHECK;
 
 #endif

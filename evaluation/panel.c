@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/crypto.h"
 #include "evaluation/ev_int.h"
@@ -38,6 +39,12 @@ static int load_member(sqlite3 *db, const char *actor, const char *tender, struc
 		return tender_diag_set(d, ET_ESTATE, "et.eval.fixed", "评标结果已确定",
 				       "the result is fixed", "%s", tender);
 	return ET_OK;
+}
+
+int ev_panel_member(sqlite3 *db, const char *actor, const char *tender, struct ev_draw_row *dr,
+		    struct ev_member_row *m, struct tender_diag *d)
+{
+	return load_member(db, actor, tender, dr, m, d);
 }
 
 static int count_rows(sqlite3 *db, const char *sql, const char *tender, const char *arg,
@@ -287,6 +294,26 @@ static int score_fn(struct audit_tx *tx, void *ctx)
 		rc = tender_diag_set(c->d, ET_EEXIST, "et.sheet.exists", "已提交该投标的评分表",
 				     "the sheet for this bid was already submitted", "%s", c->bid);
 		goto out;
+	}
+	{
+		/* comprehensive scoring: a sheet scores the technical and business
+		 * parts, at most their weights together */
+		struct tender_record *rec = NULL;
+		const struct tender_lot *tl;
+		int64_t max = EV_POINTS_MAX;
+		if ((rc = tender_db_record(db, c->tender, &rec)))
+			goto out;
+		tl = tender_record_lot_by_id(rec, c->lot);
+		if (tl && tl->method == TENDER_EVAL_COMPREHENSIVE)
+			max = (int64_t)(tl->weight_technical + tl->weight_business - tl->credit_points) * 100;
+		tender_record_free(rec);
+		if (c->total > max) {
+			rc = tender_diag_set(c->d, ET_EINVAL, "et.sheet.points",
+					     "评分超过技术和商务分权重之和",
+					     "the sheet scores more than the technical and business weights",
+					     "%lld > %lld hundredths", (long long)c->total, (long long)max);
+			goto out;
+		}
 	}
 	if ((rc = user_key(db, c->actor, pub)) ||
 	    (rc = ev_score_message(c->tender, c->lot, c->bid, m.member, c->c, c->n, &msg)))
@@ -613,6 +640,10 @@ static int reject_fn(struct audit_tx *tx, void *ctx)
 		return rc == ET_ESTATE ? tender_diag_set(c->d, ET_ESTATE, "et.eval.opened", "尚未开标",
 							 "not opened yet", "%s", c->tender) : rc;
 	free(bids);
+	/* the bids still valid after the compliance review (cn.panel.review,
+	 * cn.panel.21) */
+	if ((rc = ev_valid_count(db, c->tender, c->lot, &rules, &nb)))
+		return rc;
 	if (nb >= rules.min_valid)
 		return tender_diag_set(c->d, ET_ESTATE, "cn.panel.27",
 				       "有效投标不少于三个，不得否决全部投标",
@@ -642,61 +673,15 @@ int ev_reject_all(struct audit_ledger *l, const char *actor, const char *tender,
 	return ev_submit(l, reject_fn, &c, d);
 }
 
-/* The ranking of one lot into a JSON array of ≤ 3 candidates. */
-static int rank_lot(sqlite3 *db, const char *tender, const char *lot, json_t **out)
-{
-	struct ev_lot_bid *bids = NULL;
-	struct ev_scored *v = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t nb = 0;
-	json_t *a = NULL;
-	int rc;
-
-	*out = NULL;
-	if ((rc = ev_opened_bids(db, tender, lot, &bids, &nb)))
-		return rc;
-	if (!(v = calloc(nb ? nb : 1, sizeof *v)) || !(a = json_array())) {
-		rc = et_fail(ET_ENOMEM);
-		goto out;
-	}
-	for (size_t i = 0; i < nb; i++) {
-		snprintf(v[i].bid, sizeof v[i].bid, "%s", bids[i].bid);
-		snprintf(v[i].org, sizeof v[i].org, "%s", bids[i].org);
-		v[i].price_fen = bids[i].price_fen;
-		if ((rc = audit_sql_prepare(db, &st, "SELECT s.total FROM ev_sheet s JOIN ev_member m ON"
-					    " m.tender = s.tender AND m.member = s.member WHERE s.tender = ?1"
-					    " AND s.lot = ?2 AND s.bid = ?3 AND m.state = 'member'"
-					    " ORDER BY s.member", "ttt", tender, lot, bids[i].bid)))
-			goto out;
-		while (sqlite3_step(st) == SQLITE_ROW && v[i].ntotals < EV_MAX_MEMBERS)
-			v[i].totals[v[i].ntotals++] = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if ((rc = ev_rank(v, nb)))
-		goto out;
-	for (size_t i = 0; i < nb && i < EV_MAX_CANDIDATES; i++)
-		if (json_array_append_new(a, json_pack("{s:i,s:s,s:s,s:I,s:I,s:i}", "rank",
-						       (json_int_t)v[i].rank, "bid", v[i].bid, "org",
-						       v[i].org, "price", (json_int_t)v[i].price_fen,
-						       "score", (json_int_t)v[i].score_milli, "sheets",
-						       (json_int_t)v[i].ntotals))) {
-			rc = et_fail(ET_ENOMEM);
-			goto out;
-		}
-	*out = a;
-	a = NULL;
-out:
-	sqlite3_finalize(st);
-	free(bids);
-	free(v);
-	json_decref(a);
-	return rc;
-}
-
 struct report_cmd {
 	const char *actor, *tender, *text;
 	char *report_out;
+	const struct ev_payer *payers;
+	size_t npayers;
+	const struct ev_boq *boqs;
+	size_t nboqs;
+	const struct ev_upload *ups;
+	size_t nups;
 	struct tender_diag *d;
 };
 
@@ -712,6 +697,9 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 	char id[TENDER_ID_LEN], hex[65], *body = NULL;
 	unsigned char h[32];
 	int64_t dissents, k;
+	struct tender_info t;
+	struct ev_rules rules;
+	struct tender_record *rec = NULL;
 	json_t *la = NULL, *pl = NULL;
 	int rc;
 
@@ -728,21 +716,41 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 	if (!complete)
 		return tender_diag_set(c->d, ET_ESTATE, "et.report.sheets", "评分表尚未全部提交",
 				       "not every score sheet is in", "%zu missing", missing);
-	if ((rc = ev_lots(db, c->tender, &lots, &nl)))
+	if ((rc = tender_db_tender(db, c->tender, &t, c->d)) || (rc = ev_rules_for(&t, &rules)))
 		return rc;
+	if ((rc = tender_db_record(db, c->tender, &rec)))
+		return rc == ET_ENOTFOUND ? et_fail(ET_EDB) : rc;
+	if ((rc = ev_lots(db, c->tender, &lots, &nl)))
+		goto out;
 	if (!(la = json_array())) {
 		rc = et_fail(ET_ENOMEM);
 		goto out;
 	}
 	for (size_t i = 0; i < nl; i++) {
-		json_t *cand = NULL;
+		json_t *lo, *in = NULL, *res = NULL;
 		if ((rc = count_rows(db, "SELECT count(*) FROM ev_rejected WHERE tender = ?1 AND lot = ?2",
 				     c->tender, lots[i], &k)))
 			goto out;
-		if (!k && (rc = rank_lot(db, c->tender, lots[i], &cand)))
-			goto out;
-		if (json_array_append_new(la, json_pack("{s:s,s:b,s:o}", "lot", lots[i], "rejected", k > 0,
-							"candidates", cand ? cand : json_array()))) {
+		if (k) {
+			lo = json_pack("{s:s,s:b,s:[]}", "lot", lots[i], "rejected", true, "candidates");
+		} else {
+			if ((rc = ev_lot_inputs(db, c->tender, rec, &rules, lots[i], c->payers, c->npayers,
+						c->boqs, c->nboqs, c->ups, c->nups, &in)) ||
+			    (rc = ev_lot_result(db, c->tender, lots[i], in, &res))) {
+				json_decref(in);
+				if (rc == ET_EINVAL || rc == ET_ELIMIT)
+					rc = tender_diag_set(c->d, rc, "et.report.scoring",
+							     "无法按招标文件规定的评标办法计算该标段",
+							     "the lot cannot be scored by the tender's method",
+							     "%s", lots[i]);
+				goto out;
+			}
+			lo = json_pack("{s:s,s:b,s:o}", "lot", lots[i], "rejected", false, "inputs", in);
+			if (lo && json_object_update(lo, res))
+				json_decref(lo), lo = NULL;
+			json_decref(res);
+		}
+		if (!lo || json_array_append_new(la, lo)) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}
@@ -768,6 +776,7 @@ static int report_fn(struct audit_tx *tx, void *ctx)
 	if (c->report_out)
 		memcpy(c->report_out, id, TENDER_ID_LEN);
 out:
+	tender_record_free(rec);
 	free(body);
 	free(lots);
 	json_decref(la);
@@ -775,17 +784,345 @@ out:
 	return rc;
 }
 
-int ev_report_submit(struct audit_ledger *l, const char *actor, const char *tender,
-		     const char *text, char report_out[TENDER_ID_LEN], struct tender_diag *d)
+struct deposits_q {
+	const char *tender;
+	char (*ids)[TENDER_ID_LEN];
+	size_t n;
+};
+
+static int deposits_fn(sqlite3 *db, void *ctx)
 {
-	struct report_cmd c = { actor, tender, text, report_out, d };
+	struct deposits_q *q = ctx;
+
+	return ev_report_deposits(db, q->tender, &q->ids, &q->n);
+}
+
+/* The payer account of each deposit that may back a bid, as an HMAC under
+ * a key used for this report only (so that the log shows which deposits
+ * came from one account, never the account). Without the side store (p
+ * NULL) no token: the signal cannot be raised. */
+static int payer_tokens(struct audit_ledger *l, struct tender_private *p, const char *tender,
+			struct ev_payer **out, size_t *n)
+{
+	struct deposits_q q = { tender, NULL, 0 };
+	struct ev_payer *v = NULL;
+	unsigned char key[32], mac[32];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!p)
+		return ET_OK;
+	if ((rc = audit_ledger_query(l, deposits_fn, &q)))
+		return rc;
+	if (!q.n) {
+		free(q.ids);
+		return ET_OK;
+	}
+	if (!(v = calloc(q.n, sizeof *v))) {
+		free(q.ids);
+		return et_fail(ET_ENOMEM);
+	}
+	if ((rc = crypto_random(key, sizeof key)))
+		goto out;
+	for (size_t i = 0; i < q.n; i++) {
+		char *js = NULL, acct[128];
+		size_t k = 0;
+		json_t *o;
+		const char *a;
+		if (tender_private_record_get(p, q.ids[i], &js))
+			continue;      /* erased: no token */
+		o = json_loads(js, 0, NULL);
+		free(js);
+		a = json_string_value(json_object_get(o, "payer_account"));
+		/* the account without blanks or dashes */
+		for (; a && *a && k + 1 < sizeof acct; a++)
+			if (*a != ' ' && *a != '-')
+				acct[k++] = *a;
+		acct[k] = 0;
+		json_decref(o);
+		if (!k)
+			continue;
+		if ((rc = crypto_hmac_sha256(key, sizeof key, acct, k, mac))) {
+			crypto_wipe(acct, sizeof acct);
+			goto out;
+		}
+		crypto_wipe(acct, sizeof acct);
+		memcpy(v[*n].deposit, q.ids[i], TENDER_ID_LEN);
+		et_hex_encode(mac, 32, v[*n].token);
+		(*n)++;
+	}
+out:
+	crypto_wipe(key, sizeof key);
+	free(q.ids);
+	if (rc) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return ET_OK;
+}
+
+struct opening_q {
+	const char *tender;
+	char *json;
+};
+
+static int opening_fn(sqlite3 *db, void *ctx)
+{
+	struct opening_q *q = ctx;
+
+	return bid_db_opening_record(db, q->tender, &q->json);
+}
+
+/* The BoQ lines of every opened bid whose bid.xml the blob store kept (it is
+ * read under the SHA-256 the opening record gives, and checked against it).
+ * A bid.xml that is not kept gives no lines; one that does not match its
+ * hash or does not parse refuses the report. */
+static int read_boqs(struct audit_ledger *l, const struct bid_blobs *blobs, const char *tender,
+		     struct ev_boq **out, size_t *n, struct tender_diag *d)
+{
+	struct opening_q q = { tender, NULL };
+	json_t *rec = NULL, *bids;
+	struct ev_boq *v = NULL;
+	size_t nb;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!blobs || !blobs->open)
+		return ET_OK;
+	if ((rc = audit_ledger_query(l, opening_fn, &q)))
+		return rc == ET_ESTATE || rc == ET_ENOTFOUND ? ET_OK : rc;  /* the command says why */
+	rec = json_loads(q.json, 0, NULL);
+	free(q.json);
+	bids = json_object_get(rec, "bids");
+	nb = json_array_size(bids);
+	if (!(v = calloc(nb ? nb : 1, sizeof *v))) {
+		json_decref(rec);
+		return et_fail(ET_ENOMEM);
+	}
+	for (size_t i = 0; i < nb; i++) {
+		json_t *b = json_array_get(bids, i);
+		const char *bid = json_string_value(json_object_get(b, "bid"));
+		const char *xh = json_string_value(json_object_get(b, "xml_sha256"));
+		unsigned char sha[32], got[32];
+		struct et_buf x;
+		struct bid_boq_line *lines = NULL;
+		size_t nl = 0;
+		int fd = -1;
+		if (!bid || !xh || strlen(xh) != 64 || et_hex_decode(xh, sha, 32))
+			continue;
+		if ((rc = blobs->open(blobs->ctx, sha, &fd))) {
+			if (rc == ET_ENOTFOUND) {
+				rc = ET_OK;
+				continue;
+			}
+			break;
+		}
+		et_buf_init(&x, BID_XML_MAX);
+		for (;;) {
+			char chunk[8192];
+			ssize_t r = read(fd, chunk, sizeof chunk);
+			if (r < 0) {
+				rc = et_fail(ET_EIO);
+				break;
+			}
+			if (!r)
+				break;
+			if ((rc = et_buf_add(&x, chunk, (size_t)r)))
+				break;
+		}
+		close(fd);
+		if (!rc) {
+			crypto_sha256(x.data, x.len, got);
+			if (memcmp(got, sha, 32))
+				rc = tender_diag_set(d, ET_EVERIFY, "et.report.boq",
+						     "保存的投标文件与开标记录的哈希不符",
+						     "a kept bid.xml does not match the opening record", "%s",
+						     bid);
+			else if ((rc = bid_xml_boq(x.data, x.len, &lines, &nl, d)))
+				tender_diag_append(d, "%s", bid);
+		}
+		et_buf_free(&x);
+		if (rc)
+			break;
+		snprintf(v[*n].bid, sizeof v[*n].bid, "%s", bid);
+		v[*n].lines = lines;
+		v[*n].n = nl;
+		(*n)++;
+	}
+	json_decref(rec);
+	if (rc) {
+		for (size_t i = 0; i < *n; i++)
+			free((void *)v[i].lines);
+		free(v);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return ET_OK;
+}
+
+struct bids_q {
+	const char *tender;
+	struct ev_upload *v;
+	char (*user)[TENDER_ID_LEN];
+	int64_t *idx;
+	size_t n;
+};
+
+static int bids_fn(sqlite3 *db, void *ctx)
+{
+	struct bids_q *q = ctx;
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, s;
+
+	if ((rc = audit_sql_prepare(db, &st, "SELECT bid, user, idx FROM bd_bid WHERE tender = ?1 AND"
+				    " status = 'opened' ORDER BY idx", "t", q->tender)))
+		return rc;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (q->n == cap) {
+			size_t nc = cap ? 2 * cap : 16;
+			void *a = realloc(q->v, nc * sizeof *q->v), *b = a ? realloc(q->user,
+									 nc * sizeof *q->user) : NULL;
+			void *c = b ? realloc(q->idx, nc * sizeof *q->idx) : NULL;
+			if (a)
+				q->v = a;
+			if (b)
+				q->user = b;
+			if (!c) {
+				rc = et_fail(ET_ENOMEM);
+				break;
+			}
+			q->idx = c;
+			cap = nc;
+		}
+		memset(&q->v[q->n], 0, sizeof q->v[q->n]);
+		audit_sql_col_text(st, 0, q->v[q->n].bid, TENDER_ID_LEN);
+		audit_sql_col_text(st, 1, q->user[q->n], TENDER_ID_LEN);
+		q->idx[q->n] = sqlite3_column_int64(st, 2);
+		q->n++;
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = et_fail(ET_EDB);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The author and software of each document of the upload's parts (at most
+ * EV_UPLOAD_DOCS; a value longer than EV_DOC_META_MAX bytes is cut). */
+void ev_upload_docs(json_t *parts, struct ev_upload *u)
+{
+	u->ndocs = 0;
+	for (size_t i = 0; i < json_array_size(parts); i++) {
+		json_t *docs = json_object_get(json_array_get(parts, i), "documents");
+		for (size_t j = 0; j < json_array_size(docs) && u->ndocs < EV_UPLOAD_DOCS; j++) {
+			json_t *dm = json_array_get(docs, j);
+			const char *a = json_string_value(json_object_get(dm, "author"));
+			const char *sw = json_string_value(json_object_get(dm, "software"));
+			if (!(a && a[0]) && !(sw && sw[0]))
+				continue;
+			snprintf(u->doc[u->ndocs].author, sizeof u->doc[0].author, "%s", a ? a : "");
+			snprintf(u->doc[u->ndocs].software, sizeof u->doc[0].software, "%s", sw ? sw : "");
+			u->ndocs++;
+		}
+	}
+}
+
+/* The sealed upload metadata of every opened bid: its bid.submitted event
+ * from the ledger's confidential store (revealed at the close), member
+ * `upload` (docs/formats.md "Upload metadata"): source and device. A bid
+ * without it has "" (never matches). */
+static int read_uploads(struct audit_ledger *l, const char *tender, struct ev_upload **out,
+			size_t *n)
+{
+	struct bids_q q = { tender, NULL, NULL, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = audit_ledger_query(l, bids_fn, &q)))
+		goto out;
+	for (size_t i = 0; i < q.n; i++) {
+		struct audit_conf_opening op;
+		struct audit_leaf lf;
+		json_t *o, *up;
+		memset(&op, 0, sizeof op);
+		if (audit_ledger_opening(l, (uint64_t)q.idx[i], q.user[i], &op))
+			continue;
+		if (!audit_leaf_decode(op.enc, op.enc_len, &lf) && lf.type == AUDIT_LEAF_EVENT &&
+		    !strcmp(lf.kind, "bid.submitted") &&
+		    (o = json_loadb((const char *)lf.ev.payload, lf.ev.payload_len, 0, NULL))) {
+			up = json_object_get(o, "upload");
+			snprintf(q.v[i].source, sizeof q.v[i].source, "%s",
+				 json_string_value(json_object_get(up, "source")) ?: "");
+			snprintf(q.v[i].device, sizeof q.v[i].device, "%s",
+				 json_string_value(json_object_get(up, "device")) ?: "");
+			ev_upload_docs(json_object_get(up, "parts"), &q.v[i]);
+			json_decref(o);
+		}
+		free(op.enc);
+	}
+	*out = q.v;
+	*n = q.n;
+	q.v = NULL;
+out:
+	free(q.v);
+	free(q.user);
+	free(q.idx);
+	return rc;
+}
+
+int ev_report_submit(struct audit_ledger *l, struct tender_private *p, const struct bid_blobs *blobs,
+		     const char *actor, const char *tender, const char *text,
+		     char report_out[TENDER_ID_LEN], struct tender_diag *d)
+{
+	struct report_cmd c = { actor, tender, text, report_out, NULL, 0, NULL, 0, NULL, 0, d };
+	struct ev_payer *payers = NULL;
+	struct ev_boq *boqs = NULL;
+	struct ev_upload *ups = NULL;
+	size_t np = 0, nq = 0, nu = 0;
+	int rc;
 
 	if (d)
 		tender_diag_clear(d);
 	if (!ev_text_ok(text, ET_TENDER_CLARIFY_MAX))
 		return tender_diag_set(d, ET_EINVAL, "et.report.text", "报告正文须为 1–65536 字节",
 				       "the report text must be 1..65536 bytes", "%s", "");
-	return ev_submit(l, report_fn, &c, d);
+	if ((rc = payer_tokens(l, p, tender, &payers, &np)))
+		return tender_diag_set(d, rc, NULL, "无法读取保证金付款信息",
+				       "cannot read the deposits' payer details", "%s", tender);
+	if ((rc = read_boqs(l, blobs, tender, &boqs, &nq, d))) {
+		free(payers);
+		if (d && !d->rule[0])
+			tender_diag_set(d, rc, NULL, "无法读取投标文件", "cannot read the bids' bid.xml",
+					"%s", tender);
+		return rc;
+	}
+	if ((rc = read_uploads(l, tender, &ups, &nu))) {
+		for (size_t i = 0; i < nq; i++)
+			free((void *)boqs[i].lines);
+		free(boqs);
+		free(payers);
+		return tender_diag_set(d, rc, NULL, "无法读取投标上传信息",
+				       "cannot read the bids' upload metadata", "%s", tender);
+	}
+	c.payers = payers;
+	c.npayers = np;
+	c.boqs = boqs;
+	c.nboqs = nq;
+	c.ups = ups;
+	c.nups = nu;
+	rc = ev_submit(l, report_fn, &c, d);
+	free(ups);
+	for (size_t i = 0; i < nq; i++)
+		free((void *)boqs[i].lines);
+	free(boqs);
+	free(payers);
+	return rc;
 }
 
 int ev_report_message(const char *tender, const char *report, const char *sha256_hex,

@@ -325,6 +325,92 @@ int ev_report_get(struct audit_ledger *l, const struct tender_principal *who, co
 	return run(l, report_fn, &q, json);
 }
 
+/* The compliance review: the findings, adjustments and rejections, and each
+ * opened bid's standing with its abnormally-low flag (insiders, as the
+ * report). */
+static int review_fn(sqlite3 *db, void *ctx)
+{
+	struct q *q = ctx;
+	static const char *const fn_[] = { "member", "lot", "bid", "pass", "criterion", "reason", "index",
+					   NULL };
+	static const char *const an[] = { "member", "lot", "bid", "amount", "reason", "index", NULL };
+	static const char *const rn[] = { "lot", "bid", "explanation", "reason", "rule", "index", NULL };
+	struct ev_draw_row dr;
+	struct tender_info t;
+	struct tender_diag d;
+	struct ev_rules rules;
+	struct tender_record *rec = NULL;
+	char (*lots)[ET_TENDER_ID_MAX + 1] = NULL;
+	size_t nl = 0;
+	json_t *f = NULL, *a = NULL, *r = NULL, *ba = NULL;
+	bool ok, member;
+	int rc;
+
+	if ((rc = ev_draw_load(db, q->tender, &dr)) || (rc = insider(db, q, &dr, &ok, &member)))
+		return rc;
+	if (!ok)
+		return ET_EDENIED;
+	if ((rc = tender_db_tender(db, q->tender, &t, &d)) || (rc = ev_rules_for(&t, &rules)) ||
+	    (rc = tender_db_record(db, q->tender, &rec)))
+		return rc;
+	if ((rc = select_json(db, "SELECT member, lot, bid, pass, criterion, reason, idx FROM ev_review"
+			      " WHERE tender = ?1 ORDER BY idx", q->tender, NULL, fn_, &f)) ||
+	    (rc = select_json(db, "SELECT member, lot, bid, amount, reason, idx FROM ev_adjust WHERE"
+			      " tender = ?1 ORDER BY idx", q->tender, NULL, an, &a)) ||
+	    (rc = select_json(db, "SELECT lot, bid, explanation, reason, rule, idx FROM ev_disq WHERE"
+			      " tender = ?1 ORDER BY idx", q->tender, NULL, rn, &r)))
+		goto out;
+	if (!(ba = json_array())) {
+		rc = et_fail(ET_ENOMEM);
+		goto out;
+	}
+	if ((rc = ev_lots(db, q->tender, &lots, &nl)) == ET_ESTATE)
+		rc = ET_OK;   /* not opened yet: no bids */
+	for (size_t i = 0; !rc && i < nl; i++) {
+		json_t *in = NULL, *bids;
+		if ((rc = ev_lot_inputs(db, q->tender, rec, &rules, lots[i], NULL, 0, NULL, 0, NULL, 0, &in)))
+			break;
+		bids = json_object_get(in, "bids");
+		for (size_t j = 0; !rc && j < json_array_size(bids); j++) {
+			json_t *b = json_array_get(bids, j);
+			const char *bid = json_string_value(json_object_get(b, "bid"));
+			bool low = false;
+			if ((rc = ev_lot_low_flag(in, bid, &low)) == ET_EINVAL)
+				rc = ET_OK;   /* a lot that cannot be ranked yet: no flag */
+			if (!rc && json_array_append_new(ba, json_pack(
+				"{s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:b}", "lot", lots[i], "bid", bid, "org",
+				json_object_get(b, "org"), "price", json_object_get(b, "price"), "valid",
+				json_object_get(b, "valid"), "reason", json_object_get(b, "reason"),
+				"adjust", json_object_get(b, "adjust"), "abnormally_low", low)))
+				rc = et_fail(ET_ENOMEM);
+		}
+		json_decref(in);
+	}
+	if (rc)
+		goto out;
+	q->out = json_pack("{s:o,s:o,s:o,s:o}", "findings", f, "adjustments", a, "rejections", r, "bids",
+			   ba);
+	f = a = r = ba = NULL;
+	if (!q->out)
+		rc = et_fail(ET_ENOMEM);
+out:
+	json_decref(f);
+	json_decref(a);
+	json_decref(r);
+	json_decref(ba);
+	free(lots);
+	tender_record_free(rec);
+	return rc;
+}
+
+int ev_review_get(struct audit_ledger *l, const struct tender_principal *who, const char *tender,
+		  char **json)
+{
+	struct q q = { who, tender, NULL };
+
+	return run(l, review_fn, &q, json);
+}
+
 static int result_fn(sqlite3 *db, void *ctx)
 {
 	struct q *q = ctx;
@@ -372,4 +458,36 @@ int ev_result_get(struct audit_ledger *l, const char *tender, char **json)
 	struct q q = { NULL, tender, NULL };
 
 	return run(l, result_fn, &q, json);
+}
+
+/* ---- panel membership (for the web layer: decrypted attachments) ---------- */
+
+struct member_q {
+	const char *tender, *user;
+	bool member;
+};
+
+static int member_fn(sqlite3 *db, void *ctx)
+{
+	struct member_q *q = ctx;
+	struct ev_member_row m;
+	struct tender_diag d;
+	int rc = ev_member_of(db, q->tender, q->user, &m, &d);
+
+	q->member = rc == ET_OK;
+	return rc == ET_EDENIED ? ET_OK : rc;
+}
+
+int ev_is_panel_member(struct audit_ledger *l, const char *tender, const char *user, bool *member)
+{
+	struct member_q q = { tender, user, false };
+	int rc;
+
+	*member = false;
+	if (!l || !tender || !user)
+		return et_fail(ET_EINVAL);
+	if ((rc = audit_ledger_query(l, member_fn, &q)))
+		return rc;
+	*member = q.member;
+	return ET_OK;
 }

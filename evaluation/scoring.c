@@ -193,7 +193,11 @@ static int check_params(const struct eval_params *p, int64_t control_fen)
 		return et_fail(ET_EINVAL);
 	if (p->k_num <= 0 || p->k_den <= 0 || p->k_num > 1000000 || p->k_den > 1000000)
 		return et_fail(ET_EINVAL);
-	if (p->price_trim_min != 0 && p->price_trim_min < 3)
+	if (p->price_trim > 5)
+		return et_fail(ET_EINVAL);
+	if (p->price_trim_min != 0 && p->price_trim_min < 2 * (p->price_trim ? p->price_trim : 1) + 1)
+		return et_fail(ET_EINVAL);
+	if (p->penalty_den < 0 || p->penalty_den > 1000000)
 		return et_fail(ET_EINVAL);
 	if (p->penalty_above < 0 || p->penalty_below < 0 ||
 	    p->penalty_above > EVAL_MAX_POINTS || p->penalty_below > EVAL_MAX_POINTS)
@@ -369,8 +373,38 @@ int eval_score_lot(const struct eval_params *p, const struct eval_bid *bids, siz
 			struct eval_frac kf;
 
 			if (p->price_trim_min != 0 && n_valid >= p->price_trim_min) {
-				s -= lowest + highest;
-				k -= 2;
+				unsigned t = p->price_trim ? p->price_trim : 1;
+
+				if (t == 1) {
+					s -= lowest + highest;
+				} else {
+					/* the t lowest and the t highest valid prices, each bid
+					 * at most once (n_valid ≥ 2t + 1) */
+					size_t gone[10];
+					size_t ng = 0;
+
+					for (unsigned r = 0; r < 2 * t; r++) {
+						size_t pick = SIZE_MAX;
+
+						for (size_t b = 0; b < n_bids; b++) {
+							bool used = false;
+
+							if (lines[b].reject != EVAL_REJECT_NONE)
+								continue;
+							for (size_t g = 0; g < ng; g++)
+								used |= gone[g] == b;
+							if (used)
+								continue;
+							if (pick == SIZE_MAX ||
+							    (r < t ? bids[b].price_fen < bids[pick].price_fen
+								   : bids[b].price_fen > bids[pick].price_fen))
+								pick = b;
+						}
+						gone[ng++] = pick;
+						s -= bids[pick].price_fen;
+					}
+				}
+				k -= 2 * (int64_t)t;
 			}
 			if ((rc = eval_frac_make(&tmp, s, k)) != ET_OK ||
 			    (rc = eval_frac_make(&kf, p->k_num, p->k_den)) != ET_OK ||
@@ -423,7 +457,7 @@ int eval_score_lot(const struct eval_params *p, const struct eval_bid *bids, siz
 			ln->deviation_pp = dev;
 			above = dev.num > 0;
 			if ((rc = eval_frac_make(&pen, above ? p->penalty_above : p->penalty_below,
-						 100)) != ET_OK)
+						 100 * (p->penalty_den ? p->penalty_den : 1))) != ET_OK)
 				return rc;
 			if (!above)
 				dev.num = -dev.num;

@@ -73,11 +73,15 @@ struct eval_params {
 	enum eval_price_rule price_rule;    /* comprehensive only */
 	int64_t price_weight;               /* full price score, hundredths */
 	int64_t k_num, k_den;               /* K = k_num / k_den (MEAN_K), e.g. 97/100 */
-	unsigned price_trim_min;            /* MEAN_K: drop the highest and the lowest
-					     * price when ≥ this many valid bids; 0 = never
-					     * (else ≥ 3) */
-	int64_t penalty_above;              /* hundredths of a point per percentage point above base */
+	unsigned price_trim_min;            /* MEAN_K: drop the price_trim highest and the
+					     * price_trim lowest prices when ≥ this many
+					     * valid bids; 0 = never (else ≥ 2 × trim + 1) */
+	unsigned price_trim;                /* prices dropped at each end, 1..5 (0 = 1) */
+	int64_t penalty_above;              /* hundredths of a point per percentage point above
+					     * base, divided by penalty_den */
 	int64_t penalty_below;              /* … below base */
+	int64_t penalty_den;                /* 1..10^6 (0 = 1): penalties are
+					     * penalty_x / penalty_den hundredths per pp */
 	unsigned expert_trim_min;           /* drop the highest and lowest expert total per bid
 					     * when ≥ this many experts; 0 = never (else ≥ 3);
 					     * `cn`: 5 */

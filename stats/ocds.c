@@ -66,21 +66,29 @@ static int add_ids(struct et_buf *b, const char *prefix, const char *mid, const 
 	return ET_OK;
 }
 
-/* An awarded lot: an imported outcome (ocid PREFIX-imported-CODE) or a
- * platform award (PREFIX-CODE). */
+/* An awarded lot: an imported outcome (ocid PREFIX-imported-CODE, one
+ * release per row) or a platform award, whose code is TENDER/LOT: its
+ * release belongs to the tender's contracting process (ocid PREFIX-TENDER,
+ * the same as the tender's own release; release id TENDER/LOT-award). */
 static int release_outcome(struct et_buf *b, const struct stats_outcome *o, const char *prefix)
 {
-	char aid[ET_ID_MAX_LEN + 16];
+	char aid[ET_ID_MAX_LEN + 16], process[ET_ID_MAX_LEN + 1], s[ET_ID_MAX_LEN + 160];
+	const char *slash = o->source == STATS_SRC_PLATFORM ? strrchr(o->code, '/') : NULL;
 	int rc;
 
 	if (snprintf(aid, sizeof aid, "%s-award", o->code) >= (int)sizeof aid)
 		return et_fail(ET_ELIMIT);
-	if ((rc = add_ids(b, prefix, o->source == STATS_SRC_IMPORTED ? "imported-" : "", o->code,
-			  "award")) ||
+	snprintf(process, sizeof process, "%.*s", slash ? (int)(slash - o->code) : (int)strlen(o->code),
+		 o->code);
+	if (snprintf(s, sizeof s, "%s-%s%s", prefix, o->source == STATS_SRC_IMPORTED ? "imported-" : "",
+		     process) >= (int)sizeof s)
+		return et_fail(ET_ELIMIT);
+	if ((rc = et_buf_addstr(b, "{\"ocid\":")) || (rc = st_json_str(b, s)) ||
+	    (rc = et_buf_addstr(b, ",\"id\":")) || (rc = st_json_str(b, aid)) ||
 	    (rc = et_buf_addstr(b, ",\"date\":")) || (rc = add_time(b, o->opened_us)) ||
 	    (rc = et_buf_addstr(b, ",\"tag\":[\"award\"],\"initiationType\":\"tender\","
 			       "\"language\":\"zh\",\"tender\":{\"id\":")) ||
-	    (rc = st_json_str(b, o->code)) || (rc = et_buf_addstr(b, ",\"title\":")) ||
+	    (rc = st_json_str(b, process)) || (rc = et_buf_addstr(b, ",\"title\":")) ||
 	    (rc = st_json_str(b, o->title)) ||
 	    (rc = et_buf_addstr(b, ",\"status\":\"complete\",\"value\":")) ||
 	    (rc = add_value(b, o->control_fen)) ||

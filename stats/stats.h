@@ -160,17 +160,19 @@ int stats_rows_load(struct audit_ledger *l, struct stats_outcome **rows, size_t 
 
 /* ---- the platform's own tenders and awards (stats/platform.c) ----
  *
- * Awards made on the platform feed reports through one hook: a projection
- * table named ev_award that the evaluation/award module (not built yet)
- * creates, one row per awarded lot, with at least the columns
+ * Awards made on the platform feed reports through one hook: the projection
+ * table ev_award that the evaluation module keeps (filled by the apply
+ * function of award.made, docs/evaluation.md §6), one row per awarded lot,
+ * with at least the columns
  *   code TEXT (unique, e.g. "TENDER/LOT"), type TEXT (construction,
  *   procurement, land, asset), title TEXT, control_fen INTEGER (> 0),
  *   winning_fen INTEGER (>= 0), registered INTEGER, bidders INTEGER
  *   (1 <= bidders <= registered), opened_us INTEGER (UTC µs of the
  *   opening), agent TEXT ("" when none).
  * stats_rows_load reads it, when the table exists, as rows with source
- * STATS_SRC_PLATFORM next to the imported outcomes; until then reports use
- * the imported outcomes only. No award is ever made up from an opening. */
+ * STATS_SRC_PLATFORM next to the imported outcomes; a ledger without the
+ * evaluation module has imported outcomes only. No award is ever made up
+ * from an opening. */
 #define STATS_AWARD_TABLE "ev_award"
 
 /* A tender run on the platform as open data shows it: published (or later)

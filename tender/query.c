@@ -650,6 +650,24 @@ int tender_db_tender(sqlite3 *db, const char *id, struct tender_info *out,
 	return ET_OK;
 }
 
+int tender_db_record(sqlite3 *db, const char *tender, struct tender_record **out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = audit_sql_prepare(db, &st, "SELECT xml FROM td_tender WHERE id = ?1", "t", tender)))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return ET_ENOTFOUND;
+	}
+	rc = tender_record_parse(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), out,
+				 NULL);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int tender_db_org_kind(sqlite3 *db, const char *org, enum tender_org_kind *kind)
 {
 	sqlite3_stmt *st = NULL;

@@ -26,6 +26,8 @@ struct tender_record {
 	struct tender_holder holders[ET_THRESHOLD_MAX_HOLDERS];
 	bool has_reference;
 	char reference[65];
+	size_t nfields;
+	struct tender_opening_field fields[TENDER_OPENING_FIELDS_MAX];
 };
 
 /* ---- small parsers --------------------------------------------------- */
@@ -225,7 +227,7 @@ static int read_qualification(struct tender_record *r, const struct tender_xml_n
 static int read_evaluation(struct tender_lot *lot, const struct tender_xml_node *ev,
 			   struct tender_diag *d)
 {
-	const struct tender_xml_node *c = child(ev, "comprehensive"), *w, *ps;
+	const struct tender_xml_node *c = child(ev, "comprehensive"), *w, *ps, *cr;
 	char buf[32];
 	bool has_k, has_trim;
 	int rc;
@@ -284,6 +286,19 @@ static int read_evaluation(struct tender_lot *lot, const struct tender_xml_node 
 	if (lot->scoring == TENDER_PRICE_TRIMMED_MEAN && lot->k_factor_bp == 0)
 		return refuse_at(d, ps, "et.eval.k_factor", "K值必须大于0",
 				 "kFactorBp must be greater than 0", lot->id);
+	if ((cr = child(c, "credit"))) {
+		if ((rc = attr(cr, "points", buf, sizeof buf, d)) ||
+		    parse_uint(buf, 100, &lot->credit_points) ||
+		    (rc = attr(cr, "deductPoints", buf, sizeof buf, d)) ||
+		    parse_uint(buf, 100, &lot->credit_deduct))
+			return rc ? rc : shape(d, cr, "credit");
+		if (lot->credit_points == 0 || lot->credit_points > lot->weight_business ||
+		    lot->credit_deduct > lot->credit_points)
+			return refuse_at(d, cr, "et.eval.credit",
+					 "信用分须为 1 至商务权重之间，每条扣分不超过信用分",
+					 "credit points must be 1..the business weight, the deduction at most "
+					 "the points", lot->id);
+	}
 	return ET_OK;
 }
 
@@ -566,6 +581,31 @@ int tender_record_parse(const void *xml, size_t len, struct tender_record **out,
 			goto out;
 		r->has_reference = true;
 	}
+	n = child(root, "openingFields");
+	if (n) {
+		const struct tender_xml_node *f;
+		for (f = child(n, "field"); f; f = tender_xml_next(f, "field")) {
+			struct tender_opening_field *of;
+			if (r->nfields == TENDER_OPENING_FIELDS_MAX) {
+				rc = shape(d, f, "too many opening fields");
+				goto out;
+			}
+			of = &r->fields[r->nfields];
+			if ((rc = attr(f, "id", of->id, sizeof of->id, d)))
+				goto out;
+			if (tender_xml_text(f, true, of->label, sizeof of->label)) {
+				rc = shape(d, f, "field label");
+				goto out;
+			}
+			for (size_t j = 0; j < r->nfields; j++)
+				if (!strcmp(r->fields[j].id, of->id)) {
+					rc = refuse_at(d, f, "et.fields.unique", "唱标字段编号重复",
+						       "two opening fields with one id", of->id);
+					goto out;
+				}
+			r->nfields++;
+		}
+	}
 
 	/* the schedule against the profile the record names (G7) */
 	if ((rc = tender_rules_check_schedule(r->profile, &r->schedule, d))) {
@@ -697,4 +737,14 @@ const struct tender_holder *tender_record_holder(const struct tender_record *r, 
 const char *tender_record_reference_sha256(const struct tender_record *r)
 {
 	return r->has_reference ? r->reference : NULL;
+}
+
+size_t tender_record_field_count(const struct tender_record *r)
+{
+	return r->nfields;
+}
+
+const struct tender_opening_field *tender_record_field(const struct tender_record *r, size_t i)
+{
+	return i < r->nfields ? &r->fields[i] : NULL;
 }

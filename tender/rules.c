@@ -101,6 +101,14 @@ enum rule_key {
 	R_DEPOSIT,            /* et.deposit.required */
 	R_AMEND,              /* et.amend.bid */
 	R_OPEN_WINDOW,        /* et.open.window */
+	R_PUBLICITY,          /* cn.reg.54 */
+	R_EVAL_EXTENSION,     /* cn.reg.48 */
+	R_REJECT_ALL,         /* cn.panel.27 */
+	R_EXPERT_TRIM,        /* et.eval.expert_trim */
+	R_PRICE_TRIM,         /* et.eval.price_trim */
+	R_ABNORMALLY_LOW,     /* et.eval.low */
+	R_REVIEW_FAIL,        /* cn.panel.review */
+	R_DEPOSIT_RETURN,     /* cn.reg.35 */
 	R_COUNT
 };
 
@@ -165,6 +173,41 @@ struct tender_profile {
 		"time after the close within which k key holders must release their " \
 		"keys; after it the opening fails",                                 \
 		TENDER_UNIT_DURATION, 2 * (DAY), 1 },                               \
+	[R_PUBLICITY] = { "cn.reg.54", "招标投标法实施条例 第五十四条",               \
+		"中标候选人公示期不得少于3日", "the candidates are published for at "  \
+		"least this long before the award", TENDER_UNIT_DURATION, 3 * (DAY), 1 }, \
+	[R_EVAL_EXTENSION] = { "cn.reg.48", "招标投标法实施条例 第四十八条",          \
+		"超过三分之一的评标委员会成员认为评标时间不够的，评标时间延长此期限",  \
+		"when more than a third of the panel find the time too short, the "  \
+		"evaluation deadline moves by this much", TENDER_UNIT_DURATION, (DAY), 1 }, \
+	[R_REJECT_ALL] = { "cn.panel.27", "评标委员会和评标方法暂行规定 第二十七条",  \
+		"有效投标不足此数、明显缺乏竞争的，评标委员会可以否决全部投标",      \
+		"with fewer valid bids than this the panel may reject all bids",    \
+		TENDER_UNIT_COUNT, 3, 1 },                                          \
+	[R_EXPERT_TRIM] = { "et.eval.expert_trim",                                \
+		"综合评估法通行做法（平台规则）；评标委员会和评标方法暂行规定 第三十五条", \
+		"评标专家不少于此数时，每个投标的专家评分去掉一个最高分和一个最低分后取平均", \
+		"with at least this many experts, each bid's highest and lowest "   \
+		"sheet totals are dropped before the mean", TENDER_UNIT_COUNT, 5, 1 }, \
+	[R_PRICE_TRIM] = { "et.eval.price_trim", "综合评估法通行做法（平台规则）",   \
+		"有效投标不少于此数时，评标基准价按招标文件规定去掉最高和最低报价后计算", \
+		"with at least this many valid bids, the tender's trimmed-mean base " \
+		"drops its highest and lowest prices", TENDER_UNIT_COUNT, 5, 1 },    \
+	[R_ABNORMALLY_LOW] = { "et.eval.low",                                     \
+		"招标投标法实施条例 第五十一条（五）；评标委员会和评标方法暂行规定 第二十一条（平台阈值）", \
+		"报价低于有效报价算术平均值的此比例的，提请评标委员会要求投标人澄清", \
+		"a price below this share of the mean valid price is flagged for "  \
+		"the panel to have the bidder clarify it", TENDER_UNIT_FRACTION, 80, 100 }, \
+	[R_REVIEW_FAIL] = { "cn.panel.review",                                    \
+		"评标委员会和评标方法暂行规定 第二十条至第二十六条（初步评审）；少数服从多数（平台规则）", \
+		"初步评审中认定不合格的成员超过全体成员的此比例时，该投标未通过初步评审", \
+		"a bid fails the compliance review when more than this share of the " \
+		"panel's members find that it fails", TENDER_UNIT_FRACTION, 1, 2 },  \
+	[R_DEPOSIT_RETURN] = { "cn.reg.35", "招标投标法实施条例 第三十五条",          \
+		"投标人撤回已提交的投标文件的，投标保证金应自收到撤回通知之日起5日内退还", \
+		"the bid deposit of a withdrawn bid is returned within 5 days of "   \
+		"the withdrawal",                                                   \
+		TENDER_UNIT_DURATION, 5 * (DAY), 1 },                               \
 }
 
 static const struct tender_profile profiles[] = {
@@ -474,6 +517,48 @@ const char *tender_amend_policy_name(enum tender_amend_policy a)
 int64_t tender_rules_open_window(const struct tender_profile *p)
 {
 	return R(p, R_OPEN_WINDOW)->value;
+}
+
+int64_t tender_rules_publicity(const struct tender_profile *p)
+{
+	return R(p, R_PUBLICITY)->value;
+}
+
+int64_t tender_rules_eval_extension(const struct tender_profile *p)
+{
+	return R(p, R_EVAL_EXTENSION)->value;
+}
+
+unsigned tender_rules_reject_all_below(const struct tender_profile *p)
+{
+	return (unsigned)R(p, R_REJECT_ALL)->value;
+}
+
+unsigned tender_rules_expert_trim_min(const struct tender_profile *p)
+{
+	return (unsigned)R(p, R_EXPERT_TRIM)->value;
+}
+
+unsigned tender_rules_price_trim_min(const struct tender_profile *p)
+{
+	return (unsigned)R(p, R_PRICE_TRIM)->value;
+}
+
+void tender_rules_review_fail(const struct tender_profile *p, int64_t *num, int64_t *den)
+{
+	*num = R(p, R_REVIEW_FAIL)->value;
+	*den = R(p, R_REVIEW_FAIL)->den;
+}
+
+void tender_rules_abnormally_low(const struct tender_profile *p, int64_t *num, int64_t *den)
+{
+	*num = R(p, R_ABNORMALLY_LOW)->value;
+	*den = R(p, R_ABNORMALLY_LOW)->den;
+}
+
+int64_t tender_rules_deposit_return(const struct tender_profile *p)
+{
+	return R(p, R_DEPOSIT_RETURN)->value;
 }
 
 unsigned tender_rules_min_bids(const struct tender_profile *p)

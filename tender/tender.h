@@ -208,11 +208,34 @@ const char *tender_amend_policy_name(enum tender_amend_policy a); /* "stands" �
 /* et.open.window: how long after the close k key holders have to release
  * their keys (microseconds); after it the opening fails (opening.failed). */
 int64_t tender_rules_open_window(const struct tender_profile *p);
+/* cn.reg.35: how long after a withdrawal its firm's per-tender bid deposit
+ * must be returned (microseconds; cn v1 five days, demo v1 five minutes). */
+int64_t tender_rules_deposit_return(const struct tender_profile *p);
 /* cn.panel.9: panel size minimum, odd size, and experts' minimum share. */
 unsigned tender_rules_panel_min(const struct tender_profile *p);
 bool tender_rules_panel_odd(const struct tender_profile *p);
 void tender_rules_panel_expert_share(const struct tender_profile *p, unsigned *num,
 				     unsigned *den);
+/* The evaluation rules (issue 5), read by evaluation/:
+ * cn.reg.54: the candidates' publicity period (microseconds);
+ * cn.reg.48: how far the evaluation deadline moves when more than a third of
+ *   the panel ask for more time (microseconds);
+ * cn.panel.27: with fewer valid bids than this the panel may reject all;
+ * et.eval.expert_trim: with at least this many sheets for a bid its highest
+ *   and lowest totals are dropped;
+ * et.eval.price_trim: the trimmed-mean base trims only with at least this
+ *   many valid bids (and never below 2 × trim + 1);
+ * et.eval.low: a price below num/den of the mean valid price is flagged
+ *   abnormally low for clarification. */
+int64_t tender_rules_publicity(const struct tender_profile *p);
+int64_t tender_rules_eval_extension(const struct tender_profile *p);
+unsigned tender_rules_reject_all_below(const struct tender_profile *p);
+unsigned tender_rules_expert_trim_min(const struct tender_profile *p);
+unsigned tender_rules_price_trim_min(const struct tender_profile *p);
+void tender_rules_abnormally_low(const struct tender_profile *p, int64_t *num, int64_t *den);
+/* cn.panel.review: a bid fails the compliance review when the members who
+ * find that it fails exceed num/den of the members (1/2: a majority). */
+void tender_rules_review_fail(const struct tender_profile *p, int64_t *num, int64_t *den);
 /* ET_OK if a panel of members with experts drawn experts is allowed;
  * ET_EINVAL with the rule id otherwise. */
 int tender_rules_check_panel(const struct tender_profile *p, unsigned members, unsigned experts,
@@ -264,6 +287,9 @@ struct tender_lot {
 	unsigned trim;                /* prices dropped at each end before the mean */
 	unsigned penalty_above_bp;    /* per 1 % above base: bp of the price weight lost */
 	unsigned penalty_below_bp;    /* per 1 % below base */
+	/* <credit>: points of the business weight from the credit records, less
+	 * credit_deduct per record in force at the deadline (0, 0: none) */
+	unsigned credit_points, credit_deduct;
 	size_t boq_count;
 	const struct tender_boq_item *boq;  /* boq_count items; owned by the record */
 };
@@ -315,6 +341,19 @@ const struct tender_holder *tender_record_holder(const struct tender_record *r, 
 /* SHA-256 of the sealed reference price (标底) file, 64 lowercase hex
  * characters, or NULL if the tender has none. */
 const char *tender_record_reference_sha256(const struct tender_record *r);
+/* The fields the opening record reads out for every bid besides price and
+ * duration (<openingFields>, 0..TENDER_OPENING_FIELDS_MAX, ids unique:
+ * et.fields.unique), in record order. */
+#define TENDER_OPENING_FIELDS_MAX 16
+#define TENDER_FIELD_ID_MAX 32
+#define TENDER_FIELD_TEXT_MAX 1000                          /* characters (XSD) */
+#define TENDER_FIELD_TEXT_BYTES (4 * TENDER_FIELD_TEXT_MAX + 1)  /* UTF-8 bytes + NUL */
+struct tender_opening_field {
+	char id[TENDER_FIELD_ID_MAX + 1];
+	char label[TENDER_FIELD_TEXT_BYTES];
+};
+size_t tender_record_field_count(const struct tender_record *r);
+const struct tender_opening_field *tender_record_field(const struct tender_record *r, size_t i);
 
 /* Strict UTC time "YYYY-MM-DDThh:mm:ss[.ffffff]Z" to microseconds since the
  * epoch; ET_EINVAL otherwise. Exposed for bid.xml and tests. */
@@ -807,6 +846,10 @@ int tender_db_actor(sqlite3 *db, const char *user, struct tender_principal *p,
 		    struct tender_diag *d) ET_MUST_CHECK;   /* ET_EDENIED et.auth.unknown */
 int tender_db_tender(sqlite3 *db, const char *id, struct tender_info *out,
 		     struct tender_diag *d) ET_MUST_CHECK;  /* ET_ENOTFOUND */
+/* The tender's record parsed from its stored tender.xml (the published
+ * version: a tender.xml is fixed once published). ET_ENOTFOUND if there is
+ * no such tender; *out freed with tender_record_free. */
+int tender_db_record(sqlite3 *db, const char *tender, struct tender_record **out) ET_MUST_CHECK;
 int tender_db_org_kind(sqlite3 *db, const char *org,
 		       enum tender_org_kind *kind) ET_MUST_CHECK;  /* ET_ENOTFOUND */
 int tender_db_registered(sqlite3 *db, const char *tender, const char *org,

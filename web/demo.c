@@ -16,7 +16,7 @@
  * signed by the five members, the candidates' publicity with an objection
  * answered, the award, the contract and the release of the bid deposits. The
  * statistician imports 24 historical outcomes (DIR/demo-outcomes.csv) for
- * a before/after report. Uses the `demo` rules profile (a "day" is a
+ * a before/after report (JC-DEMO-007's award counts too). Uses the `demo` rules profile (a "day" is a
  * minute). The finished tenders' schedule (over 20 such "days") is run
  * on the demo's clock three hours in the past (et_clock_set_test: test
  * builds, as scripts/demo.sh makes; a release build leaves them out), then
@@ -425,8 +425,13 @@ static int deposit(struct demo *m, int o, const char *tender, int year, int64_t 
 		   const char *method, const char *payer)
 {
 	struct bid_deposit_new dep = { m->org[o], tender, year, fen, method, payer,
-				       "中国工商银行江城分行", "6222020200112233445" };
-	char id[TENDER_ID_LEN];
+				       "中国工商银行江城分行", NULL };
+	char id[TENDER_ID_LEN], account[32];
+
+	/* each firm pays from its own account (one account behind two firms'
+	 * deposits is a collusion signal in the evaluation report) */
+	snprintf(account, sizeof account, "62220202001122%05d", 31 * o + 7);
+	dep.payer_account = account;
 
 	tender_diag_clear(&m->diag);
 	return say(m, "deposit", bid_deposit_record(m->d->ledger, m->d->priv, m->user[U_ADMIN], &dep,
@@ -578,7 +583,8 @@ static int user_index(struct demo *m, const char *user)
 }
 
 /* The expert pool, the verifiable draw (the supervisor's and the
- * platform's committed values, revealed), the chair, signed score sheets,
+ * platform's committed values, revealed), the chair, the compliance
+ * review, signed score sheets,
  * the report signed by every member, the candidates' publicity (an
  * objection, answered), the award, the contract and the release of the
  * deposits. */
@@ -603,6 +609,7 @@ static int evaluate(struct demo *m, const char *tender, const char bids[3][TENDE
 	unsigned char v[EV_VALUE_LEN], h[32];
 	struct crypto_age_recipient *rc_ = NULL;
 	struct et_buf sealed;
+	struct bid_blobs blobs = { web_blob_open, m->d };
 	size_t n = 0;
 	bool flag = false;
 	int rc;
@@ -656,6 +663,14 @@ static int evaluate(struct demo *m, const char *tender, const char bids[3][TENDE
 		TRY(say(m, "chair vote", ev_chair_vote(m->d->ledger, users[j], tender, members[0], &flag,
 						       &m->diag)));
 	}
+	/* the compliance review: every member finds every bid compliant */
+	at(start + 2 * MIN_US + 30000000);
+	for (int j = 0; j < 5; j++)
+		for (int i = 0; i < 3; i++) {
+			tender_diag_clear(&m->diag);
+			TRY(say(m, "review", ev_review_record(m->d->ledger, users[j], tender, "1", bids[i],
+							      true, NULL, NULL, &m->diag)));
+		}
 	at(start + 3 * MIN_US);
 	for (int j = 0; j < 5; j++) {
 		int u = user_index(m, users[j]);
@@ -686,7 +701,7 @@ static int evaluate(struct demo *m, const char *tender, const char bids[3][TENDE
 	}
 	at(start + 4 * MIN_US);
 	tender_diag_clear(&m->diag);
-	TRY(say(m, "report", ev_report_submit(m->d->ledger, users[0], tender,
+	TRY(say(m, "report", ev_report_submit(m->d->ledger, m->d->priv, &blobs, users[0], tender,
 					      "评标报告：经评审，推荐中标候选人三名，排序如下。", report,
 					      &m->diag)));
 	{
@@ -784,7 +799,7 @@ static int finished(struct demo *m, int64_t t0)
 	struct holders h5, h6, h7;
 	char b7[3][TENDER_ID_LEN];
 	struct bid_close_result cr;
-	struct bid_keep keep = { keep_put, m };
+	struct bid_keep keep = { keep_put, m, NULL, NULL, NULL, NULL }; /* no attachments */
 	struct bid_blobs blobs = { web_blob_open, m->d };
 	char b4[TENDER_ID_LEN], b2[TENDER_ID_LEN];
 	int64_t f = t0 + 2 * MIN_US, close_at = f + 21 * MIN_US + 5000000;
@@ -827,7 +842,8 @@ static int finished(struct demo *m, int64_t t0)
 	TRY(deposit(m, O_B4, "JC-DEMO-005", 0, 40000000, "transfer", "西湖园林建设有限公司"));
 	for (int i = 0; i < 3; i++)
 		TRY(deposit(m, O_B1 + i, "JC-DEMO-007", 0, 60000000, i == 1 ? "guarantee" : "transfer",
-			    "投标人"));
+			    i == 0 ? "江城建工集团有限公司" : i == 1 ? "富春建设有限公司"
+							       : "钱塘路桥工程有限公司"));
 	TRY(deposit(m, O_B1, "JC-DEMO-006", 0, 10000000, "transfer", "江城建工集团有限公司"));
 	TRY(deposit(m, O_B2, "JC-DEMO-006", 0, 10000000, "guarantee", "富春建设有限公司"));
 
@@ -1059,7 +1075,8 @@ int web_demo(const char *dir)
 	       "  tenders: JC-DEMO-001 published (3 registered, question, clarification, deadline moved\n"
 	       "  by two people), JC-DEMO-002 published, JC-DEMO-003 draft awaiting the supervisor,\n"
 	       "  JC-DEMO-004 cancelled%s\n"
-	       "  statistics: 24 imported outcomes (%s/demo-outcomes.csv), split at 2025-01-01\n"
+	       "  statistics: 24 imported outcomes (%s/demo-outcomes.csv) and the platform's awards,\n"
+	       "  etender stats report --split-at 2025-01-01\n"
 	       "  Serve it: etenderd serve --data %s --listen 127.0.0.1:8080\n",
 	       dir, (unsigned long long)audit_ledger_size(d->ledger), vkey, path,
 	       t0 ? ",\n  JC-DEMO-005 bid, closed, opened (唱标) and answered, JC-DEMO-006 failed (流标),\n"

@@ -9,6 +9,7 @@
 
 #include <microhttpd.h>
 
+#include "bidding/bidding.h"
 #include "crypto/crypto.h"
 #include "evaluation/evaluation.h"
 #include "web/web_int.h"
@@ -475,11 +476,12 @@ static int do_report(struct call *c)
 {
 	const char *text;
 	char id[TENDER_ID_LEN];
+	struct bid_blobs blobs = { web_blob_open, c->r->data };  /* the kept bid.xml files */
 	int rc;
 
 	if ((rc = str_field(c->j, "text", false, &text, c->rep)))
 		return rc;
-	if ((rc = ev_report_submit(L(c), ME(c), c->p0, text, id, &c->d)))
+	if ((rc = ev_report_submit(L(c), P(c), &blobs, ME(c), c->p0, text, id, &c->d)))
 		return rc;
 	return ok(c, json_pack("{s:s}", "report", id));
 }
@@ -611,6 +613,105 @@ static int post_award(struct web_req *r, struct web_reply *rep) { return run(r, 
 static int post_contract(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_contract); }
 static int post_release(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_release); }
 
+/* ---- the compliance review (review.c) ------------------------------------------------ */
+
+static int do_review(struct call *c)
+{
+	const char *bid, *crit, *reason;
+	bool pass;
+	int rc;
+
+	if ((rc = str_field(c->j, "bid", false, &bid, c->rep)) ||
+	    (rc = bool_field(c->j, "pass", &pass, c->rep)) ||
+	    (rc = str_field(c->j, "criterion", true, &crit, c->rep)) ||
+	    (rc = str_field(c->j, "reason", true, &reason, c->rep)))
+		return rc;
+	if (!json_is_boolean(json_object_get(c->j, "pass")))
+		return wrong_field(c->rep, "pass");
+	return (rc = ev_review_record(L(c), ME(c), c->p0, c->p1, bid, pass, crit, reason, &c->d)) ? rc :
+	       ok(c, NULL);
+}
+
+static int do_adjust(struct call *c)
+{
+	const char *bid, *reason;
+	int64_t amount = 0;
+	int rc;
+
+	if ((rc = str_field(c->j, "bid", false, &bid, c->rep)) ||
+	    (rc = int_field(c->j, "amount", &amount, c->rep)) ||
+	    (rc = str_field(c->j, "reason", false, &reason, c->rep)))
+		return rc;
+	return (rc = ev_adjust_record(L(c), ME(c), c->p0, c->p1, bid, amount, reason, &c->d)) ? rc :
+	       ok(c, NULL);
+}
+
+static int do_explain(struct call *c)
+{
+	const char *bid, *question;
+	int64_t deadline = 0;
+	char id[TENDER_ID_LEN];
+	int rc;
+
+	if ((rc = str_field(c->j, "bid", false, &bid, c->rep)) ||
+	    (rc = str_field(c->j, "question", false, &question, c->rep)) ||
+	    (rc = int_field(c->j, "deadline", &deadline, c->rep)))
+		return rc;
+	if ((rc = ev_explain_request(L(c), ME(c), c->p0, c->p1, bid, question, deadline, id, &c->d)))
+		return rc;
+	return ok(c, json_pack("{s:s}", "id", id));
+}
+
+static int do_explain_answer(struct call *c)
+{
+	const char *text;
+	int rc;
+
+	if ((rc = str_field(c->j, "text", false, &text, c->rep)))
+		return rc;
+	return (rc = ev_explain_answer(L(c), ME(c), c->p0, c->p1, text, &c->d)) ? rc : ok(c, NULL);
+}
+
+static int do_disqualify(struct call *c)
+{
+	const char *reason;
+	int rc;
+
+	if ((rc = str_field(c->j, "reason", false, &reason, c->rep)))
+		return rc;
+	return (rc = ev_bid_disqualify(L(c), ME(c), c->p0, c->p1, reason, &c->d)) ? rc : ok(c, NULL);
+}
+
+static int get_explanations(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN], *s = NULL;
+	int rc;
+
+	if (!param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = ev_explanations(r->data->ledger, &r->who, id, &s)))
+		return rc;
+	return reply_text_json(rep, s);
+}
+
+static int get_review(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN], *s = NULL;
+	int rc;
+
+	if (!param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = ev_review_get(r->data->ledger, &r->who, id, &s)))
+		return rc;
+	return reply_text_json(rep, s);
+}
+
+static int post_review(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_review); }
+static int post_adjust(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_adjust); }
+static int post_explain(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_explain); }
+static int post_explain_answer(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_explain_answer); }
+static int post_disqualify(struct web_req *r, struct web_reply *rep) { return run(r, rep, 2, do_disqualify); }
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 #define J ET_WEB_JSON_MAX_BODY
@@ -638,6 +739,13 @@ const struct web_route web_evaluation_routes[] = {
 	{ "GET", "/api/tenders/*/report", WEB_BODY_NONE, 0, OPT, get_report },
 	{ "POST", "/api/tenders/*/report/sign", WEB_BODY_BUFFER, J, RQ, post_sign },
 	{ "POST", "/api/tenders/*/lots/*/reject", WEB_BODY_BUFFER, J, RQ, post_reject },
+	{ "POST", "/api/tenders/*/lots/*/review", WEB_BODY_BUFFER, J, RQ, post_review },
+	{ "GET", "/api/tenders/*/review", WEB_BODY_NONE, 0, RQ, get_review },
+	{ "POST", "/api/tenders/*/lots/*/adjustments", WEB_BODY_BUFFER, J, RQ, post_adjust },
+	{ "POST", "/api/tenders/*/lots/*/explanations", WEB_BODY_BUFFER, J, RQ, post_explain },
+	{ "GET", "/api/tenders/*/explanations", WEB_BODY_NONE, 0, RQ, get_explanations },
+	{ "POST", "/api/tenders/*/explanations/*/answer", WEB_BODY_BUFFER, J, RQ, post_explain_answer },
+	{ "POST", "/api/tenders/*/explanations/*/reject", WEB_BODY_BUFFER, J, RQ, post_disqualify },
 	{ "POST", "/api/tenders/*/lots/*/candidates", WEB_BODY_BUFFER, J, RQ, post_candidates },
 	{ "POST", "/api/tenders/*/lots/*/objections", WEB_BODY_BUFFER, J, RQ, post_objection },
 	{ "POST", "/api/tenders/*/objections/*/answer", WEB_BODY_BUFFER, J, RQ, post_answer },

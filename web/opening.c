@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "bidding/bidding.h"
+#include "evaluation/evaluation.h"
 #include "crypto/crypto.h"
 #include "web/web_int.h"
 
@@ -40,10 +41,22 @@ struct inflight {
 	int64_t arrival_us;
 };
 
+/* An opening runs on its own worker thread, so that decrypting a large
+ * tender's bids never holds up another tender's close (at most OPENERS_MAX
+ * at a time; a tender waiting for a free worker is taken at a later pass). */
+#define OPENERS_MAX 2
+struct opener {
+	struct web_closer *c;
+	pthread_t th;
+	bool busy, done;
+	char tender[TENDER_ID_LEN];
+};
+
 struct web_closer {
 	struct web_data *d;
 	struct web_witness *w;
 	pthread_t th;
+	struct opener op[OPENERS_MAX];
 	bool started, stop, kick;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;            /* kicks and stop (CLOCK_MONOTONIC) */
@@ -242,6 +255,75 @@ static int blob_put(void *ctx, const void *data, size_t len, const unsigned char
 	return et_write_file_atomic(path, data, len, 0600);
 }
 
+/* struct bid_keep's attachment sink over the blob store: a temporary file
+ * blobs/.upload-att-XXXXXX (swept at start like an upload's), written as
+ * decrypted, fsync'd and renamed to blobs/<hex of its plaintext SHA-256>. */
+struct att_tmp {
+	struct web_data *d;
+	int fd;
+	char path[4096];
+};
+
+static int att_begin(void *ctx, void **h)
+{
+	struct web_data *d = ctx;
+	struct att_tmp *a = calloc(1, sizeof *a);
+	char rel[80];
+
+	if (!a)
+		return et_fail(ET_ENOMEM);
+	a->d = d;
+	if (snprintf(rel, sizeof rel, "%s/.upload-att-XXXXXX", WEB_DIR_BLOBS) >= (int)sizeof rel ||
+	    web_path(d->dir, rel, a->path, sizeof a->path) || (a->fd = mkstemp(a->path)) < 0) {
+		free(a);
+		return et_fail(ET_EIO);
+	}
+	*h = a;
+	return ET_OK;
+}
+
+static int att_write(void *h, const unsigned char *b, size_t n)
+{
+	struct att_tmp *a = h;
+
+	while (n) {
+		ssize_t w = write(a->fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return et_fail(ET_EIO);
+		b += w;
+		n -= (size_t)w;
+	}
+	return ET_OK;
+}
+
+static void att_abort(void *h)
+{
+	struct att_tmp *a = h;
+
+	close(a->fd);
+	unlink(a->path);
+	free(a);
+}
+
+static int att_commit(void *h, const unsigned char sha256[32])
+{
+	struct att_tmp *a = h;
+	char hex[65], rel[80], path[4096];
+	int rc = ET_OK;
+
+	et_hex_encode(sha256, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    web_path(a->d->dir, rel, path, sizeof path) || fsync(a->fd) || rename(a->path, path))
+		rc = et_fail(ET_EIO);
+	close(a->fd);
+	if (rc)
+		unlink(a->path);
+	free(a);
+	return rc;
+}
+
 static const struct bid_blobs *blobs_of(struct web_data *d, struct bid_blobs *b)
 {
 	b->open = web_blob_open;
@@ -275,6 +357,90 @@ static void witness_close(struct web_closer *c, const char *tender, uint64_t ind
 	       tender);
 }
 
+static void *opener_main(void *arg)
+{
+	struct opener *o = arg;
+	struct web_closer *c = o->c;
+	struct web_data *d = c->d;
+	struct tender_diag diag;
+	struct bid_blobs b;
+	struct bid_keep keep = { blob_put, d, att_begin, att_write, att_commit, att_abort };
+
+	tender_diag_clear(&diag);
+#ifdef ET_TEST_HOOKS
+	{
+		/* test builds: ET_TEST_OPEN_DELAY_MS=N holds every opening N ms on
+		 * its worker before it starts, so that a test can see another
+		 * tender's close go ahead meanwhile */
+		const char *e = getenv("ET_TEST_OPEN_DELAY_MS");
+		long ms = e ? strtol(e, NULL, 10) : 0;
+		if (ms > 0 && ms <= 60000) {
+			struct timespec ts = { (time_t)(ms / 1000), (ms % 1000) * 1000000L };
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+	}
+#endif
+	if (bid_open_keep(d->ledger, blobs_of(d, &b), &keep, "", o->tender, &diag))
+		et_log(ET_LOG_WARN, "closer: open %s: %s", o->tender, diag.msg);
+	else
+		et_log(ET_LOG_INFO, "opened %s", o->tender);
+	pthread_mutex_lock(&c->mu);
+	o->done = true;
+	c->kick = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
+/* Join the workers that finished (all of them, waiting, if wait). */
+static void openers_reap(struct web_closer *c, bool wait)
+{
+	for (int i = 0; i < OPENERS_MAX; i++) {
+		bool join;
+
+		pthread_mutex_lock(&c->mu);
+		join = c->op[i].busy && (wait || c->op[i].done);
+		pthread_mutex_unlock(&c->mu);
+		if (!join)
+			continue;
+		pthread_join(c->op[i].th, NULL);
+		pthread_mutex_lock(&c->mu);
+		c->op[i].busy = c->op[i].done = false;
+		pthread_mutex_unlock(&c->mu);
+	}
+}
+
+/* Start the opening of tender on a free worker, unless one runs for it or
+ * none is free (then a later pass takes it). */
+static void opening_start(struct web_closer *c, const char *tender)
+{
+	int free_slot = -1;
+
+	openers_reap(c, false);
+	pthread_mutex_lock(&c->mu);
+	for (int i = 0; i < OPENERS_MAX; i++) {
+		if (c->op[i].busy && !strcmp(c->op[i].tender, tender)) {
+			pthread_mutex_unlock(&c->mu);
+			return;
+		}
+		if (!c->op[i].busy && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0 && strlen(tender) < sizeof c->op[0].tender) {
+		struct opener *o = &c->op[free_slot];
+		o->c = c;
+		o->busy = true;
+		o->done = false;
+		memcpy(o->tender, tender, strlen(tender) + 1);
+		if (pthread_create(&o->th, NULL, opener_main, o)) {
+			o->busy = false;
+			et_log(ET_LOG_WARN, "closer: no thread for the opening of %s", tender);
+		}
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
 /* One pass over the published tenders. */
 static void scan(struct web_closer *c)
 {
@@ -291,7 +457,6 @@ static void scan(struct web_closer *c)
 		struct bid_tender_status st;
 		struct tender_diag diag;
 		struct bid_close_result res;
-		struct bid_blobs b;
 		int64_t now = et_clock_now_us();
 
 		if (v[i].stage != TENDER_STAGE_PUBLISHED ||
@@ -308,12 +473,7 @@ static void scan(struct web_closer *c)
 				witness_close(c, v[i].id, res.index);
 			}
 		} else if (st.phase == BID_PHASE_CLOSED && st.released >= st.k) {
-			struct bid_keep keep = { blob_put, d };
-
-			if ((rc = bid_open_keep(d->ledger, blobs_of(d, &b), &keep, "", v[i].id, &diag)))
-				et_log(ET_LOG_WARN, "closer: open %s: %s", v[i].id, diag.msg);
-			else
-				et_log(ET_LOG_INFO, "opened %s", v[i].id);
+			opening_start(c, v[i].id);
 		} else if (st.phase == BID_PHASE_CLOSED) {
 			const struct tender_profile *prof = NULL;
 
@@ -393,6 +553,7 @@ void web_closer_stop(struct web_data *d)
 	pthread_mutex_unlock(&c->mu);
 	if (c->started)
 		pthread_join(c->th, NULL);
+	openers_reap(c, true);   /* an opening in progress ends (all or none) */
 	d->closer = NULL;
 	pthread_cond_destroy(&c->cv);
 	pthread_cond_destroy(&c->done);
@@ -578,6 +739,17 @@ int web_post_release(struct web_req *r, struct web_reply *rep)
 				      (json_int_t)released, "k", (json_int_t)st.k, "opening",
 				      released >= st.k));
 out:
+	/* the key is secret until an accepted release logs it (a refused one,
+	 * e.g. before the close, must leave no copy): wipe the parsed identity
+	 * and the request body */
+	{
+		json_t *iv = j ? json_object_get(j, "identity") : NULL;
+		const char *is = json_string_value(iv);
+		if (is)
+			crypto_wipe((char *)is, strlen(is));
+	}
+	if (r->body && r->body_len)
+		crypto_wipe((unsigned char *)r->body, r->body_len);
 	json_decref(j);
 	return rc;
 }
@@ -746,4 +918,176 @@ int web_post_deposit(struct web_req *r, struct web_reply *rep)
 out:
 	json_decref(j);
 	return rc;
+}
+
+/* POST /api/tenders/{id}/reference {"ref":"ref-…","sealed":"<base64 age file>"}: the
+ * tender's agent uploads the sealed reference price (标底, at most
+ * BID_REFERENCE_SEALED_MAX bytes sealed). Stored in the blob store under
+ * its SHA-256, then bid_reference_submit with the arrival time taken like a
+ * bid's (in flight for the closer); a refused reference's blob is removed
+ * if this request created it. → {"tender","ref","index","replaced"}. */
+#define BID_REFERENCE_SEALED_MAX (32u * 1024)
+int web_post_reference(struct web_req *r, struct web_reply *rep)
+{
+	struct tender_diag d;
+	struct bid_reference_receipt rr;
+	struct bid_blobs blobs;
+	char id[TENDER_ID_LEN], hex[65], rel[80], path[4096];
+	const char *ref = NULL, *sealed = NULL;
+	unsigned char *raw = NULL, sha[32];
+	size_t len = 0;
+	struct stat sb;
+	bool existed;
+	int64_t arrival = 0;
+	int slot = -1, rc;
+	json_t *j = NULL;
+
+	tender_diag_clear(&d);
+	if (!web_param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = web_body_object(r, &j, rep)))
+		return rc;
+	if ((rc = web_str_field(j, "ref", false, &ref, rep)) ||
+	    (rc = web_str_field(j, "sealed", false, &sealed, rep)))
+		goto out;
+	if (strlen(sealed) > BID_REFERENCE_SEALED_MAX * 4 / 3 + 4 ||
+	    !(raw = malloc(strlen(sealed) / 4 * 3 + 3)) ||
+	    et_b64_decode(sealed, strlen(sealed), raw, strlen(sealed) / 4 * 3 + 3, &len) || len == 0) {
+		web_reply_error(rep, MHD_HTTP_BAD_REQUEST, ET_EINVAL, NULL,
+				"字段 sealed 须为 base64 编码的密封标底（不超过 32 KiB）",
+				"field sealed must be the base64 sealed reference (at most 32 KiB)");
+		rc = ET_EINVAL;
+		goto out;
+	}
+	crypto_sha256(raw, len, sha);
+	et_hex_encode(sha, 32, hex);
+	if (snprintf(rel, sizeof rel, "%s/%s", WEB_DIR_BLOBS, hex) >= (int)sizeof rel ||
+	    (rc = web_path(r->data->dir, rel, path, sizeof path))) {
+		rc = et_fail(ET_EINVAL);
+		goto out;
+	}
+	existed = stat(path, &sb) == 0;
+	if ((rc = web_inflight_begin(r->data, id, &arrival, &slot)))
+		goto out;
+	if (!existed && (rc = et_write_file_atomic(path, raw, len, 0600)))
+		goto out;
+	rc = bid_reference_submit(r->data->ledger, blobs_of(r->data, &blobs), r->who.user, id, ref,
+				  sha, len, arrival, &rr, &d);
+	web_inflight_end(r->data, slot);
+	slot = -1;
+	if (rc) {
+		if (!existed)
+			unlink(path);
+		web_reply_diag(rep, rc, &d);
+		goto out;
+	}
+	rc = web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:s, s:s, s:I, s:s}", "tender", id, "ref",
+							ref, "index", (json_int_t)rr.index, "replaced",
+							rr.replaced));
+out:
+	if (slot >= 0)
+		web_inflight_end(r->data, slot);
+	free(raw);
+	json_decref(j);
+	return rc;
+}
+
+/* GET /api/tenders/{id}/bids/{bid}/parts/{n}: a decrypted attachment (part
+ * n >= 2) of an opened bid, kept by the opening under its plaintext SHA-256
+ * (the record's bids[].attachments), streamed from its file. Not public:
+ * the tender's agent or tenderer, supervisors and the members of its
+ * evaluation panel (et.att.reader). */
+int web_get_bid_part(struct web_req *r, struct web_reply *rep)
+{
+	char id[TENDER_ID_LEN], bid[TENDER_ID_LEN], ps[TENDER_ID_LEN], *end;
+	struct bid_attachment_info ai;
+	struct tender_diag d;
+	struct MHD_Response *resp;
+	unsigned char sha[32];
+	struct stat sb;
+	unsigned long part;
+	int rc, fd = -1;
+
+	if (!web_param(r, 0, id) || !web_param(r, 1, bid) || !web_param(r, 2, ps))
+		return ET_ENOTFOUND;
+	errno = 0;
+	part = strtoul(ps, &end, 10);
+	if (errno || *end || part < 2 || part > BID_MAX_PARTS)
+		return ET_ENOTFOUND;
+	rc = bid_attachment(r->data->ledger, &r->who, id, bid, (unsigned)part, &ai, &d);
+	if (rc == ET_EDENIED) {     /* a member of the tender's evaluation panel reads them too */
+		bool member = false;
+		int mrc = ev_is_panel_member(r->data->ledger, id, r->who.user, &member);
+		if (mrc)
+			return mrc;
+		if (member)
+			rc = bid_attachment_for_panel(r->data->ledger, id, bid, (unsigned)part, &ai, &d);
+	}
+	if (rc) {
+		web_reply_diag(rep, rc, &d);
+		return rc;
+	}
+	if (et_hex_decode(ai.sha256, sha, 32) || (rc = web_blob_open(r->data, sha, &fd)))
+		return rc ? rc : et_fail(ET_EDB);
+	if (fstat(fd, &sb) || (uint64_t)sb.st_size != ai.size) {
+		close(fd);
+		return et_fail(ET_EIO);
+	}
+	if (!(resp = MHD_create_response_from_fd64(ai.size, fd))) {
+		close(fd);
+		return et_fail(ET_ENOMEM);
+	}
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+	(void)MHD_add_response_header(resp, "X-Content-SHA256", ai.sha256);
+	(void)MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	(void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rep->resp)
+		MHD_destroy_response(rep->resp);
+	rep->resp = resp;
+	rep->status = MHD_HTTP_OK;
+	return ET_OK;
+}
+
+/* POST /api/deposits/{id}/return (administrator): the per-tender deposit
+ * of a firm that withdrew its bid was returned (cn.reg.35, 实施条例 第三十五条)
+ * → {"id","tender","org","withdrawn_us","due_us","late","index"}. */
+int web_post_deposit_return(struct web_req *r, struct web_reply *rep)
+{
+	struct bid_deposit_returned dr;
+	struct tender_diag d;
+	char id[TENDER_ID_LEN];
+	int rc;
+
+	if (!web_param(r, 0, id))
+		return ET_ENOTFOUND;
+	if ((rc = bid_deposit_return(r->data->ledger, r->who.user, id, &dr, &d))) {
+		web_reply_diag(rep, rc, &d);
+		return rc;
+	}
+	return web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:I}", "id",
+							  id, "tender", dr.tender, "org", dr.org,
+							  "withdrawn_us", (json_int_t)dr.withdrawn_us,
+							  "due_us", (json_int_t)dr.due_us, "late",
+							  dr.late, "index", (json_int_t)dr.index));
+}
+
+/* GET /api/deposits/due[?tender=T] (administrators, supervisors): the
+ * per-tender deposits of withdrawn bids not returned yet, with their due
+ * time (cn.reg.35) → {"deposits":[{"id","tender","org","amount",
+ * "withdrawn_us","due_us","overdue"}]}. */
+int web_get_deposits_due(struct web_req *r, struct web_reply *rep)
+{
+	const char *tender = web_query(r, "tender");
+	json_t *v = NULL;
+	int rc;
+
+	rc = bid_deposits_due(r->data->ledger, &r->who, tender && *tender ? tender : NULL, &v);
+	if (rc == ET_EDENIED) {
+		web_reply_error(rep, MHD_HTTP_FORBIDDEN, ET_EDENIED, "et.auth.role", "角色无权执行此操作",
+				"only administrators and supervisors see the deposits due");
+		return rc;
+	}
+	if (rc)
+		return rc;
+	return web_reply_json(rep, MHD_HTTP_OK, json_pack("{s:o}", "deposits", v));
 }

@@ -315,6 +315,10 @@ int web_get_bid_xml(struct web_req *r, struct web_reply *rep);
 int web_post_confirm(struct web_req *r, struct web_reply *rep);
 int web_post_object(struct web_req *r, struct web_reply *rep);
 int web_post_deposit(struct web_req *r, struct web_reply *rep);
+int web_post_reference(struct web_req *r, struct web_reply *rep);
+int web_get_bid_part(struct web_req *r, struct web_reply *rep);
+int web_post_deposit_return(struct web_req *r, struct web_reply *rep);
+int web_get_deposits_due(struct web_req *r, struct web_reply *rep);
 #ifdef ET_TEST_HOOKS
 int web_test_submit_delay(struct web_req *r, struct web_reply *rep);
 int web_test_inflight(struct web_req *r, struct web_reply *rep);

@@ -117,6 +117,10 @@ static void fixture_bidder(struct world *w, struct bidder *b, int u, int o)
 	w->key[u].recipient = NULL;
 }
 
+/* If set, called with the tender's XML before the draft (the holders' keys
+ * known): a test adds to the record. */
+static void (*bt_before_draft)(struct bt *b, struct et_buf *xml);
+
 static void bt_setup(struct bt *b)
 {
 	struct tender_diag d;
@@ -141,13 +145,16 @@ static void bt_setup(struct bt *b)
 	holder_keys(&b->w, b->T, &b->t);
 	et_buf_init(&x, 1 << 20);
 	tender_xml_for(&b->w, b->T, from, &b->t, &x);
+	for (int i = 0; i < 3; i++)
+		recipient_key(b->t.recipient[i], b->pubs[i]);
+	if (bt_before_draft)
+		bt_before_draft(b, &x);
 	ck_assert_msg(tender_draft(b->w.l, b->w.user[U_AGENT1], x.data, x.len, tid, &d) == ET_OK,
 		      "%s", d.msg);
 	et_buf_free(&x);
 	for (int i = 0; i < 3; i++) {
 		ck_assert_msg(tender_holder_key_register(b->w.l, b->w.user[U_KH1 + i], b->t.line[i],
 							 &d) == ET_OK, "%s", d.msg);
-		recipient_key(b->t.recipient[i], b->pubs[i]);
 	}
 	ck_assert_int_eq(tender_keyholders_propose(b->w.l, b->w.user[U_AGENT1], b->T, &d), ET_OK);
 	ck_assert_int_eq(tender_keyholders_approve(b->w.l, b->w.user[U_SUPER], b->T, &d), ET_OK);
@@ -971,7 +978,7 @@ END_TEST
 
 /* bid_keep for the test: count and remember what the opening kept. */
 struct kept {
-	unsigned n;
+	unsigned n, atts, aborted;
 	unsigned char sha[4][32];
 	bool named_price;
 };
@@ -988,6 +995,47 @@ static int keep_put(void *ctx, const void *data, size_t len, const unsigned char
 	if (memmem(data, len, "300000", 6))
 		k->named_price = true;
 	return ET_OK;
+}
+
+/* The attachment sink for the test: plaintext gathered in memory (small). */
+struct att_mem {
+	struct et_buf b;
+	struct kept *k;
+};
+static int att_begin(void *ctx, void **h)
+{
+	struct att_mem *a = calloc(1, sizeof *a);
+
+	ck_assert_ptr_nonnull(a);
+	a->k = ctx;
+	et_buf_init(&a->b, 1u << 20);
+	*h = a;
+	return ET_OK;
+}
+static int att_write(void *h, const unsigned char *b, size_t n)
+{
+	return et_buf_add(&((struct att_mem *)h)->b, b, n);
+}
+static int att_commit(void *h, const unsigned char sha256[32])
+{
+	struct att_mem *a = h;
+	unsigned char x[32];
+
+	crypto_sha256(a->b.data, a->b.len, x);
+	ck_assert_mem_eq(x, sha256, 32);
+	ck_assert_ptr_nonnull(memmem(a->b.data, a->b.len, "施工组织设计", strlen("施工组织设计")));
+	a->k->atts++;
+	et_buf_free(&a->b);
+	free(a);
+	return ET_OK;
+}
+static void att_abort(void *h)
+{
+	struct att_mem *a = h;
+
+	a->k->aborted++;
+	et_buf_free(&a->b);
+	free(a);
 }
 
 /* Every part is decrypted at the opening, not only bid.xml: an attachment
@@ -1025,12 +1073,41 @@ START_TEST(test_attachment_decrypted)
 	ck_assert_int_eq(release(b, 2, b->t.secret[2], &released, &d), ET_OK);
 	{
 		struct kept k;
-		struct bid_keep keep = { keep_put, &k };
+		struct bid_keep keep = { keep_put, &k, att_begin, att_write, att_commit, att_abort };
+		struct tender_principal who;
+		struct bid_attachment_info ai;
 		memset(&k, 0, sizeof k);
+		memset(&who, 0, sizeof who);
+		memcpy(who.org, b->w.org[O_AGENT], sizeof who.org);
+		who.roles = TENDER_ROLE_AGENT;
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_ESTATE);
 		ck_assert_msg(bid_open_keep(b->w.l, &b->blobs, &keep, "", b->T, &d) == ET_OK, "%s",
 			      d.msg);
 		ck_assert_uint_eq(k.n, 2);             /* the two opened bids' bid.xml, not the revoked one */
 		ck_assert(k.named_price);              /* bid 3 offers 300000 fen */
+		ck_assert_uint_eq(k.atts, 2);          /* and their attachments, streamed */
+		ck_assert_uint_eq(k.aborted, 1);       /* the broken one dropped */
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_OK);
+		ck_assert_uint_eq(ai.part, 2);
+		ck_assert_uint_eq(ai.size, strlen("技术标：施工组织设计 …"));
+		{
+			unsigned char h[32];
+			char hx[65];
+			crypto_sha256("技术标：施工组织设计 …", strlen("技术标：施工组织设计 …"), h);
+			et_hex_encode(h, 32, hx);
+			ck_assert_str_eq(ai.sha256, hx);
+		}
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[1], 2, &ai, &d), ET_ENOTFOUND);
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 3, &ai, &d), ET_ENOTFOUND);
+		who.roles = TENDER_ROLE_BIDDER;        /* a bidder: not a reader */
+		memcpy(who.org, b->b[0].org, sizeof who.org);
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_EDENIED);
+		ck_assert_str_eq(d.rule, "et.att.reader");
+		who.roles = TENDER_ROLE_AGENT;         /* another agency */
+		memcpy(who.org, b->w.org[O_AGENT_O], sizeof who.org);
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_EDENIED);
+		who.roles = TENDER_ROLE_SUPERVISOR;
+		ck_assert_int_eq(bid_attachment(b->w.l, &who, b->T, ids[0], 2, &ai, &d), ET_OK);
 	}
 	status_of(b, 0, ids[0], "opened");
 	status_of(b, 1, ids[1], "revoked");
@@ -1055,6 +1132,332 @@ START_TEST(test_attachment_decrypted)
 		}
 		json_decref(o);
 		free(rec);
+	}
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	for (int i = 0; i < 3; i++)
+		et_buf_free(&s[i].manifest);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
+
+/* The sealed reference price (标底): only the tender's agent seals it
+ * (bidders, another agency refused), with exactly the tender's stanzas
+ * (an extra recipient refused), before the deadline (cn.e.27); a second
+ * one replaces the first; it is confidential until the close, never a bid
+ * (not received, not counted, not listed), and the opening decrypts it
+ * with the bids and shows it per lot in the record; ref.txt is strict. */
+static void seal_reference(struct bt *b, const char *ref, const char *org, int64_t price,
+			   bool extra, struct bid_part_ref *pr)
+{
+	struct bid_reference_doc doc;
+	struct et_buf txt, c;
+
+	memset(&doc, 0, sizeof doc);
+	memcpy(doc.tender, b->T, strlen(b->T) + 1);
+	memcpy(doc.ref, ref, strlen(ref) + 1);
+	memcpy(doc.org, org, strlen(org) + 1);
+	doc.noffers = 1;
+	memcpy(doc.offers[0].lot, "1", 2);
+	doc.offers[0].price_fen = price;
+	et_buf_init(&txt, BID_REFERENCE_MAX);
+	et_buf_init(&c, 1u << 20);
+	ck_assert_int_eq(bid_reference_write(&doc, &txt), ET_OK);
+	encrypt(b, ref, 1, txt.data, txt.len, extra, &c);
+	store(b, &c, pr);
+	et_buf_free(&txt);
+	et_buf_free(&c);
+}
+
+/* A record committing to its reference: only that file is taken. */
+static struct bid_part_ref committed;
+static void seal_reference(struct bt *b, const char *ref, const char *org, int64_t price,
+			   bool extra, struct bid_part_ref *pr);
+static void commit_reference(struct bt *b, struct et_buf *xml)
+{
+	char hex[65], tail[160];
+	unsigned char *end = memmem(xml->data, xml->len, "</tender>", 9);
+
+	seal_reference(b, "ref-commit1", b->w.org[O_AGENT], 270000, false, &committed);
+	et_hex_encode(committed.sha256, 32, hex);
+	ck_assert_ptr_nonnull(end);
+	ck_assert_int_lt(snprintf(tail, sizeof tail, "  <referencePrice sha256=\"%s\"/>\n</tender>\n",
+				  hex), (int)sizeof tail);
+	xml->len = (size_t)(end - xml->data);
+	ck_assert_int_eq(et_buf_addstr(xml, tail), ET_OK);
+}
+
+START_TEST(test_reference_committed)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct bid_reference_receipt rr;
+	struct bid_part_ref other;
+
+	ck_assert_ptr_nonnull(b);
+	bt_before_draft = commit_reference;
+	bt_setup(b);
+	bt_before_draft = NULL;
+	et_clock_set_test(T0 + 3 * DAY);
+	seal_reference(b, "ref-other1", b->w.org[O_AGENT], 280000, false, &other);
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-other1", other.sha256, other.size, et_clock_now_us(),
+					      &rr, &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.ref.sha256");
+	ck_assert_msg(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T, "ref-commit1",
+					   committed.sha256, committed.size, et_clock_now_us(), &rr,
+					   &d) == ET_OK, "%s", d.msg);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_reference_price)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct sealed s[3];
+	struct bid_receipt r;
+	struct bid_reference_receipt rr;
+	struct bid_close_result cr;
+	struct bid_part_ref p1, p2, px, plate;
+	struct bid_info *v = NULL;
+	size_t nv = 0;
+	unsigned released;
+	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-3" };
+	char dep[TENDER_ID_LEN], *rec = NULL;
+	const char *agent_org = b ? b->w.org[O_AGENT] : NULL;
+	static const char *const ids[3] = { "bid-r0first1", "bid-r1first1", "bid-r2first1" };
+
+	ck_assert_ptr_nonnull(b);
+	bt_setup(b);
+	agent_org = b->w.org[O_AGENT];
+	{
+		/* ref.txt: canonical only */
+		struct bid_reference_doc doc;
+		static const char good[] = "etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\n"
+					   "lot 1 500\nlot 2 700\n";
+		static const char *const bad[] = {
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\n",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1 0500\n",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1 500\nlot 1 7\n",
+			"etender-reference/v1\ntender T1\nref bid-abcdef\norg org-abcdef\nlot 1 500\n",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1 500",
+			"etender-reference/v1\ntender T1\nref ref-abcdef\norg org-abcdef\nlot 1  500\n",
+		};
+		ck_assert_int_eq(bid_reference_parse(good, sizeof good - 1, &doc, &d), ET_OK);
+		ck_assert_uint_eq(doc.noffers, 2);
+		ck_assert_int_eq(doc.offers[1].price_fen, 700);
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			ck_assert_msg(bid_reference_parse(bad[i], strlen(bad[i]), &doc, &d) == ET_EINVAL,
+				      "bad %zu", i);
+			ck_assert_str_eq(d.rule, "et.ref.format");
+		}
+	}
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
+		an.org = b->b[i].org;
+		ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, dep, &d), ET_OK);
+	}
+	et_clock_set_test(T0 + 3 * DAY);
+	for (int i = 0; i < 3; i++) {
+		seal(b, i, ids[i], 100000 * (i + 1), SEAL_OK, NULL, &s[i]);
+		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	}
+	seal_reference(b, "ref-first1", agent_org, 250000, false, &p1);
+	seal_reference(b, "ref-second1", agent_org, 260000, false, &p2);
+	seal_reference(b, "ref-extra1", agent_org, 1, true, &px);
+	seal_reference(b, "ref-late01", agent_org, 2, false, &plate);
+	/* a bidder, another agency: refused */
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->b[0].user, b->T, "ref-first1",
+					      p1.sha256, p1.size, et_clock_now_us(), &rr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.auth.role");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT_O], b->T,
+					      "ref-first1", p1.sha256, p1.size, et_clock_now_us(), &rr,
+					      &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.auth.org");
+	/* a bid id, an extra recipient, a bid's ciphertext: refused */
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "bid-first1", p1.sha256, p1.size, et_clock_now_us(), &rr,
+					      &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.ref.id");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-extra1", px.sha256, px.size, et_clock_now_us(), &rr,
+					      &d), ET_ESEALER);
+	ck_assert_str_eq(d.rule, "et.bid.stanzas");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-copy01", s[0].parts[1].sha256, s[0].parts[1].size,
+					      et_clock_now_us(), &rr, &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.bid.duplicate");
+	/* the first, then a replacement */
+	ck_assert_msg(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T, "ref-first1",
+					   p1.sha256, p1.size, et_clock_now_us(), &rr, &d) == ET_OK,
+		      "%s", d.msg);
+	ck_assert_str_eq(rr.replaced, "");
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-first1", p1.sha256, p1.size, et_clock_now_us(), &rr,
+					      &d), ET_EEXIST);
+	ck_assert_msg(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T, "ref-second1",
+					   p2.sha256, p2.size, et_clock_now_us(), &rr, &d) == ET_OK,
+		      "%s", d.msg);
+	ck_assert_str_eq(rr.replaced, "ref-first1");
+	/* late: refused, the second stands */
+	et_clock_set_test(b->deadline);
+	ck_assert_int_eq(bid_reference_submit(b->w.l, &b->blobs, b->w.user[U_AGENT1], b->T,
+					      "ref-late01", plate.sha256, plate.size, b->deadline, &rr,
+					      &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.e.27");
+	ck_assert_int_eq(bid_close(b->w.l, "", b->T, &cr, &d), ET_OK);
+	ck_assert(!cr.failed);
+	ck_assert_uint_eq(cr.received, 3);     /* never a bid */
+	ck_assert_uint_eq(cr.counted, 3);
+	ck_assert_int_eq(bid_list(b->w.l, b->T, &v, &nv), ET_OK);
+	ck_assert_uint_eq(nv, 3);
+	for (size_t i = 0; i < nv; i++)
+		ck_assert_ptr_null(strstr(v[i].bid, "ref-"));
+	bid_info_free(v);
+	ck_assert_int_eq(release(b, 0, b->t.secret[0], &released, &d), ET_OK);
+	ck_assert_int_eq(release(b, 1, b->t.secret[1], &released, &d), ET_OK);
+	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(bid_opening_record(b->w.l, b->T, &rec), ET_OK);
+	{
+		json_t *o = json_loads(rec, 0, NULL), *ref = json_object_get(o, "reference");
+		json_t *off;
+		ck_assert_ptr_nonnull(ref);
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "bids")), 3);
+		ck_assert_str_eq(json_string_value(json_object_get(ref, "ref")), "ref-second1");
+		ck_assert_str_eq(json_string_value(json_object_get(ref, "status")), "opened");
+		ck_assert_str_eq(json_string_value(json_object_get(ref, "org")), agent_org);
+		ck_assert_uint_eq(strlen(json_string_value(json_object_get(ref, "txt_sha256"))), 64);
+		off = json_array_get(json_object_get(ref, "offers"), 0);
+		ck_assert_str_eq(json_string_value(json_object_get(off, "lot")), "1");
+		ck_assert_int_eq(json_integer_value(json_object_get(off, "price")), 260000);
+		json_decref(o);
+		free(rec);
+	}
+	for (int i = 0; i < 3; i++)
+		status_of(b, i, ids[i], "opened");
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	for (int i = 0; i < 3; i++)
+		et_buf_free(&s[i].manifest);
+	bt_close(b);
+	free(b);
+}
+END_TEST
+
+/* The return of a per-tender deposit after a withdrawal (cn.reg.35): only
+ * an administrator, only a per-tender deposit of a firm that withdrew and
+ * has no other bid, once; late after the profile's five days; the query of
+ * deposits due (administrators and supervisors); a returned deposit is no
+ * longer the tender's to release; confidential before the close. */
+struct dep_list {
+	const char *tender;
+	size_t n;
+};
+static int dep_list_fn(sqlite3 *db, void *ctx)
+{
+	struct dep_list *q = ctx;
+	struct bid_deposit_info *v = NULL;
+	int rc = bid_db_tender_deposits(db, q->tender, &v, &q->n);
+
+	free(v);
+	return rc;
+}
+
+START_TEST(test_deposit_return)
+{
+	struct bt *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct sealed s[3];
+	struct bid_receipt r;
+	struct bid_deposit_returned dr;
+	struct tender_principal who;
+	struct bid_deposit_new pt = { NULL, NULL, 0, 5000000, "transfer", "付款人", "银行", "acct-1" };
+	struct bid_deposit_new an = { NULL, NULL, 2026, 8000000, "guarantee", "x", "y", "acct-3" };
+	char dep[3][TENDER_ID_LEN], annual[TENDER_ID_LEN];
+	json_t *due = NULL;
+	static const char *const ids[3] = { "bid-d0first1", "bid-d1first1", "bid-d2first1" };
+
+	ck_assert_ptr_nonnull(b);
+	bt_setup(b);
+	pt.tender = b->T;
+	et_clock_set_test(T0 + 2 * HOUR);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(tender_register(b->w.l, b->b[i].user, b->T, &d), ET_OK);
+		pt.org = b->b[i].org;
+		ck_assert_msg(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &pt, dep[i], &d) == ET_OK,
+			      "%s", d.msg);
+	}
+	an.org = b->b[0].org;
+	ck_assert_int_eq(bid_deposit_record(b->w.l, b->w.p, b->w.user[U_ADMIN], &an, annual, &d), ET_OK);
+	et_clock_set_test(T0 + 3 * DAY);
+	for (int i = 0; i < 3; i++) {
+		seal(b, i, ids[i], 100000 * (i + 1), SEAL_OK, NULL, &s[i]);
+		ck_assert_msg(submit(b, i, &s[i], et_clock_now_us(), &r, &d) == ET_OK, "%s", d.msg);
+	}
+	/* nothing to return while the firm's bid is live */
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[0], &dr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.deposit.withdrawal");
+	ck_assert_int_eq(bid_withdraw(b->w.l, b->b[0].user, b->T, ids[0], &d), ET_OK);
+	et_clock_set_test(T0 + 3 * DAY + HOUR);
+	ck_assert_int_eq(bid_withdraw(b->w.l, b->b[1].user, b->T, ids[1], &d), ET_OK);
+	memset(&who, 0, sizeof who);
+	who.roles = TENDER_ROLE_SUPERVISOR;
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, b->T, &due), ET_OK);
+	ck_assert_uint_eq(json_array_size(due), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(due, 0), "id")), dep[0]);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(due, 0), "due_us")),
+			 T0 + 3 * DAY + 5 * DAY);
+	ck_assert(json_is_false(json_object_get(json_array_get(due, 0), "overdue")));
+	json_decref(due);
+	who.roles = TENDER_ROLE_BIDDER;
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, b->T, &due), ET_EDENIED);
+	/* refusals: a bidder, an annual deposit, no such deposit */
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->b[0].user, dep[0], &dr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.auth.role");
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], annual, &dr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.deposit.annual");
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], "dep-nosuchdeposit", &dr, &d),
+			 ET_ENOTFOUND);
+	/* in time: recorded, confidential before the close */
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[0], &dr, &d) == ET_OK,
+			      "%s", d.msg);
+		ck_assert_uint_eq(dr.index, before);
+		ck_assert(!dr.late);
+		ck_assert_str_eq(dr.org, b->b[0].org);
+		ck_assert_int_eq(dr.due_us, T0 + 3 * DAY + 5 * DAY);
+	}
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[0], &dr, &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.deposit.returned");
+	/* late: after five days */
+	et_clock_set_test(T0 + 9 * DAY);
+	who.roles = TENDER_ROLE_ADMIN;
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, NULL, &due), ET_OK);
+	ck_assert_uint_eq(json_array_size(due), 1);
+	ck_assert(json_is_true(json_object_get(json_array_get(due, 0), "overdue")));
+	json_decref(due);
+	ck_assert_int_eq(bid_deposit_return(b->w.l, b->w.user[U_ADMIN], dep[1], &dr, &d), ET_OK);
+	ck_assert(dr.late);
+	ck_assert_int_eq(bid_deposits_due(b->w.l, &who, NULL, &due), ET_OK);
+	ck_assert_uint_eq(json_array_size(due), 0);
+	json_decref(due);
+	{
+		/* the tender's deposits to release at the award: only the third firm's */
+		struct dep_list q = { b->T, 0 };
+		ck_assert_int_eq(audit_ledger_query(b->w.l, dep_list_fn, &q), ET_OK);
+		ck_assert_uint_eq(q.n, 1);
 	}
 	{
 		struct audit_report rep;
@@ -1161,6 +1564,9 @@ int main(void)
 	tcase_add_test(tc, test_amendment);
 	tcase_add_test(tc, test_attachment_decrypted);
 	tcase_add_test(tc, test_opening_window);
+	tcase_add_test(tc, test_reference_price);
+	tcase_add_test(tc, test_reference_committed);
+	tcase_add_test(tc, test_deposit_return);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

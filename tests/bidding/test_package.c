@@ -218,6 +218,51 @@ START_TEST(test_bid_xml)
 	}
 	ck_assert_ptr_nonnull(bid_xml_schema_text(&n));
 	ck_assert_uint_gt(n, 100);
+	/* answers to the tender's opening fields: after the offers, ids unique,
+	 * text escaped by the writer and read back the same */
+	{
+		struct bid_document back;
+		struct et_buf w;
+		static const char *const bad_fields[] = {
+			"<field id=\"quality\">合格</field><field id=\"quality\">优良</field>",
+			"<field id=\"Quality\">合格</field>",
+			"<field id=\"quality\"></field>",
+			"<field>合格</field>",
+		};
+		ck_assert_int_eq(bid_xml_parse(good_xml, strlen(good_xml), &doc, &d), ET_OK);
+		ck_assert_uint_eq(doc.nfields, 0);
+		doc.nfields = 2;
+		memcpy(doc.fields[0].id, "quality", sizeof "quality");
+		memcpy(doc.fields[0].value, "合格 <&> \"优良\"", sizeof "合格 <&> \"优良\"");
+		memcpy(doc.fields[1].id, "manager", sizeof "manager");
+		memcpy(doc.fields[1].value, "张三（一级建造师）", sizeof "张三（一级建造师）");
+		et_buf_init(&w, 1 << 16);
+		ck_assert_int_eq(bid_xml_write(&doc, &w), ET_OK);
+		memset(&back, 0x5a, sizeof back);
+		ck_assert_int_eq(bid_xml_parse(w.data, w.len, &back, &d), ET_OK);
+		ck_assert_uint_eq(back.nfields, 2);
+		ck_assert_str_eq(back.fields[0].value, "合格 <&> \"优良\"");
+		ck_assert_str_eq(back.fields[1].id, "manager");
+		memcpy(doc.fields[1].id, "quality", sizeof "quality");   /* one id twice */
+		et_buf_reset(&w);
+		ck_assert_int_eq(bid_xml_write(&doc, &w), ET_EINVAL);
+		for (size_t i = 0; i < sizeof bad_fields / sizeof bad_fields[0]; i++) {
+			const char *at = strstr(good_xml, "</bid>");
+			ck_assert_int_lt(snprintf(buf, sizeof buf, "%.*s%s\n</bid>\n", (int)(at - good_xml),
+						  good_xml, bad_fields[i]), (int)sizeof buf);
+			ck_assert_msg(bid_xml_parse(buf, strlen(buf), &back, &d) == ET_EINVAL,
+				      "bad field %zu", i);
+			ck_assert_str_eq(d.rule, "et.bid.xml");
+		}
+		/* a field before the offers breaks the XSD's sequence */
+		{
+			const char *at = strstr(good_xml, "  <offer");
+			ck_assert_int_lt(snprintf(buf, sizeof buf, "%.*s<field id=\"quality\">x</field>%s",
+						  (int)(at - good_xml), good_xml, at), (int)sizeof buf);
+			ck_assert_int_eq(bid_xml_parse(buf, strlen(buf), &back, &d), ET_EINVAL);
+		}
+		et_buf_free(&w);
+	}
 	static const struct { const char *from, *to, *rule; } muts[] = {
 		{ ">100<", ">0<", "et.bid.xml" },
 		{ ">100<", ">1.5<", "et.bid.xml" },
@@ -239,6 +284,71 @@ START_TEST(test_bid_xml)
 }
 END_TEST
 
+static const char boq_xml[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<bid xmlns=\"urn:etender:bid:1\" formatVersion=\"1\" tender=\"E3301002026000777\""
+	" bid=\"bid-abcdefgh\" org=\"org-aaaaaaaa\">\n"
+	"  <offer lot=\"1\"><price currency=\"CNY\">4100000000</price>"
+	"<durationDays>540</durationDays><boq>"
+	"<line item=\"010101001\" quantity=\"12.5\" unitPrice=\"3000\" total=\"38000\"/>"
+	"<line item=\"010101002\" quantity=\"0\" unitPrice=\"0\" total=\"0\"/>"
+	"</boq></offer>\n"
+	"  <offer lot=\"2\"><price currency=\"CNY\">100</price>"
+	"<durationDays>30</durationDays><boq>"
+	"<line item=\"A.1\" quantity=\"1250.125\" unitPrice=\"7\" total=\"8751\"/></boq></offer>\n"
+	"</bid>\n";
+
+/* The optional priced BoQ lines of an offer: read with their lot, quantity
+ * in thousandths and the total as written; bad lines refused. */
+START_TEST(test_bid_xml_boq)
+{
+	struct bid_document doc;
+	struct bid_boq_line *v = NULL;
+	struct tender_diag d;
+	size_t n = 99;
+	char buf[2048];
+
+	ck_assert_int_eq(bid_xml_parse(boq_xml, strlen(boq_xml), &doc, &d), ET_OK);
+	ck_assert_uint_eq(doc.noffers, 2);
+	ck_assert_int_eq(bid_xml_boq(boq_xml, strlen(boq_xml), &v, &n, &d), ET_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0].lot, "1");
+	ck_assert_str_eq(v[0].item, "010101001");
+	ck_assert_int_eq(v[0].quantity_milli, 12500);
+	ck_assert_int_eq(v[0].unit_price_fen, 3000);
+	ck_assert_int_eq(v[0].total_fen, 38000);
+	ck_assert_int_eq(v[1].quantity_milli, 0);
+	ck_assert_str_eq(v[2].lot, "2");
+	ck_assert_str_eq(v[2].item, "A.1");
+	ck_assert_int_eq(v[2].quantity_milli, 1250125);
+	ck_assert_int_eq(v[2].total_fen, 8751);
+	free(v);
+	/* no BoQ: no lines */
+	ck_assert_int_eq(bid_xml_boq(good_xml, strlen(good_xml), &v, &n, &d), ET_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(v);
+	static const struct { const char *from, *to; } muts[] = {
+		{ "quantity=\"12.5\"", "quantity=\"12.5555\"" },
+		{ "quantity=\"12.5\"", "quantity=\"-1\"" },
+		{ "total=\"38000\"", "total=\"-1\"" },
+		{ "item=\"A.1\"", "item=\".A\"" },
+		{ " unitPrice=\"7\"", "" },
+		{ "<boq><line item=\"A.1\" quantity=\"1250.125\" unitPrice=\"7\" total=\"8751\"/></boq>",
+		  "<boq></boq>" },
+	};
+	for (size_t i = 0; i < sizeof muts / sizeof muts[0]; i++) {
+		const char *at = strstr(boq_xml, muts[i].from);
+		ck_assert_ptr_nonnull(at);
+		ck_assert_int_lt(snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - boq_xml), boq_xml,
+					  muts[i].to, at + strlen(muts[i].from)), (int)sizeof buf);
+		ck_assert_msg(bid_xml_boq(buf, strlen(buf), &v, &n, &d) != ET_OK, "mutation %zu", i);
+		ck_assert_str_eq(d.rule, "et.bid.xml");
+		ck_assert_ptr_null(v);
+		ck_assert_msg(bid_xml_parse(buf, strlen(buf), &doc, &d) != ET_OK, "mutation %zu", i);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bidding_package");
@@ -249,6 +359,7 @@ int main(void)
 	tcase_add_test(tc, test_manifest);
 	tcase_add_test(tc, test_part_check);
 	tcase_add_test(tc, test_bid_xml);
+	tcase_add_test(tc, test_bid_xml_boq);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,39 +11,9 @@
 # with the witness pinned, and tampering behind the server's back caught by
 # `etenderd verify` and `etender audit verify`.
 # Usage: e2e_issue3.sh PATH/TO/etenderd PATH/TO/etender
-set -u
 ED="$1"
 EC="$2"
-T=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-export no_proxy='*' NO_PROXY='*'
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ETENDER_SERVER
-pass=0 fail=0
-ok()   { pass=$((pass+1)); echo "ok   - $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-
-# as WHO ARGS...: run etender as WHO (its own config dir = its own machine);
-# stdout to $T/out, stderr to $T/err; returns etender's exit status.
-# A sanitizer's report (ASan/UBSan builds) is a failure of its own.
-as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
-       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; rc=$?
-       if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
-       return $rc; }
-# works NAME WHO ARGS...: the command succeeds.
-works() { local name="$1"; shift
-          if as "$@"; then ok "$name"; else bad "$name: $(cat "$T/err")"; fi; }
-# refused NAME PATTERN WHO ARGS...: the command fails (exit 1) and its
-# bilingual message matches PATTERN.
-refused() { local name="$1" pat="$2"; shift 2; as "$@"; local rc=$?
-            if [ $rc -eq 1 ] && grep -q -- "$pat" "$T/err" && grep -q ' / ' "$T/err"; then ok "$name"
-              tail -n 1 "$T/err" | sed 's/^/       /' 
-            else bad "$name (rc $rc): $(cat "$T/err")"; fi; }
-out_has() { grep -q -- "$1" "$T/out"; }
-jq_out()  { jq -r "$1" "$T/out"; }
-log_size() { curl -sf "$URL/log/checkpoint" | sed -n 2p; }
+. "$(dirname "$0")/e2e_lib.sh"
 
 # ---- the platform and the supervisor's witness -------------------------------
 D="$T/data"
@@ -62,17 +32,9 @@ for _ in $(seq 500); do grep -q '^listen ' "$T/wit.out" 2>/dev/null && break; sl
 WURL="http://$(sed -n 's/^listen //p' "$T/wit.out")"
 check "witness serves" [ "$WURL" != "http://" ]
 
-# start DIR [ARGS...]: serve DIR on 127.0.0.1:0; sets PID and URL
-start() {
-  local dir="$1"; shift
-  rm -f "$T/ready"
-  "$ED" serve --data "$dir" --listen 127.0.0.1:0 --ready-file "$T/ready" "$@" 2>>"$T/serve.log" &
-  PID=$!; PIDS+=("$PID")
-  for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
-  URL="http://$(cat "$T/ready")"
-}
+# start DIR [ARGS...]: serve DIR on a new port; sets PID and URL
+start() { local PORT=0; e2e_serve "$@"; }
 stop() { kill -TERM "$PID"; wait "$PID"; }
-clock() { curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$1}" >/dev/null; }
 start "$D" --witness "$WURL" --witness-key "$WVKEY"
 check "etenderd serves" curl -sf "$URL/log/key" -o /dev/null
 
@@ -81,7 +43,6 @@ T0=$(( $(date +%s) / 60 * 60 * 1000000 ))
 F=$(( T0 + MIN ))            # documents issued one minute after "now"
 clock "$T0"
 check "test clock" curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$T0}" -o /dev/null
-utc() { date -u -d "@$(( $1 / 1000000 ))" +%Y-%m-%dT%H:%M:%SZ; }
 
 # ---- administrator ----------------------------------------------------------------
 refused "login: a wrong password" "EAUTH" admin login --server "$URL" --user admin \
@@ -467,5 +428,4 @@ stop
 check "no sanitizer report from etenderd or the witness" \
   bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log' '$T/wit.err'"
 
-echo "e2e issue 3: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_end "e2e issue 3"

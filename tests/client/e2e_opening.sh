@@ -13,36 +13,19 @@
 # the opening record (prices, statuses, causes), a confirmation and an
 # objection; a tender with two bids failing at the close (流标) at its
 # deadline moved by a late clarification; a tender whose holders miss the
-# opening window (opening.failed); receipts
+# opening window (opening.failed); the sealed reference price (标底) by the
+# agent (a bidder refused, a replacement), opened into the record; the tender's
+# opening fields (唱标字段) answered in bid.xml and read out; a decrypted
+# attachment kept by the opening and streamed to the agent and a supervisor
+# (a bidder and anonymous refused); a withdrawn bid's per-tender deposit
+# returned (cn.reg.35) and the deposits due; receipts
 # verified offline; etender audit verify and etenderd verify at the end.
 # Usage: e2e_opening.sh PATH/TO/etenderd PATH/TO/etender PATH/TO/craft_part
-set -u
-ED=$(realpath "$1")
-EC=$(realpath "$2")
+ED="$1"
+EC="$2"
 CRAFT=$(realpath "$3")
-T=$(mktemp -d)
-cd "$T" || exit 1   # receipts saved without -o land here
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-export no_proxy='*' NO_PROXY='*'
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ETENDER_SERVER
-pass=0 fail=0
-ok()   { pass=$((pass+1)); echo "ok   - $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
-       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; rc=$?
-       if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
-       return $rc; }
-works() { local name="$1"; shift
-          if as "$@"; then ok "$name"; else bad "$name: $(cat "$T/err")"; fi; }
-refused() { local name="$1" pat="$2"; shift 2; as "$@"; local rc=$?
-            if [ $rc -eq 1 ] && grep -q -- "$pat" "$T/err" && grep -q ' / ' "$T/err"; then ok "$name"
-              tail -n 1 "$T/err" | sed 's/^/       /'
-            else bad "$name (rc $rc): $(cat "$T/err")"; fi; }
-out_has() { grep -q -- "$1" "$T/out"; }
-log_size() { curl -sf "$URL/log/checkpoint" | sed -n 2p; }
+. "$(dirname "$0")/e2e_lib.sh"
+cd "$T" || exit 1   # files written without -o land here
 phase() { curl -sf "$URL/api/tenders/$1/bidding" | jq -r .phase; }
 wait_phase() { for _ in $(seq 150); do [ "$(phase "$1")" = "$2" ] && return 0; sleep 0.1; done; return 1; }
 
@@ -59,19 +42,12 @@ PIDS+=("$!")
 for _ in $(seq 500); do grep -q '^listen ' "$T/wit.out" 2>/dev/null && break; sleep 0.01; done
 WURL="http://$(sed -n 's/^listen //p' "$T/wit.out")"
 check "witness serves" [ "$WURL" != "http://" ]
-rm -f "$T/ready"
-ET_LOG=info "$ED" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/ready" --witness "$WURL" \
-  --witness-key "$WVKEY" 2>>"$T/serve.log" &
-PID=$!; PIDS+=("$PID")
-for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
-URL="http://$(cat "$T/ready")"
+ET_LOG=info e2e_serve "$D" --witness "$WURL" --witness-key "$WVKEY"
 check "etenderd serves" curl -sf "$URL/log/key" -o /dev/null
-clock() { curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$1}" >/dev/null; }
 MIN=60000000
 T0=$(( $(date +%s) / 60 * 60 * 1000000 ))
 F=$(( T0 + MIN ))
 clock "$T0"
-utc() { date -u -d "@$(( $1 / 1000000 ))" +%Y-%m-%dT%H:%M:%SZ; }
 DL=$(( F + 21 * MIN ))
 YEAR=$(TZ=Asia/Shanghai date -d "@$(( DL / 1000000 ))" +%Y)
 
@@ -141,6 +117,10 @@ mk_tender() { # ID
     <holder index="2" org="${ORG[super]}" holder="${UID_[kh2]}" recipient="${R[$id.2]}"/>
     <holder index="3" org="${ORG[center]}" holder="${UID_[kh3]}" recipient="${R[$id.3]}"/>
   </keyHolders>
+  <openingFields>
+    <field id="quality">质量承诺</field>
+    <field id="manager">项目经理</field>
+  </openingFields>
 </tender>
 EOF
   works "tender draft $id" agent1 tender draft --file "$T/$id.xml"
@@ -160,6 +140,9 @@ for b in 1 2 3 4 5; do
     --amount 800000 --method guarantee --payer-name "江城建工$b有限公司" --payer-bank "江城银行" \
     --payer-account "62220000000$b"
 done
+works "deposit record (per tender) for b2" admin deposit record --org "${ORG[b2]}" --tender "$MAIN" \
+  --amount 500000 --method transfer --payer-name "富春建设有限公司" --payer-bank "江城银行" --payer-account "6222000000099"
+DEPB2=$(sed -n 1p "$T/out")
 for b in 1 2; do as "bidder$b" register --tender "$FEW" || bad "register bidder$b $FEW"; done
 for b in 1 3 5; do as "bidder$b" register --tender "$LATE" || bad "register bidder$b $LATE"; done
 refused "a deposit by a bidder is refused" "E" bidder1 deposit record --org "${ORG[b1]}" --year "$YEAR" \
@@ -174,13 +157,17 @@ works "status before the close: phase only" bidder1 open status "$MAIN" --json
 check "status before the close names no count" bash -c "jq -e '.phase == \"open\" and (has(\"received\") | not)' '$T/out' >/dev/null"
 
 # ---- bids ---------------------------------------------------------------------------------------------
-head -c 2000000 /dev/urandom >"$T/technical.pdf"
+# a PDF whose Info dictionary names its author and software: the client records them in
+# the sealed upload metadata (client/pdfmeta.c), revealed with the bid at the close
+{ printf '%%PDF-1.7\n1 0 obj <</Author (e2e-author-zhang)/Creator (e2e-writer 1.0)>> endobj\n'
+  head -c 2000000 /dev/urandom; } >"$T/technical.pdf"
 declare -A BID
 submit() { # NAME BIDDER TENDER ARGS...
   local name="$1" b="$2" tid="$3"; shift 3
   works "$name" "bidder$b" bid submit --tender "$tid" -i "$T/home/bidder$b/id.key" "$@"
 }
-submit "bid b1 (bid.xml and an attachment)" 1 "$MAIN" --offer "1:4110000000:400" --part "$T/technical.pdf" -o "$T/r1.json"
+submit "bid b1 (bid.xml with the opening fields, and an attachment)" 1 "$MAIN" --offer "1:4110000000:400" \
+  --field "quality=合格 <优良>" --field "manager=张伟（一级建造师）" --part "$T/technical.pdf" -o "$T/r1.json"
 BID[1]=$(sed -n 1p "$T/out")
 B1PART=$(ls -S "$D/blobs" | head -1)
 check "b1's sealed attachment is in the store" [ "$(stat -c %s "$D/blobs/$B1PART")" -gt 2000000 ]
@@ -189,6 +176,17 @@ submit "bid b3" 3 "$MAIN" --offer "1:4130000000:400" -o "$T/r3.json"; BID[3]=$(s
 submit "bid b3 replaced" 3 "$MAIN" --offer "1:4030000000:380" -o "$T/r3b.json"; BID[3b]=$(sed -n 1p "$T/out")
 check "the replacement names the bid it replaced" bash -c "[ \"\$(jq -r .replaced '$T/r3b.json')\" = '${BID[3]}' ]"
 works "withdraw b2" bidder2 bid withdraw --tender "$MAIN" --bid "${BID[2]}"
+# the deposit's return after the withdrawal (cn.reg.35: demo, five minutes)
+refused "deposit due: a bidder is refused" "et.auth.role" bidder2 deposit due --tender "$MAIN"
+works "deposit due: the supervisor sees b2's deposit due" super deposit due --tender "$MAIN" --json
+check "deposit due: b2's per-tender deposit, due five demo minutes after the withdrawal, not overdue" \
+  bash -c "jq -e '.deposits | length == 1 and .[0].id == \"$DEPB2\" and .[0].due_us - .[0].withdrawn_us == 300000000 and (.[0].overdue | not)' '$T/out' >/dev/null"
+refused "deposit return by a bidder is refused" "et.auth.role" bidder2 deposit return --deposit "$DEPB2"
+works "the administrator records the return" admin deposit return --deposit "$DEPB2" --json
+check "the return is in time" bash -c "jq -e '.late == false and .org == \"${ORG[b2]}\"' '$T/out' >/dev/null"
+refused "a second return is refused" "et.deposit.returned" admin deposit return --deposit "$DEPB2"
+works "deposit due: nothing left" admin deposit due --json
+check "deposit due: empty after the return" bash -c "jq -e '.deposits == []' '$T/out' >/dev/null"
 before=$(log_size)
 refused "a copied rival ciphertext is refused" "et.bid.duplicate" bidder2 bid submit --tender "$MAIN" \
   -i "$T/home/bidder2/id.key" --offer "1:4100000000:300" --sealed-part "$D/blobs/$B1PART"
@@ -210,6 +208,15 @@ submit "bid b4 (shares that do not combine) passes the keyless check" 4 "$MAIN" 
   --sealed-part "$T/b4.part2" -o "$T/r4.json"
 submit "bid b5 (a stanza moved from b1's bid) passes the keyless check" 5 "$MAIN" --bid-xml "$T/b5.xml" \
   --sealed-part "$T/b5.part2" -o "$T/r5.json"
+# the sealed reference price (标底): the agent only, before the deadline; a second replaces the first
+before=$(log_size)
+refused "a bidder cannot submit a reference price" "et.auth.role" bidder1 reference submit --tender "$MAIN" --price 1:4000000000
+check "refused reference: no event" [ "$(log_size)" -eq "$before" ]
+works "agent1 seals and submits the reference price" agent1 reference submit --tender "$MAIN" --price 1:3990000000
+check "the reference is a leaf of the log" out_has "leaf"
+works "agent1 replaces the reference price" agent1 reference submit --tender "$MAIN" --price 1:3980000000 --json
+REF=$(jq -r .ref "$T/out")
+check "the replacement names the reference it replaced" bash -c "jq -e '.replaced | startswith(\"ref-\")' '$T/out' >/dev/null"
 # the other tenders
 submit "FEW: bid b1" 1 "$FEW" --offer "1:4200000000:400"; BIDF1=$(sed -n 1p "$T/out")
 submit "FEW: bid b2" 2 "$FEW" --offer "1:4210000000:400"; BIDF2=$(sed -n 1p "$T/out")
@@ -292,6 +299,8 @@ refused "kh3's release after the opening is refused" "et.open.stage" kh3 open re
 works "open record (table)" bidder1 open record "$MAIN"
 sed 's/^/       /' "$T/out"
 check "record: b1 opened at 4110000000" bash -c "grep '${BID[1]}' '$T/out' | grep -q 'opened.*4110000000'"
+check "record table: b1's answer to the quality field and the reference price" \
+  bash -c "grep -q '质量承诺 (quality): 合格 <优良>' '$T/out' && grep -q 'reference price ref-.*: opened  lot 1: 3980000000' '$T/out'"
 works "open record --json" bidder1 open record "$MAIN" --json
 cp "$T/out" "$T/record.json"
 rec() { jq -e "$1" "$T/record.json" >/dev/null; }
@@ -300,6 +309,14 @@ check "record: four bids, the withdrawn and the replaced one absent" \
   rec "(.bids | length) == 4 and ([.bids[].bid] | index(\"${BID[2]}\") == null) and ([.bids[].bid] | index(\"${BID[3]}\") == null)"
 check "record: b3's replacement opened at 4030000000, 380 days" \
   rec ".bids[] | select(.bid == \"${BID[3b]}\") | .status == \"opened\" and .offers[0].price == 4030000000 and .offers[0].duration == 380 and .deposit"
+check "record: the reference price opened with the bids, per lot, and not a bid" \
+  rec ".reference.ref == \"$REF\" and .reference.status == \"opened\" and .reference.offers == [{\"lot\":\"1\",\"price\":3980000000}] and ([.bids[].bid] | map(startswith(\"ref-\")) | any | not)"
+check "MAIN: the reference was not received nor counted as a bid" \
+  bash -c "curl -sf '$URL/api/tenders/$MAIN/bidding' | jq -e '.received == 4 and .counted == 4' >/dev/null"
+check "record: the tender's opening fields, and b1's answers read out in the tender's order" \
+  rec ".fields == [{\"id\":\"quality\",\"label\":\"质量承诺\"},{\"id\":\"manager\",\"label\":\"项目经理\"}] and (.bids[] | select(.bid == \"${BID[1]}\") | .fields == [{\"id\":\"quality\",\"value\":\"合格 <优良>\"},{\"id\":\"manager\",\"value\":\"张伟（一级建造师）\"}])"
+check "record: a bid that answers no field reads out empty values" \
+  rec ".bids[] | select(.bid == \"${BID[3b]}\") | .fields == [{\"id\":\"quality\",\"value\":\"\"},{\"id\":\"manager\",\"value\":\"\"}]"
 check "record: b4 revoked, cn.e.31, the shares do not combine" \
   rec ".bids[] | select(.bid == \"${BID[4]}\") | .status == \"revoked\" and .rule == \"cn.e.31\" and (.cause | test(\"combine\")) and .offers == []"
 check "record: b5 revoked, cn.e.31, a stanza does not open (moved from another bid)" \
@@ -313,6 +330,17 @@ check "b1's bid.xml kept at the opening: its SHA-256 is the record's, it names t
 works "open xml: anyone fetches an opened bid's bid.xml, checked against the record" bidder2 open xml "$MAIN" \
   --bid "${BID[1]}" -o "$T/b1c.xml"
 check "open xml wrote the kept bid.xml" cmp -s "$T/b1.xml" "$T/b1c.xml"
+check "record: b1's attachment (part 2) named from the sealed upload metadata, its size and SHA-256" \
+  rec ".bids[] | select(.bid == \"${BID[1]}\") | .attachments == [{\"part\":2,\"name\":\"technical.pdf\",\"size\":$(stat -c %s "$T/technical.pdf"),\"sha256\":\"$(sha256sum "$T/technical.pdf" | cut -d' ' -f1)\"}]"
+works "open part: the agent streams b1's decrypted attachment" agent1 open part "$MAIN" --bid "${BID[1]}" \
+  --part 2 -o "$T/b1-part2.pdf"
+check "the decrypted attachment is the bidder's file" cmp -s "$T/technical.pdf" "$T/b1-part2.pdf"
+works "open part: a supervisor too" super open part "$MAIN" --bid "${BID[1]}" --part 2 -o "$T/b1-part2s.pdf"
+refused "open part: a bidder is refused (not public)" "et.att.reader" bidder2 open part "$MAIN" \
+  --bid "${BID[1]}" --part 2 -o "$T/b1-part2b.pdf"
+check "open part: nothing written for the refused bidder" [ ! -e "$T/b1-part2b.pdf" ]
+check "open part: anonymous is refused" \
+  bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/tenders/$MAIN/bids/${BID[1]}/parts/2')\" = 401 ]"
 refused "open xml: a revoked bid has none" "no opened bid" bidder2 open xml "$MAIN" --bid "${BID[4]}" -o "$T/b4c.xml"
 check "a revoked bid has no kept bid.xml" \
   bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/api/tenders/$MAIN/bids/${BID[4]}/xml')\" = 404 ]"
@@ -338,6 +366,8 @@ all_leaves() { curl -sf "$URL/log/entries?start=0&count=1000" | jq -r '.entries[
                while read -r l; do printf '%s' "$l" | base64 -d; done >"$T/leaves.bin"; }
 all_leaves
 check "MAIN's bids are named in the log (full reveal at its close, opening record)" grep -aqF "${BID[1]}" "$T/leaves.bin"
+check "b1's attachment: the PDF's author and software in its revealed upload metadata" \
+  bash -c "grep -aqF '\"author\":\"e2e-author-zhang\"' '$T/leaves.bin' && grep -aqF '\"software\":\"e2e-writer 1.0\"' '$T/leaves.bin'"
 check "FEW (流标): only the membership of its confidential leaves is revealed (no bid id in the log)" \
   bash -c "! grep -aqF '$BIDF1' '$T/leaves.bin' && ! grep -aqF '$BIDF2' '$T/leaves.bin'"
 works "FEW: status" bidder1 open status "$FEW" --json
@@ -357,5 +387,4 @@ check "etenderd verify passes" [ $? -eq 0 ]
 sed 's/^/       /' "$T/v.out" | tail -n 2
 check "no sanitizer report from etenderd" bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log'"
 
-echo "e2e opening: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_end "e2e opening"

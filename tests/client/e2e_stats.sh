@@ -13,36 +13,12 @@
 # registered and a download made; `etender audit verify` replays the stats
 # events.
 # Usage: e2e_stats.sh PATH/TO/etenderd PATH/TO/etender
-set -u
 ED="$1"
 EC="$2"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VEC="$HERE/../vectors/ocds"
 VALIDATE="$HERE/../stats/ocds_validate.py"
-T=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$T"; }
-trap cleanup EXIT
-export no_proxy='*' NO_PROXY='*'
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ETENDER_SERVER
-pass=0 fail=0
-ok()   { pass=$((pass+1)); echo "ok   - $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-
-as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
-       ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"; rc=$?
-       if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
-       return $rc; }
-works() { local name="$1"; shift
-          if as "$@"; then ok "$name"; else bad "$name: $(cat "$T/err")"; fi; }
-refused() { local name="$1" pat="$2"; shift 2; as "$@"; local rc=$?
-            if [ $rc -eq 1 ] && grep -q -- "$pat" "$T/err" && grep -q ' / ' "$T/err"; then ok "$name"
-              tail -n 1 "$T/err" | sed 's/^/       /'
-            else bad "$name (rc $rc): $(cat "$T/err")"; fi; }
-out_has() { grep -q -- "$1" "$T/out"; }
-jq_out()  { jq -r "$1" "$T/out"; }
-log_size() { curl -sf "$URL/log/checkpoint" | sed -n 2p; }
+. "$HERE/e2e_lib.sh"
 
 for tool in jq xmllint python3; do
   command -v "$tool" >/dev/null || { echo "FAIL - $tool is needed (scripts/deps.sh)"; exit 1; }
@@ -54,18 +30,12 @@ D="$T/data"
 "$ED" init --data "$D" --center-name "江城市公共资源交易中心" >"$T/init.out" 2>&1 || { echo "etenderd init failed"; cat "$T/init.out"; exit 1; }
 ADMINPW=$(sed -n 's/^.*one-time password: //p' "$T/init.out")
 printf '%s\n' "$ADMINPW" >"$T/admin.pw"
-rm -f "$T/ready"
-"$ED" serve --data "$D" --listen 127.0.0.1:0 --ready-file "$T/ready" 2>>"$T/serve.log" &
-PID=$!; PIDS+=("$PID")
-for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
-URL="http://$(cat "$T/ready")"
+e2e_serve "$D"
 check "etenderd serves" curl -sf "$URL/log/key" -o /dev/null
-clock() { curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$1}" >/dev/null; }
 MIN=60000000
 T0=$(( $(date +%s) / 60 * 60 * 1000000 ))
 F=$(( T0 + MIN ))
 clock "$T0"
-utc() { date -u -d "@$(( $1 / 1000000 ))" +%Y-%m-%dT%H:%M:%SZ; }
 
 works "login: administrator" admin login --server "$URL" --user admin --password-file "$T/admin.pw"
 as admin whoami --json; CENTER=$(jq_out .principal.org)
@@ -263,6 +233,18 @@ check "Art. 22: no registration, download or bid count anywhere in its release" 
 works "stats report json with the open tender" stat stats report --format json
 check "Art. 22: the JSON statistics neither name nor count the open tender" \
   bash -c "! grep -q '$TID\|${ORG[b1]}' $T/out && [ \"\$(jq -r '.periods[0].projects' $T/out)\" = 4 ]"
+# after the close the counts are public: the closer closes the tender at its deadline
+# (no bid: 流标), then the release counts the 2 registrations and 0 tenderers
+clock $(( F + 21 * MIN ))
+for _ in $(seq 100); do curl -sf "$URL/api/tenders/$TID/bidding" | grep -q '"phase":"open"' || break; sleep 0.1; done
+check "the closer closed the open tender at its deadline (no bid: failed)" \
+  bash -c "curl -sf '$URL/api/tenders/$TID/bidding' | grep -q '\"phase\":\"failed\"'"
+works "stats report --format ocds after the close" stat stats report --format ocds
+check "after the close: numberOfTenderers 0 and requests 2 (the registrations)" \
+  [ "$(jq_out ".releases[] | select(.tender.id==\"$TID\") | \"\(.tender.numberOfTenderers) \([.bids.statistics[] | select(.measure==\"requests\") | .value] | add)\"")" = "0 2" ]
+check "after the close: still no download count" \
+  bash -c "! jq -c '.releases[] | select(.tender.id==\"$TID\")' $T/out | grep -q download"
+check "after the close: the package is still valid" python3 "$VALIDATE" "$VEC" "$T/out"
 works "stats report --type land --format ocds" stat stats report --type land --format ocds
 check "ocds: filtered by type, still valid" \
   bash -c "[ \"\$(jq -r '.releases | length' $T/out)\" = 1 ] && python3 '$VALIDATE' '$VEC' $T/out >/dev/null"
@@ -301,5 +283,4 @@ kill -TERM "$PID"; wait "$PID"
 check "etenderd verify: the data folder replays" "$ED" verify --data "$D"
 check "no sanitizer report from etenderd" bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log'"
 
-echo "e2e stats: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_end "e2e stats"

@@ -11,32 +11,13 @@
 # injected write failures): the upload is refused cleanly and the server
 # keeps serving; the removal of unsubmitted parts after the window.
 # Usage: e2e_upload.sh PATH/TO/etenderd PATH/TO/etender
-set -u
 ED="$1"
 EC="$2"
-T=$(mktemp -d)
-PIDS=()
+. "$(dirname "$0")/e2e_lib.sh"
 MNT=""
-cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-            [ -n "$MNT" ] && umount "$MNT" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-export no_proxy='*' NO_PROXY='*'
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ETENDER_SERVER
-pass=0 fail=0
-ok()   { pass=$((pass+1)); echo "ok   - $1"; }
-bad()  { fail=$((fail+1)); echo "FAIL - $1"; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-as() { local who="$1" rc; shift; mkdir -p -m 700 "$T/home/$who"
-       (cd "$T/home/$who" && ETENDER_HOME="$T/home/$who" "$EC" "$@" >"$T/out" 2>"$T/err"); rc=$?
-       if grep -q 'Sanitizer\|runtime error:' "$T/err"; then bad "sanitizer: etender $*"; cat "$T/err"; fi
-       return $rc; }
-works() { local name="$1"; shift
-          if as "$@"; then ok "$name"; else bad "$name: $(cat "$T/err")"; fi; }
-refused() { local name="$1" pat="$2"; shift 2; as "$@"; local rc=$?
-            if [ $rc -eq 1 ] && grep -q -- "$pat" "$T/err" && grep -q ' / ' "$T/err"; then ok "$name"
-              tail -n 1 "$T/err" | sed 's/^/       /'
-            else bad "$name (rc $rc): $(cat "$T/err")"; fi; }
-log_size() { curl -sf "$URL/log/checkpoint" | sed -n 2p; }
+# the servers are killed (not stopped) at the end, and the tmpfs unmounted
+e2e_before_cleanup() { for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+                       [ -n "$MNT" ] && umount "$MNT" 2>/dev/null; }
 
 # The data folder on a small tmpfs when this machine lets us mount one
 # (the full-disk test fills it); otherwise on the ordinary disk, and the
@@ -51,21 +32,13 @@ fi
 LOGKEY=$(grep -m1 '^[a-z0-9.]*/log+[0-9a-f]\{8\}+' "$T/init.out")
 sed -n 's/^.*one-time password: //p' "$T/init.out" >"$T/admin.pw"
 check "init: log key and administrator's password" [ -n "$LOGKEY" ] && [ -s "$T/admin.pw" ]
-serve() { # [extra args]; same port after the first start
-  rm -f "$T/ready"
-  "$ED" serve --data "$D" --listen "127.0.0.1:${PORT:-0}" --ready-file "$T/ready" "$@" 2>>"$T/serve.log" &
-  PID=$!; PIDS+=("$PID")
-  for _ in $(seq 500); do [ -s "$T/ready" ] && break; sleep 0.01; done
-  PORT=$(cut -d: -f2 "$T/ready"); URL="http://127.0.0.1:$PORT"
-}
+serve() { e2e_serve "$D" "$@"; }   # [extra args]; the same port after the first start
 serve --trusted-proxy 127.0.0.1
 check "etenderd serves" curl -sf "$URL/log/key" -o /dev/null
-clock() { curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$1}" >/dev/null; }
 MIN=60000000
 T0=$(( $(date +%s) / 60 * 60 * 1000000 ))
 F=$(( T0 + MIN ))
 clock "$T0"
-utc() { date -u -d "@$(( $1 / 1000000 ))" +%Y-%m-%dT%H:%M:%SZ; }
 
 # ---- accounts, keys, a published tender with three key holders (k = 2) -------------
 works "login: administrator" admin login --server "$URL" --user admin --password-file "$T/admin.pw"
@@ -450,5 +423,4 @@ kill -TERM "$PID"; wait "$PID"
 D=$D_OK
 check "no sanitizer report from etenderd" bash -c "! grep -q 'Sanitizer\|runtime error:' '$T/serve.log'"
 
-echo "e2e upload: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_end "e2e upload"

@@ -22,7 +22,28 @@
 
 #include "bidding/bidding.h"
 #include "evaluation/evaluation.h"
-#define FIX_MODULES ev_ledger_modules
+#include "stats/stats.h"
+
+/* The ledger of etenderd: evaluation's modules, then statistics' (so that
+ * stats_rows_load reads the awards through the hook). */
+static const struct audit_module *const *et_modules(size_t *n)
+{
+	static const struct audit_module *m[16];
+	static size_t k;
+
+	if (!k) {
+		size_t ne = 0, ns = 0;
+		const struct audit_module *const *e = ev_ledger_modules(&ne);
+		const struct audit_module *const *st = stats_ledger_modules(&ns);
+		for (size_t i = 0; i < ne && k < 15; i++)
+			m[k++] = e[i];
+		for (size_t i = 0; i < ns && k < 16; i++)
+			m[k++] = st[i];
+	}
+	*n = k;
+	return m;
+}
+#define FIX_MODULES et_modules
 #include "tests/tender/domain_fix.h"
 
 #define NB 5    /* bidders */
@@ -69,6 +90,19 @@ static int blob_open(void *ctx, const unsigned char sha[32], int *fd)
 	if (*fd < 0)
 		return errno == ENOENT ? ET_ENOTFOUND : ET_EIO;
 	return ET_OK;
+}
+
+static int blob_put(void *ctx, const void *data, size_t len, const unsigned char sha[32])
+{
+	char p[400];
+	FILE *f;
+	int ok;
+
+	blob_path(ctx, sha, p, sizeof p);
+	if (!(f = fopen(p, "wb")))
+		return ET_EIO;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok ? ET_OK : ET_EIO;
 }
 
 static void recipient_key(const char *recipient, unsigned char out[32])
@@ -173,6 +207,19 @@ static void splice_stanza1(struct et_buf *c, const struct et_buf *a)
 
 static bool forge;   /* seal_submit forges the shares (revoked at the opening) */
 
+/* What a test changes in et_setup: the lot's <evaluation> element, its
+ * control price, the bid prices and the deposits' payer accounts. */
+struct scenario {
+	const char *evaluation;      /* NULL: the fixture's <lowestEvaluatedPrice/> */
+	int64_t control;             /* 0: the fixture's 4 560 000 000 fen */
+	int64_t prices[NB];          /* all 0: prices[] */
+	const char *accounts[NB];    /* NULL: an account of the bidder's own */
+	const char *boq[NB];         /* the offer's <boq> element in bid.xml, or NULL */
+	const char *upload[NB];      /* the sealed upload metadata (JSON), or NULL */
+	unsigned credit[NB];         /* credit records of the firm in force at the deadline */
+};
+static const struct scenario *scn;
+
 static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 {
 	struct bid_manifest m;
@@ -190,8 +237,9 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<bid xmlns=\"urn:etender:bid:1\" formatVersion=\"1\" tender=\"%s\" bid=\"%s\" org=\"%s\">\n"
 		"  <offer lot=\"1\"><price currency=\"CNY\">%lld</price>"
-		"<durationDays>%d</durationDays></offer>\n</bid>\n",
-		b->T, bid, b->b[i].org, (long long)price, 400 + i), ET_OK);
+		"<durationDays>%d</durationDays>%s</offer>\n</bid>\n",
+		b->T, bid, b->b[i].org, (long long)price, 400 + i,
+		scn && scn->boq[i] ? scn->boq[i] : ""), ET_OK);
 	encrypt(b, bid, 1, xml.data, xml.len, &c);
 	if (forge) {
 		struct et_buf c2;
@@ -213,7 +261,8 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 	memcpy(m.parts, parts, sizeof parts);
 	ck_assert_int_eq(bid_manifest_sign(&m, b->b[i].key.seed, &man), ET_OK);
 	ck_assert_msg(bid_submit(b->w.l, &b->blobs, b->b[i].user, man.data, man.len, parts, 2,
-				 et_clock_now_us(), NULL, &r, &d) == ET_OK, "%s", d.msg);
+				 et_clock_now_us(), scn ? scn->upload[i] : NULL, &r, &d) == ET_OK, "%s",
+		      d.msg);
 	et_buf_free(&xml);
 	et_buf_free(&c);
 	et_buf_free(&man);
@@ -239,6 +288,27 @@ static const int64_t prices[NB] = { 4150000000LL, 4250000000LL, 4400000000LL, 43
 				     4050000000LL };
 static const char *const bids[NB] = { "bid-e0first01", "bid-e1first01", "bid-e2first01",
 				      "bid-e3first01", "bid-e4first01" };
+
+
+/* x with the first `from` replaced by `to`. */
+static void buf_replace(struct et_buf *x, const char *from, const char *to)
+{
+	char *p = strstr((char *)x->data, from), *rest;
+	struct et_buf y;
+
+	ck_assert_ptr_nonnull(p);
+	rest = p + strlen(from);
+	et_buf_init(&y, 1 << 20);
+	ck_assert_int_eq(et_buf_add(&y, x->data, (size_t)(p - (char *)x->data)), ET_OK);
+	ck_assert_int_eq(et_buf_printf(&y, "%s%s", to, rest), ET_OK);
+	et_buf_free(x);
+	*x = y;
+}
+
+static int64_t price_of(int i)
+{
+	return scn && scn->prices[0] ? scn->prices[i] : prices[i];
+}
 
 /* A published tender, 5 registered bidders with deposits (annual for 0, 2,
  * 3; per tender for 1 and 4), 5 bids, the close, two keys, the opening. */
@@ -273,6 +343,17 @@ static void et_setup_forged(struct et *b, unsigned forged)
 	holder_keys(&b->w, b->T, &b->t);
 	et_buf_init(&x, 1 << 20);
 	tender_xml_for(&b->w, b->T, from, &b->t, &x);
+	if (scn && scn->evaluation) {
+		char e[1024];
+		ck_assert_int_lt(snprintf(e, sizeof e, "<evaluation>%s</evaluation>", scn->evaluation),
+				 (int)sizeof e);
+		buf_replace(&x, "<evaluation><lowestEvaluatedPrice/></evaluation>", e);
+	}
+	if (scn && scn->control) {
+		char cp[64];
+		snprintf(cp, sizeof cp, ">%lld</controlPrice>", (long long)scn->control);
+		buf_replace(&x, ">4560000000</controlPrice>", cp);
+	}
 	ck_assert_msg(tender_draft(b->w.l, b->w.user[U_AGENT1], x.data, x.len, tid, &d) == ET_OK, "%s",
 		      d.msg);
 	et_buf_free(&x);
@@ -288,8 +369,10 @@ static void et_setup_forged(struct et *b, unsigned forged)
 	et_clock_set_test(T0 + 2 * HOUR);
 	for (int i = 0; i < NB; i++) {
 		ck_assert_msg(tender_register(b->w.l, b->b[i].user, b->T, &d) == ET_OK, "%d: %s", i, d.msg);
+		char acct[32];
+		snprintf(acct, sizeof acct, "62220202001122334%02d", i);
 		struct bid_deposit_new dn = { b->b[i].org, NULL, 2026, 8000000, "transfer", "某公司",
-					      "工商银行", "6222020200112233445" };
+					      "工商银行", scn && scn->accounts[i] ? scn->accounts[i] : acct };
 		if (i == 1 || i == 4) {
 			dn.tender = b->T;
 			dn.year = 0;
@@ -301,15 +384,30 @@ static void et_setup_forged(struct et *b, unsigned forged)
 	et_clock_set_test(T0 + 3 * DAY);
 	for (int i = 0; i < NB; i++) {
 		forge = (forged >> i) & 1;
-		seal_submit(b, i, bids[i], prices[i]);
+		seal_submit(b, i, bids[i], price_of(i));
 	}
 	forge = false;
+	/* credit records after the registration: in force at the deadline, and
+	 * one expired before it (not counted) */
+	for (int i = 0; scn && i < NB; i++)
+		for (unsigned k = 0; k < scn->credit[i]; k++) {
+			ck_assert_msg(tender_credit_record(b->w.l, b->w.user[U_ADMIN], b->b[i].org,
+							   "江建信〔2026〕3号 不良行为记录", T0 + 3 * DAY,
+							   b->deadline + 30 * DAY, &d) == ET_OK, "%s", d.msg);
+			if (!k)
+				ck_assert_msg(tender_credit_record(b->w.l, b->w.user[U_ADMIN], b->b[i].org,
+								   "已过期的记录", T0 + 3 * DAY, T0 + 4 * DAY,
+								   &d) == ET_OK, "%s", d.msg);
+		}
 	et_clock_set_test(b->deadline + 1000000);
 	ck_assert_msg(bid_close(b->w.l, "", b->T, &cr, &d) == ET_OK, "%s", d.msg);
 	ck_assert_uint_eq(cr.counted, NB);
 	release(b, 0);
 	release(b, 1);
-	ck_assert_msg(bid_open(b->w.l, &b->blobs, "", b->T, &d) == ET_OK, "%s", d.msg);
+	{       /* the opening keeps every opened bid.xml in the blob store, as etenderd does */
+		struct bid_keep keep = { .put = blob_put, .ctx = b };   /* attachments not kept */
+		ck_assert_msg(bid_open_keep(b->w.l, &b->blobs, &keep, "", b->T, &d) == ET_OK, "%s", d.msg);
+	}
 }
 
 static void et_setup(struct et *b)
@@ -388,18 +486,40 @@ static const char *jstr(json_t *o, const char *k)
 	return s;
 }
 
-/* The points member j gives bid i (hundredths), designed for the ranking:
- * bid 0: 80 82 85 90 70 -> 82.333; bid 1: 85 x5 -> 85; bid 2: 60 95 95 95
- * 60 -> 83.333; bid 3: 70 x5; bid 4: 85 x5 (cheaper than bid 1). */
+/* The points member j gives bid i (hundredths): the technical and business
+ * parts of the flow's comprehensive scoring (at most 40 + 30 = 70 points).
+ * With 5 sheets the highest and the lowest are dropped:
+ * bid 0: 56 58 60 65 50 -> 58; bid 1: 60 x5 -> 60; bid 2: 45 68 68 68 45
+ * -> 181/3; bid 3: 50 x5; bid 4: 57 x5. */
 static int64_t points(int i, int j)
 {
 	static const int64_t p[NB][5] = {
-		{ 8000, 8200, 8500, 9000, 7000 }, { 8500, 8500, 8500, 8500, 8500 },
-		{ 6000, 9500, 9500, 9500, 6000 }, { 7000, 7000, 7000, 7000, 7000 },
-		{ 8500, 8500, 8500, 8500, 8500 },
+		{ 5600, 5800, 6000, 6500, 5000 }, { 6000, 6000, 6000, 6000, 6000 },
+		{ 4500, 6800, 6800, 6800, 4500 }, { 5000, 5000, 5000, 5000, 5000 },
+		{ 5700, 5700, 5700, 5700, 5700 },
 	};
 	return p[i][j];
 }
+
+/* The flow's tender: comprehensive scoring, price 30 by the lowest price
+ * (低价优先), technical 40, business 30; bidders 2 and 3 pay their deposits
+ * from one account. The ranking by hand (prices in 10^6 fen: 4150, 4250,
+ * 4400, 4300, 4050; base = the lowest, 4050; price score = 4050 / price x 30):
+ *   bid 0: 2430/83 + 58      = 7244/83    = 87.277… -> 87.28  rank 3
+ *   bid 1: 486/17 + 60       = 1506/17    = 88.588… -> 88.59  rank 1
+ *   bid 2: 1215/44 + 181/3   = 11609/132  = 87.946… -> 87.95  rank 2
+ *   bid 3: 1215/43 + 50      = 3365/43    = 78.255… -> 78.26  rank 5
+ *   bid 4: 30 + 57           = 87                   -> 87.00  rank 4
+ * Candidates 1, 2, 0. Mean 4230, abnormally low below 80 % of it (3384):
+ * none. Signals: the deposits of 2 and 3 (same_deposit_account, strong) and
+ * the prices 4050, 4150, 4250 (price_pattern, difference 10^8 fen, medium). */
+static const struct scenario flow_scn = {
+	"<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
+	"<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
+	"</comprehensive>",
+	0, { 0 }, { NULL, NULL, "6222020200998877665", "6222 0202 0099 8877 665", NULL }, { NULL },
+	{ NULL }, { 0 },
+};
 
 static int sheet(struct et *b, const char *user, const char *member, int i, int64_t total,
 		 bool bad_sig, struct tender_diag *d)
@@ -525,48 +645,6 @@ static void recompute(json_t *panel, json_t *request)
 	free(c);
 }
 
-/* ---- ev_rank by hand ------------------------------------------------------------ */
-
-START_TEST(test_rank_table)
-{
-	struct ev_scored v[4];
-
-	memset(v, 0, sizeof v);
-	/* fewer than 5 sheets: plain mean; 5: highest and lowest dropped */
-	snprintf(v[0].bid, sizeof v[0].bid, "bid-a");
-	v[0].price_fen = 100;
-	v[0].ntotals = 3;
-	v[0].totals[0] = 8000; v[0].totals[1] = 8100; v[0].totals[2] = 8101;   /* 80.67 -> 80670 */
-	snprintf(v[1].bid, sizeof v[1].bid, "bid-b");
-	v[1].price_fen = 90;
-	v[1].ntotals = 5;
-	v[1].totals[0] = 10000; v[1].totals[1] = 7000; v[1].totals[2] = 8000;
-	v[1].totals[3] = 8100; v[1].totals[4] = 8101;                           /* trimmed: same */
-	snprintf(v[2].bid, sizeof v[2].bid, "bid-c");
-	v[2].price_fen = 95;
-	v[2].ntotals = 2;
-	v[2].totals[0] = 9000; v[2].totals[1] = 9001;                           /* 90.005 -> 90005 */
-	snprintf(v[3].bid, sizeof v[3].bid, "bid-d");
-	v[3].price_fen = 80;
-	v[3].ntotals = 0;                                                       /* no sheet: 0 */
-	ck_assert_int_eq(ev_rank(v, 4), ET_OK);
-	ck_assert_str_eq(v[0].bid, "bid-c");
-	ck_assert_int_eq(v[0].score_milli, 90005);
-	/* a and b have the same exact score (24201/3): the cheaper b first */
-	ck_assert_str_eq(v[1].bid, "bid-b");
-	ck_assert_int_eq(v[1].score_milli, 80670);
-	ck_assert_str_eq(v[2].bid, "bid-a");
-	ck_assert_int_eq(v[2].score_milli, 80670);
-	ck_assert_str_eq(v[3].bid, "bid-d");
-	ck_assert_int_eq(v[3].score_milli, 0);
-	for (unsigned i = 0; i < 4; i++)
-		ck_assert_uint_eq(v[i].rank, i + 1);
-	v[0].totals[0] = EV_POINTS_MAX + 1;
-	v[0].ntotals = 1;
-	ck_assert_int_eq(ev_rank(v, 1), ET_EINVAL);
-}
-END_TEST
-
 /* ---- the selection is deterministic and keyed by the seed --------------------------- */
 
 START_TEST(test_draw_select)
@@ -663,6 +741,145 @@ END_TEST
 
 /* ---- the whole flow ------------------------------------------------------------------ */
 
+/* Replay recomputes the report: the apply function of report.submitted
+ * (run by every replay) accepts the recorded payload, and refuses one whose
+ * ranking was changed even with its sha256 made consistent again, and one
+ * whose sha256 does not match. Tried on the ledger file inside a savepoint
+ * that is rolled back. */
+static void report_tamper(struct et *b, const char *sha)
+{
+	size_t nm;
+	const struct audit_module *const *m = ev_ledger_modules(&nm);
+	const struct audit_module *ev = m[nm - 1];
+	audit_apply_fn *apply = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *pl, *body, hex[65];
+	unsigned char h[32];
+	json_t *o, *tot;
+	int64_t idx;
+
+	for (size_t i = 0; i < ev->nkinds; i++)
+		if (!strcmp(ev->kinds[i].kind, "report.submitted"))
+			apply = ev->kinds[i].apply;
+	ck_assert_ptr_nonnull(apply);
+	ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT CAST(payload AS TEXT), idx, sha256 FROM ev_report"
+					    " WHERE tender = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, b->T, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	pl = strdup((const char *)sqlite3_column_text(st, 0));
+	idx = sqlite3_column_int64(st, 1);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), sha);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_exec(db, "SAVEPOINT s", NULL, NULL, NULL), SQLITE_OK);
+	for (int pass = 0; pass < 3; pass++) {
+		char *doc = pl;
+		char del[256];
+		snprintf(del, sizeof del, "DELETE FROM ev_report WHERE tender = '%s'", b->T);
+		ck_assert_int_eq(sqlite3_exec(db, del, NULL, NULL, NULL), SQLITE_OK);
+		o = json_loads(pl, 0, NULL);
+		ck_assert_ptr_nonnull(o);
+		if (pass == 1) {        /* the first line's total changed, the sha256 recomputed */
+			tot = json_object_get(json_array_get(json_object_get(json_array_get(
+				json_object_get(o, "lots"), 0), "lines"), 0), "total");
+			ck_assert_int_eq(json_object_set_new(tot, "rounded", json_string("99.99")), 0);
+			ck_assert_int_eq(json_object_del(o, "sha256"), 0);
+			body = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+			crypto_sha256(body, strlen(body), h);
+			free(body);
+			et_hex_encode(h, 32, hex);
+			ck_assert_int_eq(json_object_set_new(o, "sha256", json_string(hex)), 0);
+		} else if (pass == 2) { /* only the sha256 changed */
+			memset(hex, '0', 64);
+			hex[64] = 0;
+			ck_assert_int_eq(json_object_set_new(o, "sha256", json_string(hex)), 0);
+		}
+		if (pass)
+			doc = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+		json_decref(o);
+		struct audit_event e = { "report.submitted", 1, 1000, "", b->T, (const unsigned char *)doc,
+					 strlen(doc), true };
+		ck_assert_int_eq(apply(db, &e, (uint64_t)idx, ev->ctx), pass ? ET_EVERIFY : ET_OK);
+		if (pass)
+			free(doc);
+	}
+	ck_assert_int_eq(sqlite3_exec(db, "ROLLBACK TO s; RELEASE s", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(pl);
+}
+
+/* A quick panel for the wiring tests: 8 civil experts, 4 drawn and the
+ * tenderer's representative, who is elected chair. mu: the members' users,
+ * mm: their member ids (strings owned by *seats_out). */
+static void quick_panel(struct et *b, const char *mu[5], const char *mm[5], json_t **seats_out)
+{
+	struct tender_diag d;
+	struct et_buf csv;
+	char draw[TENDER_ID_LEN];
+	size_t count = 0, nm = 0;
+	json_t *st;
+	bool flag;
+
+	for (int i = 0; i < 8; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "qp-expert-%02d", i);
+		mk_user(&b->w, b->w.org[O_CENTER], TENDER_ROLE_EXPERT, login, &b->e[i]);
+	}
+	mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-q", &b->rep);
+	et_buf_init(&csv, 1 << 16);
+	ck_assert_int_eq(et_buf_addstr(&csv, "user,name,phone,id_number,specialties,employer,region,title,"
+				       "years\n"), ET_OK);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(et_buf_printf(&csv, "%s,专家%d,,,civil,,330100,工程师,%d\n", b->e[i].user,
+					       i, 5 + i), ET_OK);
+	ck_assert_msg(ev_expert_import_csv(b->w.l, b->w.p, b->w.user[U_ADMIN], (char *)csv.data, csv.len,
+					   &count, &d) == ET_OK, "%s", d.msg);
+	et_buf_free(&csv);
+	{
+		struct ev_quota q[1] = { { "civil", 4 } };
+		const char *reps[1] = { b->rep.user };
+		struct ev_draw_request r = { b->T, 5, q, 1, 2, reps, 1, b->w.user[U_KH3],
+					     et_clock_now_us() + 2 * DAY };
+		unsigned char v[EV_VALUE_LEN], h[32];
+		char vh[65], hh[65];
+		struct crypto_age_recipient *rc_ = NULL;
+		const struct crypto_age_recipient *rs[1];
+		struct et_buf sb;
+		struct mem m = { v, sizeof v, 0 };
+
+		ck_assert_msg(ev_draw_request(b->w.l, b->w.user[U_AGENT1], &r, draw, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(crypto_random(v, sizeof v), ET_OK);
+		et_hex_encode(v, sizeof v, vh);
+		ev_draw_commitment(v, h);
+		et_hex_encode(h, 32, hh);
+		ck_assert_int_eq(crypto_age_recipient_parse(b->w.key[U_KH3].recipient, &rc_), ET_OK);
+		rs[0] = rc_;
+		et_buf_init(&sb, 8192);
+		ck_assert_int_eq(crypto_age_encrypt(rs, 1, true, mem_rd, &m, buf_wr, &sb), ET_OK);
+		crypto_age_recipient_free(rc_);
+		ck_assert_int_eq(ev_draw_commit(b->w.l, b->w.p, b->w.user[U_SUPER], b->T, hh, (char *)sb.data,
+						&d), ET_OK);
+		et_buf_free(&sb);
+		ck_assert_msg(ev_draw_reveal_platform(b->w.l, b->w.p, b->T, &d) == ET_OK, "%s", d.msg);
+		ck_assert_msg(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "supervisor", vh, &d) == ET_OK,
+			      "%s", d.msg);
+	}
+	st = seats(b);
+	for (size_t i = 0; i < json_array_size(st); i++)
+		if (!strcmp(jstr(json_array_get(st, i), "state"), "member")) {
+			ck_assert_uint_lt(nm, 5);
+			mu[nm] = jstr(json_array_get(st, i), "user");
+			mm[nm++] = jstr(json_array_get(st, i), "member");
+		}
+	ck_assert_uint_eq(nm, 5);
+	for (int j = 0; j < 3; j++)
+		ck_assert_msg(ev_chair_vote(b->w.l, mu[j], b->T, b->rep.user, &flag, &d) == ET_OK, "%s", d.msg);
+	ck_assert(flag);
+	*seats_out = st;
+}
+
 START_TEST(test_evaluation_flow)
 {
 	struct et *b = calloc(1, sizeof *b);
@@ -675,7 +892,9 @@ START_TEST(test_evaluation_flow)
 	bool flag;
 
 	ck_assert_ptr_nonnull(b);
+	scn = &flow_scn;
 	et_setup(b);
+	scn = NULL;
 	/* experts 0..9 civil, 10..13 cost (12 also civil); the tenderer's rep */
 	for (int i = 0; i < NE; i++) {
 		char login[32];
@@ -1042,7 +1261,7 @@ START_TEST(test_evaluation_flow)
 		ck_assert_int_eq(ev_reject_all(b->w.l, mu[0], b->T, "1", "缺乏竞争", &d), ET_ESTATE);
 		ck_assert_str_eq(d.rule, "cn.panel.27");
 		/* no report before every sheet */
-		ck_assert_int_eq(ev_report_submit(b->w.l, mu[0], b->T, "评标报告", report, &d), ET_ESTATE);
+		ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, &b->blobs, mu[0], b->T, "评标报告", report, &d), ET_ESTATE);
 		ck_assert_str_eq(d.rule, "et.report.sheets");
 		for (size_t j = 1; j < 5; j++)
 			for (int i = 0; i < NB; i++)
@@ -1060,25 +1279,52 @@ START_TEST(test_evaluation_flow)
 		}
 		ck_assert_int_eq(ev_dissent(b->w.l, mu[4], b->T, "本人对投标人2的技术评分持保留意见", &d),
 				 ET_OK);
-		ck_assert_int_eq(ev_report_submit(b->w.l, mu[1], b->T, "评标报告", report, &d), ET_EDENIED);
-		ck_assert_msg(ev_report_submit(b->w.l, mu[0], b->T, "评标报告：推荐中标候选人三名", report,
+		ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, &b->blobs, mu[1], b->T, "评标报告", report, &d), ET_EDENIED);
+		ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, mu[0], b->T, "评标报告：推荐中标候选人三名", report,
 					       &d) == ET_OK, "%s", d.msg);
-		/* the ranking by hand: 4 (85, cheaper), 1 (85), 2 (83.333) */
+		/* the ranking by hand (flow_scn): 1, 2, 0, 4, 3 */
 		ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
 		o = jparse(s);
 		{
 			json_t *rep = json_object_get(o, "report");
-			json_t *cand = json_object_get(json_array_get(json_object_get(rep, "lots"), 0),
-						       "candidates");
+			json_t *lot = json_array_get(json_object_get(rep, "lots"), 0);
+			json_t *cand = json_object_get(lot, "candidates"), *lines = json_object_get(lot, "lines");
+			json_t *sigs = json_object_get(lot, "signals");
 			const char *sha = jstr(rep, "sha256");
+			static const int order[NB] = { 1, 2, 0, 4, 3 };
+			static const char *const exact[NB] = { "1506/17", "11609/132", "7244/83", "87/1",
+							       "3365/43" };
+			static const char *const rounded[NB] = { "88.59", "87.95", "87.28", "87.00", "78.26" };
 			ck_assert_uint_eq(json_array_size(cand), 3);
-			ck_assert_str_eq(jstr(json_array_get(cand, 0), "bid"), bids[4]);
+			ck_assert_uint_eq(json_array_size(lines), NB);
+			for (int r = 0; r < NB; r++) {
+				json_t *ln = json_array_get(lines, (size_t)r);
+				ck_assert_str_eq(jstr(ln, "bid"), bids[order[r]]);
+				ck_assert_int_eq(json_integer_value(json_object_get(ln, "rank")), r + 1);
+				ck_assert_str_eq(jstr(json_object_get(ln, "total"), "exact"), exact[r]);
+				ck_assert_str_eq(jstr(json_object_get(ln, "total"), "rounded"), rounded[r]);
+				ck_assert_uint_eq(json_array_size(json_object_get(ln, "flags")), 0);
+				if (r < 3)
+					ck_assert_str_eq(jstr(json_array_get(cand, (size_t)r), "bid"), bids[order[r]]);
+			}
+			ck_assert_str_eq(jstr(json_object_get(json_array_get(lines, 0), "price_score"), "exact"),
+					 "486/17");
+			ck_assert_str_eq(jstr(json_object_get(json_array_get(lines, 1), "experts"), "exact"),
+					 "181/3");
 			ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(cand, 0), "score")),
-					 85000);
-			ck_assert_str_eq(jstr(json_array_get(cand, 1), "bid"), bids[1]);
-			ck_assert_str_eq(jstr(json_array_get(cand, 2), "bid"), bids[2]);
-			ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(cand, 2), "score")),
-					 83333);
+					 8859);
+			ck_assert_str_eq(jstr(lot, "base"), "4050000000/1");
+			ck_assert_str_eq(jstr(lot, "mean"), "4230000000/1");
+			/* the colluding pair and the price run, flagged for the panel */
+			ck_assert_uint_eq(json_array_size(sigs), 2);
+			ck_assert_str_eq(jstr(json_array_get(sigs, 0), "kind"), "price_pattern");
+			ck_assert_str_eq(jstr(json_array_get(sigs, 1), "kind"), "same_deposit_account");
+			ck_assert_str_eq(jstr(json_array_get(sigs, 1), "strength"), "strong");
+			ck_assert_str_eq(json_string_value(json_array_get(json_object_get(json_array_get(sigs, 1),
+								"bids"), 0)), bids[2]);
+			ck_assert_str_eq(json_string_value(json_array_get(json_object_get(json_array_get(sigs, 1),
+								"bids"), 1)), bids[3]);
+			report_tamper(b, sha);
 			/* every member signs; a bad signature is refused */
 			for (size_t j = 0; j < 5; j++) {
 				struct et_buf msg;
@@ -1133,7 +1379,7 @@ START_TEST(test_evaluation_flow)
 	ck_assert_int_eq(ev_objection_answer(b->w.l, b->w.user[U_AGENT1], b->T, obj, "x", false, &d),
 			 ET_EEXIST);
 	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_SUPER], b->T, "1", &d), ET_EDENIED);
-	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[4],
+	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[1],
 					    et_clock_now_us(), &d), ET_ESTATE);
 	ck_assert_int_eq(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d), ET_ESTATE);
 	{
@@ -1148,12 +1394,30 @@ START_TEST(test_evaluation_flow)
 	o = jparse(s);
 	ck_assert_ptr_nonnull(json_object_get(o, "panel"));
 	json_decref(o);
-	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[4] - 1,
+	{       /* the awarded lot counts in statistics: the award hook (ev_award) */
+		struct stats_outcome *rows = NULL;
+		size_t nr = 0;
+		char code[64];
+		snprintf(code, sizeof code, "%s/1", b->T);
+		ck_assert_int_eq(stats_rows_load(b->w.l, &rows, &nr), ET_OK);
+		ck_assert_uint_eq(nr, 1);
+		ck_assert_str_eq(rows[0].code, code);
+		ck_assert_int_eq(rows[0].source, STATS_SRC_PLATFORM);
+		ck_assert_int_eq(rows[0].type, STATS_CONSTRUCTION);
+		ck_assert_int_eq(rows[0].control_fen, 4560000000LL);
+		ck_assert_int_eq(rows[0].winning_fen, prices[1]);
+		ck_assert_int_eq(rows[0].registered, NB);
+		ck_assert_int_eq(rows[0].bidders, NB);
+		ck_assert_int_gt(rows[0].opened_us, 0);
+		ck_assert_str_eq(rows[0].agent, b->w.org[O_AGENT]);
+		free(rows);
+	}
+	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[1] - 1,
 					    et_clock_now_us(), &d), ET_EINVAL);
 	ck_assert_str_eq(d.rule, "cn.law.46");
-	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_ADMIN], b->T, "1", prices[4],
+	ck_assert_int_eq(ev_contract_record(b->w.l, b->w.user[U_ADMIN], b->T, "1", prices[1],
 					    et_clock_now_us(), &d), ET_EDENIED);
-	ck_assert_msg(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[4],
+	ck_assert_msg(ev_contract_record(b->w.l, b->w.user[U_AGENT1], b->T, "1", prices[1],
 					 et_clock_now_us(), &d) == ET_OK, "%s", d.msg);
 	ck_assert_int_eq(ev_deposit_release(b->w.l, b->w.user[U_AGENT1], b->T, &d), ET_EDENIED);
 	ck_assert_msg(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d) == ET_OK, "%s", d.msg);
@@ -1163,8 +1427,8 @@ START_TEST(test_evaluation_flow)
 	{
 		json_t *lot = json_array_get(json_object_get(o, "lots"), 0);
 		json_t *rel = json_array_get(json_object_get(o, "released"), 0);
-		ck_assert_str_eq(jstr(lot, "winner_bid"), bids[4]);
-		ck_assert_int_eq(json_integer_value(json_object_get(lot, "contract_price")), prices[4]);
+		ck_assert_str_eq(jstr(lot, "winner_bid"), bids[1]);
+		ck_assert_int_eq(json_integer_value(json_object_get(lot, "contract_price")), prices[1]);
 		ck_assert_uint_eq(json_array_size(json_object_get(rel, "deposits")), 2);  /* per tender */
 		ck_assert_uint_eq(json_array_size(json_object_get(o, "objections")), 1);
 	}
@@ -1227,8 +1491,244 @@ START_TEST(test_evaluation_flow)
 		ck_assert_int_eq(audit_ledger_replay(b->w.l, &rep), ET_EVERIFY);
 		ck_assert_ptr_nonnull(strstr(rep.diff, "ev_draw"));
 	}
+	{       /* a report input changed behind the ledger's back is caught */
+		sqlite3 *db = NULL;
+		struct audit_report rep;
+		ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_report SET payload = CAST(replace(CAST(payload AS"
+					      " TEXT), '\"control\":4560000000', '\"control\":4560000001') AS BLOB)",
+					      NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_changes(db), 1);
+		sqlite3_close(db);
+		ck_assert_int_eq(ev_report_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.report.verify");
+		memset(&rep, 0, sizeof rep);
+		ck_assert_int_eq(audit_ledger_replay(b->w.l, &rep), ET_EVERIFY);
+	}
 	json_decref(panel);
 	json_decref(request);
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* ---- the report's ranking per method, by hand -------------------------------------
+ * Each case: a tender whose lot 1 is evaluated by the given method, 5 bids,
+ * a panel of 5 that gives every bid the same sheet total, the report. The
+ * expected lines were computed by hand (prices in 10^6 fen). */
+struct wiring_case {
+	const char *name;
+	struct scenario sc;
+	int64_t sheet;                    /* every member's total for every bid */
+	int order[NB];                    /* bid indices in line order: ranked, then rejected */
+	unsigned nranked;
+	const char *reject[NB];           /* per line: "" or the reason kind */
+	int flagged;                      /* bid flagged abnormally low, or -1 */
+	const char *exact[NB];            /* per line: the exact total */
+	const char *rounded[NB];          /* per line: the rounded total */
+	const char *base;                 /* the price base */
+	const char *signal[2];            /* the signals' kinds (NULL: fewer) */
+	int sig_bids[2];                  /* the first two bids of each signal */
+};
+
+#define BOQ_LINE(T) "<boq><line item=\"010101001\" quantity=\"12.5\" unitPrice=\"3000\" total=\"" T \
+	"\"/><line item=\"010101002\" quantity=\"2\" unitPrice=\"100\" total=\"200\"/></boq>"
+#define BOQ_WRONG BOQ_LINE("38000")
+#define BOQ_RIGHT BOQ_LINE("37500")
+
+static const struct wiring_case wiring_cases[] = {
+	/* Lowest evaluated price, control 4280: 4400 (bid 2) and 4300 (bid 3) are
+	 * above it and rejected; the rest by price: 4050, 4150, 4250. Mean of the
+	 * valid 4150, low limit 3320: none. Prices 4050, 4150, 4250 form a run
+	 * (difference 100): the price pattern is flagged for the panel. */
+	{ "lowest price, above control",
+	  { NULL, 4280000000LL, { 0 }, { NULL }, { NULL }, { NULL }, { 0 } }, 6000,
+	  { 4, 0, 1, 2, 3 }, 3, { "", "", "", "above_control", "above_control" }, -1,
+	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
+	  "0/1", { "price_pattern", NULL }, { 0, 1 } },
+	/* Comprehensive, trimmed mean x 0.98 (trim 1 at >= 5 bids), price 30,
+	 * penalties 200 bp / 100 bp of the weight per pp (0.6 / 0.3 points),
+	 * every sheet 60. Prices 4150, 4250, 4400, 4300, 3000: mean 4020, low
+	 * limit 3216 -> bid 4 (3000) flagged. Trimmed (4400 and 3000 out): 12700/3;
+	 * base = 12700/3 x 49/50 = 12446/3. dev(bid 0) = 4/12446 x 100 = 200/6223
+	 * pp above: 30 - 0.6 x 200/6223 = 186570/6223, total + 60 = 559950/6223 =
+	 * 89.98; bid 1: 15200/6223 pp, 30 - 9120/6223 + 60 = 550950/6223 = 88.53;
+	 * bid 3: 22700/6223 pp, 30 - 13620/6223 + 60 = 546450/6223 = 87.81;
+	 * bid 2: 37700/6223 pp, 30 - 22620/6223 + 60 = 537450/6223 = 86.37;
+	 * bid 4: 172300/6223 pp below, 30 - 0.3 x 172300/6223 + 60 = 508380/6223
+	 * = 81.69 (ranked, flagged). */
+	{ "comprehensive trimmed mean, abnormally low",
+	  { "<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
+	    "<priceScoring method=\"trimmed-mean-base\" kFactorBp=\"9800\" trim=\"1\""
+	    " penaltyAboveBp=\"200\" penaltyBelowBp=\"100\"/></comprehensive>",
+	    0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL }, { NULL },
+	    { NULL }, { NULL }, { 0 } },
+	  6000, { 0, 1, 3, 2, 4 }, 5, { "", "", "", "", "" }, 4,
+	  { "559950/6223", "550950/6223", "546450/6223", "537450/6223", "508380/6223" },
+	  { "89.98", "88.53", "87.81", "86.37", "81.69" }, "12446000000/3", { NULL, NULL }, { 0, 0 } },
+	/* Comprehensive, lowest price base, price 40, sheets 50 (of 60); bids 0
+	 * and 3 paid their deposits from one account (written with and without
+	 * blanks) and wrote the same wrong total in BoQ line 010101001 (12.5 x
+	 * 3 000 = 37 500, both wrote 38 000; the others 37 500). Prices 4150, 4260, 4400, 4310, 4050 form no run. Base 4050:
+	 * bid 4: 40 + 50 = 90; bid 0: 4050/4150 x 40 + 50 = 3240/83 + 50 =
+	 * 7390/83 = 89.04; bid 1: 4050/4260 x 40 + 50 = 5400/142 + 50 = 2700/71 +
+	 * 50 = 6250/71 = 88.03; bid 3: 4050/4310 x 40 + 50 = 16200/431 + 50 =
+	 * 37750/431 = 87.59; bid 2: 4050/4400 x 40 + 50 = 405/11 + 50 = 955/11 =
+	 * 86.82. */
+	{ "comprehensive lowest base, same deposit account",
+	  { "<comprehensive><weights price=\"40\" technical=\"40\" business=\"20\"/>"
+	    "<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
+	    "</comprehensive>",
+	    0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
+	    { "6217000011112222333", NULL, NULL, "6217 0000 1111 2222 333", NULL },
+	    { BOQ_WRONG, BOQ_RIGHT, BOQ_RIGHT, BOQ_WRONG, BOQ_RIGHT }, { NULL }, { 0 } },
+	  5000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "90/1", "7390/83", "6250/71", "37750/431", "955/11" },
+	  { "90.00", "89.04", "88.03", "87.59", "86.82" }, "4050000000/1",
+	  { "same_boq_error", "same_deposit_account" }, { 0, 3 } },
+	/* Lowest evaluated price, the prices of the case above: 4050, 4150, 4260,
+	 * 4310, 4400 -> bids 4, 0, 1, 3, 2. Bids 1 and 2 were uploaded from one
+	 * address with one device fingerprint (the sealed upload metadata,
+	 * revealed at the close): same_upload_addr and same_device (medium: the
+	 * address matches too). */
+	{ "lowest price, same upload address and device",
+	  { NULL, 0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
+	    { NULL }, { NULL },
+	    { "{\"device\":\"d0\",\"source\":\"198.51.100.10\"}",
+	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
+	      "{\"device\":\"dd77\",\"source\":\"203.0.113.9\"}",
+	      "{\"device\":\"d3\",\"source\":\"198.51.100.13\"}", NULL }, { 0 } },
+	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
+	  "0/1", { "same_upload_addr", "same_device" }, { 1, 2 } },
+	/* Lowest evaluated price, the prices of the case above; the PDFs of bids 0
+	 * and 3 name the same author and software in their Info dictionaries (the
+	 * client reads them before sealing: parts[].documents[]): same_metadata,
+	 * medium (the same author). */
+	{ "lowest price, same document author",
+	  { NULL, 0, { 4150000000LL, 4260000000LL, 4400000000LL, 4310000000LL, 4050000000LL },
+	    { NULL }, { NULL },
+	    { "{\"device\":\"d0\",\"parts\":[{\"documents\":[{\"author\":\"张工\",\"name\":\"技术标.pdf\","
+	      "\"software\":\"WPS Office 12.1\"}],\"part\":2}],\"source\":\"198.51.100.10\"}",
+	      "{\"device\":\"d1\",\"source\":\"198.51.100.11\"}", NULL,
+	      "{\"device\":\"d3\",\"parts\":[{\"documents\":[{\"author\":\"张工\",\"name\":\"商务标.pdf\","
+	      "\"software\":\"WPS Office 12.1\"}],\"part\":2}],\"source\":\"198.51.100.13\"}", NULL },
+	    { 0 } },
+	  6000, { 4, 0, 1, 3, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "0/1", "0/1", "0/1", "0/1", "0/1" }, { "0.00", "0.00", "0.00", "0.00", "0.00" },
+	  "0/1", { "same_metadata", NULL }, { 0, 3 } },
+	/* Comprehensive, lowest price base, price 30, technical 40, business 30
+	 * of which 10 points of credit less 4 per credit record in force at the
+	 * deadline: bid 0's firm has 1 record (6 points), bid 2's 3 (10 - 12 ->
+	 * 0), the others none (10); sheets 50 (of 40 + 30 - 10 = 60). Base 4050:
+	 * bid 4: 30 + 50 + 10 = 90; bid 1: 486/17 + 60 = 1506/17 = 88.59;
+	 * bid 3: 1215/43 + 60 = 3795/43 = 88.26; bid 0: 2430/83 + 56 = 7078/83
+	 * = 85.28; bid 2: 1215/44 + 50 = 3415/44 = 77.61. */
+	{ "comprehensive with credit points",
+	  { "<comprehensive><weights price=\"30\" technical=\"40\" business=\"30\"/>"
+	    "<priceScoring method=\"lowest-price-base\" penaltyAboveBp=\"0\" penaltyBelowBp=\"0\"/>"
+	    "<credit points=\"10\" deductPoints=\"4\"/></comprehensive>",
+	    0, { 0 }, { NULL }, { NULL }, { NULL }, { 1, 0, 3, 0, 0 } },
+	  5000, { 4, 1, 3, 0, 2 }, 5, { "", "", "", "", "" }, -1,
+	  { "90/1", "1506/17", "3795/43", "7078/83", "3415/44" },
+	  { "90.00", "88.59", "88.26", "85.28", "77.61" }, "4050000000/1", { "price_pattern", NULL },
+	  { 0, 1 } },
+};
+
+START_TEST(test_report_wiring)
+{
+	const struct wiring_case *wc = &wiring_cases[_i];
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa;
+	const char *mu[5], *mm[5];
+	char *s = NULL, report[TENDER_ID_LEN];
+	json_t *st = NULL, *o, *lot, *lines, *sig;
+
+	ck_assert_ptr_nonnull(b);
+	scn = &wc->sc;
+	et_setup(b);
+	scn = NULL;
+	quick_panel(b, mu, mm, &st);
+	if (wc->sc.evaluation) {  /* comprehensive: a sheet scores at most technical + business */
+		int64_t max = strstr(wc->sc.evaluation, "business=\"20\"") ||
+			      strstr(wc->sc.evaluation, "<credit") ? 6000 : 7000;
+		ck_assert_int_eq(sheet(b, mu[0], mm[0], 0, max + 1, false, &d), ET_EINVAL);
+		ck_assert_str_eq(d.rule, "et.sheet.points");
+	}
+	for (int j = 0; j < 5; j++)
+		for (int i = 0; i < NB; i++)
+			ck_assert_msg(sheet(b, mu[j], mm[j], i, wc->sheet, false, &d) == ET_OK, "%s: %s",
+				      wc->name, d.msg);
+	ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "评标报告", report, &d) == ET_OK,
+		      "%s: %s", wc->name, d.msg);
+	principal(&b->w, U_ADMIN, &pa);
+	ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	lot = json_array_get(json_object_get(json_object_get(o, "report"), "lots"), 0);
+	lines = json_object_get(lot, "lines");
+	ck_assert_uint_eq(json_array_size(lines), NB);
+	for (unsigned r = 0; r < NB; r++) {
+		json_t *ln = json_array_get(lines, r), *fl = json_object_get(ln, "flags");
+		ck_assert_msg(!strcmp(jstr(ln, "bid"), bids[wc->order[r]]), "%s line %u: %s", wc->name, r,
+			      jstr(ln, "bid"));
+		ck_assert_int_eq(json_integer_value(json_object_get(ln, "rank")), r < wc->nranked ? r + 1 : 0);
+		ck_assert_str_eq(jstr(ln, "reject"), wc->reject[r]);
+		if (wc->reject[r][0])
+			ck_assert_str_eq(jstr(ln, "reason"), "投标报价高于招标控制价 / bid price above the control price");
+		ck_assert_msg(!strcmp(jstr(json_object_get(ln, "total"), "exact"), wc->exact[r]), "%s line %u: %s",
+			      wc->name, r, jstr(json_object_get(ln, "total"), "exact"));
+		ck_assert_str_eq(jstr(json_object_get(ln, "total"), "rounded"), wc->rounded[r]);
+		ck_assert_uint_eq(json_array_size(fl), wc->order[r] == wc->flagged ? 1 : 0);
+		if (json_array_size(fl))
+			ck_assert_str_eq(json_string_value(json_array_get(fl, 0)), "abnormally_low");
+	}
+	ck_assert_uint_eq(json_array_size(json_object_get(lot, "candidates")), 3);
+	ck_assert_str_eq(jstr(lot, "base"), wc->base);
+	sig = json_object_get(lot, "signals");
+	ck_assert_uint_eq(json_array_size(sig), (wc->signal[0] != NULL) + (wc->signal[1] != NULL));
+	for (size_t k = 0; k < json_array_size(sig); k++) {
+		json_t *g = json_array_get(sig, k), *gb = json_object_get(g, "bids");
+		ck_assert_str_eq(jstr(g, "kind"), wc->signal[k]);
+		ck_assert_uint_ge(json_array_size(gb), 2);
+		ck_assert_str_eq(json_string_value(json_array_get(gb, 0)), bids[wc->sig_bids[0]]);
+		ck_assert_str_eq(json_string_value(json_array_get(gb, 1)), bids[wc->sig_bids[1]]);
+		ck_assert_uint_gt(strlen(jstr(g, "evidence")), 0);
+		ck_assert_uint_gt(strlen(jstr(g, "strength")), 0);
+		if (!strcmp(wc->signal[k], "same_boq_error"))  /* the evidence names the line */
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "010101001"));
+		if (!strcmp(wc->signal[k], "same_metadata")) { /* the same author: medium */
+			ck_assert_str_eq(jstr(g, "strength"), "medium");
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "张工"));
+		}
+		if (!strcmp(wc->signal[k], "same_device")) {   /* with the same address: medium */
+			ck_assert_str_eq(jstr(g, "strength"), "medium");
+			ck_assert_ptr_nonnull(strstr(jstr(g, "evidence"), "dd77"));
+		}
+	}
+	if (strstr(wc->sc.evaluation ? wc->sc.evaluation : "", "<credit")) {
+		json_t *ib = json_object_get(json_object_get(lot, "inputs"), "bids");
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 0), "credit")), 600);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 0), "credit_records")), 1);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 2), "credit")), 0);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 2), "credit_records")), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(ib, 1), "credit")), 1000);
+		ck_assert_str_eq(jstr(json_object_get(json_array_get(lines, 3), "credit"), "rounded"), "6.00");
+	}
+	/* the BoQ lines are in the inputs, read from the kept bid.xml */
+	if (wc->sc.boq[0])
+		ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(json_object_get(
+			json_object_get(lot, "inputs"), "bids"), 0), "boq")), 2);
+	ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	report_tamper(b, jstr(json_object_get(o, "report"), "sha256"));
+	json_decref(o);
+	json_decref(st);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
 	et_close(b);
 	free(b);
 }
@@ -1324,7 +1824,7 @@ START_TEST(test_reject_all)
 	}
 	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "again", &d), ET_ESTATE);
 	ck_assert_str_eq(d.rule, "et.eval.fixed");
-	ck_assert_int_eq(ev_report_submit(b->w.l, b->rep.user, b->T, "报告", report, &d), ET_ESTATE);
+	ck_assert_int_eq(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "报告", report, &d), ET_ESTATE);
 	ck_assert_int_eq(ev_award(b->w.l, b->w.user[U_AGENT1], b->T, "1", &d), ET_ESTATE);
 	ck_assert_str_eq(d.rule, "et.result.none");
 	ck_assert_msg(ev_deposit_release(b->w.l, b->w.user[U_ADMIN], b->T, &d) == ET_OK, "%s", d.msg);
@@ -1339,6 +1839,242 @@ START_TEST(test_reject_all)
 		memset(&rep, 0, sizeof rep);
 		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
 		ck_assert_msg(audit_ledger_verify_reveals(b->w.l, true, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* ---- the compliance review, adjustments, clarification ---------------------------
+ * Lowest evaluated price (control 4560), prices (10^6 fen) 4150, 4250, 4400,
+ * 4300, 3000. Review: 3 of the 5 members find bid 2 fails (a majority:
+ * failed), 2 find bid 3 fails (a minority: valid). The valid prices 4150,
+ * 4250, 4300, 3000 have the mean 3925 and the low limit 3140: bid 4 (3000)
+ * is flagged; the chair asks its bidder, who does not answer in time; the
+ * chair rejects it (cn.panel.21). Adjustments by the chair: bid 0 +200,
+ * bid 1 -200 then +50. */
+START_TEST(test_review_flow)
+{
+	static const struct scenario sc = {
+		NULL, 0, { 4150000000LL, 4250000000LL, 4400000000LL, 4300000000LL, 3000000000LL },
+		{ NULL }, { NULL }, { NULL }, { 0 },
+	};
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal pa;
+	const char *mu[5], *mm[5], *other = NULL;
+	char *s = NULL, report[TENDER_ID_LEN], clr[TENDER_ID_LEN];
+	json_t *st = NULL, *o, *lot, *lines, *in;
+
+	ck_assert_ptr_nonnull(b);
+	scn = &sc;
+	et_setup(b);
+	scn = NULL;
+	quick_panel(b, mu, mm, &st);
+	for (int j = 0; j < 5; j++)
+		if (strcmp(mu[j], b->rep.user))
+			other = mu[j];
+	ck_assert_ptr_nonnull(other);
+	/* findings: bidders and administrators are no members */
+	ck_assert_int_eq(ev_review_record(b->w.l, b->b[0].user, b->T, "1", bids[2], false, "资格审查",
+					  "x", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.panel.member");
+	ck_assert_int_eq(ev_review_record(b->w.l, b->w.user[U_ADMIN], b->T, "1", bids[2], false, "资格审查",
+					  "x", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", bids[2], false, "", "无资质", &d),
+			 ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.review.criterion");
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", "bid-nosuch0001", true, "", "", &d),
+			 ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.review.bid");
+	for (int j = 0; j < 5; j++) {
+		ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[2], j >= 3, j < 3 ? "资格审查" : "",
+					       j < 3 ? "项目经理无注册建造师证书" : "", &d) == ET_OK, "%s", d.msg);
+		ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[3], j >= 2, j < 2 ? "响应性审查" : "",
+					       j < 2 ? "工期不满足" : "", &d) == ET_OK, "%s", d.msg);
+	}
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[0], b->T, "1", bids[2], true, "", "", &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.review.exists");
+	/* adjustments: the chair only, with a reason */
+	ck_assert_int_eq(ev_adjust_record(b->w.l, other, b->T, "1", bids[0], 200000000LL, "缺项补价", &d),
+			 ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	ck_assert_int_eq(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], 0, "x", &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.adjust.amount");
+	ck_assert_int_eq(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], -5000000000LL, "x", &d),
+			 ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.adjust.amount");
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[0], 200000000LL,
+				       "漏报安全文明施工费，按最高报价补入", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], -200000000LL,
+				       "付款条件优于招标文件，折算扣减", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_adjust_record(b->w.l, b->rep.user, b->T, "1", bids[1], 50000000LL,
+				       "工期偏差折算", &d) == ET_OK, "%s", d.msg);
+	/* clarification: only a flagged bid, by the chair */
+	ck_assert_int_eq(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[0], "请说明报价构成",
+					    et_clock_now_us() + HOUR, clr, &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.eval.low");
+	ck_assert_int_eq(ev_explain_request(b->w.l, other, b->T, "1", bids[4], "请说明报价构成",
+					    et_clock_now_us() + HOUR, clr, &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.chair.only");
+	ck_assert_int_eq(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[4], "请说明报价构成",
+					    et_clock_now_us() - 1, clr, &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.explain.deadline");
+	{
+		uint64_t before = audit_ledger_size(b->w.l);
+		ck_assert_msg(ev_explain_request(b->w.l, b->rep.user, b->T, "1", bids[4],
+						 "报价明显低于其他投标报价，请书面说明并提供证明材料",
+						 et_clock_now_us() + HOUR, clr, &d) == ET_OK, "%s", d.msg);
+		ck_assert(public_has(b, before, "explanation.requested"));
+		ck_assert(!public_has(b, before, b->rep.user));   /* names no member */
+	}
+	/* the bidder sees the question; another bidder does not */
+	principal(&b->w, U_BIDDER1, &pa);
+	ck_assert_int_eq(ev_explanations(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "explanations")), 0);
+	json_decref(o);
+	{
+		struct tender_principal pb = { .roles = TENDER_ROLE_BIDDER };
+		json_t *a;
+		snprintf(pb.user, sizeof pb.user, "%s", b->b[4].user);
+		snprintf(pb.org, sizeof pb.org, "%s", b->b[4].org);
+		ck_assert_int_eq(ev_explanations(b->w.l, &pb, b->T, &s), ET_OK);
+		o = jparse(s);
+		a = json_object_get(o, "explanations");
+		ck_assert_uint_eq(json_array_size(a), 1);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "bid"), bids[4]);
+		ck_assert(json_is_false(json_object_get(json_array_get(a, 0), "answered")));
+		json_decref(o);
+	}
+	ck_assert_int_eq(ev_explain_answer(b->w.l, b->b[0].user, b->T, clr, "答复", &d), ET_EDENIED);
+	ck_assert_str_eq(d.rule, "et.explain.org");
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "未答复", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.explain.pending");
+	et_clock_set_test(et_clock_now_us() + 2 * HOUR);
+	ck_assert_int_eq(ev_explain_answer(b->w.l, b->b[4].user, b->T, clr, "成本说明", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.explain.deadline");
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, other, b->T, clr, "未在期限内澄清", &d), ET_EDENIED);
+	ck_assert_msg(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr,
+					"未在期限内说明报价，按低于成本报价否决", &d) == ET_OK, "%s", d.msg);
+	ck_assert_int_eq(ev_bid_disqualify(b->w.l, b->rep.user, b->T, clr, "again", &d), ET_EEXIST);
+	/* the review as the panel sees it; a bidder does not */
+	principal(&b->w, U_BIDDER1, &pa);
+	ck_assert_int_eq(ev_review_get(b->w.l, &pa, b->T, &s), ET_EDENIED);
+	principal(&b->w, U_SUPER, &pa);
+	ck_assert_int_eq(ev_review_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "findings")), 10);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "adjustments")), 3);
+	ck_assert_uint_eq(json_array_size(json_object_get(o, "rejections")), 1);
+	{
+		json_t *rb = json_object_get(o, "bids");
+		ck_assert_uint_eq(json_array_size(rb), NB);
+		for (size_t k = 0; k < NB; k++) {
+			json_t *e = json_array_get(rb, k);
+			bool inval = !strcmp(jstr(e, "bid"), bids[2]) || !strcmp(jstr(e, "bid"), bids[4]);
+			ck_assert(json_is_boolean(json_object_get(e, "valid")));
+			ck_assert_int_eq(json_is_true(json_object_get(e, "valid")), !inval);
+			/* bid 4 is invalid now: the mean of 4150, 4250, 4300 is 4233.3, no bid is low */
+			ck_assert(json_is_false(json_object_get(e, "abnormally_low")));
+		}
+	}
+	json_decref(o);
+	/* with 3 valid bids left the panel may not reject all */
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.panel.27");
+	/* sheets for the valid bids only (0, 1, 3) complete the panel's work */
+	for (int j = 0; j < 5; j++)
+		for (int i = 0; i < 4; i++)
+			if (i != 2)
+				ck_assert_msg(sheet(b, mu[j], mm[j], i, 6000, false, &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_report_submit(b->w.l, b->w.p, &b->blobs, b->rep.user, b->T, "评标报告", report,
+				       &d) == ET_OK, "%s", d.msg);
+	/* evaluated prices: bid 0 4150 + 200 = 4350; bid 1 4250 - 200 + 50 =
+	 * 4100; bid 3 4300 (a minority found it failing). Ranked 1, 3, 0; then
+	 * the rejected in order: bid 2 (review), bid 4 (not justified). */
+	principal(&b->w, U_ADMIN, &pa);
+	ck_assert_int_eq(ev_report_get(b->w.l, &pa, b->T, &s), ET_OK);
+	o = jparse(s);
+	lot = json_array_get(json_object_get(json_object_get(o, "report"), "lots"), 0);
+	lines = json_object_get(lot, "lines");
+	{
+		static const int order[NB] = { 1, 3, 0, 2, 4 };
+		static const int64_t eval[NB] = { 4100000000LL, 4300000000LL, 4350000000LL, 0, 0 };
+		for (int r = 0; r < NB; r++) {
+			json_t *ln = json_array_get(lines, r);
+			ck_assert_str_eq(jstr(ln, "bid"), bids[order[r]]);
+			ck_assert_int_eq(json_integer_value(json_object_get(ln, "rank")), r < 3 ? r + 1 : 0);
+			ck_assert_str_eq(jstr(ln, "reject"), r < 3 ? "" : "invalid");
+			if (r < 3)
+				ck_assert_int_eq(json_integer_value(json_object_get(ln, "evaluated")), eval[r]);
+		}
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 3), "reason"), "cn.panel.review"));
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 3), "reason"), "资格审查"));
+		ck_assert_ptr_nonnull(strstr(jstr(json_array_get(lines, 4), "reason"), "cn.panel.21"));
+	}
+	in = json_object_get(json_object_get(lot, "inputs"), "bids");
+	ck_assert(json_is_false(json_object_get(json_array_get(in, 2), "valid")));
+	ck_assert(json_is_true(json_object_get(json_array_get(in, 3), "valid")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(in, 1), "adjust")), -150000000LL);
+	ck_assert_uint_eq(json_array_size(json_object_get(lot, "candidates")), 3);
+	ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	/* no more findings or adjustments after the report */
+	ck_assert_int_eq(ev_review_record(b->w.l, mu[4], b->T, "1", bids[0], true, "", "", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "et.report.exists");
+	/* the verification regathers the review: a changed adjustment row in
+	 * the projection no longer matches the recorded inputs */
+	{
+		sqlite3 *db = NULL;
+		ck_assert_int_eq(sqlite3_open(b->w.ledger_path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_adjust SET amount = amount + 1 WHERE amount = 50000000",
+					      NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(ev_report_verify(b->w.l, b->T, &d), ET_EVERIFY);
+		ck_assert_str_eq(d.rule, "et.report.verify");
+		ck_assert_int_eq(sqlite3_exec(db, "UPDATE ev_adjust SET amount = amount - 1 WHERE amount = 50000001",
+					      NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+		ck_assert_msg(ev_report_verify(b->w.l, b->T, &d) == ET_OK, "%s", d.msg);
+	}
+	json_decref(o);
+	json_decref(st);
+	{
+		/* replay applies every new event and recomputes the report */
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+	}
+	et_close(b);
+	free(b);
+}
+END_TEST
+
+/* Five opened bids, three fail the review by a majority: two valid bids
+ * remain, and the chair may reject all (cn.panel.27 counts after review). */
+START_TEST(test_review_reject_all)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	const char *mu[5], *mm[5];
+	json_t *st = NULL;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup(b);
+	quick_panel(b, mu, mm, &st);
+	ck_assert_int_eq(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "缺乏竞争", &d), ET_ESTATE);
+	ck_assert_str_eq(d.rule, "cn.panel.27");
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			ck_assert_msg(ev_review_record(b->w.l, mu[j], b->T, "1", bids[i], false, "形式审查",
+						       "投标函未盖章", &d) == ET_OK, "%s", d.msg);
+	ck_assert_msg(ev_reject_all(b->w.l, b->rep.user, b->T, "1", "初步评审后有效投标不足三个", &d) == ET_OK,
+		      "%s", d.msg);
+	json_decref(st);
+	{
+		struct audit_report rep;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
 	}
 	et_close(b);
 	free(b);
@@ -1516,7 +2252,7 @@ static int mx_reject(struct mx *m, const char *a, struct tender_diag *d)
 }
 static int mx_report(struct mx *m, const char *a, struct tender_diag *d)
 {
-	return ev_report_submit(m->w->l, a, m->T, "报告", NULL, d);
+	return ev_report_submit(m->w->l, m->w->p, NULL, a, m->T, "报告", NULL, d);
 }
 static int mx_sign(struct mx *m, const char *a, struct tender_diag *d)
 {
@@ -1547,6 +2283,27 @@ static int mx_release(struct mx *m, const char *a, struct tender_diag *d)
 {
 	return ev_deposit_release(m->w->l, a, m->T, d);
 }
+static int mx_review(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_review_record(m->w->l, a, m->T, "1", "bid-x", false, "资格审查", "无资质", d);
+}
+static int mx_adjust(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_adjust_record(m->w->l, a, m->T, "1", "bid-x", 100, "缺项", d);
+}
+static int mx_explain(struct mx *m, const char *a, struct tender_diag *d)
+{
+	char id[TENDER_ID_LEN];
+	return ev_explain_request(m->w->l, a, m->T, "1", "bid-x", "请说明", T0 + 60 * DAY, id, d);
+}
+static int mx_explain_answer(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_explain_answer(m->w->l, a, m->T, "xpl-none", "说明", d);
+}
+static int mx_disqualify(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_bid_disqualify(m->w->l, a, m->T, "xpl-none", "不能合理说明", d);
+}
 
 #define A(u) (1u << (u))
 static const struct {
@@ -1569,6 +2326,12 @@ static const struct {
 	{ "chair vote", mx_vote, 0 },
 	{ "dissent", mx_dissent, 0 },
 	{ "reject all", mx_reject, 0 },
+	{ "review", mx_review, 0 },
+	{ "adjustment", mx_adjust, 0 },
+	{ "explanation request", mx_explain, 0 },
+	{ "explanation answer", mx_explain_answer,
+	  A(U_BIDDER1) | A(U_BIDDER2) | A(U_BIDDER3) | A(U_BIDDER4) },
+	{ "bid rejection", mx_disqualify, 0 },
 	{ "report", mx_report, 0 },
 	{ "report sign", mx_sign, 0 },
 	{ "candidates", mx_publish, A(U_AGENT1) | A(U_AGENT2) },
@@ -1630,13 +2393,16 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("domain");
 
 	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, test_rank_table);
-	tcase_add_test(tc, test_draw_select);
+		tcase_add_test(tc, test_draw_select);
 	tcase_add_test(tc, test_draw_vector);
 	tcase_add_test(tc, test_drawn_tamper_refused);
 	tcase_add_test(tc, test_authorisation_matrix);
 	tcase_add_test(tc, test_evaluation_flow);
 	tcase_add_test(tc, test_reject_all);
+	tcase_add_test(tc, test_review_flow);
+	tcase_add_test(tc, test_review_reject_all);
+	tcase_add_loop_test(tc, test_report_wiring, 0,
+			    (int)(sizeof wiring_cases / sizeof wiring_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

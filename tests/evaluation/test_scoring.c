@@ -287,6 +287,60 @@ START_TEST(test_mean_k)
 }
 END_TEST
 
+/* ---- B2: two prices trimmed at each end, penalties with a denominator ----
+ *
+ * The bids of B and b6 800 000, b7 1 200 000; trim 2 at >= 7 bids, K =
+ * 98/100, weight 40.00, penalty 100/2 hundredths (0.50 point) per pp above,
+ * 50/2 (0.25) below. Dropped: 800 000, 900 000 (lowest two) and 1 200 000,
+ * 1 100 000 (highest two); mean of the rest 1 000 000; base 980 000.
+ *   b1: 100/49 pp above: 40 − 0.5 × 100/49 = 1910/49 = 38.979… -> 38.98
+ *   b2: 100/49 pp below: 40 − 0.25 × 100/49 = 1935/49 = 39.489… -> 39.49
+ * With 6 bids (b7 left out) nothing is trimmed (6 < 7): mean 800 000 + … =
+ * 5 800 000 / 6, base = 5 800 000/6 × 98/100 = 2 842 000/3. */
+START_TEST(test_mean_k_trim2)
+{
+	struct eval_params p;
+	struct eval_bid bids[7] = {
+		{ .id = "b1", .price_fen = 1000000, .valid = true, .order_key = 1 },
+		{ .id = "b2", .price_fen = 960000, .valid = true, .order_key = 2 },
+		{ .id = "b3", .price_fen = 1040000, .valid = true, .order_key = 3 },
+		{ .id = "b4", .price_fen = 900000, .valid = true, .order_key = 4 },
+		{ .id = "b5", .price_fen = 1100000, .valid = true, .order_key = 5 },
+		{ .id = "b6", .price_fen = 800000, .valid = true, .order_key = 6 },
+		{ .id = "b7", .price_fen = 1200000, .valid = true, .order_key = 7 },
+	};
+	struct eval_line lines[7];
+	struct eval_outcome out;
+
+	eval_params_default(&p, EVAL_METHOD_COMPREHENSIVE, EVAL_PRICE_MEAN_K);
+	p.price_weight = 4000;
+	p.k_num = 98;
+	p.k_den = 100;
+	p.price_trim = 2;
+	p.price_trim_min = 7;
+	p.penalty_above = 100;
+	p.penalty_below = 50;
+	p.penalty_den = 2;
+	ck_assert_int_eq(eval_score_lot(&p, bids, 7, 0, NULL, 0, 0, NULL, lines, &out), ET_OK);
+	ck_frac(out.base_fen, 980000, 1);
+	ck_frac(line_of(lines, 7, 0)->price.exact, 1910, 49);
+	ck_frac(line_of(lines, 7, 1)->price.exact, 1935, 49);
+	ck_assert_int_eq(line_of(lines, 7, 1)->price.hundredths, 3949);
+	ck_assert_uint_eq(line_of(lines, 7, 1)->rank, 1);
+	ck_assert_int_eq(eval_score_lot(&p, bids, 6, 0, NULL, 0, 0, NULL, lines, &out), ET_OK);
+	ck_frac(out.base_fen, 2842000, 3);
+	/* a threshold that could leave nothing, a trim above 5, a bad denominator */
+	p.price_trim_min = 4;
+	ck_assert_int_eq(eval_score_lot(&p, bids, 7, 0, NULL, 0, 0, NULL, lines, &out), ET_EINVAL);
+	p.price_trim_min = 13;
+	p.price_trim = 6;
+	ck_assert_int_eq(eval_score_lot(&p, bids, 7, 0, NULL, 0, 0, NULL, lines, &out), ET_EINVAL);
+	p.price_trim = 2;
+	p.penalty_den = -1;
+	ck_assert_int_eq(eval_score_lot(&p, bids, 7, 0, NULL, 0, 0, NULL, lines, &out), ET_EINVAL);
+}
+END_TEST
+
 /* ---- C: price score floored at 0, no trimming below the threshold, equal
  *      totals and prices broken by the order key, credit scores ----
  *
@@ -577,6 +631,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_tie_lower_price);
 	tcase_add_test(tc, test_rounding_005);
 	tcase_add_test(tc, test_lowest_price);
+	tcase_add_test(tc, test_mean_k_trim2);
 	tcase_add_test(tc, test_no_valid);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof bad_cases / sizeof bad_cases[0]);
 	tcase_add_test(tc, test_caps);

@@ -248,7 +248,10 @@ START_TEST(test_award_hook)
 
 		et_buf_init(&b, 1u << 20);
 		ck_assert_int_eq(stats_report_ocds(rows, n, NULL, 0, &q, &opts, &b), ET_OK);
-		ck_assert_ptr_nonnull(strstr((const char *)b.data, "\"ocid\":\"ocds-test-T-1/1\""));
+		/* the award of lot 1 belongs to tender T-1's contracting process */
+		ck_assert_ptr_nonnull(strstr((const char *)b.data,
+					     "\"ocid\":\"ocds-test-T-1\",\"id\":\"T-1/1-award\""));
+		ck_assert_ptr_nonnull(strstr((const char *)b.data, "\"tender\":{\"id\":\"T-1\""));
 		et_buf_free(&b);
 	}
 	free(rows);

@@ -639,10 +639,11 @@ START_TEST(test_flow)
 					      "leaf %llu: bad rule id", (unsigned long long)i);
 			}
 			if (!strcmp(lf.kind, "deadline.changed")) {
-				char *d = json_dumps(rules, 0);
-				ck_assert_msg(d && (strstr(d, "cn.reg.21") || strstr(d, "et.two_person")),
+				char *named = json_dumps(rules, 0);
+				ck_assert_msg(named && (strstr(named, "cn.reg.21") ||
+							strstr(named, "et.two_person")),
 					      "deadline.changed names no cause");
-				free(d);
+				free(named);
 			}
 			json_decref(pl);
 			free(leaf);

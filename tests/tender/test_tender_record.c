@@ -147,6 +147,10 @@ START_TEST(construction_fields)
 	ck_assert_str_eq(tender_record_holder(r, 2)->holder, "usr-m3v9l6t4");
 	ck_assert_str_eq(tender_record_reference_sha256(r),
 			 "3b8f3c0d9a2e41c6f1d7a5b4e2c9081f6a7d3e5b2c1f4a9e8d7c6b5a4f3e2d1c");
+	ck_assert_uint_eq(tender_record_field_count(r), 2);
+	ck_assert_str_eq(tender_record_field(r, 1)->id, "manager");
+	ck_assert_str_eq(tender_record_field(r, 0)->label, "质量承诺");
+	ck_assert_ptr_null(tender_record_field(r, 2));
 	tender_record_free(r);
 	tender_record_free(NULL);
 }
@@ -198,6 +202,7 @@ static const struct invalid invalids[] = {
 	{ "holder_index_gap.xml", ET_EINVAL, "et.keys.indices", "index 4" },
 	{ "holder_recipient_dup.xml", ET_EINVAL, "et.keys.recipients", "own tender key" },
 	{ "lot_id_dup.xml", ET_EINVAL, "et.lots.unique", "L1" },
+	{ "opening_field_dup.xml", ET_EINVAL, "et.fields.unique", "quality" },
 	{ "weights_not_100.xml", ET_EINVAL, "et.eval.weights", "60 + 20 + 10" },
 	{ "boq_code_dup.xml", ET_EINVAL, "et.boq.unique", "010101001001" },
 	{ "k_factor_with_lowest_base.xml", ET_EINVAL, "et.eval.k_factor", "trimmed-mean-base" },

@@ -75,6 +75,14 @@ static const struct rule_value rule_values[] = {
 	{ "et.deposit.required", TENDER_UNIT_COUNT, 1, 1, 1 },
 	{ "et.amend.bid", TENDER_UNIT_CHOICE, TENDER_AMEND_RECONFIRM, TENDER_AMEND_RECONFIRM, 1 },
 	{ "et.open.window", TENDER_UNIT_DURATION, 2 * DAY, 2 * MIN, 1 },
+	{ "cn.reg.54", TENDER_UNIT_DURATION, 3 * DAY, 3 * MIN, 1 },
+	{ "cn.reg.48", TENDER_UNIT_DURATION, DAY, MIN, 1 },
+	{ "cn.panel.27", TENDER_UNIT_COUNT, 3, 3, 1 },
+	{ "et.eval.expert_trim", TENDER_UNIT_COUNT, 5, 5, 1 },
+	{ "et.eval.price_trim", TENDER_UNIT_COUNT, 5, 5, 1 },
+	{ "et.eval.low", TENDER_UNIT_FRACTION, 80, 80, 100 },
+	{ "cn.panel.review", TENDER_UNIT_FRACTION, 1, 1, 2 },
+	{ "cn.reg.35", TENDER_UNIT_DURATION, 5 * DAY, 5 * MIN, 1 },
 };
 
 START_TEST(rule_table)
@@ -400,6 +408,25 @@ START_TEST(panels)
 }
 END_TEST
 
+/* The evaluation rules through their accessors, in both profiles. */
+START_TEST(evaluation_rules)
+{
+	const struct tender_profile *c = profile("cn"), *d = profile("demo");
+	int64_t num = 0, den = 0;
+
+	ck_assert_int_eq(tender_rules_publicity(c), 3 * DAY);
+	ck_assert_int_eq(tender_rules_publicity(d), 3 * MIN);
+	ck_assert_int_eq(tender_rules_eval_extension(c), DAY);
+	ck_assert_int_eq(tender_rules_eval_extension(d), MIN);
+	ck_assert_uint_eq(tender_rules_reject_all_below(c), 3);
+	ck_assert_uint_eq(tender_rules_expert_trim_min(c), 5);
+	ck_assert_uint_eq(tender_rules_price_trim_min(d), 5);
+	tender_rules_abnormally_low(c, &num, &den);
+	ck_assert_int_eq(num, 80);
+	ck_assert_int_eq(den, 100);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tender_rules");
@@ -419,6 +446,7 @@ int main(void)
 	tcase_add_test(tc, demo_working_days);
 	tcase_add_test(tc, bid_minimum);
 	tcase_add_loop_test(tc, panels, 0, (int)(sizeof panel_cases / sizeof panel_cases[0]));
+	tcase_add_test(tc, evaluation_rules);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -186,15 +186,15 @@ if "$ED" demo --data "$T/demo" >"$T/demo.out" 2>&1; then
   check "demo: a confirmation and an objection to the opening record" \
     [ "$(sqlite3 "$T/demo/etender.db" "SELECT group_concat(kind) FROM (SELECT kind FROM bd_answer WHERE tender = 'JC-DEMO-005' ORDER BY kind)")" = "confirmation,objection" ]
   curl -sf "$URL/api/tenders/JC-DEMO-007/result" >"$T/r7.json"
-  check "demo: JC-DEMO-007 evaluated: three ranked candidates, awarded to the first, contract at its price, deposits released, an objection answered" \
-    jq -e '.lots[0] as $l | ($l.candidates | length) == 3 and $l.winner_bid == $l.candidates[0].bid and $l.contract_price == $l.price and $l.price == $l.candidates[0].price and (.released[0].deposits | length) == 3 and (.objections | length) == 1 and .objections[0].upheld == 0 and (.objections[0].answer | length) > 0' "$T/r7.json"
+  check "demo: JC-DEMO-007 evaluated: three ranked candidates, awarded to the first, contract at its price, deposits released, an objection answered (comprehensive scores 94.13 and 86.00 by hand)" \
+    jq -e '.lots[0] as $l | ($l.candidates | length) == 3 and $l.winner_bid == $l.candidates[0].bid and $l.candidates[0].score == 9413 and $l.candidates[2].score == 8600 and $l.contract_price == $l.price and $l.price == $l.candidates[0].price and (.released[0].deposits | length) == 3 and (.objections | length) == 1 and .objections[0].upheld == 0 and (.objections[0].answer | length) > 0' "$T/r7.json"
   check "demo: JC-DEMO-007's draw is public after the award (both values revealed, fixed)" \
     bash -c "curl -sf '$URL/api/tenders/JC-DEMO-007/draw' | jq -e '.fixed == true and (.value_supervisor | length) == 64 and (.value_platform | length) == 64' >/dev/null"
   PW=$(sed -n 's/^.*password of every demo user: //p' "$T/demo/demo-accounts.txt")
   STOK=$(curl -sf -X POST "$URL/api/login" -d "{\"login\":\"stat1\",\"password\":\"$PW\"}" | jq -r .token)
   curl -sf -H "Authorization: Bearer $STOK" "$URL/api/stats?split_at=2025-01-01" >"$T/st.json"
-  check "demo: stats before/after 2025-01-01, 12 lots each, more bidders after" \
-    jq -e '.periods[0].projects == 12 and .periods[1].projects == 12 and (.comparison.bidders_ratio | tonumber) > 1' "$T/st.json"
+  check "demo: stats before/after 2025-01-01: 12 imported lots before, 12 and JC-DEMO-007's award after, more bidders after" \
+    jq -e '.periods[0].projects == 12 and .periods[1].projects == 13 and (.comparison.bidders_ratio | tonumber) > 1' "$T/st.json"
   TOK=$(curl -sf -X POST "$URL/api/login" -d "{\"login\":\"agent1\",\"password\":\"$PW\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
   check "demo: agent1 logs in" [ -n "$TOK" ]
   check "demo: agent1 sees its draft" bash -c "curl -sf -H 'Authorization: Bearer $TOK' '$URL/api/tenders' | grep -q JC-DEMO-003"

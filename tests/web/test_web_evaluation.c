@@ -251,6 +251,31 @@ START_TEST(test_evaluation_routes)
 		    "{\"lot\":\"1\",\"bid\":\"bid-x\",\"criteria\":[{\"criterion\":\"t\",\"points\":1}],"
 		    "\"sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\"}",
 		    403, "EDENIED", "et.panel.member");
+	/* the compliance review's routes: panel members only (the chair for
+	 * adjustments, clarifications and rejections), the bidder asked for
+	 * answers; a bad field is named */
+	api_refused(w, U_B1, "POST", "/api/tenders/E3301002026000001/lots/1/review",
+		    "{\"bid\":\"bid-x\",\"pass\":false,\"criterion\":\"资格审查\",\"reason\":\"x\"}",
+		    403, "EDENIED", "et.panel.member");
+	api_refused(w, U_E1, "POST", "/api/tenders/E3301002026000001/lots/1/review",
+		    "{\"bid\":\"bid-x\",\"pass\":\"no\"}", 400, "EINVAL", NULL);
+	api_refused(w, U_E1, "POST", "/api/tenders/E3301002026000001/lots/1/adjustments",
+		    "{\"bid\":\"bid-x\",\"amount\":100,\"reason\":\"缺项\"}", 403, "EDENIED",
+		    "et.panel.member");
+	api_refused(w, U_AGENT1, "POST", "/api/tenders/E3301002026000001/lots/1/explanations",
+		    "{\"bid\":\"bid-x\",\"question\":\"q\",\"deadline\":1}", 403, "EDENIED",
+		    "et.panel.member");
+	api_refused(w, U_E1, "POST", "/api/tenders/E3301002026000001/explanations/xpl-x/answer",
+		    "{\"text\":\"a\"}", 403, "EDENIED", "et.auth.role");
+	api_refused(w, U_B1, "POST", "/api/tenders/E3301002026000001/explanations/xpl-x/answer",
+		    "{\"text\":\"a\"}", 404, "ENOTFOUND", "et.explain.none");
+	api_refused(w, U_B1, "POST", "/api/tenders/E3301002026000001/explanations/xpl-x/reject",
+		    "{\"reason\":\"r\"}", 403, "EDENIED", "et.panel.member");
+	api_refused(w, U_SUPER, "GET", "/api/tenders/E3301002026000001/review", NULL, 404, "ENOTFOUND", NULL);
+	j = api_ok(w, U_B1, "GET", "/api/tenders/E3301002026000001/explanations", NULL);
+	ck_assert(json_is_array(json_object_get(j, "explanations")));
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "explanations")), 0);
+	json_decref(j);
 	j = api_ok(w, -1, "GET", "/api/tenders/E3301002026000001/result", NULL);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "lots")), 0);
 	json_decref(j);
