@@ -6,7 +6,8 @@
 # server's back (a leaf changed or deleted with the triggers dropped, a
 # checkpoint changed, a blob replaced); `etenderd demo`: verified, served,
 # and every stage of its history checked over the API (the opening record,
-# the failed tender, the evaluated and awarded one, a stats report).
+# the failed tender, the evaluated and awarded one, a stats report, the
+# closer an hour later on the test clock).
 # Usage: cli.sh PATH/TO/etenderd
 set -u
 ED="$1"
@@ -199,7 +200,21 @@ if "$ED" demo --data "$T/demo" >"$T/demo.out" 2>&1; then
   check "demo: agent1 logs in" [ -n "$TOK" ]
   check "demo: agent1 sees its draft" bash -c "curl -sf -H 'Authorization: Bearer $TOK' '$URL/api/tenders' | grep -q JC-DEMO-003"
   check "demo: the public does not" bash -c "! curl -sf '$URL/api/tenders' | grep -q JC-DEMO-003"
+  # an hour later (test clock): the closer closes the live tenders at their
+  # deadlines (no bids: 流标) and leaves the finished ones as they are
+  curl -sf -X POST "$URL/api/test/clock" -d "{\"now_us\":$(( $(date +%s) * 1000000 + 3600000000 ))}" >/dev/null
+  for _ in $(seq 100); do
+    curl -sf "$URL/api/tenders/JC-DEMO-001/bidding" | jq -e '.phase == "failed"' >/dev/null &&
+      curl -sf "$URL/api/tenders/JC-DEMO-002/bidding" | jq -e '.phase == "failed"' >/dev/null && break
+    sleep 0.1
+  done
+  check "demo: the closer closes JC-DEMO-001 and 002 at their deadlines (流标)" bash -c \
+    "curl -sf '$URL/api/tenders/JC-DEMO-001/bidding' | jq -e '.phase == \"failed\"' >/dev/null &&
+     curl -sf '$URL/api/tenders/JC-DEMO-002/bidding' | jq -e '.phase == \"failed\"' >/dev/null"
+  check "demo: … and leaves JC-DEMO-005 opened" bash -c \
+    "curl -sf '$URL/api/tenders/JC-DEMO-005/bidding' | jq -e '.phase == \"opened\"' >/dev/null"
   stop TERM; check "demo: clean exit" [ $? -eq 0 ]
+  check "demo: verify after the closer's closes" verify_ok "$T/demo"
   if "$ED" demo --data "$T/demo" >/dev/null 2>&1; then bad "demo refuses an existing folder"
   else ok "demo refuses an existing folder"; fi
 else
