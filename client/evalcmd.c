@@ -2347,9 +2347,12 @@ static int answer_text(const struct ev_opts *o, char **out)
 			return client_error(ET_ENOMEM, "answer"), ET_ENOMEM;
 		return ET_OK;
 	}
-	if ((rc = et_read_file(o->file, ET_TENDER_TEXT_MAX, &buf, &len)))
-		return client_error(rc, "%s: 无法读取（至多 %u 字节）/ cannot read (at most %u bytes)", o->file,
-				    ET_TENDER_TEXT_MAX, ET_TENDER_TEXT_MAX), rc;
+	if ((rc = et_read_file(o->file, ET_TENDER_TEXT_MAX, &buf, &len))) {
+		if (rc == ET_ELIMIT)
+			return client_error(rc, "%s: 答复过长（至多 %u 字节）/ the answer is too long (at most %u "
+					    "bytes)", o->file, ET_TENDER_TEXT_MAX, ET_TENDER_TEXT_MAX), rc;
+		return client_error(rc, "%s", o->file), rc;
+	}
 	if (!len || memchr(buf, 0, len)) {
 		free(buf);
 		return client_error(ET_EINVAL, "%s: 须为非空文本 / must be non-empty text", o->file), ET_EINVAL;
