@@ -2,7 +2,9 @@
  * (docs/evaluation.md, docs/api.md "Evaluation"): the expert pool
  * (administrator), the draw (agent, supervisor, duty chief), the panel's
  * work (experts: sheets and the report signed here with the expert's own
- * key), the result (agent, bidders), and the checks anyone runs: `draw
+ * key; the compliance review, the chair's adjustments and explanations of
+ * abnormally low prices, which the bidder asked answers), the result (agent,
+ * bidders), and the checks anyone runs: `draw
  * verify` recomputes the panel with the server's own pure selection
  * (ev_draw_select) from the revealed values and the log. The supervisor's
  * random value is drawn here, kept in a 0600 file and sealed here to the
@@ -2125,16 +2127,17 @@ static const char review_usage[] =
 	"  record：评标委员会成员对一个已开标投标作出初步评审（形式、资格、响应性审查）结论，\n"
 	"  每人每个投标一次，评标报告提交前；不合格须指明审查因素（如 资格审查）和理由。持有\n"
 	"  席位的成员中认定不合格者过半数（cn.panel.review）时该投标不合格，不参加排名。\n"
-	"  show（评标委员会、监督人、管理员）：各成员的结论、价格调整、澄清后的否决，以及每个\n"
+	"  show（评标委员会、监督人、管理员、值班负责人）：各成员的结论、价格调整、澄清后的否决，以及每个\n"
 	"  投标现在的状态（有效与否及理由、调整合计、是否异常低价）。\n"
 	"  record: a panel member's finding on one opened bid of a lot (the\n"
 	"  compliance review: form, qualification, responsiveness), once per member\n"
 	"  and bid, before the report; a failure names its criterion and reason. A\n"
 	"  bid fails when more than half of the members holding a seat fail it\n"
 	"  (cn.panel.review): it is not ranked. show (the panel, supervisors,\n"
-	"  administrators): the findings, the price adjustments, the rejections after\n"
-	"  an explanation, and each bid's standing now (valid or why not, the sum of\n"
-	"  its adjustments, flagged abnormally low). All take [--server URL] [--json].\n";
+	"  administrators, the duty chief): the findings, the price adjustments, the\n"
+	"  rejections after an explanation, and each bid's standing now (valid or\n"
+	"  why not, the sum of its adjustments, flagged abnormally low).\n"
+	"  All take [--server URL] [--json].\n";
 
 static const char adjust_usage[] =
 	"用法 / usage: etender adjust TENDER --lot LOT --bid BID --amount FEN --reason TEXT   (组长 / the chair)\n"
