@@ -43,6 +43,9 @@ static const char usage[] =
 	"  panel decline|replace|extend|chair-vote|dissent|reject  评标委员会 / the panel's work\n"
 	"  bids show         评标委员会查看已开标投标 / the opened bids, for the panel\n"
 	"  score submit|show 签名提交评分表 / signed score sheets (experts)\n"
+	"  review record|show                          初步评审 / the panel's compliance review\n"
+	"  adjust            评审价格调整（组长）/ a price adjustment, lowest evaluated price (the chair)\n"
+	"  explain ask|list|answer|reject              异常低价的澄清说明与否决 / explanations of abnormally low prices\n"
 	"  report submit|show|sign|verify              评标报告 / the evaluation report\n"
 	"  result publish|show, objection lodge|answer 中标候选人公示与异议 / candidates, objections\n"
 	"  award, contract record                      定标与合同 / award and contract (agent)\n"
@@ -76,6 +79,8 @@ int main(int argc, char **argv)
 		{ "expert", client_cmd_expert }, { "draw", client_cmd_draw },
 		{ "panel", client_cmd_panel }, { "bids", client_cmd_bids },
 		{ "score", client_cmd_score }, { "report", client_cmd_report },
+		{ "review", client_cmd_review }, { "adjust", client_cmd_adjust },
+		{ "explain", client_cmd_explain },
 		{ "result", client_cmd_result }, { "objection", client_cmd_objection },
 		{ "award", client_cmd_award }, { "contract", client_cmd_contract },
 		{ "print", client_cmd_print },

@@ -2,7 +2,9 @@
  * (docs/evaluation.md, docs/api.md "Evaluation"): the expert pool
  * (administrator), the draw (agent, supervisor, duty chief), the panel's
  * work (experts: sheets and the report signed here with the expert's own
- * key), the result (agent, bidders), and the checks anyone runs: `draw
+ * key; the compliance review, the chair's adjustments and explanations of
+ * abnormally low prices, which the bidder asked answers), the result (agent,
+ * bidders), and the checks anyone runs: `draw
  * verify` recomputes the panel with the server's own pure selection
  * (ev_draw_select) from the revealed values and the log. The supervisor's
  * random value is drawn here, kept in a 0600 file and sealed here to the
@@ -31,13 +33,14 @@ struct ev_opts {
 	const char *server, *tender, *file, *identity, *state, *reason, *text, *org, *kind, *user,
 		*specialties, *employer, *region, *title, *name, *phone, *id_number, *status, *basis,
 		*from, *until, *duty_chief, *deadline, *party, *candidate, *lot, *bid, *member,
-		*objection, *signed_at, *out;
+		*objection, *signed_at, *out, *question, *due, *id, *criterion;
 	const char *quotas[MAXQ];
 	size_t nquotas;
 	const char *reps[MAXREP];
 	size_t nreps;
-	long long years, members, reserves, price;
-	bool json, avoid, upheld, have_years, have_members, have_reserves, have_price;
+	long long years, members, reserves, price, amount;
+	bool json, avoid, upheld, have_years, have_members, have_reserves, have_price, have_amount,
+		pass, fail;
 	char **pos;
 	int npos;
 };
@@ -86,6 +89,13 @@ static int ev_parse(int argc, char **argv, const char *usage, struct ev_opts *o)
 		{ "price", required_argument, NULL, 26 },
 		{ "avoid", no_argument, NULL, 27 },
 		{ "upheld", no_argument, NULL, 28 },
+		{ "question", required_argument, NULL, 29 },
+		{ "due", required_argument, NULL, 30 },
+		{ "id", required_argument, NULL, 31 },
+		{ "criterion", required_argument, NULL, 32 },
+		{ "amount", required_argument, NULL, 33 },
+		{ "pass", no_argument, NULL, 34 },
+		{ "fail", no_argument, NULL, 35 },
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -154,6 +164,19 @@ static int ev_parse(int argc, char **argv, const char *usage, struct ev_opts *o)
 			break;
 		case 27: o->avoid = true; break;
 		case 28: o->upheld = true; break;
+		case 29: o->question = optarg; break;
+		case 30: o->due = optarg; break;
+		case 31: o->id = optarg; break;
+		case 32: o->criterion = optarg; break;
+		case 33:   /* fen, signed: an adjustment may lower the evaluated price */
+			errno = 0;
+			o->amount = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end)
+				return client_usage_error(usage, "数值无效 / invalid number: %s", optarg);
+			o->have_amount = true;
+			break;
+		case 34: o->pass = true; break;
+		case 35: o->fail = true; break;
 		case 'j': o->json = true; break;
 		case 'h': fputs(usage, stdout); return -1;
 		default:
@@ -2092,5 +2115,323 @@ int client_deposit_release(int argc, char **argv)
 	if (!o.json)
 		printf("%s: 投标保证金已退还 / bid deposits released\n", o.tender);
 	json_decref(ans);
+	return 0;
+}
+
+/* ---- the compliance review, adjustments, explanations ------------------------------------- */
+
+static const char review_usage[] =
+	"用法 / usage: etender review record TENDER --lot LOT --bid BID --pass\n"
+	"       etender review record TENDER --lot LOT --bid BID --fail --criterion C --reason TEXT\n"
+	"       etender review show TENDER [--json]\n"
+	"  record：评标委员会成员对一个已开标投标作出初步评审（形式、资格、响应性审查）结论，\n"
+	"  每人每个投标一次，评标报告提交前；不合格须指明审查因素（如 资格审查）和理由。持有\n"
+	"  席位的成员中认定不合格者过半数（cn.panel.review）时该投标不合格，不参加排名。\n"
+	"  show（评标委员会、监督人、管理员、值班负责人）：各成员的结论、价格调整、澄清后的否决，以及每个\n"
+	"  投标现在的状态（有效与否及理由、调整合计、是否异常低价）。\n"
+	"  record: a panel member's finding on one opened bid of a lot (the\n"
+	"  compliance review: form, qualification, responsiveness), once per member\n"
+	"  and bid, before the report; a failure names its criterion and reason. A\n"
+	"  bid fails when more than half of the members holding a seat fail it\n"
+	"  (cn.panel.review): it is not ranked. show (the panel, supervisors,\n"
+	"  administrators, the duty chief): the findings, the price adjustments, the\n"
+	"  rejections after an explanation, and each bid's standing now (valid or\n"
+	"  why not, the sum of its adjustments, flagged abnormally low).\n"
+	"  All take [--server URL] [--json].\n";
+
+static const char adjust_usage[] =
+	"用法 / usage: etender adjust TENDER --lot LOT --bid BID --amount FEN --reason TEXT   (组长 / the chair)\n"
+	"  经评审的最低投标价法：组长为评标委员会记录一项价格调整（分，可为负，不为零），\n"
+	"  评审价格 = 报价 + 全部调整，须大于零；仅适用于按该办法评审的标段（et.adjust.method）。\n"
+	"  The lowest evaluated price: the chair records a price adjustment for the\n"
+	"  panel (fen, negative allowed, not zero); the evaluated price = the price +\n"
+	"  every adjustment, above zero; only for a lot evaluated by that method\n"
+	"  (et.adjust.method). [--server URL] [--json]\n";
+
+static const char explain_usage[] =
+	"用法 / usage: etender explain ask TENDER --lot LOT --bid BID --question TEXT --due TIME  (组长 / the chair)\n"
+	"       etender explain list TENDER [--json]\n"
+	"       etender explain answer TENDER --id XPL --file ANSWER.txt   (投标人 / the bidder asked)\n"
+	"       etender explain reject TENDER --id XPL --reason TEXT       (组长 / the chair)\n"
+	"  ask：投标报价被标记为异常低价（et.eval.low）时，组长要求该投标人在期限内（晚于现在，\n"
+	"  30 日内）作出书面说明；问题公开，不署评委名。list：管理员、监督人、评标委员会成员\n"
+	"  看全部，投标人看本单位的。answer：被要求的投标人在期限内答复一次（--file 的文本，或\n"
+	"  --text）。reject：投标人答复后或期限已过未答复，组长认定其不能合理说明，否决该投标\n"
+	"  （实施条例 第五十一条，cn.panel.21）。\n"
+	"  ask: for a bid flagged abnormally low (et.eval.low) the chair asks its\n"
+	"  bidder to explain the price by a time limit (later than now, within 30\n"
+	"  days); the question is public and names no member. list: administrators,\n"
+	"  supervisors and members see all, a bidder its firm's. answer: the bidder\n"
+	"  asked answers once by the time limit (the text of --file, or --text).\n"
+	"  reject: once answered, or the time limit passed without an answer, the\n"
+	"  chair rejects the bid as not justified (实施条例 Art. 51, cn.panel.21).\n"
+	"  TIME: RFC 3339 UTC or microseconds. All take [--server URL] [--json].\n";
+
+/* "/api/tenders/T/<a>/<escaped b>/<c>" */
+static int sub_path(const struct ev_opts *o, const char *a, const char *b, const char *c, char *out,
+		    size_t cap)
+{
+	char rest[256], *e;
+
+	if (!(e = curl_escape(b, 0)))
+		return client_error(ET_ENOMEM, "curl"), ET_ENOMEM;
+	client_fmt(rest, sizeof rest, "%s/%s/%s", a, e, c);
+	curl_free(e);
+	return idpath("tenders", o->tender, rest, out, cap);
+}
+
+static void print_money(const char *label, json_int_t fen)
+{
+	printf("%s%s%lld.%02lld", label, fen < 0 ? "-" : "", (long long)(fen < 0 ? -fen : fen) / 100,
+	       (long long)(fen < 0 ? -fen : fen) % 100);
+}
+
+static int review_show(const struct ev_opts *o)
+{
+	char path[512];
+	json_t *j, *v;
+	size_t i;
+
+	if (idpath("tenders", o->tender, "review", path, sizeof path) ||
+	    get_json(o, true, path, "review show", &j))
+		return 1;
+	if (o->json) {
+		client_json_print(j);
+		json_decref(j);
+		return 0;
+	}
+	printf("%-6s %-22s %-22s %-16s %-14s %-16s %-7s %s\n", "lot", "bid", "org", "price (yuan)",
+	       "adjust", "evaluated", "valid", "flags");
+	json_array_foreach(json_object_get(j, "bids"), i, v) {
+		json_int_t price = json_integer_value(json_object_get(v, "price"));
+		json_int_t adj = json_integer_value(json_object_get(v, "adjust"));
+		char a[32], e[32], p[32];
+
+		client_fmt(p, sizeof p, "%lld.%02lld", (long long)price / 100, (long long)price % 100);
+		client_fmt(a, sizeof a, "%s%lld.%02lld", adj < 0 ? "-" : adj > 0 ? "+" : "",
+			   (long long)(adj < 0 ? -adj : adj) / 100, (long long)(adj < 0 ? -adj : adj) % 100);
+		client_fmt(e, sizeof e, "%lld.%02lld", (long long)(price + adj) / 100,
+			   (long long)(price + adj) % 100);
+		printf("%-6s %-22s %-22s %-16s %-14s %-16s %-7s %s\n", client_jstr(v, "lot"),
+		       client_jstr(v, "bid"), client_jstr(v, "org"), p, a, e,
+		       json_is_true(json_object_get(v, "valid")) ? "yes" : "no",
+		       json_is_true(json_object_get(v, "abnormally_low")) ? "abnormally_low" : "");
+		if (*client_jstr(v, "reason"))
+			printf("       %s\n", client_jstr(v, "reason"));
+	}
+	printf("初步评审结论 / findings:\n");
+	json_array_foreach(json_object_get(j, "findings"), i, v)
+		printf("  %-6s %-22s %-24s %s%s%s%s%s\n", client_jstr(v, "lot"), client_jstr(v, "bid"),
+		       client_jstr(v, "member"), json_is_true(json_object_get(v, "pass")) ||
+		       json_integer_value(json_object_get(v, "pass")) == 1 ? "合格 / pass" : "不合格 / fail",
+		       *client_jstr(v, "criterion") ? ": " : "", client_jstr(v, "criterion"),
+		       *client_jstr(v, "reason") ? ": " : "", client_jstr(v, "reason"));
+	printf("价格调整 / adjustments:\n");
+	json_array_foreach(json_object_get(j, "adjustments"), i, v) {
+		printf("  %-6s %-22s", client_jstr(v, "lot"), client_jstr(v, "bid"));
+		print_money(" ", json_integer_value(json_object_get(v, "amount")));
+		printf(" yuan: %s\n", client_jstr(v, "reason"));
+	}
+	printf("澄清后否决 / rejected after an explanation:\n");
+	json_array_foreach(json_object_get(j, "rejections"), i, v)
+		printf("  %-6s %-22s %s (%s): %s\n", client_jstr(v, "lot"), client_jstr(v, "bid"),
+		       client_jstr(v, "explanation"), client_jstr(v, "rule"), client_jstr(v, "reason"));
+	json_decref(j);
+	return 0;
+}
+
+int client_cmd_review(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct ev_opts o;
+	json_t *b;
+	int rc;
+
+	if (argc < 2 || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		fputs(review_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if ((rc = ev_parse(argc - 1, argv + 1, review_usage, &o)))
+		return rc < 0 ? 0 : rc;
+	if ((rc = need(review_usage, o.tender, "TENDER")))
+		return rc;
+	if (!strcmp(sub, "show"))
+		return review_show(&o);
+	if (strcmp(sub, "record"))
+		return client_usage_error(review_usage, "未知子命令 / unknown subcommand: %s", sub);
+	if ((rc = need(review_usage, o.lot, "--lot")) || (rc = need(review_usage, o.bid, "--bid")))
+		return rc;
+	if (o.pass == o.fail)
+		return client_usage_error(review_usage, "需要 --pass 或 --fail 之一 / exactly one of --pass "
+					  "and --fail is required");
+	if (o.fail && ((rc = need(review_usage, o.criterion, "--criterion")) ||
+		       (rc = need(review_usage, o.reason, "--reason"))))
+		return rc;
+	b = json_pack("{s:s,s:b}", "bid", o.bid, "pass", o.pass);
+	if (b && o.criterion)
+		json_object_set_new(b, "criterion", json_string(o.criterion));
+	if (b && o.reason)
+		json_object_set_new(b, "reason", json_string(o.reason));
+	if ((rc = lot_post(&o, "review record", "review", b, NULL)))
+		return rc;
+	if (!o.json)
+		printf("%s: 初步评审结论已记录 / finding recorded: lot %s, %s %s\n", o.tender, o.lot, o.bid,
+		       o.pass ? "合格 / pass" : "不合格 / fail");
+	return 0;
+}
+
+int client_cmd_adjust(int argc, char **argv)
+{
+	struct ev_opts o;
+	int rc;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(adjust_usage, stdout);
+		return 0;
+	}
+	if ((rc = ev_parse(argc, argv, adjust_usage, &o)))
+		return rc < 0 ? 0 : rc;
+	if ((rc = need(adjust_usage, o.tender, "TENDER")) || (rc = need(adjust_usage, o.lot, "--lot")) ||
+	    (rc = need(adjust_usage, o.bid, "--bid")) || (rc = need(adjust_usage, o.reason, "--reason")))
+		return rc;
+	if (!o.have_amount)
+		return client_usage_error(adjust_usage, "需要 --amount（分）/ --amount (fen) is required");
+	if ((rc = lot_post(&o, "adjust", "adjustments",
+			   json_pack("{s:s,s:I,s:s}", "bid", o.bid, "amount", (json_int_t)o.amount, "reason",
+				     o.reason), NULL)))
+		return rc;
+	if (!o.json) {
+		printf("%s: 价格调整已记录 / adjustment recorded: lot %s, %s", o.tender, o.lot, o.bid);
+		print_money(" ", (json_int_t)o.amount);
+		printf(" yuan\n");
+	}
+	return 0;
+}
+
+static int explain_list(const struct ev_opts *o)
+{
+	char path[512], t[96];
+	json_t *j, *v;
+	size_t i;
+
+	if (idpath("tenders", o->tender, "explanations", path, sizeof path) ||
+	    get_json(o, true, path, "explain list", &j))
+		return 1;
+	if (o->json) {
+		client_json_print(j);
+		json_decref(j);
+		return 0;
+	}
+	if (!json_array_size(json_object_get(j, "explanations")))
+		printf("%s: 无澄清要求 / no explanation requested\n", o->tender);
+	json_array_foreach(json_object_get(j, "explanations"), i, v) {
+		client_time_fmt(json_integer_value(json_object_get(v, "deadline")), t, sizeof t);
+		printf("%s  lot %s  %s  %s\n  期限 / due %s  %s\n  问题 / question: %s\n", client_jstr(v, "id"),
+		       client_jstr(v, "lot"), client_jstr(v, "bid"), client_jstr(v, "org"), t,
+		       json_is_true(json_object_get(v, "answered")) ? "已答复 / answered" : "未答复 / not answered",
+		       client_jstr(v, "question"));
+		if (json_is_true(json_object_get(v, "answered")))
+			printf("  答复 / answer (%s): %s\n", client_jstr(v, "answered_by"), client_jstr(v, "answer"));
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* The answer: the text of --file (UTF-8, no NUL), or --text. */
+static int answer_text(const struct ev_opts *o, char **out)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	if (!o->file) {
+		if (!(*out = strdup(o->text)))
+			return client_error(ET_ENOMEM, "answer"), ET_ENOMEM;
+		return ET_OK;
+	}
+	if ((rc = et_read_file(o->file, ET_TENDER_TEXT_MAX, &buf, &len))) {
+		if (rc == ET_ELIMIT)
+			return client_error(rc, "%s: 答复过长（至多 %u 字节）/ the answer is too long (at most %u "
+					    "bytes)", o->file, ET_TENDER_TEXT_MAX, ET_TENDER_TEXT_MAX), rc;
+		return client_error(rc, "%s", o->file), rc;
+	}
+	if (!len || memchr(buf, 0, len)) {
+		free(buf);
+		return client_error(ET_EINVAL, "%s: 须为非空文本 / must be non-empty text", o->file), ET_EINVAL;
+	}
+	if (!(*out = malloc(len + 1))) {
+		free(buf);
+		return client_error(ET_ENOMEM, "answer"), ET_ENOMEM;
+	}
+	memcpy(*out, buf, len);
+	(*out)[len] = 0;
+	free(buf);
+	return ET_OK;
+}
+
+int client_cmd_explain(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct ev_opts o;
+	char path[512], *text = NULL;
+	int64_t due = 0;
+	json_t *ans = NULL;
+	int rc;
+
+	if (argc < 2 || !strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		fputs(explain_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if ((rc = ev_parse(argc - 1, argv + 1, explain_usage, &o)))
+		return rc < 0 ? 0 : rc;
+	if ((rc = need(explain_usage, o.tender, "TENDER")))
+		return rc;
+	if (!strcmp(sub, "list"))
+		return explain_list(&o);
+	if (!strcmp(sub, "ask")) {
+		if ((rc = need(explain_usage, o.lot, "--lot")) || (rc = need(explain_usage, o.bid, "--bid")) ||
+		    (rc = need(explain_usage, o.question, "--question")) ||
+		    (rc = need(explain_usage, o.due, "--due")))
+			return rc;
+		if (client_time_parse(o.due, &due))
+			return client_usage_error(explain_usage, "--due 无效 / invalid --due: %s", o.due);
+		if ((rc = lot_post(&o, "explain ask", "explanations",
+				   json_pack("{s:s,s:s,s:I}", "bid", o.bid, "question", o.question, "deadline",
+					     (json_int_t)due), &ans)))
+			return rc;
+		if (!o.json)
+			printf("%s\n", client_jstr(ans, "id"));
+		json_decref(ans);
+		return 0;
+	}
+	if (strcmp(sub, "answer") && strcmp(sub, "reject"))
+		return client_usage_error(explain_usage, "未知子命令 / unknown subcommand: %s", sub);
+	if ((rc = need(explain_usage, o.id, "--id")))
+		return rc;
+	if (!strcmp(sub, "answer")) {
+		if (!o.file == !o.text)
+			return client_usage_error(explain_usage, "需要 --file 或 --text 之一 / exactly one of "
+						  "--file and --text is required");
+		if (answer_text(&o, &text))
+			return 1;
+		if (sub_path(&o, "explanations", o.id, "answer", path, sizeof path) ||
+		    post_and_say(&o, path, json_pack("{s:s}", "text", text), "explain answer", NULL)) {
+			free(text);
+			return 1;
+		}
+		free(text);
+		if (!o.json)
+			printf("%s: 已答复 / answered\n", o.id);
+		return 0;
+	}
+	if ((rc = need(explain_usage, o.reason, "--reason")))
+		return rc;
+	if (sub_path(&o, "explanations", o.id, "reject", path, sizeof path) ||
+	    post_and_say(&o, path, json_pack("{s:s}", "reason", o.reason), "explain reject", NULL))
+		return 1;
+	if (!o.json)
+		printf("%s: 投标已否决（不能合理说明其报价，cn.panel.21）/ bid rejected (the price not "
+		       "justified, cn.panel.21)\n", o.id);
 	return 0;
 }
