@@ -208,8 +208,8 @@ int ev_panel_replace(struct audit_ledger *l, const char *actor, const char *tend
 
 /* An agent of the tender changes the tenderer's representative out (a rep
  * holding a seat) for user in (a user of the tenderer with keys, never
- * seated on this panel: et.panel.seat), before out submitted a sheet or
- * was elected chair (et.panel.started), while the result is not fixed.
+ * seated on this panel: et.panel.seat), before out voted for the chair,
+ * submitted a sheet or was elected chair (et.panel.started), while the result is not fixed.
  * Confidential event panel.rep_changed {tender, draw, out, in, reason, rule:
  * "et.panel.rep", by}. */
 int ev_panel_rep_change(struct audit_ledger *l, const char *actor, const char *tender,

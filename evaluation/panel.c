@@ -219,14 +219,16 @@ static int rep_fn(struct audit_tx *tx, void *ctx)
 	if (!n)
 		return tender_diag_set(c->d, ET_ENOTFOUND, "et.panel.member", "不是本项目的招标人代表",
 				       "not a representative on the tender's panel", "%s", c->out);
-	if ((rc = count_rows(db, "SELECT count(*) FROM ev_sheet WHERE tender = ?1 AND member = ?2",
+	/* its vote for the chair would count for a seat it no longer holds */
+	if ((rc = count_rows(db, "SELECT (SELECT count(*) FROM ev_sheet WHERE tender = ?1 AND member = ?2)"
+			     " + (SELECT count(*) FROM ev_vote WHERE tender = ?1 AND member = ?2)",
 			     c->tender, c->out, &n)))
 		return rc;
 	if (n || !strcmp(dr.chair, c->out))
 		return tender_diag_set(c->d, ET_ESTATE, "et.panel.started",
-				       "已提交评分或担任负责人的成员不能更换",
-				       "a member who submitted scores or chairs the panel cannot be replaced",
-				       "%s", c->out);
+				       "已投票、提交评分或担任负责人的成员不能更换",
+				       "a member who voted, submitted scores or chairs the panel cannot be"
+				       " replaced", "%s", c->out);
 	if (tender_db_user(db, c->in, &u) || strcmp(u.org, t.tenderer_org) || !u.ed25519[0])
 		return tender_diag_set(c->d, ET_EINVAL, "et.draw.reps",
 				       "招标人代表须为招标人单位已登记密钥的用户",

@@ -2193,7 +2193,7 @@ START_TEST(test_rep_change_and_seats)
 	struct person *nr;
 	char *s = NULL;
 	json_t *st, *o, *a;
-	const char *ex_user = NULL, *ex_member = NULL, *res_user = NULL;
+	char ex_user[TENDER_ID_LEN] = "", ex_member[TENDER_ID_LEN] = "", res_user[TENDER_ID_LEN] = "";
 	uint64_t size;
 	size_t nrep = 0;
 
@@ -2205,15 +2205,14 @@ START_TEST(test_rep_change_and_seats)
 	st = seats(b);
 	for (size_t i = 0; i < json_array_size(st); i++) {
 		json_t *r = json_array_get(st, i);
-		if (!strcmp(jstr(r, "kind"), "expert") && !strcmp(jstr(r, "state"), "member") && !ex_user) {
-			ex_user = jstr(r, "user");
-			ex_member = jstr(r, "member");
+		if (!strcmp(jstr(r, "kind"), "expert") && !strcmp(jstr(r, "state"), "member") && !ex_user[0]) {
+			snprintf(ex_user, sizeof ex_user, "%s", jstr(r, "user"));
+			snprintf(ex_member, sizeof ex_member, "%s", jstr(r, "member"));
 		}
-		if (!strcmp(jstr(r, "state"), "reserve") && !res_user)
-			res_user = jstr(r, "user");
+		if (!strcmp(jstr(r, "state"), "reserve") && !res_user[0])
+			snprintf(res_user, sizeof res_user, "%s", jstr(r, "user"));
 	}
-	ck_assert_ptr_nonnull(ex_user);
-	ck_assert_ptr_nonnull(res_user);
+	ck_assert(ex_user[0] && res_user[0]);
 
 	/* ---- refusals: each leaves the log as it was ---- */
 	size = audit_ledger_size(b->w.l);
@@ -2307,12 +2306,21 @@ START_TEST(test_rep_change_and_seats)
 	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, b->rep.user, nr->user,
 					     "再换", &d), ET_ENOTFOUND);
 	ck_assert_int_eq(sheet(b, b->rep.user, b->rep.user, 0, 8000, false, &d), ET_EDENIED);
-	/* the new one scores; then it is not changed any more (et.panel.started) */
-	ck_assert_msg(sheet(b, nr->user, nr->user, 0, 8000, false, &d) == ET_OK, "%s", d.msg);
-	size = audit_ledger_size(b->w.l);
+	/* the new one votes for the chair (not yet elected), then scores; once
+	 * it voted it is not changed any more (et.panel.started) */
 	{
 		struct person *third = &b->e[9];
+		bool flag = true;
 		mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-third", third);
+		ck_assert_msg(ev_chair_vote(b->w.l, nr->user, b->T, ex_member, &flag, &d) == ET_OK, "%s",
+			      d.msg);
+		ck_assert(!flag);
+		size = audit_ledger_size(b->w.l);
+		ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, nr->user, third->user,
+						     "再换", &d), ET_ESTATE);
+		ck_assert_str_eq(d.rule, "et.panel.started");
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), size);
+		ck_assert_msg(sheet(b, nr->user, nr->user, 0, 8000, false, &d) == ET_OK, "%s", d.msg);
 		size = audit_ledger_size(b->w.l);
 		ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, nr->user, third->user,
 						     "再换", &d), ET_ESTATE);
