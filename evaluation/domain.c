@@ -10,7 +10,8 @@
  *   draw.requested --> requested --draw.committed (supervisor, then platform)--> committed
  *     --draw.revealed x 2 + panel.drawn--> drawn --panel.replaced*--> drawn
  *
- * Seats (ev_member.state): reserve --panel.replaced--> member --panel.replaced--> out.
+ * Seats (ev_member.state): reserve --panel.replaced--> member --panel.replaced--> out;
+ *   representatives: member --panel.rep_changed--> out (a new rep row: member).
  * Result per lot (ev_result): candidates.published --> publicity
  *   --objection.lodged/answered*, award.made--> awarded --contract.recorded--> contract.
  * The result is fixed (ev_draw.fixed) when the last lot is awarded or all are
@@ -1102,6 +1103,30 @@ static int apply_replaced(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	APPLY_END
 }
 
+static int apply_rep_changed(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
+{
+	APPLY_BEGIN
+	const char *tender, *out_m, *in_m, *reason, *rule;
+
+	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "out", &out_m)) ||
+	    (rc = ev_get_str(o, "in", &in_m)) || (rc = ev_get_str(o, "reason", &reason)) ||
+	    (rc = ev_get_str(o, "rule", &rule)))
+		goto out;
+	if ((rc = audit_sql_exec(db, "UPDATE ev_member SET state = 'out', reason = ?3, rule = ?4 WHERE"
+				 " tender = ?1 AND member = ?2 AND kind = 'rep' AND state = 'member'",
+				 "tttt", tender, out_m, reason, rule)))
+		goto out;
+	if (sqlite3_changes(db) != 1) {
+		rc = et_fail(ET_EINVAL);
+		goto out;
+	}
+	/* the new representative takes the next rank among the representatives */
+	rc = audit_sql_exec(db, "INSERT INTO ev_member(tender, member, user, kind, specialty, state, rank)"
+			    " SELECT ?1, ?2, ?2, 'rep', '', 'member', coalesce(max(rank), -1) + 1 FROM"
+			    " ev_member WHERE tender = ?1 AND kind = 'rep'", "tt", tender, in_m);
+	APPLY_END
+}
+
 static int apply_score(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
 	APPLY_BEGIN
@@ -1438,6 +1463,7 @@ static const struct audit_kind kinds[] = {
 	{ "draw.revealed", 1, apply_revealed },
 	{ "panel.drawn", 1, apply_drawn },
 	{ "panel.replaced", 1, apply_replaced },
+	{ "panel.rep_changed", 1, apply_rep_changed },
 	{ "score.submitted", 1, apply_score },
 	{ "extension.requested", 1, apply_ext_req },
 	{ "evaluation.extended", 1, apply_extended },

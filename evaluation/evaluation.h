@@ -206,6 +206,16 @@ int ev_panel_decline(struct audit_ledger *l, const char *actor, const char *tend
 int ev_panel_replace(struct audit_ledger *l, const char *actor, const char *tender,
 		     const char *member, const char *reason, struct tender_diag *d) ET_MUST_CHECK;
 
+/* An agent of the tender changes the tenderer's representative out (a rep
+ * holding a seat) for user in (a user of the tenderer with keys, never
+ * seated on this panel: et.panel.seat), before out voted for the chair,
+ * submitted a sheet or was elected chair (et.panel.started), while the result is not fixed.
+ * Confidential event panel.rep_changed {tender, draw, out, in, reason, rule:
+ * "et.panel.rep", by}. */
+int ev_panel_rep_change(struct audit_ledger *l, const char *actor, const char *tender,
+			const char *out, const char *in, const char *reason,
+			struct tender_diag *d) ET_MUST_CHECK;
+
 /* One criterion of a score sheet: points in hundredths (0..EV_POINTS_MAX). */
 struct ev_criterion {
 	const char *criterion;            /* 1..64 bytes */
@@ -380,6 +390,12 @@ int ev_review_get(struct audit_ledger *l, const struct tender_principal *who, co
 /* The public result per lot: candidates, publicity, objections and
  * answers, award, contract, deposits released. */
 int ev_result_get(struct audit_ledger *l, const char *tender, char **json) ET_MUST_CHECK;
+/* The seats of who (an expert: TENDER_ROLE_EXPERT, ET_EDENIED otherwise)
+ * across tenders: {seats[{tender, draw, member, kind, specialty, state,
+ * rank, draw_state, deadline, fixed}]} in (tender, member) order. Only the
+ * caller's own rows; nothing about the other seats. */
+int ev_my_seats(struct audit_ledger *l, const struct tender_principal *who,
+		char **json) ET_MUST_CHECK;
 /* Does user hold a seat (state member) on the tender's panel now? */
 int ev_is_panel_member(struct audit_ledger *l, const char *tender, const char *user,
 		    bool *member) ET_MUST_CHECK;

@@ -184,6 +184,85 @@ int ev_panel_replace(struct audit_ledger *l, const char *actor, const char *tend
 	return ev_submit(l, repl_fn, &c, d);
 }
 
+/* ---- changing the tenderer's representative ------------------------------------ */
+
+struct rep_cmd {
+	const char *actor, *tender, *out, *in, *reason;
+	struct tender_diag *d;
+};
+
+static int rep_fn(struct audit_tx *tx, void *ctx)
+{
+	struct rep_cmd *c = ctx;
+	sqlite3 *db = audit_tx_db(tx);
+	struct tender_principal p;
+	struct tender_info t;
+	struct tender_user_info u;
+	struct ev_draw_row dr;
+	int64_t n;
+	json_t *pl;
+	int rc;
+
+	if ((rc = ev_actor(db, c->actor, TENDER_ROLE_AGENT, &p, c->d)) ||
+	    (rc = ev_agent_tender(db, &p, c->tender, &t, c->d)))
+		return rc;
+	if ((rc = ev_draw_load(db, c->tender, &dr)))
+		return rc == ET_ENOTFOUND ?
+			       tender_diag_set(c->d, ET_ENOTFOUND, "et.draw.requested", "项目没有抽取记录",
+					       "the tender has no draw", "%s", c->tender) : rc;
+	if (dr.fixed)
+		return tender_diag_set(c->d, ET_ESTATE, "et.panel.drawn", "评标结果已定",
+				       "the result is fixed", "%s", c->tender);
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_member WHERE tender = ?1 AND member = ?2 AND"
+			     " kind = 'rep' AND state = 'member'", c->tender, c->out, &n)))
+		return rc;
+	if (!n)
+		return tender_diag_set(c->d, ET_ENOTFOUND, "et.panel.member", "不是本项目的招标人代表",
+				       "not a representative on the tender's panel", "%s", c->out);
+	/* its vote for the chair would count for a seat it no longer holds */
+	if ((rc = count_rows(db, "SELECT (SELECT count(*) FROM ev_sheet WHERE tender = ?1 AND member = ?2)"
+			     " + (SELECT count(*) FROM ev_vote WHERE tender = ?1 AND member = ?2)",
+			     c->tender, c->out, &n)))
+		return rc;
+	if (n || !strcmp(dr.chair, c->out))
+		return tender_diag_set(c->d, ET_ESTATE, "et.panel.started",
+				       "已投票、提交评分或担任负责人的成员不能更换",
+				       "a member who voted, submitted scores or chairs the panel cannot be"
+				       " replaced", "%s", c->out);
+	if (tender_db_user(db, c->in, &u) || strcmp(u.org, t.tenderer_org) || !u.ed25519[0])
+		return tender_diag_set(c->d, ET_EINVAL, "et.draw.reps",
+				       "招标人代表须为招标人单位已登记密钥的用户",
+				       "a representative must be a user of the tenderer with keys", "%s",
+				       c->in);
+	if ((rc = count_rows(db, "SELECT count(*) FROM ev_member WHERE tender = ?1 AND user = ?2",
+			     c->tender, c->in, &n)))
+		return rc;
+	if (n)
+		return tender_diag_set(c->d, ET_EEXIST, "et.panel.seat", "该用户在本项目已有或曾有席位",
+				       "the user holds or held a seat on the tender's panel", "%s", c->in);
+	pl = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "tender", c->tender, "draw", dr.draw, "out",
+		       c->out, "in", c->in, "reason", c->reason, "rule", "et.panel.rep", "by", c->actor);
+	rc = ev_emit(tx, "panel.rep_changed", c->actor, c->tender, pl, true, NULL);
+	json_decref(pl);
+	return rc;
+}
+
+int ev_panel_rep_change(struct audit_ledger *l, const char *actor, const char *tender,
+			const char *out, const char *in, const char *reason, struct tender_diag *d)
+{
+	struct rep_cmd c = { actor, tender, out, in, reason, d };
+
+	if (d)
+		tender_diag_clear(d);
+	if (!ev_text_ok(reason, ET_TENDER_REASON_MAX) || !out || !ev_id_ok(out) || !in ||
+	    !ev_id_ok(in))
+		return tender_diag_set(d, ET_EINVAL, "et.panel.reason",
+				       "须指明原代表、新代表并说明理由",
+				       "the representative out, the one in and a reason are needed", "%s",
+				       "");
+	return ev_submit(l, rep_fn, &c, d);
+}
+
 /* ---- score sheets ---------------------------------------------------------------- */
 
 static json_t *criteria_json(const struct ev_criterion *c, size_t n)

@@ -126,6 +126,33 @@ int ev_experts(struct audit_ledger *l, const struct tender_principal *who, char 
 	return run(l, experts_fn, &q, json);
 }
 
+static int seats_fn(sqlite3 *db, void *ctx)
+{
+	struct q *q = ctx;
+	static const char *const n[] = { "tender", "draw", "member", "kind", "specialty", "state",
+					 "rank", "draw_state", "deadline", "fixed", NULL };
+	json_t *a = NULL;
+	int rc;
+
+	if ((rc = select_json(db, "SELECT m.tender, d.draw, m.member, m.kind, m.specialty, m.state,"
+			      " m.rank, d.state, d.deadline_us, d.fixed FROM ev_member m JOIN ev_draw d"
+			      " ON d.tender = m.tender WHERE m.user = ?1 ORDER BY m.tender, m.member",
+			      q->who->user, NULL, n, &a)))
+		return rc;
+	q->out = json_pack("{s:o}", "seats", a);
+	return q->out ? ET_OK : et_fail(ET_ENOMEM);
+}
+
+int ev_my_seats(struct audit_ledger *l, const struct tender_principal *who, char **json)
+{
+	struct q q = { who, NULL, NULL };
+
+	*json = NULL;
+	if (!who || !(who->roles & TENDER_ROLE_EXPERT))
+		return ET_EDENIED;
+	return run(l, seats_fn, &q, json);
+}
+
 /* ---- the draw and the panel ---------------------------------------------------- */
 
 /* May who see the tender's sealed evaluation now? *member set if who holds

@@ -499,6 +499,28 @@ static int do_sign(struct call *c)
 	return ok(c, json_pack("{s:b}", "final", final));
 }
 
+static int do_rep(struct call *c)
+{
+	const char *out, *in, *reason;
+	int rc;
+
+	if ((rc = str_field(c->j, "out", false, &out, c->rep)) ||
+	    (rc = str_field(c->j, "in", false, &in, c->rep)) ||
+	    (rc = str_field(c->j, "reason", false, &reason, c->rep)))
+		return rc;
+	return (rc = ev_panel_rep_change(L(c), ME(c), c->p0, out, in, reason, &c->d)) ? rc : ok(c, NULL);
+}
+
+static int get_my_seats(struct web_req *r, struct web_reply *rep)
+{
+	char *s = NULL;
+	int rc;
+
+	if ((rc = ev_my_seats(r->data->ledger, &r->who, &s)))
+		return rc;
+	return reply_text_json(rep, s);
+}
+
 static int get_sheets(struct web_req *r, struct web_reply *rep)
 {
 	char id[TENDER_ID_LEN], *s = NULL;
@@ -525,6 +547,7 @@ static int get_report(struct web_req *r, struct web_reply *rep)
 
 static int post_decline(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_decline); }
 static int post_replace(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_replace); }
+static int post_rep(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_rep); }
 static int post_sheet(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_sheet); }
 static int post_extension(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_extension); }
 static int post_chair(struct web_req *r, struct web_reply *rep) { return run(r, rep, 1, do_chair); }
@@ -730,6 +753,8 @@ const struct web_route web_evaluation_routes[] = {
 	{ "POST", "/api/tenders/*/draw/reveal", WEB_BODY_BUFFER, J, RQ, post_reveal },
 	{ "POST", "/api/tenders/*/panel/decline", WEB_BODY_BUFFER, J, RQ, post_decline },
 	{ "POST", "/api/tenders/*/panel/replace", WEB_BODY_BUFFER, J, RQ, post_replace },
+	{ "POST", "/api/tenders/*/panel/representative", WEB_BODY_BUFFER, J, RQ, post_rep },
+	{ "GET", "/api/me/seats", WEB_BODY_NONE, 0, RQ, get_my_seats },
 	{ "POST", "/api/tenders/*/sheets", WEB_BODY_BUFFER, J, RQ, post_sheet },
 	{ "GET", "/api/tenders/*/sheets", WEB_BODY_NONE, 0, RQ, get_sheets },
 	{ "POST", "/api/tenders/*/extension", WEB_BODY_BUFFER, J, RQ, post_extension },

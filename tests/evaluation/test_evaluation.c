@@ -813,14 +813,14 @@ static void report_tamper(struct et *b, const char *sha)
 /* A quick panel for the wiring tests: 8 civil experts, 4 drawn and the
  * tenderer's representative, who is elected chair. mu: the members' users,
  * mm: their member ids (strings owned by *seats_out). */
-static void quick_panel(struct et *b, const char *mu[5], const char *mm[5], json_t **seats_out)
+/* Eight civil experts, a representative, a drawn panel of 5 (civil 4 with 2
+ * reserves, one representative); no chair yet. */
+static void quick_draw(struct et *b)
 {
 	struct tender_diag d;
 	struct et_buf csv;
 	char draw[TENDER_ID_LEN];
-	size_t count = 0, nm = 0;
-	json_t *st;
-	bool flag;
+	size_t count = 0;
 
 	for (int i = 0; i < 8; i++) {
 		char login[32];
@@ -866,6 +866,16 @@ static void quick_panel(struct et *b, const char *mu[5], const char *mm[5], json
 		ck_assert_msg(ev_draw_reveal(b->w.l, b->w.user[U_SUPER], b->T, "supervisor", vh, &d) == ET_OK,
 			      "%s", d.msg);
 	}
+}
+
+static void quick_panel(struct et *b, const char *mu[5], const char *mm[5], json_t **seats_out)
+{
+	struct tender_diag d;
+	size_t nm = 0;
+	json_t *st;
+	bool flag;
+
+	quick_draw(b);
 	st = seats(b);
 	for (size_t i = 0; i < json_array_size(st); i++)
 		if (!strcmp(jstr(json_array_get(st, i), "state"), "member")) {
@@ -2164,6 +2174,173 @@ START_TEST(test_drawn_tamper_refused)
 }
 END_TEST
 
+/* The tenderer's representative is changed by an agent of the tender before
+ * it scored (et.panel.rep, panel.rep_changed); an expert lists its own seats
+ * across tenders (ev_my_seats); refusals leave nothing; replay is equal. */
+static void login_as(struct et *b, const char *user, struct tender_principal *p)
+{
+	char tok[TENDER_TOKEN_LEN];
+
+	ck_assert_int_eq(tender_login(b->w.l, b->w.p, user, user_pw, tok, p), ET_OK);
+	ck_assert_int_eq(tender_token_revoke(b->w.p, tok), ET_OK);
+}
+
+START_TEST(test_rep_change_and_seats)
+{
+	struct et *b = calloc(1, sizeof *b);
+	struct tender_diag d;
+	struct tender_principal p;
+	struct person *nr;
+	char *s = NULL;
+	json_t *st, *o, *a;
+	char ex_user[TENDER_ID_LEN] = "", ex_member[TENDER_ID_LEN] = "", res_user[TENDER_ID_LEN] = "";
+	uint64_t size;
+	size_t nrep = 0;
+
+	ck_assert_ptr_nonnull(b);
+	et_setup(b);
+	quick_draw(b);
+	nr = &b->e[8];
+	mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-new", nr);
+	st = seats(b);
+	for (size_t i = 0; i < json_array_size(st); i++) {
+		json_t *r = json_array_get(st, i);
+		if (!strcmp(jstr(r, "kind"), "expert") && !strcmp(jstr(r, "state"), "member") && !ex_user[0]) {
+			snprintf(ex_user, sizeof ex_user, "%s", jstr(r, "user"));
+			snprintf(ex_member, sizeof ex_member, "%s", jstr(r, "member"));
+		}
+		if (!strcmp(jstr(r, "state"), "reserve") && !res_user[0])
+			snprintf(res_user, sizeof res_user, "%s", jstr(r, "user"));
+	}
+	ck_assert(ex_user[0] && res_user[0]);
+
+	/* ---- refusals: each leaves the log as it was ---- */
+	size = audit_ledger_size(b->w.l);
+	/* not an agent of the tender */
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT_O], b->T, b->rep.user, nr->user,
+					     "调岗", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_BIDDER1], b->T, b->rep.user, nr->user,
+					     "调岗", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_SUPER], b->T, b->rep.user, nr->user,
+					     "调岗", &d), ET_EDENIED);
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, ex_user, b->T, b->rep.user, nr->user, "调岗", &d),
+			 ET_EDENIED);
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_ADMIN], b->T, b->rep.user, nr->user,
+					     "调岗", &d), ET_EDENIED);
+	/* no reason */
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, b->rep.user, nr->user, "",
+					     &d), ET_EINVAL);
+	/* an expert is not replaced this way (et.panel.member) */
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, ex_member, nr->user,
+					     "调岗", &d), ET_ENOTFOUND);
+	ck_assert_str_eq(d.rule, "et.panel.member");
+	/* the new one must be a user of the tenderer with keys */
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, b->rep.user,
+					     b->w.user[U_AGENT2], "调岗", &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.draw.reps");
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, b->rep.user, res_user,
+					     "调岗", &d), ET_EINVAL);
+	ck_assert_str_eq(d.rule, "et.draw.reps");
+	/* not one already seated */
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, b->rep.user, b->rep.user,
+					     "调岗", &d), ET_EEXIST);
+	ck_assert_str_eq(d.rule, "et.panel.seat");
+	ck_assert_uint_eq(audit_ledger_size(b->w.l), size);
+
+	/* ---- the seats query: an expert sees its own seats only ---- */
+	principal(&b->w, U_AGENT1, &p);
+	ck_assert_int_eq(ev_my_seats(b->w.l, &p, &s), ET_EDENIED);
+	ck_assert_ptr_null(s);
+	{
+		struct tender_principal pe;
+		login_as(b, ex_user, &pe);
+		ck_assert_int_eq(ev_my_seats(b->w.l, &pe, &s), ET_OK);
+		o = jparse(s);
+		a = json_object_get(o, "seats");
+		ck_assert_uint_eq(json_array_size(a), 1);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "tender"), b->T);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "member"), ex_member);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "state"), "member");
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "specialty"), "civil");
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "draw_state"), "drawn");
+		json_decref(o);
+		login_as(b, res_user, &pe);
+		ck_assert_int_eq(ev_my_seats(b->w.l, &pe, &s), ET_OK);
+		o = jparse(s);
+		a = json_object_get(o, "seats");
+		ck_assert_uint_eq(json_array_size(a), 1);
+		ck_assert_str_eq(jstr(json_array_get(a, 0), "state"), "reserve");
+		json_decref(o);
+		/* an expert not drawn has no seat */
+		principal(&b->w, U_EXPERT, &pe);
+		ck_assert_int_eq(ev_my_seats(b->w.l, &pe, &s), ET_OK);
+		o = jparse(s);
+		ck_assert_uint_eq(json_array_size(json_object_get(o, "seats")), 0);
+		json_decref(o);
+	}
+	ck_assert_uint_eq(audit_ledger_size(b->w.l), size);
+
+	/* ---- the change ---- */
+	ck_assert_msg(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT2], b->T, b->rep.user, nr->user,
+					  "原代表调离", &d) == ET_OK, "%s", d.msg);
+	ck_assert_uint_eq(audit_ledger_size(b->w.l), size + 1);
+	ck_assert(!public_has(b, size, nr->user));   /* confidential until the result is fixed */
+	json_decref(st);
+	st = seats(b);
+	for (size_t i = 0; i < json_array_size(st); i++) {
+		json_t *r = json_array_get(st, i);
+		if (!strcmp(jstr(r, "member"), b->rep.user)) {
+			ck_assert_str_eq(jstr(r, "state"), "out");
+			ck_assert_str_eq(jstr(r, "rule"), "et.panel.rep");
+			ck_assert_str_eq(jstr(r, "reason"), "原代表调离");
+		}
+		if (!strcmp(jstr(r, "member"), nr->user)) {
+			ck_assert_str_eq(jstr(r, "state"), "member");
+			ck_assert_str_eq(jstr(r, "kind"), "rep");
+			nrep++;
+		}
+	}
+	ck_assert_uint_eq(nrep, 1);
+	/* the old representative is out: not changed again, may not score */
+	size = audit_ledger_size(b->w.l);
+	ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, b->rep.user, nr->user,
+					     "再换", &d), ET_ENOTFOUND);
+	ck_assert_int_eq(sheet(b, b->rep.user, b->rep.user, 0, 8000, false, &d), ET_EDENIED);
+	/* the new one votes for the chair (not yet elected), then scores; once
+	 * it voted it is not changed any more (et.panel.started) */
+	{
+		struct person *third = &b->e[9];
+		bool flag = true;
+		mk_user(&b->w, b->w.org[O_TENDERER], TENDER_ROLE_AGENT, "rep-third", third);
+		ck_assert_msg(ev_chair_vote(b->w.l, nr->user, b->T, ex_member, &flag, &d) == ET_OK, "%s",
+			      d.msg);
+		ck_assert(!flag);
+		size = audit_ledger_size(b->w.l);
+		ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, nr->user, third->user,
+						     "再换", &d), ET_ESTATE);
+		ck_assert_str_eq(d.rule, "et.panel.started");
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), size);
+		ck_assert_msg(sheet(b, nr->user, nr->user, 0, 8000, false, &d) == ET_OK, "%s", d.msg);
+		size = audit_ledger_size(b->w.l);
+		ck_assert_int_eq(ev_panel_rep_change(b->w.l, b->w.user[U_AGENT1], b->T, nr->user, third->user,
+						     "再换", &d), ET_ESTATE);
+		ck_assert_str_eq(d.rule, "et.panel.started");
+		ck_assert_uint_eq(audit_ledger_size(b->w.l), size);
+	}
+	{
+		struct audit_report rep;
+		size_t nv = 0;
+		memset(&rep, 0, sizeof rep);
+		ck_assert_msg(audit_ledger_replay(b->w.l, &rep) == ET_OK, "%s", rep.diff);
+		ck_assert_msg(ev_draw_verify_all(b->w.l, &nv, &d) == ET_OK, "%s", d.msg);
+		ck_assert_uint_eq(nv, 1);
+	}
+	json_decref(st);
+	et_close(b);
+	free(b);
+}
+END_TEST
+
 /* ---- the authorisation matrix of the new commands ----------------------------------
  * On a published tender with an expert in the pool: every command is tried
  * by a user of every role; those the command does not admit get ET_EDENIED
@@ -2223,6 +2400,10 @@ static int mx_reveal(struct mx *m, const char *a, struct tender_diag *d)
 static int mx_decline(struct mx *m, const char *a, struct tender_diag *d)
 {
 	return ev_panel_decline(m->w->l, a, m->T, false, NULL, "有事", d);
+}
+static int mx_rep(struct mx *m, const char *a, struct tender_diag *d)
+{
+	return ev_panel_rep_change(m->w->l, a, m->T, m->w->user[U_AGENT1], m->w->user[U_AGENT2], "调岗", d);
 }
 static int mx_replace(struct mx *m, const char *a, struct tender_diag *d)
 {
@@ -2321,6 +2502,7 @@ static const struct {
 	{ "draw reveal", mx_reveal, A(U_SUPER) | A(U_KH3) },
 	{ "panel decline", mx_decline, 0 },
 	{ "panel replace", mx_replace, A(U_ADMIN) },
+	{ "representative change", mx_rep, A(U_AGENT1) | A(U_AGENT2) },
 	{ "score", mx_score, 0 },
 	{ "extension", mx_extension, 0 },
 	{ "chair vote", mx_vote, 0 },
@@ -2401,6 +2583,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_reject_all);
 	tcase_add_test(tc, test_review_flow);
 	tcase_add_test(tc, test_review_reject_all);
+	tcase_add_test(tc, test_rep_change_and_seats);
 	tcase_add_loop_test(tc, test_report_wiring, 0,
 			    (int)(sizeof wiring_cases / sizeof wiring_cases[0]));
 	suite_add_tcase(s, tc);

@@ -251,6 +251,21 @@ START_TEST(test_evaluation_routes)
 		    "{\"lot\":\"1\",\"bid\":\"bid-x\",\"criteria\":[{\"criterion\":\"t\",\"points\":1}],"
 		    "\"sig\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\"}",
 		    403, "EDENIED", "et.panel.member");
+	/* changing the representative: agents only, the fields named; the
+	 * seats query: experts only, their own (none here) */
+	api_refused(w, U_B1, "POST", "/api/tenders/E3301002026000001/panel/representative",
+		    "{\"out\":\"usr-a\",\"in\":\"usr-b\",\"reason\":\"调岗\"}", 403, "EDENIED",
+		    "et.auth.role");
+	api_refused(w, U_AGENT1, "POST", "/api/tenders/E3301002026000001/panel/representative",
+		    "{\"out\":\"usr-a\",\"in\":\"usr-b\",\"reason\":\"调岗\"}", 404, "ENOTFOUND", NULL);
+	api_refused(w, U_AGENT1, "POST", "/api/tenders/E3301002026000001/panel/representative",
+		    "{\"out\":\"usr-a\",\"reason\":\"调岗\"}", 400, "EINVAL", NULL);
+	j = api_ok(w, U_E1, "GET", "/api/me/seats", NULL);
+	ck_assert(json_is_array(json_object_get(j, "seats")));
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "seats")), 0);
+	json_decref(j);
+	api_refused(w, U_B1, "GET", "/api/me/seats", NULL, 403, "EDENIED", NULL);
+	api_refused(w, -1, "GET", "/api/me/seats", NULL, 401, "EAUTH", NULL);
 	/* the compliance review's routes: panel members only (the chair for
 	 * adjustments, clarifications and rejections), the bidder asked for
 	 * answers; a bad field is named */
