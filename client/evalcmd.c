@@ -1147,6 +1147,8 @@ static const char panel_usage[] =
 	"       etender panel chair-vote TENDER --candidate MEMBER\n"
 	"       etender panel dissent TENDER --text TEXT\n"
 	"       etender panel reject TENDER --lot LOT --reason TEXT          (组长 / the chair)\n"
+	"       etender panel representative TENDER --member OUT --user IN --reason TEXT  (代理 / agent)\n"
+	"       etender panel seats [--json]                                 (专家 / expert)\n"
 	"  评标委员会成员：拒绝参加（或 --avoid 申报回避及关联单位），由同专业第一位备选专家\n"
 	"  递补；申请延长评标时间（超过三分之一成员申请时延长一次）；推选组长；记录不同意见；\n"
 	"  有效投标不足时组长否决该标段全部投标。\n"
@@ -1154,7 +1156,11 @@ static const char panel_usage[] =
 	"  organisation it is related to): the first reserve of its specialty takes\n"
 	"  the seat; asks for more time (extended once more than a third asked);\n"
 	"  votes for the chair; records its dissent; the chair rejects every bid of a\n"
-	"  lot with too few valid bids. All take [--server URL] [--json].\n";
+	"  lot with too few valid bids. representative: the tender's agent changes the\n"
+	"  tenderer's representative OUT (no vote, no sheet yet) for IN. seats: an\n"
+	"  expert's own seats (member, reserve, out) on every tender's panel.\n"
+	"  代理机构可在评分前更换招标人代表；专家可查看自己在各项目评标委员会中的席位。\n"
+	"  All take [--server URL] [--json].\n";
 
 int client_cmd_panel(int argc, char **argv)
 {
@@ -1170,9 +1176,37 @@ int client_cmd_panel(int argc, char **argv)
 	}
 	if ((rc = ev_parse(argc - 1, argv + 1, panel_usage, &o)))
 		return rc < 0 ? 0 : rc;
+	if (!strcmp(sub, "seats")) {     /* the caller's own seats, no tender */
+		size_t i;
+		json_t *v;
+
+		if (o.tender)
+			return client_usage_error(panel_usage, "多余的参数 / unexpected argument: %s",
+						  o.tender);
+		if ((rc = get_json(&o, true, "/api/me/seats", "panel seats", &ans)))
+			return rc;
+		if (o.json)
+			client_json_print(ans);
+		else {
+			json_array_foreach(json_object_get(ans, "seats"), i, v)
+				printf("%s  %s  %s  %s%s\n", client_jstr(v, "tender"), client_jstr(v, "state"),
+				       client_jstr(v, "specialty"), client_jstr(v, "draw_state"),
+				       json_is_true(json_object_get(v, "fixed")) ? "  (已定标 / fixed)" : "");
+			if (!i)
+				printf("没有席位 / no seats\n");
+		}
+		json_decref(ans);
+		return 0;
+	}
 	if ((rc = need(panel_usage, o.tender, "TENDER")))
 		return rc;
-	if (!strcmp(sub, "decline")) {
+	if (!strcmp(sub, "representative")) {
+		if ((rc = need(panel_usage, o.member, "--member")) ||
+		    (rc = need(panel_usage, o.user, "--user")) || (rc = need(panel_usage, o.reason, "--reason")))
+			return rc;
+		b = json_pack("{s:s,s:s,s:s}", "out", o.member, "in", o.user, "reason", o.reason);
+		client_fmt(rest, sizeof rest, "panel/representative");
+	} else if (!strcmp(sub, "decline")) {
 		if ((rc = need(panel_usage, o.reason, "--reason")))
 			return rc;
 		if (o.avoid && (rc = need(panel_usage, o.org, "--org")))

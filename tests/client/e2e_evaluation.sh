@@ -298,6 +298,13 @@ refused "the expert who declined may not read attachments" "et.att.reader" "$L1"
   --bid "${BID[4]}" --part 2 -o "$T/x.pdf"
 refused "a bidder may not read another's attachment" "et.att.reader" bidder1 open part "$TID" \
   --bid "${BID[4]}" --part 2 -o "$T/x.pdf"
+works "a member lists its own seats (panel seats)" "${P[0]}" panel seats --json
+check "its seat on this tender: member" \
+  bash -c "jq -e '[.seats[] | select(.tender == \"$TID\") | .state] == [\"member\"]' '$T/out' >/dev/null"
+works "the expert who declined lists its seats" "$L1" panel seats --json
+check "its seat on this tender: out" \
+  bash -c "jq -e '[.seats[] | select(.tender == \"$TID\") | .state] == [\"out\"]' '$T/out' >/dev/null"
+refused "a bidder has no seats to list" "E" bidder1 panel seats
 works "${P[0]} asks for more time" "${P[0]}" panel extend "$TID" --reason "投标文件较多，需要更多时间"
 check "one request of five: not extended" bash -c "! grep -q 'extended' '$T/out'"
 refused "a second request by the same member is refused" "et.extension.exists" "${P[0]}" panel extend "$TID" \
