@@ -1741,6 +1741,23 @@ static int same_strings(json_t *a, json_t *b)
  * lines; the report's SHA-256 and every member's signature over it. The
  * ranking itself is recomputed from the inputs and the sheets by the apply
  * function of report.submitted: `etender audit verify` replays it. */
+
+/* The report's recorded plaintext hashes of a bid: the decrypted attachments
+ * in part order (the opening record's attachments), then bid.xml. */
+static bool plain_matches(json_t *plain, json_t *rec_bid)
+{
+	json_t *att = json_object_get(rec_bid, "attachments"), *a;
+	size_t k = 0, i;
+
+	json_array_foreach(att, i, a)
+		if (strcmp(json_string_value(json_array_get(plain, k++)) ?: "", client_jstr(a, "sha256")))
+			return false;
+	if (client_jstr(rec_bid, "xml_sha256")[0] &&
+	    strcmp(json_string_value(json_array_get(plain, k++)) ?: "", client_jstr(rec_bid, "xml_sha256")))
+		return false;
+	return json_array_size(plain) == k;
+}
+
 static int report_verify(const struct ev_opts *o)
 {
 	struct client_session s;
@@ -1826,9 +1843,7 @@ static int report_verify(const struct ev_opts *o)
 				if (!x || strcmp(client_jstr(x, "bid"), client_jstr(b, "bid")) ||
 				    strcmp(client_jstr(x, "org"), client_jstr(b, "org")) ||
 				    !json_equal(json_object_get(x, "price"), json_object_get(f, "price")) ||
-				    json_array_size(json_object_get(x, "plain")) != 1 ||
-				    strcmp(json_string_value(json_array_get(json_object_get(x, "plain"), 0)) ?: "",
-					   client_jstr(b, "xml_sha256")))
+				    !plain_matches(json_object_get(x, "plain"), b))
 					{ rv_fail("the bids recorded for lot", lot, "are not the opening record's"); goto out; }
 				nb++;
 			}

@@ -249,8 +249,11 @@ int ev_lot_inputs(sqlite3 *db, const char *tender, const struct tender_record *r
 		if ((rc = str_column(db, "SELECT sha256 FROM bd_part WHERE bid = ?1 ORDER BY part", bids[i].bid,
 				     NULL, &sealed)) || (rc = bid_deposit(db, tender, bids[i].org, dep)))
 			goto out;
-		if (!(plain = json_array()) ||
-		    (bids[i].xml_sha256[0] && json_array_append_new(plain, json_string(bids[i].xml_sha256)))) {
+		/* plaintext hashes: the decrypted attachments the opening kept, and bid.xml */
+		if ((rc = str_column(db, "SELECT sha256 FROM bd_attachment WHERE bid = ?1 ORDER BY part",
+				     bids[i].bid, NULL, &plain)))
+			goto out;
+		if (bids[i].xml_sha256[0] && json_array_append_new(plain, json_string(bids[i].xml_sha256))) {
 			rc = et_fail(ET_ENOMEM);
 			goto out;
 		}

@@ -381,6 +381,8 @@ check "a flagged colluding pair: b4 and b5 paid their deposits from one account 
   bash -c "jq -e '[.report.lots[0].signals[] | select(.kind == \"same_deposit_account\") | (.bids | sort)] | any(. == ([\"${BID[4]}\", \"${BID[5]}\"] | sort))' '$T/report.json' >/dev/null"
 check "a signal is a flag, not a rejection: b4 and b5 are still ranked" \
   bash -c "jq -e '[.report.lots[0].lines[] | select((.bid == \"${BID[4]}\" or .bid == \"${BID[5]}\") and .rank > 0)] | length == 2' '$T/report.json' >/dev/null"
+check "a second signal for that pair: the same attached file (same_plain_part, from the decrypted attachments)" \
+  bash -c "jq -e '[.report.lots[0].signals[] | select(.kind == \"same_plain_part\") | (.bids | sort)] | any(. == ([\"${BID[4]}\", \"${BID[5]}\"] | sort))' '$T/report.json' >/dev/null"
 works "report show (table) shows the signals to the panel" "${P[2]}" report show "$TID"
 sed 's/^/       /' "$T/out"
 check "report show names the same-account signal" grep -q 'same_deposit_account' "$T/out"

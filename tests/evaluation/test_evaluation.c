@@ -227,7 +227,7 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 	struct bid_part_ref parts[2];
 	struct bid_receipt r;
 	struct tender_diag d;
-	static const char att[] = "技术标：施工组织设计";
+	char att[128];   /* each firm its own technical proposal (a shared one is a signal) */
 
 	memset(&m, 0, sizeof m);
 	et_buf_init(&xml, 1u << 20);
@@ -249,7 +249,8 @@ static void seal_submit(struct et *b, int i, const char *bid, int64_t price)
 		et_buf_free(&c2);
 	}
 	store(b, &c, &parts[0]);
-	encrypt(b, bid, 2, att, sizeof att - 1, &c);
+	snprintf(att, sizeof att, "技术标：施工组织设计（%s）", bid);
+	encrypt(b, bid, 2, att, strlen(att), &c);
 	store(b, &c, &parts[1]);
 	memcpy(m.tender, b->T, strlen(b->T) + 1);
 	memcpy(m.bid, bid, strlen(bid) + 1);
