@@ -113,7 +113,7 @@ int bid_reconfirm(struct audit_ledger *l, const char *actor, const char *tender,
 
 int bd_apply_reconfirmed(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *bid;
 	int64_t version;
 	int rc;
@@ -121,7 +121,7 @@ int bd_apply_reconfirmed(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK && (rc = bd_get_int(o, "version", &version)) == ET_OK)
+	if ((rc = tender_json_str(o, "bid", &bid)) == ET_OK && (rc = tender_json_int(o, "version", &version)) == ET_OK)
 		rc = audit_sql_exec(db, "INSERT OR REPLACE INTO bd_reconfirm VALUES (?1, ?2, ?3)", "tii", bid,
 				    version, (int64_t)index);
 	json_decref(o);

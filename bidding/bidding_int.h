@@ -19,9 +19,6 @@
 int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
 /* An event's payload as a JSON object, or NULL. Caller json_decref's. */
-json_t *bd_payload(const struct audit_event *ev);
-int bd_get_str(json_t *o, const char *key, const char **out) ET_MUST_CHECK;
-int bd_get_int(json_t *o, const char *key, int64_t *out) ET_MUST_CHECK;
 
 /* Submit fn; d carries rc afterwards (a generic message if fn set none). */
 int bd_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct audit_result *res,

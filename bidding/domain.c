@@ -111,41 +111,6 @@ int bd_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 	return rc;
 }
 
-json_t *bd_payload(const struct audit_event *ev)
-{
-	json_error_t err;
-	json_t *o;
-
-	if (!ev->payload || !ev->payload_len)
-		return NULL;
-	o = json_loadb((const char *)ev->payload, ev->payload_len, JSON_REJECT_DUPLICATES, &err);
-	if (o && !json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
-	}
-	return o;
-}
-
-int bd_get_str(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_string(v))
-		return et_fail(ET_EINVAL);
-	*out = json_string_value(v);
-	return ET_OK;
-}
-
-int bd_get_int(json_t *o, const char *key, int64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v))
-		return et_fail(ET_EINVAL);
-	*out = (int64_t)json_integer_value(v);
-	return ET_OK;
-}
-
 int bd_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct audit_result *res,
 	      struct tender_diag *d)
 {
@@ -410,7 +375,7 @@ static const char *const tables[] = {
 
 static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev), *parts;
+	json_t *o = tender_event_payload(ev), *parts;
 	const char *tender, *bid, *org, *user, *signer, *man, *mh, *repl;
 	int64_t version, sealed, arrival;
 	int rc;
@@ -418,12 +383,12 @@ static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "bid", &bid)) ||
-	    (rc = bd_get_str(o, "org", &org)) || (rc = bd_get_str(o, "user", &user)) ||
-	    (rc = bd_get_str(o, "signer", &signer)) || (rc = bd_get_str(o, "manifest", &man)) ||
-	    (rc = bd_get_str(o, "manifest_sha256", &mh)) || (rc = bd_get_str(o, "replaces", &repl)) ||
-	    (rc = bd_get_int(o, "version", &version)) || (rc = bd_get_int(o, "sealed", &sealed)) ||
-	    (rc = bd_get_int(o, "arrival", &arrival)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "bid", &bid)) ||
+	    (rc = tender_json_str(o, "org", &org)) || (rc = tender_json_str(o, "user", &user)) ||
+	    (rc = tender_json_str(o, "signer", &signer)) || (rc = tender_json_str(o, "manifest", &man)) ||
+	    (rc = tender_json_str(o, "manifest_sha256", &mh)) || (rc = tender_json_str(o, "replaces", &repl)) ||
+	    (rc = tender_json_int(o, "version", &version)) || (rc = tender_json_int(o, "sealed", &sealed)) ||
+	    (rc = tender_json_int(o, "arrival", &arrival)))
 		goto out;
 	if (*repl && (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'replaced' WHERE bid = ?1 AND"
 				   " status = 'live'", "t", repl)))
@@ -443,8 +408,8 @@ static int apply_submitted(sqlite3 *db, const struct audit_event *ev, uint64_t i
 		json_t *p = json_array_get(parts, i);
 		const char *sha;
 		int64_t n, size;
-		if ((rc = bd_get_str(p, "sha256", &sha)) || (rc = bd_get_int(p, "part", &n)) ||
-		    (rc = bd_get_int(p, "size", &size)) ||
+		if ((rc = tender_json_str(p, "sha256", &sha)) || (rc = tender_json_int(p, "part", &n)) ||
+		    (rc = tender_json_int(p, "size", &size)) ||
 		    (rc = audit_sql_exec(db, "INSERT INTO bd_part VALUES (?1, ?2, ?3, ?4)", "ttii", sha, bid,
 				  n, size)))
 			goto out;
@@ -473,14 +438,14 @@ out:
 
 static int apply_withdrawn(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *bid;
 	int rc;
 
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "bid", &bid)) == ET_OK &&
+	if ((rc = tender_json_str(o, "bid", &bid)) == ET_OK &&
 	    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'withdrawn' WHERE bid = ?1", "t", bid)) == ET_OK)
 		/* when, for the deposit's return (cn.reg.35) */
 		rc = audit_sql_exec(db, "INSERT INTO bd_withdrawal SELECT bid, tender, org, ?2, ?3 FROM"
@@ -491,7 +456,7 @@ static int apply_withdrawn(sqlite3 *db, const struct audit_event *ev, uint64_t i
 
 static int apply_deposit(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *id, *org, *tender, *method, *payer;
 	int64_t year, amount;
 	int rc;
@@ -499,10 +464,10 @@ static int apply_deposit(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "id", &id)) || (rc = bd_get_str(o, "org", &org)) ||
-	    (rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "method", &method)) ||
-	    (rc = bd_get_str(o, "payer_sha256", &payer)) || (rc = bd_get_int(o, "year", &year)) ||
-	    (rc = bd_get_int(o, "amount", &amount)))
+	if ((rc = tender_json_str(o, "id", &id)) || (rc = tender_json_str(o, "org", &org)) ||
+	    (rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "method", &method)) ||
+	    (rc = tender_json_str(o, "payer_sha256", &payer)) || (rc = tender_json_int(o, "year", &year)) ||
+	    (rc = tender_json_int(o, "amount", &amount)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO bd_deposit VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 		     "tttiittii", id, org, tender, year, amount, method, payer, (int64_t)index,
@@ -514,7 +479,7 @@ out:
 
 static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev), *bids;
+	json_t *o = tender_event_payload(ev), *bids;
 	const char *tender, *rule;
 	int64_t received, counted;
 	int rc;
@@ -522,8 +487,8 @@ static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "rule", &rule)) ||
-	    (rc = bd_get_int(o, "received", &received)) || (rc = bd_get_int(o, "counted", &counted)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "rule", &rule)) ||
+	    (rc = tender_json_int(o, "received", &received)) || (rc = tender_json_int(o, "counted", &counted)))
 		goto out;
 	if (!json_is_boolean(json_object_get(o, "failed")) ||
 	    !json_is_array(bids = json_object_get(o, "bids"))) {
@@ -539,7 +504,7 @@ static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		json_t *b = json_array_get(bids, i);
 		json_t *dep = json_object_get(b, "deposit"), *cnt = json_object_get(b, "counts");
 		const char *bid;
-		if ((rc = bd_get_str(b, "bid", &bid)))
+		if ((rc = tender_json_str(b, "bid", &bid)))
 			goto out;
 		if (!json_is_boolean(dep) || !json_is_boolean(cnt)) {
 			rc = et_fail(ET_EINVAL);
@@ -551,7 +516,7 @@ static int apply_closed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		/* why a bid does not count: "rule" (absent in the first logs: the deposit) */
 		if (!json_is_true(cnt)) {
 			const char *why = "et.deposit.required";
-			if (json_object_get(b, "rule") && (rc = bd_get_str(b, "rule", &why)))
+			if (json_object_get(b, "rule") && (rc = tender_json_str(b, "rule", &why)))
 				goto out;
 			if ((rc = audit_sql_exec(db, "UPDATE bd_bid SET status = 'excluded', rule = ?2,"
 					  " cause = ?3 WHERE bid = ?1", "ttt", bid, why,
@@ -567,7 +532,7 @@ out:
 
 static int apply_released(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *tender, *holder, *identity;
 	int64_t i;
 	int rc;
@@ -575,8 +540,8 @@ static int apply_released(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "holder", &holder)) ||
-	    (rc = bd_get_str(o, "identity", &identity)) || (rc = bd_get_int(o, "index", &i)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "holder", &holder)) ||
+	    (rc = tender_json_str(o, "identity", &identity)) || (rc = tender_json_int(o, "index", &i)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO bd_release VALUES (?1, ?2, ?3, ?4, ?5)", "titti", tender, i,
 		     holder, identity, (int64_t)index);
@@ -587,14 +552,14 @@ out:
 
 static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev), *bids;
+	json_t *o = tender_event_payload(ev), *bids;
 	const char *tender;
 	int rc;
 
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)))
+	if ((rc = tender_json_str(o, "tender", &tender)))
 		goto out;
 	if (!json_is_array(bids = json_object_get(o, "bids"))) {
 		rc = et_fail(ET_EINVAL);
@@ -606,8 +571,8 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	for (size_t i = 0; i < json_array_size(bids); i++) {
 		json_t *b = json_array_get(bids, i), *offers;
 		const char *bid, *status, *cause, *rule;
-		if ((rc = bd_get_str(b, "bid", &bid)) || (rc = bd_get_str(b, "status", &status)) ||
-		    (rc = bd_get_str(b, "cause", &cause)) || (rc = bd_get_str(b, "rule", &rule)) ||
+		if ((rc = tender_json_str(b, "bid", &bid)) || (rc = tender_json_str(b, "status", &status)) ||
+		    (rc = tender_json_str(b, "cause", &cause)) || (rc = tender_json_str(b, "rule", &rule)) ||
 		    (rc = audit_sql_exec(db, "UPDATE bd_bid SET status = ?2, cause = ?3, rule = ?4 WHERE"
 				  " bid = ?1", "tttt", bid, status, cause, rule)))
 			goto out;
@@ -619,8 +584,8 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 			json_t *f = json_array_get(offers, j);
 			const char *lot;
 			int64_t price, dur;
-			if ((rc = bd_get_str(f, "lot", &lot)) || (rc = bd_get_int(f, "price", &price)) ||
-			    (rc = bd_get_int(f, "duration", &dur)) ||
+			if ((rc = tender_json_str(f, "lot", &lot)) || (rc = tender_json_int(f, "price", &price)) ||
+			    (rc = tender_json_int(f, "duration", &dur)) ||
 			    (rc = audit_sql_exec(db, "INSERT INTO bd_offer VALUES (?1, ?2, ?3, ?4)", "ttii", bid,
 					  lot, price, dur)))
 				goto out;
@@ -631,8 +596,8 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 			json_array_foreach(atts, j, a) {
 				const char *nm, *sha;
 				int64_t part, size;
-				if ((rc = bd_get_str(a, "name", &nm)) || (rc = bd_get_str(a, "sha256", &sha)) ||
-				    (rc = bd_get_int(a, "part", &part)) || (rc = bd_get_int(a, "size", &size)) ||
+				if ((rc = tender_json_str(a, "name", &nm)) || (rc = tender_json_str(a, "sha256", &sha)) ||
+				    (rc = tender_json_int(a, "part", &part)) || (rc = tender_json_int(a, "size", &size)) ||
 				    (rc = audit_sql_exec(db, "INSERT INTO bd_attachment VALUES (?1, ?2, ?3, ?4,"
 							 " ?5, ?6)", "tittit", bid, part, tender, nm, size,
 							 sha)))
@@ -644,9 +609,9 @@ static int apply_opened(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 		/* the sealed reference price (标底), if the record shows one */
 		json_t *ref = json_object_get(o, "reference");
 		const char *id, *status, *cause;
-		if (ref && ((rc = bd_get_str(ref, "ref", &id)) ||
-			    (rc = bd_get_str(ref, "status", &status)) ||
-			    (rc = bd_get_str(ref, "cause", &cause)) ||
+		if (ref && ((rc = tender_json_str(ref, "ref", &id)) ||
+			    (rc = tender_json_str(ref, "status", &status)) ||
+			    (rc = tender_json_str(ref, "cause", &cause)) ||
 			    (rc = audit_sql_exec(db, "UPDATE bd_reference SET status = ?2, cause = ?3"
 						 " WHERE ref = ?1", "ttt", id, status, cause))))
 			goto out;
@@ -658,17 +623,17 @@ out:
 
 static int apply_answer(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *tender, *org, *user, *text = "";
 	int rc;
 
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "org", &org)) ||
-	    (rc = bd_get_str(o, "user", &user)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "org", &org)) ||
+	    (rc = tender_json_str(o, "user", &user)))
 		goto out;
-	if (json_object_get(o, "text") && (rc = bd_get_str(o, "text", &text)))
+	if (json_object_get(o, "text") && (rc = tender_json_str(o, "text", &text)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO bd_answer VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "itttt" "t",
 		     (int64_t)index, tender, org, user,
@@ -680,7 +645,7 @@ out:
 
 static int apply_unopened(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *tender;
 	int64_t released;
 	int rc;
@@ -688,7 +653,7 @@ static int apply_unopened(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_int(o, "released", &released)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_int(o, "released", &released)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO bd_unopened VALUES (?1, ?2, ?3, ?4)", "tiii", tender,
 			    (int64_t)index, ev->time_us, released);

@@ -307,7 +307,7 @@ int bid_reference_submit(struct audit_ledger *l, const struct bid_blobs *blobs, 
 
 int bd_apply_reference(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *tender, *ref, *org, *user, *sha, *repl;
 	int64_t size, arrival;
 	int rc;
@@ -315,10 +315,10 @@ int bd_apply_reference(sqlite3 *db, const struct audit_event *ev, uint64_t index
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "tender", &tender)) || (rc = bd_get_str(o, "ref", &ref)) ||
-	    (rc = bd_get_str(o, "org", &org)) || (rc = bd_get_str(o, "user", &user)) ||
-	    (rc = bd_get_str(o, "sha256", &sha)) || (rc = bd_get_str(o, "replaces", &repl)) ||
-	    (rc = bd_get_int(o, "size", &size)) || (rc = bd_get_int(o, "arrival", &arrival)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "ref", &ref)) ||
+	    (rc = tender_json_str(o, "org", &org)) || (rc = tender_json_str(o, "user", &user)) ||
+	    (rc = tender_json_str(o, "sha256", &sha)) || (rc = tender_json_str(o, "replaces", &repl)) ||
+	    (rc = tender_json_int(o, "size", &size)) || (rc = tender_json_int(o, "arrival", &arrival)))
 		goto out;
 	if (*repl && (rc = audit_sql_exec(db, "UPDATE bd_reference SET status = 'replaced' WHERE"
 					  " ref = ?1 AND status = 'live'", "t", repl)))

@@ -139,7 +139,7 @@ int bid_deposit_return(struct audit_ledger *l, const char *actor, const char *id
 
 int bd_apply_deposit_returned(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
-	json_t *o = bd_payload(ev);
+	json_t *o = tender_event_payload(ev);
 	const char *id, *tender, *org;
 	int64_t withdrawn, due;
 	int rc;
@@ -147,9 +147,9 @@ int bd_apply_deposit_returned(sqlite3 *db, const struct audit_event *ev, uint64_
 	(void)ctx;
 	if (!o)
 		return et_fail(ET_EINVAL);
-	if ((rc = bd_get_str(o, "id", &id)) || (rc = bd_get_str(o, "tender", &tender)) ||
-	    (rc = bd_get_str(o, "org", &org)) || (rc = bd_get_int(o, "withdrawn", &withdrawn)) ||
-	    (rc = bd_get_int(o, "due", &due)))
+	if ((rc = tender_json_str(o, "id", &id)) || (rc = tender_json_str(o, "tender", &tender)) ||
+	    (rc = tender_json_str(o, "org", &org)) || (rc = tender_json_int(o, "withdrawn", &withdrawn)) ||
+	    (rc = tender_json_int(o, "due", &due)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO bd_deposit_return VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			    "tttiiiii", id, tender, org, withdrawn, due,

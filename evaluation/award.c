@@ -346,8 +346,8 @@ static int award_fn(struct audit_tx *tx, void *ctx)
 		return tender_diag_set(c->d, ET_ESTATE, "et.award.upheld", "异议成立，不得定标",
 				       "an objection was upheld: no award", "%s", c->lot);
 	if (!(cand = json_loads(rr.candidates, 0, &je)) || !(first = json_array_get(cand, 0)) ||
-	    ev_get_str(first, "bid", &bid) || ev_get_str(first, "org", &org) ||
-	    ev_get_int(first, "price", &price)) {
+	    tender_json_str(first, "bid", &bid) || tender_json_str(first, "org", &org) ||
+	    tender_json_int(first, "price", &price)) {
 		rc = et_fail(ET_EDB);
 		goto out;
 	}

@@ -49,41 +49,6 @@ int ev_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 	return rc;
 }
 
-json_t *ev_payload(const struct audit_event *ev)
-{
-	json_error_t err;
-	json_t *o;
-
-	if (!ev->payload || !ev->payload_len)
-		return NULL;
-	o = json_loadb((const char *)ev->payload, ev->payload_len, JSON_REJECT_DUPLICATES, &err);
-	if (o && !json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
-	}
-	return o;
-}
-
-int ev_get_str(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_string(v))
-		return et_fail(ET_EINVAL);
-	*out = json_string_value(v);
-	return ET_OK;
-}
-
-int ev_get_int(json_t *o, const char *key, int64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v))
-		return et_fail(ET_EINVAL);
-	*out = (int64_t)json_integer_value(v);
-	return ET_OK;
-}
-
 int ev_submit(struct audit_ledger *l, audit_command_fn *fn, void *ctx, struct tender_diag *d)
 {
 	int rc;
@@ -340,8 +305,8 @@ int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_l
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(bids, i), *offers = json_object_get(b, "offers");
 		const char *bid, *org, *status, *xh = json_string_value(json_object_get(b, "xml_sha256"));
-		if ((rc = ev_get_str(b, "bid", &bid)) || (rc = ev_get_str(b, "org", &org)) ||
-		    (rc = ev_get_str(b, "status", &status)))
+		if ((rc = tender_json_str(b, "bid", &bid)) || (rc = tender_json_str(b, "org", &org)) ||
+		    (rc = tender_json_str(b, "status", &status)))
 			goto out;
 		if (strcmp(status, "opened"))
 			continue;
@@ -349,7 +314,7 @@ int ev_opened_bids(sqlite3 *db, const char *tender, const char *lot, struct ev_l
 			json_t *f = json_array_get(offers, j);
 			const char *l;
 			int64_t price;
-			if ((rc = ev_get_str(f, "lot", &l)) || (rc = ev_get_int(f, "price", &price)))
+			if ((rc = tender_json_str(f, "lot", &l)) || (rc = tender_json_int(f, "price", &price)))
 				goto out;
 			if (strcmp(l, lot))
 				continue;
@@ -393,7 +358,7 @@ int ev_lots(sqlite3 *db, const char *tender, char (**out)[ET_TENDER_ID_MAX + 1],
 		json_t *offers = json_object_get(json_array_get(bids, i), "offers");
 		for (size_t j = 0; j < json_array_size(offers); j++) {
 			const char *l;
-			if ((rc = ev_get_str(json_array_get(offers, j), "lot", &l)))
+			if ((rc = tender_json_str(json_array_get(offers, j), "lot", &l)))
 				goto out;
 			if (k == cap) {
 				size_t nc = cap ? cap * 2 : 8;
@@ -669,7 +634,7 @@ int ev_select_json(const unsigned char seed[32], json_t *quotas, unsigned reserv
 	for (size_t i = 0; i < nq; i++) {
 		json_t *o = json_array_get(quotas, i);
 		int64_t cnt;
-		if ((rc = ev_get_str(o, "specialty", &q[i].specialty)) || (rc = ev_get_int(o, "count", &cnt)))
+		if ((rc = tender_json_str(o, "specialty", &q[i].specialty)) || (rc = tender_json_int(o, "count", &cnt)))
 			goto out;
 		if (cnt < 1 || cnt > EV_MAX_MEMBERS) {
 			rc = et_fail(ET_EINVAL);
@@ -685,7 +650,7 @@ int ev_select_json(const unsigned char seed[32], json_t *quotas, unsigned reserv
 	}
 	for (size_t i = 0; i < nc; i++) {
 		json_t *o = json_array_get(candidates, i), *sl = json_object_get(o, "specialties");
-		if ((rc = ev_get_str(o, "expert", &c[i].expert)))
+		if ((rc = tender_json_str(o, "expert", &c[i].expert)))
 			goto out;
 		c[i].specialties = specs + ns;
 		c[i].nspecialties = json_array_size(sl);
@@ -820,7 +785,7 @@ static const char *const tables[] = {
 /* ---- apply functions ------------------------------------------------------ */
 
 #define APPLY_BEGIN                                  \
-	json_t *o = ev_payload(ev);                  \
+	json_t *o = tender_event_payload(ev);                  \
 	int rc = ET_OK;                              \
 	(void)ctx;                                   \
 	(void)index;                                 \
@@ -841,12 +806,12 @@ static int apply_expert(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	size_t off = 0;
 	int64_t years;
 
-	if ((rc = ev_get_str(o, "id", &id)) || (rc = ev_get_str(o, "user", &user)) ||
-	    (rc = ev_get_str(o, "org", &org)) || (rc = ev_get_str(o, "org_kind", &okind)) ||
-	    (rc = ev_get_str(o, "employer", &emp)) || (rc = ev_get_str(o, "employer_kind", &ekind)) ||
-	    (rc = ev_get_str(o, "region", &region)) || (rc = ev_get_str(o, "title", &title)) ||
-	    (rc = ev_get_str(o, "status", &status)) || (rc = ev_get_str(o, "details_sha256", &det)) ||
-	    (rc = ev_get_int(o, "years", &years)))
+	if ((rc = tender_json_str(o, "id", &id)) || (rc = tender_json_str(o, "user", &user)) ||
+	    (rc = tender_json_str(o, "org", &org)) || (rc = tender_json_str(o, "org_kind", &okind)) ||
+	    (rc = tender_json_str(o, "employer", &emp)) || (rc = tender_json_str(o, "employer_kind", &ekind)) ||
+	    (rc = tender_json_str(o, "region", &region)) || (rc = tender_json_str(o, "title", &title)) ||
+	    (rc = tender_json_str(o, "status", &status)) || (rc = tender_json_str(o, "details_sha256", &det)) ||
+	    (rc = tender_json_int(o, "years", &years)))
 		goto out;
 	specs[0] = 0;
 	for (size_t i = 0; i < json_array_size(sl); i++) {
@@ -870,7 +835,7 @@ static int apply_status(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	APPLY_BEGIN
 	const char *expert, *status;
 
-	if ((rc = ev_get_str(o, "expert", &expert)) || (rc = ev_get_str(o, "status", &status)))
+	if ((rc = tender_json_str(o, "expert", &expert)) || (rc = tender_json_str(o, "status", &status)))
 		goto out;
 	rc = audit_sql_exec(db, "UPDATE ev_expert SET status = ?2 WHERE id = ?1", "tt", expert, status);
 	APPLY_END
@@ -881,8 +846,8 @@ static int apply_relation(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	APPLY_BEGIN
 	const char *expert, *org, *kind;
 
-	if ((rc = ev_get_str(o, "expert", &expert)) || (rc = ev_get_str(o, "org", &org)) ||
-	    (rc = ev_get_str(o, "kind", &kind)))
+	if ((rc = tender_json_str(o, "expert", &expert)) || (rc = tender_json_str(o, "org", &org)) ||
+	    (rc = tender_json_str(o, "kind", &kind)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_relation VALUES (?1, ?2, ?3, ?4)", "ittt",
 			    (int64_t)index, expert, org, kind);
@@ -895,8 +860,8 @@ static int apply_penalty(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	const char *expert, *basis;
 	int64_t from, until;
 
-	if ((rc = ev_get_str(o, "expert", &expert)) || (rc = ev_get_str(o, "basis", &basis)) ||
-	    (rc = ev_get_int(o, "from", &from)) || (rc = ev_get_int(o, "until", &until)))
+	if ((rc = tender_json_str(o, "expert", &expert)) || (rc = tender_json_str(o, "basis", &basis)) ||
+	    (rc = tender_json_int(o, "from", &from)) || (rc = tender_json_int(o, "until", &until)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_penalty VALUES (?1, ?2, ?3, ?4, ?5)", "ittii",
 			    (int64_t)index, expert, basis, from, until);
@@ -910,9 +875,9 @@ static int apply_requested(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	int64_t members, deadline;
 	json_t *reps = json_object_get(o, "reps");
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "draw", &draw)) ||
-	    (rc = ev_get_str(o, "duty_chief", &chief)) || (rc = ev_get_int(o, "members", &members)) ||
-	    (rc = ev_get_int(o, "deadline", &deadline)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "draw", &draw)) ||
+	    (rc = tender_json_str(o, "duty_chief", &chief)) || (rc = tender_json_int(o, "members", &members)) ||
+	    (rc = tender_json_int(o, "deadline", &deadline)))
 		goto out;
 	if ((rc = audit_sql_exec(db, "INSERT INTO ev_draw(tender, draw, idx, request, members, duty_chief,"
 				 " deadline_us, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'requested')",
@@ -936,8 +901,8 @@ static int apply_committed(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	APPLY_BEGIN
 	const char *tender, *party, *commitment, *sealed;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "party", &party)) ||
-	    (rc = ev_get_str(o, "commitment", &commitment)) || (rc = ev_get_str(o, "sealed", &sealed)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "party", &party)) ||
+	    (rc = tender_json_str(o, "commitment", &commitment)) || (rc = tender_json_str(o, "sealed", &sealed)))
 		goto out;
 	if (!strcmp(party, "supervisor"))
 		rc = audit_sql_exec(db, "UPDATE ev_draw SET commit_s = ?2, sealed_s = ?3, supervisor = ?4"
@@ -956,8 +921,8 @@ static int apply_revealed(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	APPLY_BEGIN
 	const char *tender, *party, *value, *by;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "party", &party)) ||
-	    (rc = ev_get_str(o, "value", &value)) || (rc = ev_get_str(o, "by", &by)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "party", &party)) ||
+	    (rc = tender_json_str(o, "value", &value)) || (rc = tender_json_str(o, "by", &by)))
 		goto out;
 	if (!strcmp(party, "supervisor"))
 		rc = audit_sql_exec(db, "UPDATE ev_draw SET value_s = ?2, by_s = ?3 WHERE tender = ?1",
@@ -995,8 +960,8 @@ static int apply_drawn(sqlite3 *db, const struct audit_event *ev, uint64_t index
 	int64_t reserves;
 	sqlite3_stmt *st = NULL;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "root", &root)) ||
-	    (rc = ev_get_str(o, "seed", &seed_hex)) || (rc = ev_draw_load(db, tender, &dr)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "root", &root)) ||
+	    (rc = tender_json_str(o, "seed", &seed_hex)) || (rc = ev_draw_load(db, tender, &dr)))
 		goto done;
 	if ((rc = ev_draw_seed(dr.value_s, dr.value_p, root, seed)))
 		goto done;
@@ -1012,7 +977,7 @@ static int apply_drawn(sqlite3 *db, const struct audit_event *ev, uint64_t index
 		rc = et_fail(ET_EDB);
 		goto done;
 	}
-	if (!(req = json_loads(reqs, 0, &je)) || (rc = ev_get_int(req, "reserves", &reserves))) {
+	if (!(req = json_loads(reqs, 0, &je)) || (rc = tender_json_int(req, "reserves", &reserves))) {
 		rc = rc ? rc : et_fail(ET_EDB);
 		goto done;
 	}
@@ -1038,8 +1003,8 @@ static int apply_drawn(sqlite3 *db, const struct audit_event *ev, uint64_t index
 			json_t *p = json_array_get(a, i);
 			const char *ex, *sp;
 			int64_t rank;
-			if ((rc = ev_get_str(p, "expert", &ex)) || (rc = ev_get_str(p, "specialty", &sp)) ||
-			    (rc = ev_get_int(p, "rank", &rank)) ||
+			if ((rc = tender_json_str(p, "expert", &ex)) || (rc = tender_json_str(p, "specialty", &sp)) ||
+			    (rc = tender_json_int(p, "rank", &rank)) ||
 			    (rc = audit_sql_exec(db, "INSERT INTO ev_member(tender, member, user, kind,"
 						 " specialty, state, rank) SELECT ?1, id, user, 'expert', ?2,"
 						 " ?3, ?4 FROM ev_expert WHERE id = ?5", "tttit", tender, sp,
@@ -1074,9 +1039,9 @@ static int apply_replaced(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	sqlite3_stmt *st = NULL;
 	char next[TENDER_ID_LEN] = "";
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "out", &out_m)) ||
-	    (rc = ev_get_str(o, "in", &in_m)) || (rc = ev_get_str(o, "reason", &reason)) ||
-	    (rc = ev_get_str(o, "rule", &rule)) || (rc = ev_get_str(o, "specialty", &spec)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "out", &out_m)) ||
+	    (rc = tender_json_str(o, "in", &in_m)) || (rc = tender_json_str(o, "reason", &reason)) ||
+	    (rc = tender_json_str(o, "rule", &rule)) || (rc = tender_json_str(o, "specialty", &spec)))
 		goto out;
 	/* the seat goes to the first remaining reserve of the specialty */
 	if ((rc = audit_sql_prepare(db, &st, "SELECT member FROM ev_member WHERE tender = ?1 AND"
@@ -1108,9 +1073,9 @@ static int apply_rep_changed(sqlite3 *db, const struct audit_event *ev, uint64_t
 	APPLY_BEGIN
 	const char *tender, *out_m, *in_m, *reason, *rule;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "out", &out_m)) ||
-	    (rc = ev_get_str(o, "in", &in_m)) || (rc = ev_get_str(o, "reason", &reason)) ||
-	    (rc = ev_get_str(o, "rule", &rule)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "out", &out_m)) ||
+	    (rc = tender_json_str(o, "in", &in_m)) || (rc = tender_json_str(o, "reason", &reason)) ||
+	    (rc = tender_json_str(o, "rule", &rule)))
 		goto out;
 	if ((rc = audit_sql_exec(db, "UPDATE ev_member SET state = 'out', reason = ?3, rule = ?4 WHERE"
 				 " tender = ?1 AND member = ?2 AND kind = 'rep' AND state = 'member'",
@@ -1134,9 +1099,9 @@ static int apply_score(sqlite3 *db, const struct audit_event *ev, uint64_t index
 	int64_t total;
 	char *crit = NULL;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "lot", &lot)) ||
-	    (rc = ev_get_str(o, "bid", &bid)) || (rc = ev_get_str(o, "member", &member)) ||
-	    (rc = ev_get_str(o, "sig", &sig)) || (rc = ev_get_int(o, "total", &total)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "lot", &lot)) ||
+	    (rc = tender_json_str(o, "bid", &bid)) || (rc = tender_json_str(o, "member", &member)) ||
+	    (rc = tender_json_str(o, "sig", &sig)) || (rc = tender_json_int(o, "total", &total)))
 		goto out;
 	if (!(crit = ev_dump(json_object_get(o, "criteria")))) {
 		rc = et_fail(ET_EINVAL);
@@ -1153,8 +1118,8 @@ static int apply_ext_req(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	APPLY_BEGIN
 	const char *tender, *member, *reason;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "member", &member)) ||
-	    (rc = ev_get_str(o, "reason", &reason)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "member", &member)) ||
+	    (rc = tender_json_str(o, "reason", &reason)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_extension VALUES (?1, ?2, ?3, ?4)", "ttti", tender,
 			    member, reason, (int64_t)index);
@@ -1167,7 +1132,7 @@ static int apply_extended(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	const char *tender;
 	int64_t deadline;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_int(o, "deadline", &deadline)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_int(o, "deadline", &deadline)))
 		goto out;
 	rc = audit_sql_exec(db, "UPDATE ev_draw SET deadline_us = ?2, extended = 1 WHERE tender = ?1",
 			    "ti", tender, deadline);
@@ -1179,8 +1144,8 @@ static int apply_vote(sqlite3 *db, const struct audit_event *ev, uint64_t index,
 	APPLY_BEGIN
 	const char *tender, *member, *cand;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "member", &member)) ||
-	    (rc = ev_get_str(o, "candidate", &cand)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "member", &member)) ||
+	    (rc = tender_json_str(o, "candidate", &cand)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_vote VALUES (?1, ?2, ?3)", "ttt", tender, member, cand);
 	APPLY_END
@@ -1191,7 +1156,7 @@ static int apply_elected(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	APPLY_BEGIN
 	const char *tender, *chair;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "chair", &chair)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "chair", &chair)))
 		goto out;
 	rc = audit_sql_exec(db, "UPDATE ev_draw SET chair = ?2 WHERE tender = ?1", "tt", tender, chair);
 	APPLY_END
@@ -1202,8 +1167,8 @@ static int apply_dissent(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	APPLY_BEGIN
 	const char *tender, *member, *text;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "member", &member)) ||
-	    (rc = ev_get_str(o, "text", &text)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "member", &member)) ||
+	    (rc = tender_json_str(o, "text", &text)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_dissent VALUES (?1, ?2, ?3, ?4)", "ittt",
 			    (int64_t)index, tender, member, text);
@@ -1216,9 +1181,9 @@ static int apply_rejected(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	const char *tender, *lot, *reason, *rule;
 	int64_t valid;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "lot", &lot)) ||
-	    (rc = ev_get_str(o, "reason", &reason)) || (rc = ev_get_str(o, "rule", &rule)) ||
-	    (rc = ev_get_int(o, "valid", &valid)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "lot", &lot)) ||
+	    (rc = tender_json_str(o, "reason", &reason)) || (rc = tender_json_str(o, "rule", &rule)) ||
+	    (rc = tender_json_int(o, "valid", &valid)))
 		goto out;
 	if ((rc = audit_sql_exec(db, "INSERT INTO ev_rejected VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "ttitti",
 				 tender, lot, valid, reason, rule, (int64_t)index)))
@@ -1258,7 +1223,7 @@ static int report_recompute(sqlite3 *db, const char *tender, json_t *o, const ch
 		json_t *ma = json_object_get(in, "members");
 		const char *lot, *key;
 		json_t *v;
-		if ((rc = ev_get_str(lo, "lot", &lot)))
+		if ((rc = tender_json_str(lo, "lot", &lot)))
 			goto out;
 		if (json_is_true(json_object_get(lo, "rejected")))
 			continue;
@@ -1302,8 +1267,8 @@ static int apply_report(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	APPLY_BEGIN
 	const char *tender, *report, *sha;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "report", &report)) ||
-	    (rc = ev_get_str(o, "sha256", &sha)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "report", &report)) ||
+	    (rc = tender_json_str(o, "sha256", &sha)))
 		goto out;
 	if ((rc = report_recompute(db, tender, o, sha)))
 		goto out;
@@ -1318,8 +1283,8 @@ static int apply_signed(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	APPLY_BEGIN
 	const char *tender, *member, *sig;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "member", &member)) ||
-	    (rc = ev_get_str(o, "sig", &sig)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "member", &member)) ||
+	    (rc = tender_json_str(o, "sig", &sig)))
 		goto out;
 	if ((rc = audit_sql_exec(db, "INSERT INTO ev_report_sig VALUES (?1, ?2, ?3, ?4)", "ttti", tender,
 				 member, sig, (int64_t)index)))
@@ -1339,8 +1304,8 @@ static int apply_candidates(sqlite3 *db, const struct audit_event *ev, uint64_t 
 	int64_t from, until;
 	char *c = NULL;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "lot", &lot)) ||
-	    (rc = ev_get_int(o, "from", &from)) || (rc = ev_get_int(o, "until", &until)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "lot", &lot)) ||
+	    (rc = tender_json_int(o, "from", &from)) || (rc = tender_json_int(o, "until", &until)))
 		goto out;
 	if (!(c = ev_dump(json_object_get(o, "candidates")))) {
 		rc = et_fail(ET_EINVAL);
@@ -1358,9 +1323,9 @@ static int apply_objection(sqlite3 *db, const struct audit_event *ev, uint64_t i
 	APPLY_BEGIN
 	const char *tender, *lot, *id, *org, *user, *text;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "lot", &lot)) ||
-	    (rc = ev_get_str(o, "id", &id)) || (rc = ev_get_str(o, "org", &org)) ||
-	    (rc = ev_get_str(o, "user", &user)) || (rc = ev_get_str(o, "text", &text)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "lot", &lot)) ||
+	    (rc = tender_json_str(o, "id", &id)) || (rc = tender_json_str(o, "org", &org)) ||
+	    (rc = tender_json_str(o, "user", &user)) || (rc = tender_json_str(o, "text", &text)))
 		goto out;
 	rc = audit_sql_exec(db, "INSERT INTO ev_objection(id, tender, lot, org, user, text, idx) VALUES"
 			    " (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "tttttti", id, tender, lot, org, user, text,
@@ -1373,7 +1338,7 @@ static int apply_answered(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	APPLY_BEGIN
 	const char *id, *text;
 
-	if ((rc = ev_get_str(o, "objection", &id)) || (rc = ev_get_str(o, "text", &text)))
+	if ((rc = tender_json_str(o, "objection", &id)) || (rc = tender_json_str(o, "text", &text)))
 		goto out;
 	if (!json_is_boolean(json_object_get(o, "upheld"))) {
 		rc = et_fail(ET_EINVAL);
@@ -1391,9 +1356,9 @@ static int apply_award(sqlite3 *db, const struct audit_event *ev, uint64_t index
 	const char *tender, *lot, *bid, *org;
 	int64_t price;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "lot", &lot)) ||
-	    (rc = ev_get_str(o, "bid", &bid)) || (rc = ev_get_str(o, "org", &org)) ||
-	    (rc = ev_get_int(o, "price", &price)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "lot", &lot)) ||
+	    (rc = tender_json_str(o, "bid", &bid)) || (rc = tender_json_str(o, "org", &org)) ||
+	    (rc = tender_json_int(o, "price", &price)))
 		goto out;
 	if ((rc = audit_sql_exec(db, "UPDATE ev_result SET winner_bid = ?3, winner_org = ?4, price = ?5,"
 				 " award_idx = ?6 WHERE tender = ?1 AND lot = ?2", "ttttii", tender, lot,
@@ -1403,11 +1368,11 @@ static int apply_award(sqlite3 *db, const struct audit_event *ev, uint64_t index
 		json_t *pr = json_object_get(o, "project");
 		const char *code, *type, *title, *agent;
 		int64_t control, reg, bidders, opened;
-		if ((rc = ev_get_str(pr, "code", &code)) || (rc = ev_get_str(pr, "type", &type)) ||
-		    (rc = ev_get_str(pr, "title", &title)) || (rc = ev_get_str(pr, "agent", &agent)) ||
-		    (rc = ev_get_int(pr, "control", &control)) ||
-		    (rc = ev_get_int(pr, "registered", &reg)) ||
-		    (rc = ev_get_int(pr, "bidders", &bidders)) || (rc = ev_get_int(pr, "opened", &opened)))
+		if ((rc = tender_json_str(pr, "code", &code)) || (rc = tender_json_str(pr, "type", &type)) ||
+		    (rc = tender_json_str(pr, "title", &title)) || (rc = tender_json_str(pr, "agent", &agent)) ||
+		    (rc = tender_json_int(pr, "control", &control)) ||
+		    (rc = tender_json_int(pr, "registered", &reg)) ||
+		    (rc = tender_json_int(pr, "bidders", &bidders)) || (rc = tender_json_int(pr, "opened", &opened)))
 			goto out;
 		if ((rc = audit_sql_exec(db, "INSERT INTO ev_award VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 					 " ?9, ?10, ?11, ?12)", "tttiiiiittti", code, type, title,
@@ -1426,8 +1391,8 @@ static int apply_contract(sqlite3 *db, const struct audit_event *ev, uint64_t in
 	const char *tender, *lot;
 	int64_t price, signed_us;
 
-	if ((rc = ev_get_str(o, "tender", &tender)) || (rc = ev_get_str(o, "lot", &lot)) ||
-	    (rc = ev_get_int(o, "price", &price)) || (rc = ev_get_int(o, "signed", &signed_us)))
+	if ((rc = tender_json_str(o, "tender", &tender)) || (rc = tender_json_str(o, "lot", &lot)) ||
+	    (rc = tender_json_int(o, "price", &price)) || (rc = tender_json_int(o, "signed", &signed_us)))
 		goto out;
 	rc = audit_sql_exec(db, "UPDATE ev_result SET contract_price = ?3, contract_signed = ?4,"
 			    " contract_idx = ?5 WHERE tender = ?1 AND lot = ?2", "ttiii", tender, lot,
@@ -1441,7 +1406,7 @@ static int apply_release(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	const char *tender;
 	char *deps = NULL;
 
-	if ((rc = ev_get_str(o, "tender", &tender)))
+	if ((rc = tender_json_str(o, "tender", &tender)))
 		goto out;
 	if (!(deps = ev_dump(json_object_get(o, "deposits")))) {
 		rc = et_fail(ET_EINVAL);

@@ -598,7 +598,7 @@ static int draw_panel(struct audit_tx *tx, struct reveal_cmd *c, const struct ev
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
-	if (!(req = json_loads(reqs, 0, &je)) || (rc = ev_get_int(req, "reserves", &reserves))) {
+	if (!(req = json_loads(reqs, 0, &je)) || (rc = tender_json_int(req, "reserves", &reserves))) {
 		rc = rc ? rc : et_fail(ET_EDB);
 		goto out;
 	}
@@ -733,7 +733,7 @@ int ev_draw_reveal_platform(struct audit_ledger *l, struct tender_private *p, co
 		return tender_diag_set(d, q.r.commit_p[0] ? rc : ET_ESTATE, "et.draw.lost",
 				       "平台的值已不可用：请值班负责人揭示",
 				       "the platform's value is gone: the duty chief reveals it", "%s", tender);
-	if (!(o = json_loads(json, 0, &je)) || ev_get_str(o, "value", &v)) {
+	if (!(o = json_loads(json, 0, &je)) || tender_json_str(o, "value", &v)) {
 		rc = et_fail(ET_EDB);
 		goto out;
 	}
@@ -804,8 +804,8 @@ int ev_draw_verify(struct audit_ledger *l, const char *tender, struct tender_dia
 		goto out;
 	}
 	if (!(panel = json_loads(q.panel, 0, &je)) || !(req = json_loads(q.request, 0, &je)) ||
-	    ev_get_str(panel, "root", &proot) || ev_get_str(panel, "seed", &pseed) ||
-	    ev_get_int(panel, "size", &size) || ev_get_int(req, "reserves", &reserves)) {
+	    tender_json_str(panel, "root", &proot) || tender_json_str(panel, "seed", &pseed) ||
+	    tender_json_int(panel, "size", &size) || tender_json_int(req, "reserves", &reserves)) {
 		rc = tender_diag_set(d, ET_EVERIFY, "et.draw.verify", "抽取记录不完整",
 				     "the draw's record is incomplete", "%s", tender);
 		goto out;

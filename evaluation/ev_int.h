@@ -20,9 +20,6 @@
 int ev_emit(struct audit_tx *tx, const char *kind, const char *actor, const char *tender,
 	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
 /* An event's payload as a JSON object, or NULL. Caller json_decref's. */
-json_t *ev_payload(const struct audit_event *ev);
-int ev_get_str(json_t *o, const char *key, const char **out) ET_MUST_CHECK;
-int ev_get_int(json_t *o, const char *key, int64_t *out) ET_MUST_CHECK;
 /* Canonical JSON text of o (malloc'd) or NULL. */
 char *ev_dump(const json_t *o);
 /* Submit fn; d carries rc afterwards (a generic message if fn set none). */

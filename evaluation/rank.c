@@ -320,7 +320,7 @@ out:
 
 static int get_uint(json_t *o, const char *k, int64_t max, int64_t *v)
 {
-	int rc = ev_get_int(o, k, v);
+	int rc = tender_json_int(o, k, v);
 
 	if (!rc && (*v < 0 || *v > max))
 		rc = et_fail(ET_EINVAL);
@@ -335,7 +335,7 @@ static int params_of(json_t *in, struct eval_params *p, int64_t *tech_bus)
 	int64_t wp, wt, wb, k, trim, tmin, pa, pb, etm;
 	int rc;
 
-	if ((rc = ev_get_str(in, "method", &method)) || (rc = ev_get_str(in, "price_rule", &rule)) ||
+	if ((rc = tender_json_str(in, "method", &method)) || (rc = tender_json_str(in, "price_rule", &rule)) ||
 	    (rc = get_uint(w, "price", 100, &wp)) || (rc = get_uint(w, "technical", 100, &wt)) ||
 	    (rc = get_uint(w, "business", 100, &wb)) || (rc = get_uint(in, "k_bp", 1000000, &k)) ||
 	    (rc = get_uint(in, "trim", 5, &trim)) || (rc = get_uint(in, "price_trim_min", 1000, &tmin)) ||
@@ -433,10 +433,10 @@ static int signals_of(json_t *ba, json_t **out)
 		json_t *b = json_array_get(ba, i);
 		json_t *s = json_object_get(b, "sealed"), *pl = json_object_get(b, "plain");
 		int64_t price;
-		if ((rc = ev_get_str(b, "bid", &cb[i].id)) || (rc = ev_get_int(b, "price", &price)) ||
-		    (rc = ev_get_str(b, "payer", &cb[i].deposit_account)) ||
-		    (rc = ev_get_str(b, "source", &cb[i].upload_addr)) ||
-		    (rc = ev_get_str(b, "device", &cb[i].device_fp)))
+		if ((rc = tender_json_str(b, "bid", &cb[i].id)) || (rc = tender_json_int(b, "price", &price)) ||
+		    (rc = tender_json_str(b, "payer", &cb[i].deposit_account)) ||
+		    (rc = tender_json_str(b, "source", &cb[i].upload_addr)) ||
+		    (rc = tender_json_str(b, "device", &cb[i].device_fp)))
 			goto out;
 		cb[i].price_fen = price;
 		cb[i].sealed_hashes = strs + total;
@@ -460,8 +460,8 @@ static int signals_of(json_t *ba, json_t **out)
 			for (size_t j = 0; j < cb[i].n_docs; j++) {
 				json_t *e = json_array_get(da, j);
 				struct eval_doc_meta *m = &dm[ndocs++];
-				if ((rc = ev_get_str(e, "author", &m->author)) ||
-				    (rc = ev_get_str(e, "software", &m->software)))
+				if ((rc = tender_json_str(e, "author", &m->author)) ||
+				    (rc = tender_json_str(e, "software", &m->software)))
 					goto out;
 			}
 		}
@@ -472,10 +472,10 @@ static int signals_of(json_t *ba, json_t **out)
 			for (size_t j = 0; j < cb[i].n_boq; j++) {
 				json_t *l = json_array_get(bq, j);
 				struct eval_boq_line *el = &lines[nlines++];
-				if ((rc = ev_get_str(l, "item", &el->item)) ||
-				    (rc = ev_get_int(l, "quantity", &el->quantity_milli)) ||
-				    (rc = ev_get_int(l, "unit_price", &el->unit_price_fen)) ||
-				    (rc = ev_get_int(l, "total", &el->total_fen)))
+				if ((rc = tender_json_str(l, "item", &el->item)) ||
+				    (rc = tender_json_int(l, "quantity", &el->quantity_milli)) ||
+				    (rc = tender_json_int(l, "unit_price", &el->unit_price_fen)) ||
+				    (rc = tender_json_int(l, "total", &el->total_fen)))
 					goto out;
 			}
 		}
@@ -529,7 +529,7 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 	*out = NULL;
 	if (!json_is_array(ba) || !json_is_array(ma) || nb > EVAL_MAX_BIDS || nm > EVAL_MAX_EXPERTS)
 		return et_fail(ET_EINVAL);
-	if ((rc = params_of(in, &p, &tech_bus)) || (rc = ev_get_int(in, "control", &control)))
+	if ((rc = params_of(in, &p, &tech_bus)) || (rc = tender_json_int(in, "control", &control)))
 		return rc;
 	comp = p.method == EVAL_METHOD_COMPREHENSIVE;
 	if (!(eb = calloc(nb ? nb : 1, sizeof *eb)) || !(lines = calloc(nb ? nb : 1, sizeof *lines)) ||
@@ -540,11 +540,11 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 	}
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(ba, i);
-		if ((rc = ev_get_str(b, "bid", &eb[i].id)) || (rc = ev_get_int(b, "price", &eb[i].price_fen)) ||
-		    (rc = ev_get_int(b, "key", &eb[i].order_key)) ||
-		    (rc = ev_get_str(b, "reason", &eb[i].reason)) ||
-		    (rc = ev_get_int(b, "adjust", &eb[i].adjust_fen)) ||
-		    (rc = ev_get_int(b, "credit", &eb[i].credit)))
+		if ((rc = tender_json_str(b, "bid", &eb[i].id)) || (rc = tender_json_int(b, "price", &eb[i].price_fen)) ||
+		    (rc = tender_json_int(b, "key", &eb[i].order_key)) ||
+		    (rc = tender_json_str(b, "reason", &eb[i].reason)) ||
+		    (rc = tender_json_int(b, "adjust", &eb[i].adjust_fen)) ||
+		    (rc = tender_json_int(b, "credit", &eb[i].credit)))
 			goto out;
 		if (!json_is_boolean(json_object_get(b, "valid")) || (!comp && eb[i].credit) ||
 		    (comp && eb[i].adjust_fen)) {
@@ -586,7 +586,7 @@ int ev_lot_result(sqlite3 *db, const char *tender, const char *lot, json_t *in, 
 		const struct eval_line *ln = &lines[i];
 		json_t *b = json_array_get(ba, ln->bid), *flags = json_array();
 		const char *org;
-		if (!flags || (rc = ev_get_str(b, "org", &org)))
+		if (!flags || (rc = tender_json_str(b, "org", &org)))
 			goto fail_line;
 		if ((ln->flags & EVAL_FLAG_ABNORMALLY_LOW) &&
 		    json_array_append_new(flags, json_string("abnormally_low")))
@@ -613,7 +613,7 @@ fail_line:
 	for (size_t i = 0; i < oc.n_candidates; i++) {
 		size_t b = oc.candidates[i];
 		const char *org;
-		if ((rc = ev_get_str(json_array_get(ba, b), "org", &org)))
+		if ((rc = tender_json_str(json_array_get(ba, b), "org", &org)))
 			goto out;
 		if (json_array_append_new(ca, json_pack("{s:i,s:s,s:s,s:I,s:I,s:I}", "rank", (int)(i + 1),
 							"bid", eb[b].id, "org", org, "price",
@@ -659,7 +659,7 @@ int ev_lot_low_flag(json_t *in, const char *bid, bool *low)
 	*low = false;
 	if (!json_is_array(ba) || nb > EVAL_MAX_BIDS)
 		return et_fail(ET_EINVAL);
-	if ((rc = params_of(in, &p, &tech_bus)) || (rc = ev_get_int(in, "control", &control)))
+	if ((rc = params_of(in, &p, &tech_bus)) || (rc = tender_json_int(in, "control", &control)))
 		return rc;
 	if (!(eb = calloc(nb ? nb : 1, sizeof *eb)) || !(lines = calloc(nb ? nb : 1, sizeof *lines))) {
 		rc = et_fail(ET_ENOMEM);
@@ -667,11 +667,11 @@ int ev_lot_low_flag(json_t *in, const char *bid, bool *low)
 	}
 	for (size_t i = 0; i < nb; i++) {
 		json_t *b = json_array_get(ba, i);
-		if ((rc = ev_get_str(b, "bid", &eb[i].id)) || (rc = ev_get_int(b, "price", &eb[i].price_fen)) ||
-		    (rc = ev_get_int(b, "key", &eb[i].order_key)) ||
-		    (rc = ev_get_str(b, "reason", &eb[i].reason)) ||
-		    (rc = ev_get_int(b, "adjust", &eb[i].adjust_fen)) ||
-		    (rc = ev_get_int(b, "credit", &eb[i].credit)))
+		if ((rc = tender_json_str(b, "bid", &eb[i].id)) || (rc = tender_json_int(b, "price", &eb[i].price_fen)) ||
+		    (rc = tender_json_int(b, "key", &eb[i].order_key)) ||
+		    (rc = tender_json_str(b, "reason", &eb[i].reason)) ||
+		    (rc = tender_json_int(b, "adjust", &eb[i].adjust_fen)) ||
+		    (rc = tender_json_int(b, "credit", &eb[i].credit)))
 			goto out;
 		eb[i].valid = json_is_true(json_object_get(b, "valid"));
 	}

@@ -501,7 +501,7 @@ int ev_bid_disqualify(struct audit_ledger *l, const char *actor, const char *ten
 /* ---- apply functions ------------------------------------------------------------- */
 
 #define APPLY_BEGIN                     \
-	json_t *o = ev_payload(ev);     \
+	json_t *o = tender_event_payload(ev);     \
 	int rc = ET_OK;                 \
 	(void)ctx;                      \
 	if (!o)                         \
@@ -513,9 +513,9 @@ int ev_apply_review(sqlite3 *db, const struct audit_event *ev, uint64_t index, v
 	const char *tender, *lot, *bid, *member, *crit, *reason;
 	json_t *pass = json_object_get(o, "pass");
 
-	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "lot", &lot)) &&
-	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "member", &member)) &&
-	    !(rc = ev_get_str(o, "criterion", &crit)) && !(rc = ev_get_str(o, "reason", &reason)))
+	if (!(rc = tender_json_str(o, "tender", &tender)) && !(rc = tender_json_str(o, "lot", &lot)) &&
+	    !(rc = tender_json_str(o, "bid", &bid)) && !(rc = tender_json_str(o, "member", &member)) &&
+	    !(rc = tender_json_str(o, "criterion", &crit)) && !(rc = tender_json_str(o, "reason", &reason)))
 		rc = json_is_boolean(pass) ?
 		     audit_sql_exec(db, "INSERT INTO ev_review VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 				    "ttttitti", tender, lot, bid, member, (int64_t)json_is_true(pass), crit,
@@ -530,9 +530,9 @@ int ev_apply_adjust(sqlite3 *db, const struct audit_event *ev, uint64_t index, v
 	const char *tender, *lot, *bid, *member, *reason;
 	int64_t amount;
 
-	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "lot", &lot)) &&
-	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "member", &member)) &&
-	    !(rc = ev_get_int(o, "amount", &amount)) && !(rc = ev_get_str(o, "reason", &reason)))
+	if (!(rc = tender_json_str(o, "tender", &tender)) && !(rc = tender_json_str(o, "lot", &lot)) &&
+	    !(rc = tender_json_str(o, "bid", &bid)) && !(rc = tender_json_str(o, "member", &member)) &&
+	    !(rc = tender_json_int(o, "amount", &amount)) && !(rc = tender_json_str(o, "reason", &reason)))
 		rc = audit_sql_exec(db, "INSERT INTO ev_adjust VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 				    "ittttit", (int64_t)index, tender, lot, bid, member, amount, reason);
 	json_decref(o);
@@ -547,8 +547,8 @@ int ev_apply_asked(sqlite3 *db, const struct audit_event *ev, uint64_t index, vo
 	(void)db;
 	(void)index;
 	/* the chair's act: recorded in the log; the projection is the request */
-	rc = ev_get_str(o, "tender", &tender) || ev_get_str(o, "id", &id) ||
-	     ev_get_str(o, "member", &member) ? et_fail(ET_EINVAL) : ET_OK;
+	rc = tender_json_str(o, "tender", &tender) || tender_json_str(o, "id", &id) ||
+	     tender_json_str(o, "member", &member) ? et_fail(ET_EINVAL) : ET_OK;
 	json_decref(o);
 	return rc;
 }
@@ -559,10 +559,10 @@ int ev_apply_explain(sqlite3 *db, const struct audit_event *ev, uint64_t index, 
 	const char *tender, *lot, *bid, *org, *id, *q;
 	int64_t deadline;
 
-	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "lot", &lot)) &&
-	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "org", &org)) &&
-	    !(rc = ev_get_str(o, "id", &id)) && !(rc = ev_get_str(o, "question", &q)) &&
-	    !(rc = ev_get_int(o, "deadline", &deadline)))
+	if (!(rc = tender_json_str(o, "tender", &tender)) && !(rc = tender_json_str(o, "lot", &lot)) &&
+	    !(rc = tender_json_str(o, "bid", &bid)) && !(rc = tender_json_str(o, "org", &org)) &&
+	    !(rc = tender_json_str(o, "id", &id)) && !(rc = tender_json_str(o, "question", &q)) &&
+	    !(rc = tender_json_int(o, "deadline", &deadline)))
 		rc = audit_sql_exec(db, "INSERT INTO ev_explain(id, tender, lot, bid, org, question,"
 				    " deadline_us, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", "ttttttii",
 				    id, tender, lot, bid, org, q, deadline, (int64_t)index);
@@ -575,8 +575,8 @@ int ev_apply_explain_answer(sqlite3 *db, const struct audit_event *ev, uint64_t 
 	APPLY_BEGIN
 	const char *tender, *id, *user, *text;
 
-	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "id", &id)) &&
-	    !(rc = ev_get_str(o, "user", &user)) && !(rc = ev_get_str(o, "text", &text)))
+	if (!(rc = tender_json_str(o, "tender", &tender)) && !(rc = tender_json_str(o, "id", &id)) &&
+	    !(rc = tender_json_str(o, "user", &user)) && !(rc = tender_json_str(o, "text", &text)))
 		rc = audit_sql_exec(db, "UPDATE ev_explain SET answer = ?3, answered_by = ?4,"
 				    " answered_idx = ?5 WHERE tender = ?1 AND id = ?2", "tttti",
 				    tender, id, text, user, (int64_t)index);
@@ -589,9 +589,9 @@ int ev_apply_disqualify(sqlite3 *db, const struct audit_event *ev, uint64_t inde
 	APPLY_BEGIN
 	const char *tender, *lot, *bid, *clar, *reason, *rule;
 
-	if (!(rc = ev_get_str(o, "tender", &tender)) && !(rc = ev_get_str(o, "lot", &lot)) &&
-	    !(rc = ev_get_str(o, "bid", &bid)) && !(rc = ev_get_str(o, "explanation", &clar)) &&
-	    !(rc = ev_get_str(o, "reason", &reason)) && !(rc = ev_get_str(o, "rule", &rule)))
+	if (!(rc = tender_json_str(o, "tender", &tender)) && !(rc = tender_json_str(o, "lot", &lot)) &&
+	    !(rc = tender_json_str(o, "bid", &bid)) && !(rc = tender_json_str(o, "explanation", &clar)) &&
+	    !(rc = tender_json_str(o, "reason", &reason)) && !(rc = tender_json_str(o, "rule", &rule)))
 		rc = audit_sql_exec(db, "INSERT INTO ev_disq VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 				    "tttttti", tender, bid, lot, clar, reason, rule, (int64_t)index);
 	json_decref(o);

@@ -138,7 +138,7 @@ int td_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 	return rc;
 }
 
-json_t *td_payload(const struct audit_event *ev)
+json_t *tender_event_payload(const struct audit_event *ev)
 {
 	json_error_t err;
 	json_t *o;
@@ -153,7 +153,7 @@ json_t *td_payload(const struct audit_event *ev)
 	return o;
 }
 
-int td_get_str(json_t *o, const char *key, const char **out)
+int tender_json_str(json_t *o, const char *key, const char **out)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -163,7 +163,7 @@ int td_get_str(json_t *o, const char *key, const char **out)
 	return ET_OK;
 }
 
-int td_get_int(json_t *o, const char *key, int64_t *out)
+int tender_json_int(json_t *o, const char *key, int64_t *out)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -426,7 +426,7 @@ static const char *const tables[] = {
 /* ---- apply functions (deterministic: event, index, own tables) ------------ */
 
 #define APPLY_BEGIN                               \
-	json_t *o = td_payload(ev);               \
+	json_t *o = tender_event_payload(ev);               \
 	int rc = ET_OK;                           \
 	(void)ctx;                                \
 	if (!o)                                   \
@@ -434,8 +434,8 @@ static const char *const tables[] = {
 #define APPLY_END       \
 	json_decref(o); \
 	return rc;
-#define GS(k, v) if (rc == ET_OK) rc = td_get_str(o, k, &v)
-#define GI(k, v) if (rc == ET_OK) rc = td_get_int(o, k, &v)
+#define GS(k, v) if (rc == ET_OK) rc = tender_json_str(o, k, &v)
+#define GI(k, v) if (rc == ET_OK) rc = tender_json_int(o, k, &v)
 
 static int apply_org(sqlite3 *db, const struct audit_event *ev, uint64_t index, void *ctx)
 {
@@ -519,15 +519,15 @@ static int apply_drafted(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 	if (rc == ET_OK && (!json_is_object(sch) || !json_is_array(hs)))
 		rc = et_fail(ET_EINVAL);
 	if (rc == ET_OK) {
-		rc = td_get_int(sch, "documents_from", &df);
+		rc = tender_json_int(sch, "documents_from", &df);
 		if (rc == ET_OK)
-			rc = td_get_int(sch, "documents_to", &dt);
+			rc = tender_json_int(sch, "documents_to", &dt);
 		if (rc == ET_OK)
-			rc = td_get_int(sch, "registration_deadline", &rd);
+			rc = tender_json_int(sch, "registration_deadline", &rd);
 		if (rc == ET_OK)
-			rc = td_get_int(sch, "question_deadline", &qd);
+			rc = tender_json_int(sch, "question_deadline", &qd);
 		if (rc == ET_OK)
-			rc = td_get_int(sch, "deadline", &dl);
+			rc = tender_json_int(sch, "deadline", &dl);
 	}
 	if (rc == ET_OK)
 		rc = audit_sql_exec(db,
@@ -553,13 +553,13 @@ static int apply_drafted(sqlite3 *db, const struct audit_event *ev, uint64_t ind
 		int64_t ix = 0;
 		if (rc)
 			break;
-		rc = td_get_str(h, "holder", &holder);
+		rc = tender_json_str(h, "holder", &holder);
 		if (rc == ET_OK)
-			rc = td_get_str(h, "org", &org);
+			rc = tender_json_str(h, "org", &org);
 		if (rc == ET_OK)
-			rc = td_get_str(h, "recipient", &rcp);
+			rc = tender_json_str(h, "recipient", &rcp);
 		if (rc == ET_OK)
-			rc = td_get_int(h, "index", &ix);
+			rc = tender_json_int(h, "index", &ix);
 		if (rc == ET_OK)
 			rc = audit_sql_exec(db, "INSERT INTO td_tender_holder VALUES (?1, ?2, ?3, ?4, ?5)",
 				     "titt" "t", id, ix, holder, org, rcp);

@@ -857,6 +857,16 @@ int tender_db_registered(sqlite3 *db, const char *tender, const char *org,
 int tender_db_user(sqlite3 *db, const char *user, struct tender_user_info *out) ET_MUST_CHECK;
 /* The approved key-holder set (ET_ESTATE if not approved); *out malloc'd,
  * free with tender_holders_free. */
+/* Shared by the domain modules' apply functions (tender, bidding,
+ * evaluation): an event's payload parsed as a JSON object (duplicate keys
+ * refused), or NULL; caller json_decref's. The getters: ET_EINVAL if the
+ * member is missing or of the wrong type. */
+struct json_t;
+struct audit_event;
+struct json_t *tender_event_payload(const struct audit_event *ev);
+int tender_json_str(struct json_t *o, const char *key, const char **out) ET_MUST_CHECK;
+int tender_json_int(struct json_t *o, const char *key, int64_t *out) ET_MUST_CHECK;
+
 /* The log index of the tender's latest version: its publication, or the
  * latest clarification or document published after it (an amendment).
  * *amend_idx is 0 when there was no amendment after the publication. */

@@ -31,11 +31,8 @@ int td_emit(struct audit_tx *tx, const char *kind, const char *actor, const char
 	    json_t *pl, bool confidential, uint64_t *index) ET_MUST_CHECK;
 /* Canonical JSON bytes of pl: *out malloc'd (caller frees). */
 int td_json_dump(json_t *pl, char **out, size_t *len) ET_MUST_CHECK;
-/* Parse an event payload (an object), or NULL. Caller json_decref's. */
-json_t *td_payload(const struct audit_event *ev);
-/* Field getters for apply: ET_EINVAL if missing or of the wrong type. */
-int td_get_str(json_t *o, const char *key, const char **out) ET_MUST_CHECK;
-int td_get_int(json_t *o, const char *key, int64_t *out) ET_MUST_CHECK;
+/* Payload parsing and field getters for apply: tender.h (tender_event_payload,
+ * tender_json_str, tender_json_int), shared with bidding and evaluation. */
 
 /* The actor as the projection knows it; ET_EDENIED with et.auth.unknown. */
 int td_actor_load(sqlite3 *db, const char *user, struct tender_principal *p,
